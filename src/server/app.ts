@@ -1,0 +1,94 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { AuthleteGateway } from "./authlete";
+import type { AppEnv } from "./env";
+import type { Logger } from "./logger";
+import { ProblemError, problemResponse } from "./problem";
+import { failRoutes } from "./routes/fail";
+import { serviceRoutes } from "./routes/services";
+import { configRoutes, healthRoutes } from "./routes/status";
+import { testTicketRoutes } from "./routes/test-tickets";
+import type { TestClientLookup } from "./routes/test-tickets";
+import { staticPage } from "./static-page";
+
+export interface AppDeps {
+  authlete: AuthleteGateway;
+  /** Absent when no test client is configured (a real cluster without AUTHLETE_TEST_CLIENT_*). */
+  testClientFor: TestClientLookup | undefined;
+  logger: Logger;
+  version: string;
+  /** The built page; absent in development, where Vite serves it. */
+  clientDir?: string;
+}
+
+export function createApp(deps: AppDeps) {
+  const api = new Hono<AppEnv>()
+    .use(async (c, next) => {
+      await next();
+      c.header("Cache-Control", "no-store");
+    })
+    .route("/", failRoutes(deps.authlete))
+    .route("/", serviceRoutes(deps.authlete))
+    .route("/", testTicketRoutes(deps.authlete, deps.testClientFor))
+    .route("/", configRoutes(deps.authlete, deps.testClientFor !== undefined, deps.version))
+    .all("*", (c) =>
+      problemResponse(c, {
+        kind: "not-found",
+        status: 404,
+        title: "No such API",
+        detail: `${c.req.method} ${c.req.path} is not an API of this console.`,
+      }),
+    );
+
+  const app = new Hono<AppEnv>()
+    .use(requestId())
+    .use(async (c, next) => {
+      c.set("logFields", {});
+      const started = performance.now();
+      await next();
+      deps.logger.info(
+        {
+          requestId: c.var.requestId,
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          ...c.var.logFields,
+        },
+        "request",
+      );
+    })
+    .route("/api", api)
+    .route("/", healthRoutes(deps.authlete));
+
+  if (deps.clientDir) app.route("/", staticPage(deps.clientDir));
+
+  app.notFound((c) =>
+    problemResponse(c, { kind: "not-found", status: 404, title: "Not found", detail: `${c.req.path} does not exist.` }),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) return problemResponse(c, error.init);
+    if (error instanceof HTTPException && error.status < 500) {
+      // Raised by Hono itself, e.g. a body that is not JSON.
+      return problemResponse(c, {
+        kind: "validation-failed",
+        status: error.status,
+        title: "The request is invalid",
+        detail: error.message,
+      });
+    }
+    deps.logger.error({ requestId: c.var.requestId, err: error }, "unexpected error");
+    return problemResponse(c, {
+      kind: "internal-error",
+      status: 500,
+      title: "The console failed unexpectedly",
+      detail: "The error is logged with this request's ID.",
+    });
+  });
+
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parse as parseDotenv } from "dotenv";
+import { z } from "zod";
+
+/**
+ * The only reader of the environment. Parsed once at boot; a bad value stops the start with a
+ * message that names the variable. Secrets stay here and in authlete.ts, never in the page.
+ */
+
+const emptyAsAbsent = (value: unknown) => (value === "" ? undefined : value);
+
+const envSchema = z
+  .object({
+    AUTHLETE_BASE_URL: z
+      .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+      .default("https://us.authlete.com")
+      .transform((url) => url.replace(/\/+$/, "")),
+    AUTHLETE_ACCESS_TOKEN: z.preprocess(emptyAsAbsent, z.string().optional()),
+    AUTHLETE_TIMEOUT_MS: z.coerce
+      .number({ error: "must be a number of milliseconds" })
+      .int("must be a whole number of milliseconds")
+      .min(100, "must be at least 100 ms")
+      .max(600_000, "must be at most 600000 ms")
+      .default(10_000),
+    AUTHLETE_TEST_CLIENT_ID: z.preprocess(emptyAsAbsent, z.string().optional()),
+    AUTHLETE_TEST_CLIENT_SECRET: z.preprocess(emptyAsAbsent, z.string().optional()),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce
+      .number({ error: "must be a port number" })
+      .int()
+      .min(0, "must be 0 to 65535")
+      .max(65535, "must be 0 to 65535")
+      .default(8787),
+    SIMULATOR_ACCESS_TOKEN: z.preprocess(emptyAsAbsent, z.string().optional()),
+    SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
+  })
+  .refine(
+    (env) => (env.AUTHLETE_TEST_CLIENT_ID === undefined) === (env.AUTHLETE_TEST_CLIENT_SECRET === undefined),
+    {
+      path: ["AUTHLETE_TEST_CLIENT_SECRET"],
+      message: "AUTHLETE_TEST_CLIENT_ID and AUTHLETE_TEST_CLIENT_SECRET go together: set both or neither",
+    },
+  );
+
+export interface ConsoleSettings {
+  /** Absent: the console runs the embedded simulator and talks to it. */
+  authlete:
+    | { mode: "cluster"; baseUrl: string; accessToken: string }
+    | { mode: "embedded-simulator"; accessToken: string | undefined; ticketTtlSeconds: number };
+  timeoutMs: number;
+  testClient: { clientId: string; clientSecret: string } | undefined;
+  host: string;
+  port: number;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  - ${line}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads `.env` (when present) under the real environment, which wins. */
+export function readEnvironment(dotenvPath = ".env"): Record<string, string | undefined> {
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+export function parseSettings(env: Record<string, string | undefined>): ConsoleSettings {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable and the rule, never the value: it may be a secret.
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    authlete: e.AUTHLETE_ACCESS_TOKEN
+      ? { mode: "cluster", baseUrl: e.AUTHLETE_BASE_URL, accessToken: e.AUTHLETE_ACCESS_TOKEN }
+      : {
+          mode: "embedded-simulator",
+          accessToken: e.SIMULATOR_ACCESS_TOKEN,
+          ticketTtlSeconds: e.SIMULATOR_TICKET_TTL_SECONDS,
+        },
+    timeoutMs: e.AUTHLETE_TIMEOUT_MS,
+    testClient:
+      e.AUTHLETE_TEST_CLIENT_ID && e.AUTHLETE_TEST_CLIENT_SECRET
+        ? { clientId: e.AUTHLETE_TEST_CLIENT_ID, clientSecret: e.AUTHLETE_TEST_CLIENT_SECRET }
+        : undefined,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,33 @@
+import { serve } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
+
+export interface Listening {
+  /** e.g. http://127.0.0.1:8787 */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves a fetch handler over real HTTP; port 0 picks a free one. */
+export function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    let server: ServerType | undefined = undefined;
+    server = serve({ fetch, hostname, port }, (info) => {
+      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+      resolve({
+        url: `http://${host}:${info.port}`,
+        port: info.port,
+        close: () =>
+          new Promise<void>((done) => {
+            if ("closeAllConnections" in server!) server.closeAllConnections();
+            server!.close(() => done());
+          }),
+      });
+    });
+    server.once("error", reject);
+  });
+}

@@ -1,0 +1,79 @@
+/** Entry: read config, build dependencies, serve the API and the built page. */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import packageJson from "../../package.json" with { type: "json" };
+import { createSimulator } from "../simulator/app";
+import { DEFAULT_SIMULATOR_ACCESS_TOKEN, seededClientOf } from "../simulator/seed";
+import { createApp } from "./app";
+import { createAuthleteGateway } from "./authlete";
+import { ConfigError, parseSettings, readEnvironment } from "./config";
+import { listen } from "./listen";
+import type { Listening } from "./listen";
+import { createLogger } from "./logger";
+import type { TestClientLookup } from "./routes/test-tickets";
+
+async function main(): Promise<void> {
+  let settings;
+  try {
+    settings = parseSettings(readEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`ciba-fail-console cannot start. ${error.message}`);
+    process.exit(1);
+  }
+  const logger = createLogger(settings.logLevel);
+  const toClose: Listening[] = [];
+
+  let baseUrl: string;
+  let accessToken: string;
+  let testClientFor: TestClientLookup | undefined;
+  if (settings.authlete.mode === "embedded-simulator") {
+    const simulator = createSimulator({
+      accessToken: settings.authlete.accessToken,
+      ticketTtlSeconds: settings.authlete.ticketTtlSeconds,
+    });
+    // In-process, yet over real loopback HTTP: the SDK talks to it exactly as to a cluster.
+    const embedded = await listen(simulator.app.fetch, "127.0.0.1", 0);
+    toClose.push(embedded);
+    baseUrl = embedded.url;
+    accessToken = settings.authlete.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN;
+    testClientFor = seededClientOf;
+  } else {
+    baseUrl = settings.authlete.baseUrl;
+    accessToken = settings.authlete.accessToken;
+    const configured = settings.testClient;
+    testClientFor = configured ? () => configured : undefined;
+  }
+
+  // Built: dist/server/main.js → dist/client; from source: src/server/main.ts → dist/client.
+  const clientDir = fileURLToPath(new URL("../../dist/client/", import.meta.url));
+  const app = createApp({
+    authlete: createAuthleteGateway({
+      baseUrl,
+      accessToken,
+      timeoutMs: settings.timeoutMs,
+      simulated: settings.authlete.mode === "embedded-simulator",
+    }),
+    testClientFor,
+    logger,
+    version: packageJson.version,
+    clientDir: existsSync(`${clientDir}index.html`) ? clientDir : undefined,
+  });
+
+  const server = await listen(app.fetch, settings.host, settings.port);
+  toClose.push(server);
+  const target =
+    settings.authlete.mode === "embedded-simulator"
+      ? "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)"
+      : `Authlete at ${baseUrl}`;
+  console.log(`\n  ciba-fail-console ${packageJson.version} is talking to ${target}.`);
+  console.log(`  Open ${server.url}/ in your browser.\n`);
+
+  const stop = () => {
+    void Promise.all(toClose.map((listening) => listening.close())).then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+await main();

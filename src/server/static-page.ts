@@ -1,0 +1,28 @@
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import type { AppEnv } from "./env";
+
+/**
+ * The built page. Vite names assets by content hash, so they can be cached forever; index.html
+ * names the current hashes, so it is revalidated on every load.
+ */
+export function staticPage(clientDir: string) {
+  const immutable = "public, max-age=31536000, immutable";
+  const revalidate = "no-cache";
+  return new Hono<AppEnv>()
+    .use(
+      "/assets/*",
+      serveStatic({ root: clientDir, onFound: (_path, c) => c.header("Cache-Control", immutable) }),
+    )
+    .get("/assets/*", (c) => c.text("Not found", 404))
+    .use(serveStatic({ root: clientDir, onFound: (_path, c) => c.header("Cache-Control", revalidate) }))
+    // Every other path is a page of the app: answer with the app and let it route.
+    .get(
+      "*",
+      serveStatic({
+        root: clientDir,
+        path: "index.html",
+        onFound: (_path, c) => c.header("Cache-Control", revalidate),
+      }),
+    );
+}

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { serviceIdSchema } from "./fail-request";
+
+// login_hint and binding_message travel form-encoded to Authlete; keep them short and printable.
+const PRINTABLE = /^[\x20-\x7E]*$/;
+
+function optionalText(max: number, label: string) {
+  return z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .max(max, `${label} is at most ${max} characters.`)
+      .regex(PRINTABLE, `${label} uses printable ASCII only.`)
+      .optional(),
+  );
+}
+
+/** POST /api/test-tickets: make a real ticket with a test client, to fail it afterwards. */
+export const testTicketRequestSchema = z.object({
+  serviceId: serviceIdSchema,
+  loginHint: optionalText(200, "A login hint"),
+  bindingMessage: optionalText(100, "A binding message"),
+});
+export type TestTicketRequestInput = z.input<typeof testTicketRequestSchema>;
+export type TestTicketRequest = z.output<typeof testTicketRequestSchema>;
+
+export const testTicketSchema = z.object({
+  serviceId: z.string(),
+  ticket: z.string(),
+  clientId: z.string(),
+  clientName: z.string().nullable(),
+  loginHint: z.string(),
+  bindingMessage: z.string().nullable(),
+});
+export type TestTicket = z.infer<typeof testTicketSchema>;

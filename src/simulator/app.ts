@@ -1,0 +1,265 @@
+import { randomBytes } from "node:crypto";
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { REASONS } from "../shared/reasons";
+import type { FailReason } from "../shared/reasons";
+import { RESULT } from "./result-codes";
+import type { ResultCode } from "./result-codes";
+import {
+  DEFAULT_SIMULATOR_ACCESS_TOKEN,
+  SEED_CLIENTS,
+  SEED_SERVICES,
+  type SimulatedClient,
+  type SimulatedService,
+} from "./seed";
+import { TicketStore } from "./ticket-store";
+
+export interface SimulatorOptions {
+  /** The token that may use every service (default `simulator-access-token`). */
+  accessToken?: string;
+  ticketTtlSeconds?: number;
+  /** More services beyond the seed, e.g. to exercise paging. */
+  extraServices?: SimulatedService[];
+  /** More tokens, each limited to some services, e.g. to exercise 403. */
+  restrictedTokens?: Record<string, string[]>;
+  now?: () => number;
+}
+
+/** A fault applied to every request until cleared: the beginnings of fault injection. */
+export type SimulatorFault =
+  | { kind: "status"; status: 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503 }
+  | { kind: "delay"; ms: number }
+  | { kind: "non-json" };
+
+export interface SimulatorRequestRecord {
+  method: string;
+  path: string;
+  status: number;
+  /** The JSON body as received, when there was one (tests assert on what reached Authlete). */
+  body?: unknown;
+}
+
+export function createSimulator(options: SimulatorOptions = {}) {
+  const services = [...SEED_SERVICES, ...(options.extraServices ?? [])];
+  const allServiceIds = services.map((service) => service.serviceId);
+  const grants = new Map<string, Set<string>>([
+    [options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN, new Set(allServiceIds)],
+    ...Object.entries(options.restrictedTokens ?? {}).map(
+      ([token, ids]) => [token, new Set(ids)] as const,
+    ),
+  ]);
+  const tickets = new TicketStore(options.ticketTtlSeconds ?? 600, options.now);
+  const requestLog: SimulatorRequestRecord[] = [];
+  let fault: SimulatorFault | null = null;
+
+  type Env = { Variables: { grantedServices: Set<string>; body: unknown } };
+
+  function answer(c: Context, status: 200 | 400 | 401 | 403 | 404 | 500, result: ResultCode, extra = {}) {
+    return c.json({ resultCode: result.code, resultMessage: result.message, ...extra }, status);
+  }
+
+  const app = new Hono<Env>();
+
+  app.use(async (c, next) => {
+    const record: SimulatorRequestRecord = { method: c.req.method, path: c.req.path, status: 0 };
+    requestLog.push(record);
+    if (c.req.header("content-type")?.includes("json")) {
+      record.body = await c.req.raw
+        .clone()
+        .json()
+        .catch(() => "(not JSON)");
+    }
+    await next();
+    record.status = c.res.status;
+  });
+
+  app.use(async (c, next) => {
+    const active = fault;
+    if (active?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, active.ms));
+    if (active?.kind === "status") {
+      const result = RESULT.simulatedFault(active.status);
+      return c.json({ resultCode: result.code, resultMessage: result.message }, active.status);
+    }
+    if (active?.kind === "non-json") return c.text("<html>upstream proxy error</html>", 200);
+    return next();
+  });
+
+  // Bearer authentication, answered in Authlete's shape.
+  app.use("/api/*", async (c, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
+    const granted = match ? grants.get(match[1]!) : undefined;
+    if (!granted) return answer(c, 401, RESULT.missingToken);
+    c.set("grantedServices", granted);
+    return next();
+  });
+
+  app.use("/api/:serviceId{[0-9]+}/*", async (c, next) => {
+    const serviceId = c.req.param("serviceId");
+    if (!c.var.grantedServices.has(serviceId)) {
+      return answer(c, 403, RESULT.serviceForbidden(serviceId));
+    }
+    if (c.req.method === "POST") {
+      const body: unknown = await c.req.json().catch(() => undefined);
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        return answer(c, 400, RESULT.malformedBody);
+      }
+      c.set("body", body);
+    }
+    return next();
+  });
+
+  app.get("/api/service/get/list", (c) => {
+    const visible = services.filter((service) => c.var.grantedServices.has(service.serviceId));
+    const start = clampInt(c.req.query("start"), 0);
+    const end = Math.max(start, clampInt(c.req.query("end"), 5));
+    return c.json({
+      start,
+      end,
+      totalCount: visible.length,
+      // The limited view Authlete gives of a service (../shared/authlete-facts.md §5).
+      services: visible.slice(start, end).map((service, index) => ({
+        apiKey: Number(service.serviceId),
+        serviceName: service.name,
+        number: start + index + 1,
+        clientIdAliasEnabled: false,
+      })),
+    });
+  });
+
+  app.post("/api/:serviceId/backchannel/authentication", (c) => {
+    const serviceId = c.req.param("serviceId");
+    const body = c.var.body as Record<string, unknown>;
+    const client = SEED_CLIENTS.find(
+      (candidate: SimulatedClient) =>
+        candidate.serviceId === serviceId &&
+        candidate.clientId === String(body.clientId ?? "") &&
+        candidate.clientSecret === body.clientSecret,
+    );
+    if (!client) {
+      return answer(c, 200, RESULT.clientAuthFailed, {
+        action: "UNAUTHORIZED",
+        responseContent: JSON.stringify({
+          error: "invalid_client",
+          error_description: "Client authentication failed.",
+        }),
+      });
+    }
+    const parameters = new URLSearchParams(typeof body.parameters === "string" ? body.parameters : "");
+    const scopes = (parameters.get("scope") ?? "").split(" ").filter(Boolean);
+    const hints = (
+      [
+        ["LOGIN_HINT", parameters.get("login_hint")],
+        ["LOGIN_HINT_TOKEN", parameters.get("login_hint_token")],
+        ["ID_TOKEN_HINT", parameters.get("id_token_hint")],
+      ] as const
+    ).filter(([, value]) => value !== null && value !== "");
+    const problem = !scopes.includes("openid")
+      ? "The 'scope' parameter must include 'openid'."
+      : hints.length !== 1
+        ? "Exactly one of login_hint, login_hint_token and id_token_hint is required."
+        : undefined;
+    if (problem || hints.length !== 1) {
+      const result = RESULT.authenticationBadRequest(problem ?? "");
+      return answer(c, 200, result, {
+        action: "BAD_REQUEST",
+        responseContent: JSON.stringify({ error: "invalid_request", error_description: problem }),
+      });
+    }
+    const [hintType, hint] = hints[0]!;
+    const stored = tickets.create({
+      serviceId,
+      clientId: client.clientId,
+      hintType,
+      hint: hint ?? "",
+      bindingMessage: parameters.get("binding_message") ?? undefined,
+    });
+    return answer(c, 200, RESULT.authenticationOk, {
+      action: "USER_IDENTIFICATION",
+      ticket: stored.ticket,
+      clientId: Number(client.clientId),
+      clientName: client.clientName,
+      deliveryMode: "POLL",
+      hintType,
+      hint: stored.hint,
+      bindingMessage: stored.bindingMessage,
+      scopes: scopes.map((name) => ({ name })),
+      userCodeRequired: false,
+    });
+  });
+
+  app.post("/api/:serviceId/backchannel/authentication/issue", (c) => {
+    const body = c.var.body as Record<string, unknown>;
+    const stored =
+      typeof body.ticket === "string" ? tickets.find(body.ticket, c.req.param("serviceId")) : undefined;
+    if (!stored) {
+      return answer(c, 200, RESULT.issueUnknownTicket, { action: "INVALID_TICKET" });
+    }
+    stored.authReqId ??= randomBytes(32).toString("base64url");
+    return answer(c, 200, RESULT.issueOk, {
+      action: "OK",
+      authReqId: stored.authReqId,
+      expiresIn: Math.max(0, Math.round((stored.expiresAt - Date.now()) / 1000)),
+      interval: 5,
+      responseContent: JSON.stringify({ auth_req_id: stored.authReqId, expires_in: 600, interval: 5 }),
+    });
+  });
+
+  app.post("/api/:serviceId/backchannel/authentication/fail", (c) => {
+    const body = c.var.body as Record<string, unknown>;
+    if (typeof body.ticket !== "string" || body.ticket === "") {
+      return failAnswer(c, RESULT.failMissingTicket, "server_error");
+    }
+    // Authlete's prose: reason defaults to SERVER_ERROR when omitted.
+    const reasonName = body.reason ?? "SERVER_ERROR";
+    if (typeof reasonName !== "string" || !Object.hasOwn(REASONS, reasonName)) {
+      return failAnswer(c, RESULT.failUnknownReason, "server_error");
+    }
+    const reason = REASONS[reasonName as FailReason];
+    // Authlete answers alike whether or not the ticket exists; it deletes it only when it does
+    // and belongs to this service.
+    const stored = tickets.find(body.ticket, c.req.param("serviceId"));
+    if (stored) tickets.delete(stored.ticket);
+    const content: Record<string, string> = { error: reason.error };
+    if (typeof body.errorDescription === "string") content.error_description = body.errorDescription;
+    if (typeof body.errorUri === "string") content.error_uri = body.errorUri;
+    return answer(c, 200, RESULT.failOk, {
+      action: reason.action,
+      responseContent: JSON.stringify(content),
+    });
+  });
+
+  function failAnswer(c: Context, result: ResultCode, error: string) {
+    return answer(c, 200, result, {
+      action: "INTERNAL_SERVER_ERROR",
+      responseContent: JSON.stringify({ error, error_description: result.message }),
+    });
+  }
+
+  app.post("/api/:serviceId/backchannel/authentication/complete", (c) => {
+    const body = c.var.body as Record<string, unknown>;
+    const stored =
+      typeof body.ticket === "string" ? tickets.find(body.ticket, c.req.param("serviceId")) : undefined;
+    if (!stored) return answer(c, 200, RESULT.completeUnknownTicket, { action: "SERVER_ERROR" });
+    tickets.delete(stored.ticket);
+    // POLL mode: the client fetches the result from the token endpoint; nothing to push.
+    return answer(c, 200, RESULT.completeOk, { action: "NO_ACTION", clientId: Number(stored.clientId) });
+  });
+
+  app.notFound((c) => answer(c, 404, RESULT.unknownPath));
+
+  return {
+    app,
+    tickets,
+    requestLog,
+    setFault(next: SimulatorFault | null) {
+      fault = next;
+    },
+  };
+}
+
+export type Simulator = ReturnType<typeof createSimulator>;
+
+function clampInt(value: string | undefined, fallback: number): number {
+  const parsed = Number.parseInt(value ?? "", 10);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
+}

@@ -1,0 +1,29 @@
+/** Standalone simulator: `npm run simulator`, then point the console at it like at a cluster. */
+import { serve } from "@hono/node-server";
+import { z } from "zod";
+import { createSimulator } from "./app";
+
+const env = z
+  .object({
+    SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
+    SIMULATOR_HOST: z.string().min(1).default("127.0.0.1"),
+    SIMULATOR_ACCESS_TOKEN: z.string().min(1).optional(),
+    SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+  })
+  // eslint-disable-next-line no-restricted-properties -- the standalone simulator is its own program
+  .safeParse(process.env);
+
+if (!env.success) {
+  for (const issue of env.error.issues) console.error(`${issue.path.join(".")}: ${issue.message}`);
+  process.exit(1);
+}
+
+const { app } = createSimulator({
+  accessToken: env.data.SIMULATOR_ACCESS_TOKEN,
+  ticketTtlSeconds: env.data.SIMULATOR_TICKET_TTL_SECONDS,
+});
+
+serve({ fetch: app.fetch, hostname: env.data.SIMULATOR_HOST, port: env.data.SIMULATOR_PORT }, (info) => {
+  console.log(`Authlete simulator listening on http://${env.data.SIMULATOR_HOST}:${info.port}`);
+  console.log("Seeded services 1000000001 and 1000000002; see README, 'The Authlete simulator'.");
+});

@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+
+export interface StoredTicket {
+  ticket: string;
+  serviceId: string;
+  clientId: string;
+  hintType: "LOGIN_HINT" | "LOGIN_HINT_TOKEN" | "ID_TOKEN_HINT";
+  hint: string;
+  bindingMessage: string | undefined;
+  expiresAt: number;
+  /** Set once /issue handed out an auth_req_id for this ticket. */
+  authReqId?: string;
+}
+
+/** Pending CIBA tickets, in memory, each expiring after the configured lifetime. */
+export class TicketStore {
+  readonly #tickets = new Map<string, StoredTicket>();
+
+  constructor(
+    private readonly ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  create(fields: Omit<StoredTicket, "ticket" | "expiresAt">): StoredTicket {
+    this.#sweep();
+    // Like Authlete: 256 random bits, base64url without padding = 43 characters.
+    const ticket = randomBytes(32).toString("base64url");
+    const stored = { ...fields, ticket, expiresAt: this.now() + this.ttlSeconds * 1000 };
+    this.#tickets.set(ticket, stored);
+    return stored;
+  }
+
+  /** The live ticket, only when it belongs to the given service. */
+  find(ticket: string, serviceId: string): StoredTicket | undefined {
+    const stored = this.#tickets.get(ticket);
+    if (!stored) return undefined;
+    if (stored.expiresAt <= this.now()) {
+      this.#tickets.delete(ticket);
+      return undefined;
+    }
+    return stored.serviceId === serviceId ? stored : undefined;
+  }
+
+  delete(ticket: string): void {
+    this.#tickets.delete(ticket);
+  }
+
+  /** Whether the ticket is still pending in any service (for tests and diagnostics). */
+  has(ticket: string): boolean {
+    const stored = this.#tickets.get(ticket);
+    return stored !== undefined && stored.expiresAt > this.now();
+  }
+
+  #sweep(): void {
+    const now = this.now();
+    for (const [ticket, stored] of this.#tickets) {
+      if (stored.expiresAt <= now) this.#tickets.delete(ticket);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+// The BFF in development (npm run dev); Vite proxies the API to it so the page has one origin.
+const bff = `http://127.0.0.1:${process.env.PORT ?? "8787"}`;
+
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: "dist/client", emptyOutDir: true, sourcemap: true },
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: { "/api": bff, "/healthz": bff, "/readyz": bff },
+  },
+  test: {
+    include: ["src/**/*.test.{ts,tsx}"],
+    testTimeout: 15_000,
+  },
+});
