@@ -117,8 +117,12 @@ interface CallContext {
 /** Maps every error the SDK raises to the problem an operator should read. */
 export function toProblem(error: unknown, context: CallContext): ProblemError | undefined {
   const where = `Authlete at ${context.baseUrl}`;
-  // ResponseValidationError extends AuthleteError, so it is checked first.
-  if (error instanceof errors.ResponseValidationError) {
+  // ResponseValidationError extends AuthleteError, so it is checked first; a 2xx that is not
+  // Authlete's JSON (a proxy's HTML page, say) reaches us as a plain AuthleteError.
+  if (
+    error instanceof errors.ResponseValidationError ||
+    (error instanceof errors.AuthleteError && error.statusCode < 300)
+  ) {
     return new ProblemError({
       kind: "authlete-bad-answer",
       status: 502,

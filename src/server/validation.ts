@@ -11,9 +11,16 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
     const result = schema.safeParse(value);
     if (result.success) return result.data as z.output<T>;
     const errors = new Map<string, string>();
+    const add = (path: PropertyKey[], message: string) => {
+      const key = path.map(String).join(".") || "(body)";
+      if (!errors.has(key)) errors.set(key, message);
+    };
     for (const issue of result.error.issues) {
-      const path = issue.path.map(String).join(".") || "(body)";
-      if (!errors.has(path)) errors.set(path, issue.message);
+      if (issue.code === "unrecognized_keys") {
+        for (const name of issue.keys) add([...issue.path, name], "This field is not part of the request.");
+      } else {
+        add(issue.path, issue.message);
+      }
     }
     return problemResponse(c, {
       kind: "validation-failed",

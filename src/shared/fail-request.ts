@@ -63,9 +63,10 @@ function isAbsoluteHttpUri(value: string): boolean {
 
 export const failReasonSchema = z.enum(FAIL_REASONS, { error: "Choose a reason." });
 
-export const failRequestSchema = z.object({
+// Strict: a misspelt field (errorURI) is refused, not silently dropped.
+export const failRequestSchema = z.strictObject({
   serviceId: serviceIdSchema,
-  backchannelAuthenticationFailRequest: z.object({
+  backchannelAuthenticationFailRequest: z.strictObject({
     ticket: ticketSchema,
     reason: failReasonSchema,
     errorDescription: errorDescriptionSchema,

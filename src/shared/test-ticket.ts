@@ -16,7 +16,7 @@ function optionalText(max: number, label: string) {
 }
 
 /** POST /api/test-tickets: make a real ticket with a test client, to fail it afterwards. */
-export const testTicketRequestSchema = z.object({
+export const testTicketRequestSchema = z.strictObject({
   serviceId: serviceIdSchema,
   loginHint: optionalText(200, "A login hint"),
   bindingMessage: optionalText(100, "A binding message"),

@@ -20,7 +20,7 @@ const simulator = createSimulator({
     serviceId: String(2000000000 + i),
     name: `Extra ${i}`,
   })),
-  restrictedTokens: { "token-for-service-2": [OTHER_SERVICE] },
+  restrictedTokens: { "token-for-service-2": { services: [OTHER_SERVICE] } },
 });
 let server: Listening;
 let sdk: Authlete;

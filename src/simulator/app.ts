@@ -20,8 +20,8 @@ export interface SimulatorOptions {
   ticketTtlSeconds?: number;
   /** More services beyond the seed, e.g. to exercise paging. */
   extraServices?: SimulatedService[];
-  /** More tokens, each limited to some services, e.g. to exercise 403. */
-  restrictedTokens?: Record<string, string[]>;
+  /** More tokens, each limited to some services (e.g. to exercise 403), maybe unable to list them. */
+  restrictedTokens?: Record<string, { services: string[]; mayListServices?: boolean }>;
   now?: () => number;
 }
 
@@ -45,14 +45,19 @@ export function createSimulator(options: SimulatorOptions = {}) {
   const grants = new Map<string, Set<string>>([
     [options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN, new Set(allServiceIds)],
     ...Object.entries(options.restrictedTokens ?? {}).map(
-      ([token, ids]) => [token, new Set(ids)] as const,
+      ([token, grant]) => [token, new Set(grant.services)] as const,
     ),
   ]);
+  const tokensThatMayNotList = new Set(
+    Object.entries(options.restrictedTokens ?? {})
+      .filter(([, grant]) => grant.mayListServices === false)
+      .map(([token]) => token),
+  );
   const tickets = new TicketStore(options.ticketTtlSeconds ?? 600, options.now);
   const requestLog: SimulatorRequestRecord[] = [];
   let fault: SimulatorFault | null = null;
 
-  type Env = { Variables: { grantedServices: Set<string>; body: unknown } };
+  type Env = { Variables: { token: string; grantedServices: Set<string>; body: unknown } };
 
   function answer(c: Context, status: 200 | 400 | 401 | 403 | 404 | 500, result: ResultCode, extra = {}) {
     return c.json({ resultCode: result.code, resultMessage: result.message, ...extra }, status);
@@ -89,6 +94,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
     const granted = match ? grants.get(match[1]!) : undefined;
     if (!granted) return answer(c, 401, RESULT.missingToken);
+    c.set("token", match![1]!);
     c.set("grantedServices", granted);
     return next();
   });
@@ -109,6 +115,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
   });
 
   app.get("/api/service/get/list", (c) => {
+    if (tokensThatMayNotList.has(c.var.token)) return answer(c, 403, RESULT.listForbidden);
     const visible = services.filter((service) => c.var.grantedServices.has(service.serviceId));
     const start = clampInt(c.req.query("start"), 0);
     const end = Math.max(start, clampInt(c.req.query("end"), 5));

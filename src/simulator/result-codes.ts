@@ -28,6 +28,7 @@ export const RESULT = {
   missingToken: result("A990201", "The request has no valid access token."),
   serviceForbidden: (serviceId: string) =>
     result("A990202", `The access token is not allowed to use the service ${serviceId}.`),
+  listForbidden: result("A990209", "The access token is not allowed to list services."),
   malformedBody: result("A990203", "The request body is not a JSON object."),
   unknownPath: result("A990204", "No API has this path."),
   failMissingTicket: result("A990205", "The request does not contain 'ticket'."),

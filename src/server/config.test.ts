@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseSettings } from "./config";
+
+describe("parseSettings", () => {
+  it("runs the embedded simulator with defaults when no token is set", () => {
+    expect(parseSettings({})).toEqual({
+      authlete: { mode: "embedded-simulator", accessToken: undefined, ticketTtlSeconds: 600 },
+      timeoutMs: 10_000,
+      testClient: undefined,
+      host: "127.0.0.1",
+      port: 8787,
+      logLevel: "info",
+    });
+  });
+
+  it("treats an empty token (as in a copied .env.example) as absent", () => {
+    expect(parseSettings({ AUTHLETE_ACCESS_TOKEN: "" }).authlete.mode).toBe("embedded-simulator");
+  });
+
+  it("talks to the configured cluster with a token, trimming a trailing slash", () => {
+    const settings = parseSettings({
+      AUTHLETE_ACCESS_TOKEN: "t",
+      AUTHLETE_BASE_URL: "https://jp.authlete.com/",
+      AUTHLETE_TEST_CLIENT_ID: "123",
+      AUTHLETE_TEST_CLIENT_SECRET: "s",
+      AUTHLETE_TIMEOUT_MS: "2500",
+      PORT: "0",
+    });
+    expect(settings.authlete).toEqual({ mode: "cluster", baseUrl: "https://jp.authlete.com", accessToken: "t" });
+    expect(settings.testClient).toEqual({ clientId: "123", clientSecret: "s" });
+    expect(settings.timeoutMs).toBe(2500);
+    expect(settings.port).toBe(0);
+  });
+
+  it.each([
+    [{ PORT: "80a" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ AUTHLETE_TIMEOUT_MS: "fast" }, "AUTHLETE_TIMEOUT_MS"],
+    [{ AUTHLETE_BASE_URL: "ftp://x" }, "AUTHLETE_BASE_URL"],
+    [{ AUTHLETE_TEST_CLIENT_ID: "1" }, "AUTHLETE_TEST_CLIENT_SECRET"],
+  ])("stops on %j naming %s, without echoing values", (env, name) => {
+    let error: unknown;
+    try {
+      parseSettings(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(name);
+    for (const value of Object.values(env)) expect((error as ConfigError).message).not.toContain(`"${value}"`);
+  });
+});

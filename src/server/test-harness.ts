@@ -1,0 +1,90 @@
+/**
+ * Starts the real pieces for a test: the simulator and the BFF, each on its own loopback port,
+ * talking real HTTP through the Authlete SDK. Log lines are captured to assert on.
+ */
+import { createSimulator } from "../simulator/app";
+import type { SimulatorOptions } from "../simulator/app";
+import { DEFAULT_SIMULATOR_ACCESS_TOKEN, seededClientOf } from "../simulator/seed";
+import { createApp } from "./app";
+import { createAuthleteGateway } from "./authlete";
+import { listen } from "./listen";
+import { createLogger } from "./logger";
+import type { TestClientLookup } from "./routes/test-tickets";
+
+export interface HarnessOptions {
+  simulator?: SimulatorOptions;
+  /** Default: the simulator's URL. */
+  authleteBaseUrl?: string;
+  /** Default: the simulator's token. */
+  accessToken?: string;
+  timeoutMs?: number;
+  testClientFor?: TestClientLookup | null;
+  clientDir?: string;
+}
+
+export interface Exchange {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON (undefined when it is not JSON). */
+  json: unknown;
+}
+
+export async function startConsole(options: HarnessOptions = {}) {
+  const simulator = createSimulator(options.simulator);
+  const simulatorServer = await listen(simulator.app.fetch, "127.0.0.1", 0);
+  const logLines: string[] = [];
+  const logger = createLogger("info", { write: (line: string) => void logLines.push(line) });
+  const app = createApp({
+    authlete: createAuthleteGateway({
+      baseUrl: options.authleteBaseUrl ?? simulatorServer.url,
+      accessToken: options.accessToken ?? options.simulator?.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN,
+      timeoutMs: options.timeoutMs ?? 3000,
+      simulated: true,
+    }),
+    testClientFor: options.testClientFor === null ? undefined : (options.testClientFor ?? seededClientOf),
+    logger,
+    version: "0.0.0-test",
+    clientDir: options.clientDir,
+  });
+  const bff = await listen(app.fetch, "127.0.0.1", 0);
+  const exchanges: Exchange[] = [];
+
+  async function send(path: string, init?: RequestInit): Promise<Exchange> {
+    const response = await fetch(`${bff.url}${path}`, init);
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const exchange = { status: response.status, headers: response.headers, text, json };
+    exchanges.push(exchange);
+    return exchange;
+  }
+
+  return {
+    url: bff.url,
+    simulator,
+    simulatorUrl: simulatorServer.url,
+    logLines,
+    /** Every answer the BFF gave in this test, to assert nothing leaked. */
+    exchanges,
+    get: (path: string) => send(path),
+    post: (path: string, body: unknown) =>
+      send(path, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    /** Simulator requests to a path ending so, e.g. "/backchannel/authentication/fail". */
+    upstreamCalls: (suffix: string) => simulator.requestLog.filter((entry) => entry.path.endsWith(suffix)),
+    async close() {
+      await bff.close();
+      await simulatorServer.close();
+    },
+  };
+}
+
+export type ConsoleUnderTest = Awaited<ReturnType<typeof startConsole>>;
