@@ -17,10 +17,19 @@ afterEach(async () => {
 describe("POST /api/test-tickets", () => {
   it("creates a real ticket with the seeded client of the service", async () => {
     running = await startConsole();
-    const answer = await running.post("/api/test-tickets", { serviceId: "1000000002", loginHint: "bob", bindingMessage: "X1" });
+    const answer = await running.post("/api/test-tickets", {
+      serviceId: "1000000002",
+      loginHint: "bob",
+      bindingMessage: "X1",
+    });
     expect(answer.status).toBe(201);
     const created = testTicketSchema.parse(answer.json);
-    expect(created).toMatchObject({ serviceId: "1000000002", clientId: "3000000002", loginHint: "bob", bindingMessage: "X1" });
+    expect(created).toMatchObject({
+      serviceId: "1000000002",
+      clientId: "3000000002",
+      loginHint: "bob",
+      bindingMessage: "X1",
+    });
     expect(created.ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(running.simulator.tickets.has(created.ticket)).toBe(true);
   });
@@ -41,7 +50,9 @@ describe("POST /api/test-tickets", () => {
   });
 
   it("reports a test client that Authlete refuses, with Authlete's result", async () => {
-    running = await startConsole({ testClientFor: () => ({ clientId: "3000000001", clientSecret: "wrong" }) });
+    running = await startConsole({
+      testClientFor: () => ({ clientId: "3000000001", clientSecret: "wrong" }),
+    });
     const answer = await running.post("/api/test-tickets", { serviceId: "1000000001" });
     expect(answer.status).toBe(502);
     const problem = problemSchema.parse(answer.json);
@@ -53,7 +64,10 @@ describe("POST /api/test-tickets", () => {
 
 describe("GET /api/services", () => {
   it("lists every service the token sees, paging to the end", async () => {
-    const extraServices = Array.from({ length: 43 }, (_, i) => ({ serviceId: String(5000000000 + i), name: `S${i}` }));
+    const extraServices = Array.from({ length: 43 }, (_, i) => ({
+      serviceId: String(5000000000 + i),
+      name: `S${i}`,
+    }));
     running = await startConsole({ simulator: { extraServices } });
     const answer = await running.get("/api/services");
     const services = servicesSchema.parse(answer.json);
@@ -65,7 +79,9 @@ describe("GET /api/services", () => {
 
   it("answers an empty list when the token may not list services", async () => {
     running = await startConsole({
-      simulator: { restrictedTokens: { limited: { services: ["1000000001"], mayListServices: false } } },
+      simulator: {
+        restrictedTokens: { limited: { services: ["1000000001"], mayListServices: false } },
+      },
       accessToken: "limited",
     });
     const answer = await running.get("/api/services");
@@ -132,6 +148,8 @@ describe("the built page", () => {
     expect(deep.status).toBe(200);
     expect(deep.text).toContain("<title>console</title>");
     expect((await running.get("/assets/missing.js")).status).toBe(404);
-    expect((await running.get("/api/missing")).headers.get("content-type")).toBe("application/problem+json");
+    expect((await running.get("/api/missing")).headers.get("content-type")).toBe(
+      "application/problem+json",
+    );
   });
 });

@@ -65,7 +65,12 @@ export function createApp(deps: AppDeps) {
   if (deps.clientDir) app.route("/", staticPage(deps.clientDir));
 
   app.notFound((c) =>
-    problemResponse(c, { kind: "not-found", status: 404, title: "Not found", detail: `${c.req.path} does not exist.` }),
+    problemResponse(c, {
+      kind: "not-found",
+      status: 404,
+      title: "Not found",
+      detail: `${c.req.path} does not exist.`,
+    }),
   );
 
   app.onError((error, c) => {

@@ -43,12 +43,23 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions) {
   });
   const target: Target = { baseUrl: options.baseUrl, simulated: options.simulated };
 
-  async function call<T>(what: string, serviceId: string | undefined, run: () => Promise<T>): Promise<T> {
+  async function call<T>(
+    what: string,
+    serviceId: string | undefined,
+    run: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await run();
     } catch (error) {
       // Unknown errors are bugs of ours: rethrown as they are, app.onError logs them.
-      throw toProblem(error, { what, serviceId, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs }) ?? error;
+      throw (
+        toProblem(error, {
+          what,
+          serviceId,
+          baseUrl: options.baseUrl,
+          timeoutMs: options.timeoutMs,
+        }) ?? error
+      );
     }
   }
 
@@ -177,7 +188,8 @@ function refusalText(status: number, context: CallContext): { title: string; det
     case 401:
       return {
         title: "Authlete rejected the access token",
-        detail: "AUTHLETE_ACCESS_TOKEN is missing, wrong, expired or revoked. Create a new token in the Authlete console.",
+        detail:
+          "AUTHLETE_ACCESS_TOKEN is missing, wrong, expired or revoked. Create a new token in the Authlete console.",
       };
     case 403:
       return {

@@ -5,7 +5,11 @@ describe("toClientResponse", () => {
   it("maps each action to its status, with the three headers and the parsed body", () => {
     expect(toClientResponse("FORBIDDEN", '{"error":"access_denied"}')).toEqual({
       status: 403,
-      headers: { "Content-Type": "application/json", "Cache-Control": "no-store", Pragma: "no-cache" },
+      headers: {
+        "Content-Type": "application/json",
+        "Cache-Control": "no-store",
+        Pragma: "no-cache",
+      },
       body: { error: "access_denied" },
     });
     expect(toClientResponse("BAD_REQUEST", "{}").status).toBe(400);

@@ -11,7 +11,8 @@ export function toClientResponse(
   responseContent: string | undefined,
 ): FailResult["clientResponse"] {
   const notes: string[] = [];
-  if (action === undefined) notes.push("Authlete returned no action; an authorization server would answer 500.");
+  if (action === undefined)
+    notes.push("Authlete returned no action; an authorization server would answer 500.");
   let body: unknown = null;
   if (responseContent === undefined) {
     notes.push("Authlete returned no responseContent.");

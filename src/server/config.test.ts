@@ -26,7 +26,11 @@ describe("parseSettings", () => {
       AUTHLETE_TIMEOUT_MS: "2500",
       PORT: "0",
     });
-    expect(settings.authlete).toEqual({ mode: "cluster", baseUrl: "https://jp.authlete.com", accessToken: "t" });
+    expect(settings.authlete).toEqual({
+      mode: "cluster",
+      baseUrl: "https://jp.authlete.com",
+      accessToken: "t",
+    });
     expect(settings.testClient).toEqual({ clientId: "123", clientSecret: "s" });
     expect(settings.timeoutMs).toBe(2500);
     expect(settings.port).toBe(0);
@@ -47,6 +51,7 @@ describe("parseSettings", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(name);
-    for (const value of Object.values(env)) expect((error as ConfigError).message).not.toContain(`"${value}"`);
+    for (const value of Object.values(env))
+      expect((error as ConfigError).message).not.toContain(`"${value}"`);
   });
 });

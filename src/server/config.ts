@@ -36,10 +36,13 @@ const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
   })
   .refine(
-    (env) => (env.AUTHLETE_TEST_CLIENT_ID === undefined) === (env.AUTHLETE_TEST_CLIENT_SECRET === undefined),
+    (env) =>
+      (env.AUTHLETE_TEST_CLIENT_ID === undefined) ===
+      (env.AUTHLETE_TEST_CLIENT_SECRET === undefined),
     {
       path: ["AUTHLETE_TEST_CLIENT_SECRET"],
-      message: "AUTHLETE_TEST_CLIENT_ID and AUTHLETE_TEST_CLIENT_SECRET go together: set both or neither",
+      message:
+        "AUTHLETE_TEST_CLIENT_ID and AUTHLETE_TEST_CLIENT_SECRET go together: set both or neither",
     },
   );
 

@@ -12,7 +12,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       base: { service: "ciba-fail-console" },
-      redact: { paths: ["*.authorization", "*.Authorization", "*.accessToken", "*.bearer"], censor: "[redacted]" },
+      redact: {
+        paths: ["*.authorization", "*.Authorization", "*.accessToken", "*.bearer"],
+        censor: "[redacted]",
+      },
     },
     destination,
   );

@@ -29,7 +29,7 @@ export function problemResponse(c: Context, init: ProblemInit): Response {
   const body: Problem = {
     type: `urn:ciba-fail-console:problem:${kind}`,
     ...fields,
-    requestId: c.get("requestId") as string | undefined,
+    requestId: c.get("requestId"),
   };
   return c.body(JSON.stringify(body), init.status as 400, {
     "Content-Type": PROBLEM_CONTENT_TYPE,

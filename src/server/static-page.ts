@@ -9,20 +9,30 @@ import type { AppEnv } from "./env";
 export function staticPage(clientDir: string) {
   const immutable = "public, max-age=31536000, immutable";
   const revalidate = "no-cache";
-  return new Hono<AppEnv>()
-    .use(
-      "/assets/*",
-      serveStatic({ root: clientDir, onFound: (_path, c) => c.header("Cache-Control", immutable) }),
-    )
-    .get("/assets/*", (c) => c.text("Not found", 404))
-    .use(serveStatic({ root: clientDir, onFound: (_path, c) => c.header("Cache-Control", revalidate) }))
-    // Every other path is a page of the app: answer with the app and let it route.
-    .get(
-      "*",
-      serveStatic({
-        root: clientDir,
-        path: "index.html",
-        onFound: (_path, c) => c.header("Cache-Control", revalidate),
-      }),
-    );
+  return (
+    new Hono<AppEnv>()
+      .use(
+        "/assets/*",
+        serveStatic({
+          root: clientDir,
+          onFound: (_path, c) => c.header("Cache-Control", immutable),
+        }),
+      )
+      .get("/assets/*", (c) => c.text("Not found", 404))
+      .use(
+        serveStatic({
+          root: clientDir,
+          onFound: (_path, c) => c.header("Cache-Control", revalidate),
+        }),
+      )
+      // Every other path is a page of the app: answer with the app and let it route.
+      .get(
+        "*",
+        serveStatic({
+          root: clientDir,
+          path: "index.html",
+          onFound: (_path, c) => c.header("Cache-Control", revalidate),
+        }),
+      )
+  );
 }

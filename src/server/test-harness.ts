@@ -38,11 +38,13 @@ export async function startConsole(options: HarnessOptions = {}) {
   const app = createApp({
     authlete: createAuthleteGateway({
       baseUrl: options.authleteBaseUrl ?? simulatorServer.url,
-      accessToken: options.accessToken ?? options.simulator?.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN,
+      accessToken:
+        options.accessToken ?? options.simulator?.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN,
       timeoutMs: options.timeoutMs ?? 3000,
       simulated: true,
     }),
-    testClientFor: options.testClientFor === null ? undefined : (options.testClientFor ?? seededClientOf),
+    testClientFor:
+      options.testClientFor === null ? undefined : (options.testClientFor ?? seededClientOf),
     logger,
     version: "0.0.0-test",
     clientDir: options.clientDir,
@@ -79,7 +81,8 @@ export async function startConsole(options: HarnessOptions = {}) {
         body: typeof body === "string" ? body : JSON.stringify(body),
       }),
     /** Simulator requests to a path ending so, e.g. "/backchannel/authentication/fail". */
-    upstreamCalls: (suffix: string) => simulator.requestLog.filter((entry) => entry.path.endsWith(suffix)),
+    upstreamCalls: (suffix: string) =>
+      simulator.requestLog.filter((entry) => entry.path.endsWith(suffix)),
     async close() {
       await bff.close();
       await simulatorServer.close();

@@ -9,7 +9,7 @@ import { problemResponse } from "./problem";
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return validator("json", (value, c) => {
     const result = schema.safeParse(value);
-    if (result.success) return result.data as z.output<T>;
+    if (result.success) return result.data;
     const errors = new Map<string, string>();
     const add = (path: PropertyKey[], message: string) => {
       const key = path.map(String).join(".") || "(body)";
@@ -17,7 +17,8 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
     };
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") {
-        for (const name of issue.keys) add([...issue.path, name], "This field is not part of the request.");
+        for (const name of issue.keys)
+          add([...issue.path, name], "This field is not part of the request.");
       } else {
         add(issue.path, issue.message);
       }

@@ -8,7 +8,9 @@ function parse(fields: Record<string, unknown>, serviceId: unknown = "1000000001
 }
 
 function errorPaths(result: ReturnType<typeof parse>): string[] {
-  return result.success ? [] : [...new Set(result.error.issues.map((issue) => issue.path.join(".")))];
+  return result.success
+    ? []
+    : [...new Set(result.error.issues.map((issue) => issue.path.join(".")))];
 }
 
 describe("serviceId", () => {
@@ -16,7 +18,9 @@ describe("serviceId", () => {
     expect(parse({ ticket: TICKET, reason: "SERVER_ERROR" }, id).success).toBe(true);
   });
   it.each(["", "abc", "1".repeat(20), "-1", "1.5", "１２３", "1/../2", 123])("refuses %j", (id) => {
-    expect(errorPaths(parse({ ticket: TICKET, reason: "SERVER_ERROR" }, id))).toContain("serviceId");
+    expect(errorPaths(parse({ ticket: TICKET, reason: "SERVER_ERROR" }, id))).toContain(
+      "serviceId",
+    );
   });
 });
 
@@ -28,14 +32,21 @@ describe("ticket", () => {
   it.each(["a", "A-z_0.9~", "x".repeat(256)])("accepts %s", (ticket) => {
     expect(parse({ ticket, reason: "SERVER_ERROR" }).success).toBe(true);
   });
-  it.each(["", "   ", "x".repeat(257), "a b", "a/b", "a+b", "tické", "a=b"])("refuses %j", (ticket) => {
-    expect(errorPaths(parse({ ticket, reason: "SERVER_ERROR" }))).toContain("backchannelAuthenticationFailRequest.ticket");
-  });
+  it.each(["", "   ", "x".repeat(257), "a b", "a/b", "a+b", "tické", "a=b"])(
+    "refuses %j",
+    (ticket) => {
+      expect(errorPaths(parse({ ticket, reason: "SERVER_ERROR" }))).toContain(
+        "backchannelAuthenticationFailRequest.ticket",
+      );
+    },
+  );
 });
 
 describe("reason", () => {
   it("is required: no silent default", () => {
-    expect(errorPaths(parse({ ticket: TICKET }))).toEqual(["backchannelAuthenticationFailRequest.reason"]);
+    expect(errorPaths(parse({ ticket: TICKET }))).toEqual([
+      "backchannelAuthenticationFailRequest.reason",
+    ]);
   });
   it.each(["", "server_error", "NOPE"])("refuses %j", (reason) => {
     expect(parse({ ticket: TICKET, reason }).success).toBe(false);
@@ -44,26 +55,43 @@ describe("reason", () => {
 
 describe("errorDescription", () => {
   it("accepts printable ASCII without quote and backslash, up to 1,000 characters", () => {
-    expect(parse({ ticket: TICKET, reason: "ACCESS_DENIED", errorDescription: "User said no! (#42) ~ok" }).success).toBe(true);
-    expect(parse({ ticket: TICKET, reason: "ACCESS_DENIED", errorDescription: "a".repeat(1000) }).success).toBe(true);
+    expect(
+      parse({
+        ticket: TICKET,
+        reason: "ACCESS_DENIED",
+        errorDescription: "User said no! (#42) ~ok",
+      }).success,
+    ).toBe(true);
+    expect(
+      parse({ ticket: TICKET, reason: "ACCESS_DENIED", errorDescription: "a".repeat(1000) })
+        .success,
+    ).toBe(true);
   });
-  it.each(['say "no"', "back\\slash", "line\nbreak", "tab\t", "café", "a".repeat(1001)])("refuses %j", (errorDescription) => {
-    expect(errorPaths(parse({ ticket: TICKET, reason: "ACCESS_DENIED", errorDescription }))).toEqual([
-      "backchannelAuthenticationFailRequest.errorDescription",
-    ]);
-  });
+  it.each(['say "no"', "back\\slash", "line\nbreak", "tab\t", "café", "a".repeat(1001)])(
+    "refuses %j",
+    (errorDescription) => {
+      expect(
+        errorPaths(parse({ ticket: TICKET, reason: "ACCESS_DENIED", errorDescription })),
+      ).toEqual(["backchannelAuthenticationFailRequest.errorDescription"]);
+    },
+  );
   it("treats an empty string as absent", () => {
     const result = parse({ ticket: TICKET, reason: "ACCESS_DENIED", errorDescription: "" });
-    expect(result.success && "errorDescription" in result.data.backchannelAuthenticationFailRequest
-      ? result.data.backchannelAuthenticationFailRequest.errorDescription
-      : undefined).toBeUndefined();
+    expect(
+      result.success && "errorDescription" in result.data.backchannelAuthenticationFailRequest
+        ? result.data.backchannelAuthenticationFailRequest.errorDescription
+        : undefined,
+    ).toBeUndefined();
   });
 });
 
 describe("errorUri", () => {
-  it.each(["https://as.example.com/errors/1", "http://localhost:8080/e?x=1#y"])("accepts %s", (errorUri) => {
-    expect(parse({ ticket: TICKET, reason: "SERVER_ERROR", errorUri }).success).toBe(true);
-  });
+  it.each(["https://as.example.com/errors/1", "http://localhost:8080/e?x=1#y"])(
+    "accepts %s",
+    (errorUri) => {
+      expect(parse({ ticket: TICKET, reason: "SERVER_ERROR", errorUri }).success).toBe(true);
+    },
+  );
   it.each([
     "/relative",
     "example.com/x",

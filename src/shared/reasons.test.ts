@@ -4,7 +4,9 @@ import { CLIENT_STATUS_BY_ACTION, FAIL_REASONS, REASONS } from "./reasons";
 
 describe("the reason catalogue", () => {
   it("has exactly the SDK's nine reasons", () => {
-    expect([...FAIL_REASONS].sort()).toEqual(Object.values(BackchannelAuthenticationFailRequestReason).sort());
+    expect([...FAIL_REASONS].sort()).toEqual(
+      Object.values(BackchannelAuthenticationFailRequestReason).sort(),
+    );
     expect(FAIL_REASONS).toHaveLength(9);
   });
 
@@ -18,7 +20,8 @@ describe("the reason catalogue", () => {
   });
 
   it("matches Authlete's table: only ACCESS_DENIED forbids and only SERVER_ERROR is a 500", () => {
-    const withAction = (action: string) => FAIL_REASONS.filter((reason) => REASONS[reason].action === action);
+    const withAction = (action: string) =>
+      FAIL_REASONS.filter((reason) => REASONS[reason].action === action);
     expect(withAction("FORBIDDEN")).toEqual(["ACCESS_DENIED"]);
     expect(withAction("INTERNAL_SERVER_ERROR")).toEqual(["SERVER_ERROR"]);
     expect(withAction("BAD_REQUEST")).toHaveLength(7);

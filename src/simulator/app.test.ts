@@ -73,7 +73,11 @@ describe("/backchannel/authentication", () => {
     ] as const) {
       const answer = await sdk.ciba.processAuthentication({
         serviceId: SERVICE,
-        backchannelAuthenticationRequest: { parameters: "scope=openid&login_hint=a", clientId, clientSecret },
+        backchannelAuthenticationRequest: {
+          parameters: "scope=openid&login_hint=a",
+          clientId,
+          clientSecret,
+        },
       });
       expect(answer.action).toBe("UNAUTHORIZED");
       expect(answer.ticket).toBeUndefined();
@@ -84,7 +88,11 @@ describe("/backchannel/authentication", () => {
     for (const parameters of ["login_hint=a", "scope=openid"]) {
       const answer = await sdk.ciba.processAuthentication({
         serviceId: SERVICE,
-        backchannelAuthenticationRequest: { parameters, clientId: "3000000001", clientSecret: "demo-client-secret" },
+        backchannelAuthenticationRequest: {
+          parameters,
+          clientId: "3000000001",
+          clientSecret: "demo-client-secret",
+        },
       });
       expect(answer.action).toBe("BAD_REQUEST");
     }
@@ -92,18 +100,21 @@ describe("/backchannel/authentication", () => {
 });
 
 describe("/backchannel/authentication/fail", () => {
-  it.each(FAIL_REASONS)("answers %s with its action and error, and deletes the ticket", async (reason) => {
-    const ticket = await newTicket();
-    const answer = await sdk.ciba.fail({
-      serviceId: SERVICE,
-      backchannelAuthenticationFailRequest: { ticket, reason },
-    });
-    expect(answer.resultCode).toBe("A185001");
-    expect(answer.resultMessage).toMatch(/^\[A185001\] /);
-    expect(answer.action).toBe(REASONS[reason].action);
-    expect(JSON.parse(answer.responseContent!)).toEqual({ error: REASONS[reason].error });
-    expect(simulator.tickets.has(ticket)).toBe(false);
-  });
+  it.each(FAIL_REASONS)(
+    "answers %s with its action and error, and deletes the ticket",
+    async (reason) => {
+      const ticket = await newTicket();
+      const answer = await sdk.ciba.fail({
+        serviceId: SERVICE,
+        backchannelAuthenticationFailRequest: { ticket, reason },
+      });
+      expect(answer.resultCode).toBe("A185001");
+      expect(answer.resultMessage).toMatch(/^\[A185001\] /);
+      expect(answer.action).toBe(REASONS[reason].action);
+      expect(JSON.parse(answer.responseContent!)).toEqual({ error: REASONS[reason].error });
+      expect(simulator.tickets.has(ticket)).toBe(false);
+    },
+  );
 
   it("copies errorDescription and errorUri into responseContent only when given", async () => {
     const answer = await sdk.ciba.fail({
@@ -154,7 +165,12 @@ describe("/backchannel/authentication/fail", () => {
   it("makes /issue answer INVALID_TICKET for a failed ticket", async () => {
     const ticket = await newTicket();
     expect(
-      (await sdk.ciba.issue({ serviceId: SERVICE, backchannelAuthenticationIssueRequest: { ticket } })).action,
+      (
+        await sdk.ciba.issue({
+          serviceId: SERVICE,
+          backchannelAuthenticationIssueRequest: { ticket },
+        })
+      ).action,
     ).toBe("OK");
     await sdk.ciba.fail({
       serviceId: SERVICE,
@@ -172,7 +188,11 @@ describe("/backchannel/authentication/complete", () => {
   it("answers SERVER_ERROR with A186202 for an unknown ticket", async () => {
     const answer = await sdk.ciba.complete({
       serviceId: SERVICE,
-      backchannelAuthenticationCompleteRequest: { ticket: "nope", result: "AUTHORIZED", subject: "alice" },
+      backchannelAuthenticationCompleteRequest: {
+        ticket: "nope",
+        result: "AUTHORIZED",
+        subject: "alice",
+      },
     });
     expect(answer).toMatchObject({ resultCode: "A186202", action: "SERVER_ERROR" });
   });
@@ -190,13 +210,17 @@ describe("authentication and authorisation", () => {
   it("answers 401 without any Authorization header", async () => {
     const response = await fetch(`${server.url}/api/service/get/list`);
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ resultCode: expect.stringMatching(/^A\d{6}$/) });
+    const body = (await response.json()) as { resultCode: string };
+    expect(body.resultCode).toMatch(/^A\d{6}$/);
   });
 
   it("answers 403 when the token may not use the service", async () => {
     const limited = new Authlete({ serverURL: server.url, bearer: "token-for-service-2" });
     const error = await limited.ciba
-      .fail({ serviceId: SERVICE, backchannelAuthenticationFailRequest: { ticket: "t", reason: "SERVER_ERROR" } })
+      .fail({
+        serviceId: SERVICE,
+        backchannelAuthenticationFailRequest: { ticket: "t", reason: "SERVER_ERROR" },
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(errors.ResultError);
     expect((error as errors.ResultError).statusCode).toBe(403);
@@ -205,7 +229,10 @@ describe("authentication and authorisation", () => {
   it("answers 400 for a body that is not JSON", async () => {
     const response = await fetch(`${server.url}/api/${SERVICE}/backchannel/authentication/fail`, {
       method: "POST",
-      headers: { authorization: `Bearer ${DEFAULT_SIMULATOR_ACCESS_TOKEN}`, "content-type": "application/json" },
+      headers: {
+        authorization: `Bearer ${DEFAULT_SIMULATOR_ACCESS_TOKEN}`,
+        "content-type": "application/json",
+      },
       body: "{not json",
     });
     expect(response.status).toBe(400);
@@ -217,7 +244,9 @@ describe("/service/get/list", () => {
   it("pages with start and end (exclusive) over every visible service", async () => {
     const first = await sdk.service.list({ start: 0, end: 5 });
     expect(first).toMatchObject({ start: 0, end: 5, totalCount: 12 });
-    expect(first.services?.map((s) => s.apiKey)).toEqual([1000000001, 1000000002, 2000000000, 2000000001, 2000000002]);
+    expect(first.services?.map((s) => s.apiKey)).toEqual([
+      1000000001, 1000000002, 2000000000, 2000000001, 2000000002,
+    ]);
     const last = await sdk.service.list({ start: 10, end: 15 });
     expect(last.services?.map((s) => s.serviceName)).toEqual(["Extra 8", "Extra 9"]);
   });
@@ -226,6 +255,9 @@ describe("/service/get/list", () => {
     const limited = new Authlete({ serverURL: server.url, bearer: "token-for-service-2" });
     const list = await limited.service.list();
     expect(list.totalCount).toBe(1);
-    expect(list.services?.[0]).toMatchObject({ apiKey: 1000000002, serviceName: "Second Demo Service" });
+    expect(list.services?.[0]).toMatchObject({
+      apiKey: 1000000002,
+      serviceName: "Second Demo Service",
+    });
   });
 });

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
-import type { Context } from "hono";
 import { REASONS } from "../shared/reasons";
 import type { FailReason } from "../shared/reasons";
 import { RESULT } from "./result-codes";
@@ -59,8 +58,12 @@ export function createSimulator(options: SimulatorOptions = {}) {
 
   type Env = { Variables: { token: string; grantedServices: Set<string>; body: unknown } };
 
-  function answer(c: Context, status: 200 | 400 | 401 | 403 | 404 | 500, result: ResultCode, extra = {}) {
-    return c.json({ resultCode: result.code, resultMessage: result.message, ...extra }, status);
+  /** An answer in Authlete's shape: resultCode, resultMessage and the API's own fields. */
+  function answer(status: 200 | 400 | 401 | 403 | 404, result: ResultCode, extra = {}): Response {
+    return Response.json(
+      { resultCode: result.code, resultMessage: result.message, ...extra },
+      { status },
+    );
   }
 
   const app = new Hono<Env>();
@@ -93,7 +96,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
   app.use("/api/*", async (c, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
     const granted = match ? grants.get(match[1]!) : undefined;
-    if (!granted) return answer(c, 401, RESULT.missingToken);
+    if (!granted) return answer(401, RESULT.missingToken);
     c.set("token", match![1]!);
     c.set("grantedServices", granted);
     return next();
@@ -102,12 +105,12 @@ export function createSimulator(options: SimulatorOptions = {}) {
   app.use("/api/:serviceId{[0-9]+}/*", async (c, next) => {
     const serviceId = c.req.param("serviceId");
     if (!c.var.grantedServices.has(serviceId)) {
-      return answer(c, 403, RESULT.serviceForbidden(serviceId));
+      return answer(403, RESULT.serviceForbidden(serviceId));
     }
     if (c.req.method === "POST") {
       const body: unknown = await c.req.json().catch(() => undefined);
       if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        return answer(c, 400, RESULT.malformedBody);
+        return answer(400, RESULT.malformedBody);
       }
       c.set("body", body);
     }
@@ -115,7 +118,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
   });
 
   app.get("/api/service/get/list", (c) => {
-    if (tokensThatMayNotList.has(c.var.token)) return answer(c, 403, RESULT.listForbidden);
+    if (tokensThatMayNotList.has(c.var.token)) return answer(403, RESULT.listForbidden);
     const visible = services.filter((service) => c.var.grantedServices.has(service.serviceId));
     const start = clampInt(c.req.query("start"), 0);
     const end = Math.max(start, clampInt(c.req.query("end"), 5));
@@ -139,11 +142,11 @@ export function createSimulator(options: SimulatorOptions = {}) {
     const client = SEED_CLIENTS.find(
       (candidate: SimulatedClient) =>
         candidate.serviceId === serviceId &&
-        candidate.clientId === String(body.clientId ?? "") &&
+        candidate.clientId === asText(body.clientId) &&
         candidate.clientSecret === body.clientSecret,
     );
     if (!client) {
-      return answer(c, 200, RESULT.clientAuthFailed, {
+      return answer(200, RESULT.clientAuthFailed, {
         action: "UNAUTHORIZED",
         responseContent: JSON.stringify({
           error: "invalid_client",
@@ -151,7 +154,9 @@ export function createSimulator(options: SimulatorOptions = {}) {
         }),
       });
     }
-    const parameters = new URLSearchParams(typeof body.parameters === "string" ? body.parameters : "");
+    const parameters = new URLSearchParams(
+      typeof body.parameters === "string" ? body.parameters : "",
+    );
     const scopes = (parameters.get("scope") ?? "").split(" ").filter(Boolean);
     const hints = (
       [
@@ -167,7 +172,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
         : undefined;
     if (problem || hints.length !== 1) {
       const result = RESULT.authenticationBadRequest(problem ?? "");
-      return answer(c, 200, result, {
+      return answer(200, result, {
         action: "BAD_REQUEST",
         responseContent: JSON.stringify({ error: "invalid_request", error_description: problem }),
       });
@@ -180,7 +185,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
       hint: hint ?? "",
       bindingMessage: parameters.get("binding_message") ?? undefined,
     });
-    return answer(c, 200, RESULT.authenticationOk, {
+    return answer(200, RESULT.authenticationOk, {
       action: "USER_IDENTIFICATION",
       ticket: stored.ticket,
       clientId: Number(client.clientId),
@@ -197,29 +202,35 @@ export function createSimulator(options: SimulatorOptions = {}) {
   app.post("/api/:serviceId/backchannel/authentication/issue", (c) => {
     const body = c.var.body as Record<string, unknown>;
     const stored =
-      typeof body.ticket === "string" ? tickets.find(body.ticket, c.req.param("serviceId")) : undefined;
+      typeof body.ticket === "string"
+        ? tickets.find(body.ticket, c.req.param("serviceId"))
+        : undefined;
     if (!stored) {
-      return answer(c, 200, RESULT.issueUnknownTicket, { action: "INVALID_TICKET" });
+      return answer(200, RESULT.issueUnknownTicket, { action: "INVALID_TICKET" });
     }
     stored.authReqId ??= randomBytes(32).toString("base64url");
-    return answer(c, 200, RESULT.issueOk, {
+    return answer(200, RESULT.issueOk, {
       action: "OK",
       authReqId: stored.authReqId,
       expiresIn: Math.max(0, Math.round((stored.expiresAt - Date.now()) / 1000)),
       interval: 5,
-      responseContent: JSON.stringify({ auth_req_id: stored.authReqId, expires_in: 600, interval: 5 }),
+      responseContent: JSON.stringify({
+        auth_req_id: stored.authReqId,
+        expires_in: 600,
+        interval: 5,
+      }),
     });
   });
 
   app.post("/api/:serviceId/backchannel/authentication/fail", (c) => {
     const body = c.var.body as Record<string, unknown>;
     if (typeof body.ticket !== "string" || body.ticket === "") {
-      return failAnswer(c, RESULT.failMissingTicket, "server_error");
+      return failAnswer(RESULT.failMissingTicket, "server_error");
     }
     // Authlete's prose: reason defaults to SERVER_ERROR when omitted.
     const reasonName = body.reason ?? "SERVER_ERROR";
     if (typeof reasonName !== "string" || !Object.hasOwn(REASONS, reasonName)) {
-      return failAnswer(c, RESULT.failUnknownReason, "server_error");
+      return failAnswer(RESULT.failUnknownReason, "server_error");
     }
     const reason = REASONS[reasonName as FailReason];
     // Authlete answers alike whether or not the ticket exists; it deletes it only when it does
@@ -227,16 +238,17 @@ export function createSimulator(options: SimulatorOptions = {}) {
     const stored = tickets.find(body.ticket, c.req.param("serviceId"));
     if (stored) tickets.delete(stored.ticket);
     const content: Record<string, string> = { error: reason.error };
-    if (typeof body.errorDescription === "string") content.error_description = body.errorDescription;
+    if (typeof body.errorDescription === "string")
+      content.error_description = body.errorDescription;
     if (typeof body.errorUri === "string") content.error_uri = body.errorUri;
-    return answer(c, 200, RESULT.failOk, {
+    return answer(200, RESULT.failOk, {
       action: reason.action,
       responseContent: JSON.stringify(content),
     });
   });
 
-  function failAnswer(c: Context, result: ResultCode, error: string) {
-    return answer(c, 200, result, {
+  function failAnswer(result: ResultCode, error: string) {
+    return answer(200, result, {
       action: "INTERNAL_SERVER_ERROR",
       responseContent: JSON.stringify({ error, error_description: result.message }),
     });
@@ -245,14 +257,19 @@ export function createSimulator(options: SimulatorOptions = {}) {
   app.post("/api/:serviceId/backchannel/authentication/complete", (c) => {
     const body = c.var.body as Record<string, unknown>;
     const stored =
-      typeof body.ticket === "string" ? tickets.find(body.ticket, c.req.param("serviceId")) : undefined;
-    if (!stored) return answer(c, 200, RESULT.completeUnknownTicket, { action: "SERVER_ERROR" });
+      typeof body.ticket === "string"
+        ? tickets.find(body.ticket, c.req.param("serviceId"))
+        : undefined;
+    if (!stored) return answer(200, RESULT.completeUnknownTicket, { action: "SERVER_ERROR" });
     tickets.delete(stored.ticket);
     // POLL mode: the client fetches the result from the token endpoint; nothing to push.
-    return answer(c, 200, RESULT.completeOk, { action: "NO_ACTION", clientId: Number(stored.clientId) });
+    return answer(200, RESULT.completeOk, {
+      action: "NO_ACTION",
+      clientId: Number(stored.clientId),
+    });
   });
 
-  app.notFound((c) => answer(c, 404, RESULT.unknownPath));
+  app.notFound(() => answer(404, RESULT.unknownPath));
 
   return {
     app,
@@ -269,4 +286,9 @@ export type Simulator = ReturnType<typeof createSimulator>;
 function clampInt(value: string | undefined, fallback: number): number {
   const parsed = Number.parseInt(value ?? "", 10);
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
+}
+
+/** Authlete accepts a client ID as a number or a string. */
+function asText(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" ? String(value) : "";
 }

@@ -10,7 +10,6 @@ const env = z
     SIMULATOR_ACCESS_TOKEN: z.string().min(1).optional(),
     SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   })
-  // eslint-disable-next-line no-restricted-properties -- the standalone simulator is its own program
   .safeParse(process.env);
 
 if (!env.success) {
@@ -23,7 +22,10 @@ const { app } = createSimulator({
   ticketTtlSeconds: env.data.SIMULATOR_TICKET_TTL_SECONDS,
 });
 
-serve({ fetch: app.fetch, hostname: env.data.SIMULATOR_HOST, port: env.data.SIMULATOR_PORT }, (info) => {
-  console.log(`Authlete simulator listening on http://${env.data.SIMULATOR_HOST}:${info.port}`);
-  console.log("Seeded services 1000000001 and 1000000002; see README, 'The Authlete simulator'.");
-});
+serve(
+  { fetch: app.fetch, hostname: env.data.SIMULATOR_HOST, port: env.data.SIMULATOR_PORT },
+  (info) => {
+    console.log(`Authlete simulator listening on http://${env.data.SIMULATOR_HOST}:${info.port}`);
+    console.log("Seeded services 1000000001 and 1000000002; see README, 'The Authlete simulator'.");
+  },
+);

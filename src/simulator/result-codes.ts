@@ -16,7 +16,10 @@ function result(code: string, text: string): ResultCode {
 
 export const RESULT = {
   // Documented by Authlete.
-  authenticationOk: result("A179001", "The backchannel authentication request was processed successfully."),
+  authenticationOk: result(
+    "A179001",
+    "The backchannel authentication request was processed successfully.",
+  ),
   issueOk: result("A183001", "An auth_req_id was issued successfully."),
   issueUnknownTicket: result("A181201", "The ticket does not exist."),
   failOk: result(

@@ -24,21 +24,34 @@ function failBody(fields: Record<string, unknown>, serviceId: unknown = SERVICE)
 }
 
 describe("POST /api/backchannel/authentication/fail", () => {
-  it.each(FAIL_REASONS)("fails a real ticket with %s and says what the client receives", async (reason) => {
-    const ticket = await testTicket();
-    const answer = await console_.post("/api/backchannel/authentication/fail", failBody({ ticket, reason }));
-    expect(answer.status).toBe(200);
-    const result = failResultSchema.parse(answer.json);
-    expect(result.authlete).toMatchObject({ resultCode: "A185001", action: REASONS[reason].action });
-    expect(result.clientResponse).toEqual({
-      status: REASONS[reason].clientStatus,
-      headers: { "Content-Type": "application/json", "Cache-Control": "no-store", Pragma: "no-cache" },
-      body: { error: REASONS[reason].error },
-    });
-    expect(result.meta.target.simulated).toBe(true);
-    expect(result.meta.requestId).toBe(answer.headers.get("x-request-id"));
-    expect(console_.simulator.tickets.has(ticket)).toBe(false);
-  });
+  it.each(FAIL_REASONS)(
+    "fails a real ticket with %s and says what the client receives",
+    async (reason) => {
+      const ticket = await testTicket();
+      const answer = await console_.post(
+        "/api/backchannel/authentication/fail",
+        failBody({ ticket, reason }),
+      );
+      expect(answer.status).toBe(200);
+      const result = failResultSchema.parse(answer.json);
+      expect(result.authlete).toMatchObject({
+        resultCode: "A185001",
+        action: REASONS[reason].action,
+      });
+      expect(result.clientResponse).toEqual({
+        status: REASONS[reason].clientStatus,
+        headers: {
+          "Content-Type": "application/json",
+          "Cache-Control": "no-store",
+          Pragma: "no-cache",
+        },
+        body: { error: REASONS[reason].error },
+      });
+      expect(result.meta.target.simulated).toBe(true);
+      expect(result.meta.requestId).toBe(answer.headers.get("x-request-id"));
+      expect(console_.simulator.tickets.has(ticket)).toBe(false);
+    },
+  );
 
   it("passes a trimmed ticket, description and URI through to Authlete", async () => {
     const ticket = await testTicket();
@@ -71,14 +84,22 @@ describe("POST /api/backchannel/authentication/fail", () => {
       failBody({ ticket: "abc", reason: "SERVER_ERROR", errorDescription: "", errorUri: "" }),
     );
     expect(answer.status).toBe(200);
-    expect(console_.upstreamCalls("/fail").at(-1)?.body).toEqual({ ticket: "abc", reason: "SERVER_ERROR" });
+    expect(console_.upstreamCalls("/fail").at(-1)?.body).toEqual({
+      ticket: "abc",
+      reason: "SERVER_ERROR",
+    });
   });
 
   it("logs one line with serviceId, reason and resultCode, and never the ticket", async () => {
     const ticket = await testTicket();
-    const answer = await console_.post("/api/backchannel/authentication/fail", failBody({ ticket, reason: "UNKNOWN_USER_ID" }));
+    const answer = await console_.post(
+      "/api/backchannel/authentication/fail",
+      failBody({ ticket, reason: "UNKNOWN_USER_ID" }),
+    );
     const requestId = answer.headers.get("x-request-id");
-    const lines = console_.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.requestId === requestId);
+    const lines = console_.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((l) => l.requestId === requestId);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       method: "POST",
@@ -96,35 +117,74 @@ describe("POST /api/backchannel/authentication/fail", () => {
 describe("validation", () => {
   const cases: [string, unknown, string[]][] = [
     ["everything missing", {}, ["serviceId", "backchannelAuthenticationFailRequest"]],
-    ["a serviceId with letters", failBody({ ticket: "t", reason: "SERVER_ERROR" }, "12a"), ["serviceId"]],
-    ["a 20-digit serviceId", failBody({ ticket: "t", reason: "SERVER_ERROR" }, "1".repeat(20)), ["serviceId"]],
-    ["a path trick in serviceId", failBody({ ticket: "t", reason: "SERVER_ERROR" }, "1/../../service"), ["serviceId"]],
+    [
+      "a serviceId with letters",
+      failBody({ ticket: "t", reason: "SERVER_ERROR" }, "12a"),
+      ["serviceId"],
+    ],
+    [
+      "a 20-digit serviceId",
+      failBody({ ticket: "t", reason: "SERVER_ERROR" }, "1".repeat(20)),
+      ["serviceId"],
+    ],
+    [
+      "a path trick in serviceId",
+      failBody({ ticket: "t", reason: "SERVER_ERROR" }, "1/../../service"),
+      ["serviceId"],
+    ],
     ["no reason", failBody({ ticket: "t" }), ["backchannelAuthenticationFailRequest.reason"]],
-    ["an unknown reason", failBody({ ticket: "t", reason: "NOPE" }), ["backchannelAuthenticationFailRequest.reason"]],
-    ["a blank ticket", failBody({ ticket: "   ", reason: "SERVER_ERROR" }), ["backchannelAuthenticationFailRequest.ticket"]],
-    ["a ticket with a slash", failBody({ ticket: "a/b", reason: "SERVER_ERROR" }), ["backchannelAuthenticationFailRequest.ticket"]],
+    [
+      "an unknown reason",
+      failBody({ ticket: "t", reason: "NOPE" }),
+      ["backchannelAuthenticationFailRequest.reason"],
+    ],
+    [
+      "a blank ticket",
+      failBody({ ticket: "   ", reason: "SERVER_ERROR" }),
+      ["backchannelAuthenticationFailRequest.ticket"],
+    ],
+    [
+      "a ticket with a slash",
+      failBody({ ticket: "a/b", reason: "SERVER_ERROR" }),
+      ["backchannelAuthenticationFailRequest.ticket"],
+    ],
     [
       "a description with a quote and a 2,000-char URI",
-      failBody({ ticket: "t", reason: "SERVER_ERROR", errorDescription: 'say "no"', errorUri: `https://x.example/${"a".repeat(2000)}` }),
-      ["backchannelAuthenticationFailRequest.errorDescription", "backchannelAuthenticationFailRequest.errorUri"],
+      failBody({
+        ticket: "t",
+        reason: "SERVER_ERROR",
+        errorDescription: 'say "no"',
+        errorUri: `https://x.example/${"a".repeat(2000)}`,
+      }),
+      [
+        "backchannelAuthenticationFailRequest.errorDescription",
+        "backchannelAuthenticationFailRequest.errorUri",
+      ],
     ],
     [
       "a relative URI",
       failBody({ ticket: "t", reason: "SERVER_ERROR", errorUri: "/errors/1" }),
       ["backchannelAuthenticationFailRequest.errorUri"],
     ],
-    ["an extra field", { ...failBody({ ticket: "t", reason: "SERVER_ERROR" }), extra: 1 }, ["extra"]],
+    [
+      "an extra field",
+      { ...failBody({ ticket: "t", reason: "SERVER_ERROR" }), extra: 1 },
+      ["extra"],
+    ],
   ];
 
-  it.each(cases)("refuses %s with one error per field and sends nothing", async (_name, body, paths) => {
-    const before = console_.upstreamCalls("/fail").length;
-    const answer = await console_.post("/api/backchannel/authentication/fail", body);
-    expect(answer.status).toBe(400);
-    expect(answer.headers.get("content-type")).toBe("application/problem+json");
-    const problem = problemSchema.parse(answer.json);
-    expect(problem.errors?.map((e) => e.path).sort()).toEqual([...paths].sort());
-    expect(console_.upstreamCalls("/fail")).toHaveLength(before);
-  });
+  it.each(cases)(
+    "refuses %s with one error per field and sends nothing",
+    async (_name, body, paths) => {
+      const before = console_.upstreamCalls("/fail").length;
+      const answer = await console_.post("/api/backchannel/authentication/fail", body);
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get("content-type")).toBe("application/problem+json");
+      const problem = problemSchema.parse(answer.json);
+      expect(problem.errors?.map((e) => e.path).sort()).toEqual([...paths].sort());
+      expect(console_.upstreamCalls("/fail")).toHaveLength(before);
+    },
+  );
 
   it("refuses a body that is not JSON with a problem, sending nothing", async () => {
     const before = console_.upstreamCalls("/fail").length;

@@ -3,5 +3,7 @@ import type { AuthleteGateway } from "../authlete";
 import type { AppEnv } from "../env";
 
 export function serviceRoutes(authlete: AuthleteGateway) {
-  return new Hono<AppEnv>().get("/services", async (c) => c.json(await authlete.listServices(), 200));
+  return new Hono<AppEnv>().get("/services", async (c) =>
+    c.json(await authlete.listServices(), 200),
+  );
 }

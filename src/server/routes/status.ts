@@ -4,7 +4,11 @@ import type { AuthleteGateway } from "../authlete";
 import type { AppEnv } from "../env";
 
 /** GET /api/config: what the page must know. Never a secret. */
-export function configRoutes(authlete: AuthleteGateway, testTicketsAvailable: boolean, version: string) {
+export function configRoutes(
+  authlete: AuthleteGateway,
+  testTicketsAvailable: boolean,
+  version: string,
+) {
   return new Hono<AppEnv>().get("/config", (c) => {
     const config: ConsoleConfig = {
       target: authlete.target,
@@ -12,7 +16,8 @@ export function configRoutes(authlete: AuthleteGateway, testTicketsAvailable: bo
         ? { available: true }
         : {
             available: false,
-            reason: "Set AUTHLETE_TEST_CLIENT_ID and AUTHLETE_TEST_CLIENT_SECRET to create test tickets.",
+            reason:
+              "Set AUTHLETE_TEST_CLIENT_ID and AUTHLETE_TEST_CLIENT_SECRET to create test tickets.",
           },
       version,
     };

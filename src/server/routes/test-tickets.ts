@@ -16,7 +16,10 @@ export type TestClientLookup = (serviceId: string) => TestClient | undefined;
 
 export const DEFAULT_TEST_LOGIN_HINT = "test-user";
 
-export function testTicketRoutes(authlete: AuthleteGateway, testClientFor: TestClientLookup | undefined) {
+export function testTicketRoutes(
+  authlete: AuthleteGateway,
+  testClientFor: TestClientLookup | undefined,
+) {
   return new Hono<AppEnv>().post("/test-tickets", jsonBody(testTicketRequestSchema), async (c) => {
     const { serviceId, loginHint = DEFAULT_TEST_LOGIN_HINT, bindingMessage } = c.req.valid("json");
     c.var.logFields.serviceId = serviceId;
@@ -36,7 +39,11 @@ export function testTicketRoutes(authlete: AuthleteGateway, testClientFor: TestC
     // The client's own backchannel authentication request (OpenID CIBA Core §7.1), form-encoded.
     const parameters = new URLSearchParams({ scope: "openid", login_hint: loginHint });
     if (bindingMessage) parameters.set("binding_message", bindingMessage);
-    const answer = await authlete.createTicket({ serviceId, ...client, parameters: parameters.toString() });
+    const answer = await authlete.createTicket({
+      serviceId,
+      ...client,
+      parameters: parameters.toString(),
+    });
     c.var.logFields.resultCode = answer.resultCode;
     if (answer.action !== "USER_IDENTIFICATION" || !answer.ticket) {
       throw new ProblemError({

@@ -26,7 +26,10 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function expectProblem(promise: Promise<{ status: number; json: unknown; headers: Headers }>, status: number) {
+async function expectProblem(
+  promise: Promise<{ status: number; json: unknown; headers: Headers }>,
+  status: number,
+) {
   const answer = await promise;
   expect(answer.status).toBe(status);
   expect(answer.headers.get("content-type")).toBe("application/problem+json");
@@ -40,9 +43,15 @@ async function expectStillServing(c: ConsoleUnderTest) {
 
 describe("Authlete's refusals become problems an operator understands", () => {
   it("401: the access token is rejected", async () => {
-    running = await startConsole({ simulator: { accessToken: SECRET }, accessToken: `${SECRET}-wrong` });
+    running = await startConsole({
+      simulator: { accessToken: SECRET },
+      accessToken: `${SECRET}-wrong`,
+    });
     const problem = await expectProblem(running.post(FAIL, body()), 502);
-    expect(problem).toMatchObject({ title: "Authlete rejected the access token", upstreamStatus: 401 });
+    expect(problem).toMatchObject({
+      title: "Authlete rejected the access token",
+      upstreamStatus: 401,
+    });
     expect(problem.resultCode).toMatch(/^A\d{6}$/);
     expect(problem.resultMessage).toMatch(/^\[A\d{6}\] /);
     await expectStillServing(running);
@@ -51,21 +60,29 @@ describe("Authlete's refusals become problems an operator understands", () => {
   it("403: the token may not use the service", async () => {
     running = await startConsole({ simulator: { accessToken: SECRET } });
     const problem = await expectProblem(running.post(FAIL, body("1000000009")), 502);
-    expect(problem).toMatchObject({ title: "The access token may not use service 1000000009", upstreamStatus: 403 });
+    expect(problem).toMatchObject({
+      title: "The access token may not use service 1000000009",
+      upstreamStatus: 403,
+    });
     await expectStillServing(running);
   });
 
-  it.each([400, 500] as const)("%i from Authlete keeps its resultCode and resultMessage", async (status) => {
-    running = await startConsole({ simulator: { accessToken: SECRET } });
-    running.simulator.setFault({ kind: "status", status });
-    const problem = await expectProblem(running.post(FAIL, body()), 502);
-    expect(problem).toMatchObject({ upstreamStatus: status, resultCode: "A990101" });
-    expect(problem.title).toBe(
-      status === 400 ? "Authlete rejected the request as malformed" : "Authlete failed to process the request",
-    );
-    await expectStillServing(running);
-    expect((await running.post(FAIL, body())).status).toBe(200);
-  });
+  it.each([400, 500] as const)(
+    "%i from Authlete keeps its resultCode and resultMessage",
+    async (status) => {
+      running = await startConsole({ simulator: { accessToken: SECRET } });
+      running.simulator.setFault({ kind: "status", status });
+      const problem = await expectProblem(running.post(FAIL, body()), 502);
+      expect(problem).toMatchObject({ upstreamStatus: status, resultCode: "A990101" });
+      expect(problem.title).toBe(
+        status === 400
+          ? "Authlete rejected the request as malformed"
+          : "Authlete failed to process the request",
+      );
+      await expectStillServing(running);
+      expect((await running.post(FAIL, body())).status).toBe(200);
+    },
+  );
 
   it("an answer that is not JSON is a 502, not a crash", async () => {
     running = await startConsole({ simulator: { accessToken: SECRET } });
@@ -90,7 +107,10 @@ describe("Authlete's refusals become problems an operator understands", () => {
     // A port that was just free: nothing listens there any more.
     const closed = await listen(() => new Response(), "127.0.0.1", 0);
     await closed.close();
-    running = await startConsole({ simulator: { accessToken: SECRET }, authleteBaseUrl: closed.url });
+    running = await startConsole({
+      simulator: { accessToken: SECRET },
+      authleteBaseUrl: closed.url,
+    });
     const problem = await expectProblem(running.post(FAIL, body()), 502);
     expect(problem.title).toBe("Authlete could not be reached");
     expect(problem.detail).toContain(closed.url);

@@ -1,0 +1,61 @@
+import { hc } from "hono/client";
+import type { z } from "zod";
+import type { AppType } from "../../server/app";
+import { problemSchema } from "../../shared/problem";
+import type { Problem } from "../../shared/problem";
+
+/** The BFF, typed end to end from its routes. */
+export const api = hc<AppType>(window.location.origin).api;
+
+/** A failed call to the BFF, always as a problem the page can show. */
+export class ApiProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.title);
+    this.name = "ApiProblem";
+  }
+}
+
+/**
+ * Awaits a BFF call and parses its answer with the shared schema instead of trusting it.
+ * Non-2xx answers become an ApiProblem carrying the BFF's problem+json.
+ */
+export async function readAnswer<T extends z.ZodType>(
+  call: Promise<Response>,
+  schema: T,
+): Promise<z.output<T>> {
+  let response: Response;
+  try {
+    response = await call;
+  } catch {
+    throw new ApiProblem({
+      type: "urn:ciba-fail-console:problem:console-unreachable",
+      title: "The console's server could not be reached",
+      status: 0,
+      detail:
+        "Check that the console (npm start) is still running, then try again. Nothing you typed is lost.",
+    });
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const problem = problemSchema.safeParse(body);
+    throw new ApiProblem(
+      problem.success
+        ? problem.data
+        : {
+            type: "about:blank",
+            title: `The console answered HTTP ${response.status}`,
+            status: response.status,
+          },
+    );
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new ApiProblem({
+      type: "urn:ciba-fail-console:problem:unexpected-answer",
+      title: "The console's answer has an unexpected shape",
+      status: response.status,
+      detail: "The page and the server may be of different versions: reload the page.",
+    });
+  }
+  return parsed.data;
+}
