@@ -1,0 +1,43 @@
+import { test as base, expect } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { PORTS } from "../playwright.config";
+
+export const SERVICE_ID = "1000000001";
+/** The BFF whose Authlete is unreachable (see playwright.config.ts). */
+export const UNREACHABLE_CONSOLE = `http://127.0.0.1:${PORTS.unreachable}/`;
+export const UNREACHABLE_CONSOLE_TOKEN = "e2e-token-that-must-never-reach-the-page";
+
+/** The fail form, found the way a user finds it: by labels and roles. */
+export class FailForm {
+  constructor(readonly page: Page) {}
+
+  serviceId = () => this.page.getByLabel("Service ID");
+  ticket = () => this.page.getByLabel("Ticket", { exact: true });
+  reason = () => this.page.getByLabel("Reason");
+  errorDescription = () => this.page.getByLabel("Error description");
+  errorUri = () => this.page.getByLabel("Error URI");
+  submit = () => this.page.getByRole("button", { name: "Fail ticket" });
+  alert = () => this.page.getByRole("alert");
+  authleteResponse = () => this.page.getByRole("region", { name: "Authlete response" });
+  clientResponse = () => this.page.getByRole("region", { name: "Response to the client" });
+
+  /** Creates a fresh ticket through the console and waits until it fills Ticket. */
+  async createTestTicket(serviceId = SERVICE_ID): Promise<string> {
+    await this.serviceId().fill(serviceId);
+    await this.page.getByRole("button", { name: "Create test ticket" }).click();
+    await expect(
+      this.page.getByRole("status").filter({ hasText: "Test ticket created" }),
+    ).toBeVisible();
+    await expect(this.ticket()).toHaveValue(/^[A-Za-z0-9_-]{43}$/);
+    return this.ticket().inputValue();
+  }
+}
+
+export const test = base.extend<{ failForm: FailForm }>({
+  failForm: async ({ page }, use) => {
+    await page.goto("/");
+    await use(new FailForm(page));
+  },
+});
+
+export { expect };

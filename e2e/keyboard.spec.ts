@@ -1,0 +1,27 @@
+import { SERVICE_ID, expect, test } from "./fixtures";
+
+test("an operator fails a test ticket with the keyboard alone", async ({ failForm, page }) => {
+  await page.keyboard.press("Tab");
+  await expect(failForm.serviceId()).toBeFocused();
+  await page.keyboard.type(SERVICE_ID);
+
+  await page.keyboard.press("Tab");
+  await expect(failForm.ticket()).toBeFocused();
+  await page.keyboard.press("Tab");
+  const create = page.getByRole("button", { name: "Create test ticket" });
+  await expect(create).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(failForm.ticket()).toHaveValue(/^[A-Za-z0-9_-]{43}$/);
+
+  await page.keyboard.press("Tab");
+  await expect(failForm.reason()).toBeFocused();
+  await page.keyboard.type("UNKNOWN");
+  await expect(failForm.reason()).toHaveValue("UNKNOWN_USER_ID");
+
+  // Ctrl+Enter submits from any field.
+  await page.keyboard.press("Tab");
+  await expect(failForm.errorDescription()).toBeFocused();
+  await page.keyboard.press("Control+Enter");
+  await expect(failForm.authleteResponse()).toContainText("BAD_REQUEST");
+  await expect(failForm.clientResponse()).toContainText("HTTP/1.1 400");
+});
