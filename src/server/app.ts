@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import type { AuthleteGateway } from "./authlete";
 import type { AppEnv } from "./env";
 import type { Logger } from "./logger";
+import { limitBodySize, sameOriginWrites, securityHeaders } from "./hardening";
 import { ProblemError, problemResponse } from "./problem";
 import { failRoutes } from "./routes/fail";
 import { serviceRoutes } from "./routes/services";
@@ -24,6 +25,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
+    .use(sameOriginWrites())
+    .use(limitBodySize())
     .use(async (c, next) => {
       await next();
       c.header("Cache-Control", "no-store");
@@ -43,6 +46,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono<AppEnv>()
     .use(requestId())
+    .use(securityHeaders())
     .use(async (c, next) => {
       c.set("logFields", {});
       const started = performance.now();

@@ -12,6 +12,8 @@ export type ProblemKind =
   | "test-tickets-unavailable"
   | "test-client-refused"
   | "not-found"
+  | "cross-site-request"
+  | "body-too-large"
   | "internal-error";
 
 export type ProblemInit = Omit<Problem, "type" | "requestId"> & { kind: ProblemKind };

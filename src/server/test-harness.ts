@@ -73,6 +73,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     logLines,
     /** Every answer the BFF gave in this test, to assert nothing leaked. */
     exchanges,
+    request: send,
     get: (path: string) => send(path),
     post: (path: string, body: unknown) =>
       send(path, {
