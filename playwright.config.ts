@@ -12,6 +12,7 @@ const chromiumPath =
   process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 export const PORTS = { console: 8797, unreachable: 8798 } as const;
+export const E2E_ACCESS_CODE = "e2e-access-code-0123456789";
 
 export default defineConfig({
   testDir: "e2e",
@@ -44,7 +45,12 @@ export default defineConfig({
     {
       command: "node dist/server/main.js",
       url: `http://127.0.0.1:${PORTS.console}/healthz`,
-      env: { PORT: String(PORTS.console), AUTHLETE_ACCESS_TOKEN: "", LOG_LEVEL: "warn" },
+      env: {
+        PORT: String(PORTS.console),
+        AUTHLETE_ACCESS_TOKEN: "",
+        CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
+        LOG_LEVEL: "warn",
+      },
       reuseExistingServer: false,
       stdout: "pipe",
     },
@@ -57,6 +63,7 @@ export default defineConfig({
         AUTHLETE_BASE_URL: "http://127.0.0.1:9",
         AUTHLETE_ACCESS_TOKEN: "e2e-token-that-must-never-reach-the-page",
         AUTHLETE_TIMEOUT_MS: "2000",
+        CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
         LOG_LEVEL: "warn",
       },
       reuseExistingServer: false,

@@ -1,4 +1,4 @@
-import { UNREACHABLE_CONSOLE, UNREACHABLE_CONSOLE_TOKEN, expect, test } from "./fixtures";
+import { UNREACHABLE_CONSOLE, UNREACHABLE_CONSOLE_TOKEN, expect, signIn, test } from "./fixtures";
 
 test("Authlete unreachable shows the alert and keeps the form", async ({ failForm, page }) => {
   const bodies: string[] = [];
@@ -8,6 +8,7 @@ test("Authlete unreachable shows the alert and keeps the form", async ({ failFor
       () => undefined,
     );
   });
+  await signIn(page, UNREACHABLE_CONSOLE);
   await page.goto(UNREACHABLE_CONSOLE);
   await expect(
     page.getByRole("note").filter({ hasText: "Connected to Authlete at http://127.0.0.1:9" }),

@@ -1,6 +1,9 @@
 import { test as base, expect } from "@playwright/test";
 import type { Page } from "@playwright/test";
-import { PORTS } from "../playwright.config";
+import { E2E_ACCESS_CODE, PORTS } from "../playwright.config";
+
+export { E2E_ACCESS_CODE };
+export const CONSOLE = `http://127.0.0.1:${PORTS.console}/`;
 
 export const SERVICE_ID = "1000000001";
 /** The BFF whose Authlete is unreachable (see playwright.config.ts). */
@@ -33,8 +36,21 @@ export class FailForm {
   }
 }
 
+/** Signs in through the API (sign-in itself has its own journey), sharing the browser's cookies. */
+export async function signIn(
+  page: Page,
+  consoleUrl = CONSOLE,
+  name = "E2E Operator",
+): Promise<void> {
+  const answer = await page.request.post(`${consoleUrl}api/session`, {
+    data: { name, accessCode: E2E_ACCESS_CODE },
+  });
+  expect(answer.status()).toBe(200);
+}
+
 export const test = base.extend<{ failForm: FailForm }>({
   failForm: async ({ page }, use) => {
+    await signIn(page);
     await page.goto("/");
     await use(new FailForm(page));
   },

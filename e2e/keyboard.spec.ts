@@ -2,6 +2,8 @@ import { SERVICE_ID, expect, test } from "./fixtures";
 
 test("an operator fails a test ticket with the keyboard alone", async ({ failForm, page }) => {
   await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeFocused();
+  await page.keyboard.press("Tab");
   await expect(failForm.serviceId()).toBeFocused();
   await page.keyboard.type(SERVICE_ID);
 

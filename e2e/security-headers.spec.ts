@@ -12,7 +12,7 @@ test("the page loads under a strict Content-Security-Policy without violations",
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["referrer-policy"]).toBe("no-referrer");
-  await expect(page.getByRole("button", { name: "Fail ticket" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   expect(violations).toEqual([]);
 });
 

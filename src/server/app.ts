@@ -7,6 +7,8 @@ import type { Logger } from "./logger";
 import { limitBodySize, sameOriginWrites, securityHeaders } from "./hardening";
 import { ProblemError, problemResponse } from "./problem";
 import { failRoutes } from "./routes/fail";
+import { requireSession, sessionRoutes } from "./routes/session";
+import type { LocalAuth } from "./routes/session";
 import { serviceRoutes } from "./routes/services";
 import { configRoutes, healthRoutes } from "./routes/status";
 import { testTicketRoutes } from "./routes/test-tickets";
@@ -19,6 +21,8 @@ export interface AppDeps {
   testClientFor: TestClientLookup | undefined;
   logger: Logger;
   version: string;
+  /** Who may use the API (local mode: an access code). */
+  auth: LocalAuth;
   /** The built page; absent in development, where Vite serves it. */
   clientDir?: string;
 }
@@ -27,10 +31,12 @@ export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
     .use(sameOriginWrites())
     .use(limitBodySize())
+    .use(requireSession(deps.auth))
     .use(async (c, next) => {
       await next();
       c.header("Cache-Control", "no-store");
     })
+    .route("/", sessionRoutes(deps.auth))
     .route("/", failRoutes(deps.authlete))
     .route("/", serviceRoutes(deps.authlete))
     .route("/", testTicketRoutes(deps.authlete, deps.testClientFor))

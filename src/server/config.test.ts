@@ -10,6 +10,12 @@ describe("parseSettings", () => {
       host: "127.0.0.1",
       port: 8787,
       logLevel: "info",
+      auth: {
+        mode: "local",
+        accessCode: undefined,
+        idleMs: 30 * 60_000,
+        absoluteMs: 12 * 3_600_000,
+      },
     });
   });
 
@@ -42,6 +48,8 @@ describe("parseSettings", () => {
     [{ AUTHLETE_TIMEOUT_MS: "fast" }, "AUTHLETE_TIMEOUT_MS"],
     [{ AUTHLETE_BASE_URL: "ftp://x" }, "AUTHLETE_BASE_URL"],
     [{ AUTHLETE_TEST_CLIENT_ID: "1" }, "AUTHLETE_TEST_CLIENT_SECRET"],
+    [{ CONSOLE_ACCESS_CODE: "short" }, "CONSOLE_ACCESS_CODE"],
+    [{ AUTH_MODE: "none" }, "AUTH_MODE"],
   ])("stops on %j naming %s, without echoing values", (env, name) => {
     let error: unknown;
     try {

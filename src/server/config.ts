@@ -33,6 +33,28 @@ const envSchema = z
       .default(8787),
     SIMULATOR_ACCESS_TOKEN: z.preprocess(emptyAsAbsent, z.string().optional()),
     SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+    AUTH_MODE: z
+      .enum(["local"], { error: "must be local (OpenID Connect sign-in is not built yet)" })
+      .default("local"),
+    CONSOLE_ACCESS_CODE: z.preprocess(
+      emptyAsAbsent,
+      z
+        .string()
+        .min(12, "must be at least 12 characters (or leave it empty to get a random one)")
+        .optional(),
+    ),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24)
+      .default(12),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
   })
   .refine(
@@ -56,6 +78,13 @@ export interface ConsoleSettings {
   host: string;
   port: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  auth: {
+    mode: "local";
+    /** Absent: main.ts makes a random one and prints it once. */
+    accessCode: string | undefined;
+    idleMs: number;
+    absoluteMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -96,5 +125,11 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    auth: {
+      mode: e.AUTH_MODE,
+      accessCode: e.CONSOLE_ACCESS_CODE,
+      idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    },
   };
 }

@@ -11,6 +11,7 @@ import { listen } from "./listen";
 import type { Listening } from "./listen";
 import { createLogger } from "./logger";
 import type { TestClientLookup } from "./routes/test-tickets";
+import { FailedSignIns, SessionStore, generateAccessCode } from "./sessions";
 
 async function main(): Promise<void> {
   let settings;
@@ -45,6 +46,16 @@ async function main(): Promise<void> {
     testClientFor = configured ? () => configured : undefined;
   }
 
+  const generatedCode = settings.auth.accessCode === undefined ? generateAccessCode() : undefined;
+  const auth = {
+    accessCode: settings.auth.accessCode ?? generatedCode!,
+    sessions: new SessionStore({
+      idleMs: settings.auth.idleMs,
+      absoluteMs: settings.auth.absoluteMs,
+    }),
+    failedSignIns: new FailedSignIns(),
+  };
+
   // Built: dist/server/main.js → dist/client; from source: src/server/main.ts → dist/client.
   const clientDir = fileURLToPath(new URL("../../dist/client/", import.meta.url));
   const app = createApp({
@@ -55,6 +66,7 @@ async function main(): Promise<void> {
       simulated: settings.authlete.mode === "embedded-simulator",
     }),
     testClientFor,
+    auth,
     logger,
     version: packageJson.version,
     clientDir: existsSync(`${clientDir}index.html`) ? clientDir : undefined,
@@ -67,7 +79,15 @@ async function main(): Promise<void> {
       ? "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)"
       : `Authlete at ${baseUrl}`;
   console.log(`\n  ciba-fail-console ${packageJson.version} is talking to ${target}.`);
-  console.log(`  Open ${server.url}/ in your browser.\n`);
+  if (generatedCode) {
+    // Shown once, here, like Jupyter's token: it is never logged or sent anywhere else.
+    console.log(`  Open ${server.url}/login?code=${generatedCode} in your browser to sign in.`);
+    console.log(
+      "  (The access code is new at every start; set CONSOLE_ACCESS_CODE to keep one.)\n",
+    );
+  } else {
+    console.log(`  Open ${server.url}/ in your browser and sign in with CONSOLE_ACCESS_CODE.\n`);
+  }
 
   const stop = () => {
     void Promise.all(toClose.map((listening) => listening.close())).then(() => process.exit(0));

@@ -13,6 +13,8 @@ export type ProblemKind =
   | "test-client-refused"
   | "not-found"
   | "cross-site-request"
+  | "sign-in-failed"
+  | "not-signed-in"
   | "body-too-large"
   | "internal-error";
 

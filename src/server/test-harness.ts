@@ -10,6 +10,9 @@ import { createAuthleteGateway } from "./authlete";
 import { listen } from "./listen";
 import { createLogger } from "./logger";
 import type { TestClientLookup } from "./routes/test-tickets";
+import { FailedSignIns, SessionStore } from "./sessions";
+
+export const TEST_ACCESS_CODE = "test-access-code-123";
 
 export interface HarnessOptions {
   simulator?: SimulatorOptions;
@@ -20,6 +23,10 @@ export interface HarnessOptions {
   timeoutMs?: number;
   testClientFor?: TestClientLookup | null;
   clientDir?: string;
+  /** Default: the harness signs in as "Test Operator" and sends the cookie with every request. */
+  signedIn?: boolean;
+  sessionLimits?: { idleMs: number; absoluteMs: number };
+  now?: () => number;
 }
 
 export interface Exchange {
@@ -46,14 +53,26 @@ export async function startConsole(options: HarnessOptions = {}) {
     testClientFor:
       options.testClientFor === null ? undefined : (options.testClientFor ?? seededClientOf),
     logger,
+    auth: {
+      accessCode: TEST_ACCESS_CODE,
+      sessions: new SessionStore(
+        options.sessionLimits ?? { idleMs: 60_000, absoluteMs: 3_600_000 },
+        options.now,
+      ),
+      failedSignIns: new FailedSignIns(),
+    },
     version: "0.0.0-test",
     clientDir: options.clientDir,
   });
   const bff = await listen(app.fetch, "127.0.0.1", 0);
   const exchanges: Exchange[] = [];
 
-  async function send(path: string, init?: RequestInit): Promise<Exchange> {
-    const response = await fetch(`${bff.url}${path}`, init);
+  let cookie: string | undefined;
+
+  async function send(path: string, init: RequestInit = {}): Promise<Exchange> {
+    const headers = new Headers(init.headers);
+    if (cookie && !headers.has("cookie")) headers.set("cookie", cookie);
+    const response = await fetch(`${bff.url}${path}`, { ...init, headers });
     const text = await response.text();
     let json: unknown;
     try {
@@ -64,6 +83,16 @@ export async function startConsole(options: HarnessOptions = {}) {
     const exchange = { status: response.status, headers: response.headers, text, json };
     exchanges.push(exchange);
     return exchange;
+  }
+
+  if (options.signedIn !== false) {
+    const signIn = await send("/api/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Test Operator", accessCode: TEST_ACCESS_CODE }),
+    });
+    cookie = signIn.headers.get("set-cookie")?.split(";")[0];
+    if (!cookie) throw new Error(`The harness could not sign in: ${signIn.status} ${signIn.text}`);
   }
 
   return {
