@@ -52,7 +52,11 @@ export const test = base.extend<{ failForm: FailForm }>({
   failForm: async ({ page }, use) => {
     await signIn(page);
     await page.goto("/");
-    await use(new FailForm(page));
+    const form = new FailForm(page);
+    // Hand over a page that is ready: the session check renders the form after a round trip,
+    // and a key pressed before then would go nowhere.
+    await expect(form.submit()).toBeVisible();
+    await use(form);
   },
 });
 

@@ -1,22 +1,6 @@
 import type { Context } from "hono";
-import { PROBLEM_CONTENT_TYPE } from "../shared/problem";
-import type { Problem } from "../shared/problem";
-
-/** Problem types are URNs: stable identifiers that need no web page (RFC 9457 §3.1.1). */
-export type ProblemKind =
-  | "validation-failed"
-  | "authlete-refused"
-  | "authlete-unreachable"
-  | "authlete-timeout"
-  | "authlete-bad-answer"
-  | "test-tickets-unavailable"
-  | "test-client-refused"
-  | "not-found"
-  | "cross-site-request"
-  | "sign-in-failed"
-  | "not-signed-in"
-  | "body-too-large"
-  | "internal-error";
+import { PROBLEM_CONTENT_TYPE, problemType } from "../shared/problem";
+import type { Problem, ProblemKind } from "../shared/problem";
 
 export type ProblemInit = Omit<Problem, "type" | "requestId"> & { kind: ProblemKind };
 
@@ -31,7 +15,7 @@ export class ProblemError extends Error {
 export function problemResponse(c: Context, init: ProblemInit): Response {
   const { kind, ...fields } = init;
   const body: Problem = {
-    type: `urn:ciba-fail-console:problem:${kind}`,
+    type: problemType(kind),
     ...fields,
     requestId: c.get("requestId"),
   };

@@ -21,3 +21,26 @@ export const problemSchema = z.object({
 export type Problem = z.infer<typeof problemSchema>;
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/** Problem types are URNs: stable identifiers that need no web page (RFC 9457 §3.1.1). */
+export type ProblemKind =
+  | "validation-failed"
+  | "authlete-refused"
+  | "authlete-unreachable"
+  | "authlete-timeout"
+  | "authlete-bad-answer"
+  | "test-tickets-unavailable"
+  | "test-client-refused"
+  | "not-found"
+  | "cross-site-request"
+  | "sign-in-failed"
+  | "not-signed-in"
+  | "body-too-large"
+  | "internal-error"
+  // Made by the page itself when the BFF cannot be reached or answers nonsense.
+  | "console-unreachable"
+  | "unexpected-answer";
+
+export function problemType(kind: ProblemKind): string {
+  return `urn:ciba-fail-console:problem:${kind}`;
+}

@@ -14,6 +14,13 @@ export const CLIENT_STATUS_BY_ACTION: Record<FailAction, number> = {
   INTERNAL_SERVER_ERROR: 500,
 };
 
+/** Reason phrases of the statuses a failed CIBA request can get (RFC 9110 §15). */
+export const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  403: "Forbidden",
+  500: "Internal Server Error",
+};
+
 export const ACTION_MEANINGS: Record<FailAction, string> = {
   BAD_REQUEST: "Send the client 400 Bad Request with responseContent as the JSON body.",
   FORBIDDEN: "Send the client 403 Forbidden with responseContent as the JSON body.",

@@ -165,19 +165,20 @@ export function createSimulator(options: SimulatorOptions = {}) {
         ["ID_TOKEN_HINT", parameters.get("id_token_hint")],
       ] as const
     ).filter(([, value]) => value !== null && value !== "");
-    const problem = !scopes.includes("openid")
-      ? "The 'scope' parameter must include 'openid'."
-      : hints.length !== 1
-        ? "Exactly one of login_hint, login_hint_token and id_token_hint is required."
-        : undefined;
-    if (problem || hints.length !== 1) {
-      const result = RESULT.authenticationBadRequest(problem ?? "");
-      return answer(200, result, {
+    const badRequest = (detail: string) =>
+      answer(200, RESULT.authenticationBadRequest(detail), {
         action: "BAD_REQUEST",
-        responseContent: JSON.stringify({ error: "invalid_request", error_description: problem }),
+        responseContent: JSON.stringify({ error: "invalid_request", error_description: detail }),
       });
+    if (!scopes.includes("openid"))
+      return badRequest("The 'scope' parameter must include 'openid'.");
+    const [onlyHint, ...otherHints] = hints;
+    if (!onlyHint || otherHints.length > 0) {
+      return badRequest(
+        "Exactly one of login_hint, login_hint_token and id_token_hint is required.",
+      );
     }
-    const [hintType, hint] = hints[0]!;
+    const [hintType, hint] = onlyHint;
     const stored = tickets.create({
       serviceId,
       clientId: client.clientId,

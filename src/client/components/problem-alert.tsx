@@ -1,4 +1,19 @@
 import type { Problem } from "../../shared/problem";
+import { ApiProblem } from "../lib/api-client";
+
+/** A mutation's error, whatever it is, as one alert; nothing when there is none. */
+export function RequestErrorAlert({ error, title }: { error: Error | null; title: string }) {
+  if (!error) return null;
+  return (
+    <ProblemAlert
+      problem={
+        error instanceof ApiProblem
+          ? error.problem
+          : { type: "about:blank", title, status: 0, detail: error.message }
+      }
+    />
+  );
+}
 
 /** A request's failure, in one place near the form, with everything needed to report it. */
 export function ProblemAlert({ problem }: { problem: Problem }) {

@@ -1,7 +1,7 @@
 import { hc } from "hono/client";
 import type { z } from "zod";
 import type { AppType } from "../../server/app";
-import { problemSchema } from "../../shared/problem";
+import { problemSchema, problemType } from "../../shared/problem";
 import type { Problem } from "../../shared/problem";
 
 /** The BFF, typed end to end from its routes. */
@@ -28,7 +28,7 @@ export async function readAnswer<T extends z.ZodType>(
     response = await call;
   } catch {
     throw new ApiProblem({
-      type: "urn:ciba-fail-console:problem:console-unreachable",
+      type: problemType("console-unreachable"),
       title: "The console's server could not be reached",
       status: 0,
       detail:
@@ -51,7 +51,7 @@ export async function readAnswer<T extends z.ZodType>(
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     throw new ApiProblem({
-      type: "urn:ciba-fail-console:problem:unexpected-answer",
+      type: problemType("unexpected-answer"),
       title: "The console's answer has an unexpected shape",
       status: response.status,
       detail: "The page and the server may be of different versions: reload the page.",

@@ -1,12 +1,10 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
+import { problemType } from "../../shared/problem";
 import { ApiProblem } from "./api-client";
 
 /** A 401 anywhere means the session ended: show the sign-in form (nothing typed is sent). */
 function signOutOnUnauthorized(error: Error): void {
-  if (
-    error instanceof ApiProblem &&
-    error.problem.type === "urn:ciba-fail-console:problem:not-signed-in"
-  ) {
+  if (error instanceof ApiProblem && error.problem.type === problemType("not-signed-in")) {
     queryClient.setQueryData(["session"], null);
   }
 }

@@ -12,8 +12,11 @@ export function failRoutes(authlete: AuthleteGateway) {
     jsonBody(failRequestSchema),
     async (c) => {
       const request = c.req.valid("json");
-      const { ticket: _ticket, ...loggable } = request.backchannelAuthenticationFailRequest;
-      Object.assign(c.var.logFields, { serviceId: request.serviceId, reason: loggable.reason });
+      // The ticket is never logged: it is a bearer of the pending request.
+      Object.assign(c.var.logFields, {
+        serviceId: request.serviceId,
+        reason: request.backchannelAuthenticationFailRequest.reason,
+      });
       const started = performance.now();
       const answer = await authlete.fail(request);
       c.var.logFields.resultCode = answer.resultCode;

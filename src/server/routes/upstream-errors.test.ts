@@ -73,7 +73,11 @@ describe("Authlete's refusals become problems an operator understands", () => {
       running = await startConsole({ simulator: { accessToken: SECRET } });
       running.simulator.setFault({ kind: "status", status });
       const problem = await expectProblem(running.post(FAIL, body()), 502);
-      expect(problem).toMatchObject({ upstreamStatus: status, resultCode: "A990101" });
+      expect(problem).toMatchObject({
+        upstreamStatus: status,
+        resultCode: "A990101",
+        resultMessage: `[A990101] The simulator was told to answer HTTP ${status} (fault injection).`,
+      });
       expect(problem.title).toBe(
         status === 400
           ? "Authlete rejected the request as malformed"

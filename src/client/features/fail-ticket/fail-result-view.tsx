@@ -1,8 +1,7 @@
 import { CopyButton } from "../../components/copy-button";
 import { JsonView, prettyJsonString } from "../../components/json-view";
 import type { FailResult } from "../../../shared/fail-result";
-import { ACTION_MEANINGS } from "../../../shared/reasons";
-import { STATUS_TEXT } from "./reason-details";
+import { ACTION_MEANINGS, STATUS_TEXT } from "../../../shared/reasons";
 
 /** Authlete's answer and what the authorization server now sends to its client. */
 export function FailResultView({ result }: { result: FailResult }) {

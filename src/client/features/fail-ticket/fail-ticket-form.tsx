@@ -6,8 +6,7 @@ import { failRequestSchema } from "../../../shared/fail-request";
 import type { FailRequest, FailRequestInput } from "../../../shared/fail-request";
 import { FAIL_REASONS } from "../../../shared/reasons";
 import { Field } from "../../components/field";
-import { ProblemAlert } from "../../components/problem-alert";
-import { ApiProblem } from "../../lib/api-client";
+import { RequestErrorAlert } from "../../components/problem-alert";
 import { readLastServiceId, rememberServiceId } from "../../lib/last-service";
 import { consoleConfigQuery, servicesQuery, useCreateTestTicket } from "./queries";
 import type { useFailTicket } from "./queries";
@@ -221,18 +220,7 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
         </span>
       </div>
 
-      {requestError instanceof ApiProblem ? (
-        <ProblemAlert problem={requestError.problem} />
-      ) : requestError ? (
-        <ProblemAlert
-          problem={{
-            type: "about:blank",
-            title: "Something went wrong",
-            status: 0,
-            detail: requestError.message,
-          }}
-        />
-      ) : null}
+      <RequestErrorAlert error={requestError} title="Something went wrong" />
     </form>
   );
 }

@@ -1,11 +1,5 @@
-import { ACTION_MEANINGS, REASONS } from "../../../shared/reasons";
+import { ACTION_MEANINGS, REASONS, STATUS_TEXT } from "../../../shared/reasons";
 import type { FailReason } from "../../../shared/reasons";
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  403: "Forbidden",
-  500: "Internal Server Error",
-};
 
 /** What the chosen reason makes the client receive, before anything is sent. */
 export function ReasonDetails({ id, reason }: { id: string; reason: FailReason | undefined }) {
@@ -37,5 +31,3 @@ export function ReasonDetails({ id, reason }: { id: string; reason: FailReason |
     </div>
   );
 }
-
-export { STATUS_TEXT };

@@ -3,8 +3,7 @@ import { useForm } from "react-hook-form";
 import { signInRequestSchema } from "../../../shared/session";
 import type { SignInRequest } from "../../../shared/session";
 import { Field } from "../../components/field";
-import { ProblemAlert } from "../../components/problem-alert";
-import { ApiProblem } from "../../lib/api-client";
+import { RequestErrorAlert } from "../../components/problem-alert";
 import { useSignIn } from "./queries";
 
 /** The code from a `/login?code=…` link, taken out of the address bar once read. */
@@ -23,7 +22,6 @@ export function SignInPage() {
     defaultValues: { name: "", accessCode: takeCodeFromAddress() },
   });
   const submit = handleSubmit((request) => signIn.mutate(request));
-  const error = signIn.error;
   return (
     <main className="page sign-in">
       <form className="card" onSubmit={(event) => void submit(event)} noValidate>
@@ -50,18 +48,7 @@ export function SignInPage() {
         <button type="submit" disabled={signIn.isPending} aria-busy={signIn.isPending}>
           {signIn.isPending ? "Signing in…" : "Sign in"}
         </button>
-        {error instanceof ApiProblem ? (
-          <ProblemAlert problem={error.problem} />
-        ) : error ? (
-          <ProblemAlert
-            problem={{
-              type: "about:blank",
-              title: "Sign-in failed",
-              status: 0,
-              detail: error.message,
-            }}
-          />
-        ) : null}
+        <RequestErrorAlert error={signIn.error} title="Sign-in failed" />
       </form>
     </main>
   );
