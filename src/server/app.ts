@@ -7,8 +7,11 @@ import type { Logger } from "./logger";
 import { limitBodySize, sameOriginWrites, securityHeaders } from "./hardening";
 import { ProblemError, problemResponse } from "./problem";
 import { failRoutes } from "./routes/fail";
-import { requireSession, sessionRoutes } from "./routes/session";
-import type { LocalAuth } from "./routes/session";
+import type { AuditTrail } from "./audit/audit-trail";
+import type { SlidingWindowLimiter } from "./rate-limit";
+import { auditRoutes } from "./routes/audit";
+import { oidcRoutes, requireSession, sessionRoutes } from "./routes/session";
+import type { ConsoleAuth } from "./routes/session";
 import { serviceRoutes } from "./routes/services";
 import { configRoutes, healthRoutes } from "./routes/status";
 import { testTicketRoutes } from "./routes/test-tickets";
@@ -21,8 +24,12 @@ export interface AppDeps {
   testClientFor: TestClientLookup | undefined;
   logger: Logger;
   version: string;
-  /** Who may use the API (local mode: an access code). */
-  auth: LocalAuth;
+  /** Who may use the API: sessions, and how people sign in (access code or OpenID Connect). */
+  auth: ConsoleAuth;
+  /** Where every action is recorded before it is answered. */
+  audit: AuditTrail;
+  /** Fail calls per operator. */
+  failLimiter: SlidingWindowLimiter;
   /** The built page; absent in development, where Vite serves it. */
   clientDir?: string;
 }
@@ -31,15 +38,16 @@ export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
     .use(sameOriginWrites())
     .use(limitBodySize())
-    .use(requireSession(deps.auth))
+    .use(requireSession(deps.auth.sessions))
     .use(async (c, next) => {
       await next();
       c.header("Cache-Control", "no-store");
     })
-    .route("/", sessionRoutes(deps.auth))
-    .route("/", failRoutes(deps.authlete))
+    .route("/", sessionRoutes(deps.auth, deps.audit))
+    .route("/", failRoutes(deps.authlete, deps.audit, deps.failLimiter))
     .route("/", serviceRoutes(deps.authlete))
-    .route("/", testTicketRoutes(deps.authlete, deps.testClientFor))
+    .route("/", testTicketRoutes(deps.authlete, deps.testClientFor, deps.audit))
+    .route("/", auditRoutes(deps.audit))
     .route("/", configRoutes(deps.authlete, deps.testClientFor !== undefined, deps.version))
     .all("*", (c) =>
       problemResponse(c, {
@@ -71,6 +79,9 @@ export function createApp(deps: AppDeps) {
     })
     .route("/api", api)
     .route("/", healthRoutes(deps.authlete));
+
+  const signIn = deps.auth.method;
+  if (signIn.mode === "oidc") app.route("/auth/oidc", oidcRoutes(deps.auth, signIn, deps.audit));
 
   if (deps.clientDir) app.route("/", staticPage(deps.clientDir));
 

@@ -67,7 +67,11 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions) {
     target,
 
     fail(request: FailRequest): Promise<BackchannelAuthenticationFailResponse> {
-      return call("fail the ticket", request.serviceId, () => sdk.ciba.fail(request));
+      // Only the SDK's own fields go out; the console's (the justification) stay here.
+      const { serviceId, backchannelAuthenticationFailRequest } = request;
+      return call("fail the ticket", serviceId, () =>
+        sdk.ciba.fail({ serviceId, backchannelAuthenticationFailRequest }),
+      );
     },
 
     createTicket(request: TicketRequest): Promise<BackchannelAuthenticationResponse> {

@@ -11,11 +11,12 @@ describe("parseSettings", () => {
       port: 8787,
       logLevel: "info",
       auth: {
-        mode: "local",
-        accessCode: undefined,
+        method: { mode: "local", accessCode: undefined },
         idleMs: 30 * 60_000,
         absoluteMs: 12 * 3_600_000,
       },
+      auditDbPath: "./data/audit.db",
+      failsPerMinute: 30,
     });
   });
 
@@ -50,6 +51,11 @@ describe("parseSettings", () => {
     [{ AUTHLETE_TEST_CLIENT_ID: "1" }, "AUTHLETE_TEST_CLIENT_SECRET"],
     [{ CONSOLE_ACCESS_CODE: "short" }, "CONSOLE_ACCESS_CODE"],
     [{ AUTH_MODE: "none" }, "AUTH_MODE"],
+    [{ FAIL_RATE_LIMIT_PER_MINUTE: "0" }, "FAIL_RATE_LIMIT_PER_MINUTE"],
+    [{ ...OIDC, OIDC_ISSUER: undefined }, "OIDC_ISSUER"],
+    [{ ...OIDC, OIDC_CLIENT_SECRET: "" }, "OIDC_CLIENT_SECRET"],
+    [{ ...OIDC, OIDC_ISSUER: "http://idp.example.com" }, "OIDC_ISSUER"],
+    [{ ...OIDC, OIDC_OPERATOR_GROUPS: " , " }, "OIDC_OPERATOR_EMAILS"],
   ])("stops on %j naming %s, without echoing values", (env, name) => {
     let error: unknown;
     try {
@@ -59,7 +65,45 @@ describe("parseSettings", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(name);
-    for (const value of Object.values(env))
-      expect((error as ConfigError).message).not.toContain(value);
+    for (const value of Object.values(env)) {
+      if (value && value !== "oidc") expect((error as ConfigError).message).not.toContain(value);
+    }
+  });
+
+  it("reads OpenID Connect settings and role rules as trimmed lists", () => {
+    const settings = parseSettings({
+      ...OIDC,
+      OIDC_VIEWER_EMAILS: " audit@example.com , ",
+      OIDC_GROUPS_CLAIM: "roles",
+    });
+    expect(settings.auth.method).toEqual({
+      mode: "oidc",
+      issuer: "https://idp.example.com",
+      clientId: "console",
+      clientSecret: "client-secret-value",
+      redirectUri: "https://console.example.com/auth/oidc/callback",
+      scopes: "openid email profile",
+      roles: {
+        operatorEmails: [],
+        viewerEmails: ["audit@example.com"],
+        groupsClaim: "roles",
+        operatorGroups: ["cfc-operators", "sre"],
+        viewerGroups: [],
+      },
+    });
+  });
+
+  it("allows a plain-http provider only on this machine", () => {
+    const settings = parseSettings({ ...OIDC, OIDC_ISSUER: "http://127.0.0.1:9400" });
+    expect(settings.auth.method.mode).toBe("oidc");
   });
 });
+
+const OIDC = {
+  AUTH_MODE: "oidc",
+  OIDC_ISSUER: "https://idp.example.com",
+  OIDC_CLIENT_ID: "console",
+  OIDC_CLIENT_SECRET: "client-secret-value",
+  OIDC_REDIRECT_URI: "https://console.example.com/auth/oidc/callback",
+  OIDC_OPERATOR_GROUPS: "cfc-operators, sre",
+} as Record<string, string | undefined>;

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
+import { isLoopback } from "./oidc";
+import type { OidcSettings } from "./oidc";
 
 /**
  * The only reader of the environment. Parsed once at boot; a bad value stops the start with a
@@ -8,6 +10,23 @@ import { z } from "zod";
  */
 
 const emptyAsAbsent = (value: unknown) => (value === "" ? undefined : value);
+
+const commaList = z
+  .string()
+  .default("")
+  .transform((list) =>
+    list
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const OIDC_REQUIRED = [
+  "OIDC_ISSUER",
+  "OIDC_CLIENT_ID",
+  "OIDC_CLIENT_SECRET",
+  "OIDC_REDIRECT_URI",
+] as const;
 
 const envSchema = z
   .object({
@@ -33,9 +52,23 @@ const envSchema = z
       .default(8787),
     SIMULATOR_ACCESS_TOKEN: z.preprocess(emptyAsAbsent, z.string().optional()),
     SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
-    AUTH_MODE: z
-      .enum(["local"], { error: "must be local (OpenID Connect sign-in is not built yet)" })
-      .default("local"),
+    AUTH_MODE: z.enum(["local", "oidc"], { error: "must be local or oidc" }).default("local"),
+    OIDC_ISSUER: z.preprocess(
+      emptyAsAbsent,
+      z.url({ protocol: /^https?$/, error: "must be an https:// URL" }).optional(),
+    ),
+    OIDC_CLIENT_ID: z.preprocess(emptyAsAbsent, z.string().optional()),
+    OIDC_CLIENT_SECRET: z.preprocess(emptyAsAbsent, z.string().optional()),
+    OIDC_REDIRECT_URI: z.preprocess(
+      emptyAsAbsent,
+      z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+    ),
+    OIDC_SCOPES: z.string().default("openid email profile"),
+    OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+    OIDC_OPERATOR_EMAILS: commaList,
+    OIDC_VIEWER_EMAILS: commaList,
+    OIDC_OPERATOR_GROUPS: commaList,
+    OIDC_VIEWER_GROUPS: commaList,
     CONSOLE_ACCESS_CODE: z.preprocess(
       emptyAsAbsent,
       z
@@ -55,6 +88,13 @@ const envSchema = z
       .min(1)
       .max(7 * 24)
       .default(12),
+    AUDIT_DB: z.string().min(1).default("./data/audit.db"),
+    FAIL_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number({ error: "must be a number" })
+      .int()
+      .min(1, "must be at least 1")
+      .max(10_000)
+      .default(30),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
   })
   .refine(
@@ -66,7 +106,36 @@ const envSchema = z
       message:
         "AUTHLETE_TEST_CLIENT_ID and AUTHLETE_TEST_CLIENT_SECRET go together: set both or neither",
     },
-  );
+  )
+  .superRefine((env, ctx) => {
+    if (env.AUTH_MODE !== "oidc") return;
+    for (const name of OIDC_REQUIRED) {
+      if (env[name] === undefined) {
+        ctx.addIssue({ code: "custom", path: [name], message: "is required when AUTH_MODE=oidc" });
+      }
+    }
+    if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith("https:") && !isLoopback(env.OIDC_ISSUER)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "must be https:// (plain http only for a provider on this machine)",
+      });
+    }
+    const rules = [
+      env.OIDC_OPERATOR_EMAILS,
+      env.OIDC_VIEWER_EMAILS,
+      env.OIDC_OPERATOR_GROUPS,
+      env.OIDC_VIEWER_GROUPS,
+    ];
+    if (rules.every((list) => list.length === 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_OPERATOR_EMAILS"],
+        message:
+          "no one could sign in: set OIDC_OPERATOR_EMAILS, OIDC_VIEWER_EMAILS, OIDC_OPERATOR_GROUPS or OIDC_VIEWER_GROUPS",
+      });
+    }
+  });
 
 export interface ConsoleSettings {
   /** Absent: the console runs the embedded simulator and talks to it. */
@@ -79,12 +148,13 @@ export interface ConsoleSettings {
   port: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   auth: {
-    mode: "local";
-    /** Absent: main.ts makes a random one and prints it once. */
-    accessCode: string | undefined;
+    /** Local: an access code. Absent: main.ts makes a random one and prints it once. */
+    method: { mode: "local"; accessCode: string | undefined } | ({ mode: "oidc" } & OidcSettings);
     idleMs: number;
     absoluteMs: number;
   };
+  auditDbPath: string;
+  failsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -126,10 +196,29 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     auth: {
-      mode: e.AUTH_MODE,
-      accessCode: e.CONSOLE_ACCESS_CODE,
+      method:
+        e.AUTH_MODE === "oidc"
+          ? {
+              mode: "oidc",
+              // Present: checked by the refinement above.
+              issuer: e.OIDC_ISSUER!,
+              clientId: e.OIDC_CLIENT_ID!,
+              clientSecret: e.OIDC_CLIENT_SECRET!,
+              redirectUri: e.OIDC_REDIRECT_URI!,
+              scopes: e.OIDC_SCOPES,
+              roles: {
+                operatorEmails: e.OIDC_OPERATOR_EMAILS,
+                viewerEmails: e.OIDC_VIEWER_EMAILS,
+                groupsClaim: e.OIDC_GROUPS_CLAIM,
+                operatorGroups: e.OIDC_OPERATOR_GROUPS,
+                viewerGroups: e.OIDC_VIEWER_GROUPS,
+              },
+            }
+          : { mode: "local", accessCode: e.CONSOLE_ACCESS_CODE },
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     },
+    auditDbPath: e.AUDIT_DB,
+    failsPerMinute: e.FAIL_RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -1,8 +1,13 @@
 import type { RequestIdVariables } from "hono/request-id";
+import type { Principal } from "./sessions";
 
 /** Fields a route adds to its request's log line (e.g. serviceId, reason, resultCode). */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 export type AppEnv = {
-  Variables: RequestIdVariables & { logFields: LogFields };
+  Variables: RequestIdVariables & {
+    logFields: LogFields;
+    /** Who is signed in; set by requireSession, so present in every route behind it. */
+    principal: Principal;
+  };
 };

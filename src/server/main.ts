@@ -11,6 +11,10 @@ import { listen } from "./listen";
 import type { Listening } from "./listen";
 import { createLogger } from "./logger";
 import type { TestClientLookup } from "./routes/test-tickets";
+import { AuditTrail } from "./audit/audit-trail";
+import { OidcSignIn } from "./oidc";
+import { SlidingWindowLimiter } from "./rate-limit";
+import type { ConsoleAuth } from "./routes/session";
 import { FailedSignIns, SessionStore, generateAccessCode } from "./sessions";
 
 async function main(): Promise<void> {
@@ -46,15 +50,24 @@ async function main(): Promise<void> {
     testClientFor = configured ? () => configured : undefined;
   }
 
-  const generatedCode = settings.auth.accessCode === undefined ? generateAccessCode() : undefined;
-  const auth = {
-    accessCode: settings.auth.accessCode ?? generatedCode!,
+  const signIn = settings.auth.method;
+  const generatedCode =
+    signIn.mode === "local" && signIn.accessCode === undefined ? generateAccessCode() : undefined;
+  const auth: ConsoleAuth = {
     sessions: new SessionStore({
       idleMs: settings.auth.idleMs,
       absoluteMs: settings.auth.absoluteMs,
     }),
-    failedSignIns: new FailedSignIns(),
+    method:
+      signIn.mode === "local"
+        ? {
+            mode: "local",
+            accessCode: signIn.accessCode ?? generatedCode!,
+            failedSignIns: new FailedSignIns(),
+          }
+        : new OidcSignIn(signIn),
   };
+  const audit = new AuditTrail({ path: settings.auditDbPath, logger });
 
   // Built: dist/server/main.js → dist/client; from source: src/server/main.ts → dist/client.
   const clientDir = fileURLToPath(new URL("../../dist/client/", import.meta.url));
@@ -67,6 +80,8 @@ async function main(): Promise<void> {
     }),
     testClientFor,
     auth,
+    audit,
+    failLimiter: new SlidingWindowLimiter(settings.failsPerMinute, 60_000),
     logger,
     version: packageJson.version,
     clientDir: existsSync(`${clientDir}index.html`) ? clientDir : undefined,
@@ -85,12 +100,18 @@ async function main(): Promise<void> {
     console.log(
       "  (The access code is new at every start; set CONSOLE_ACCESS_CODE to keep one.)\n",
     );
-  } else {
+  } else if (signIn.mode === "local") {
     console.log(`  Open ${server.url}/ in your browser and sign in with CONSOLE_ACCESS_CODE.\n`);
+  } else {
+    console.log(`  Open ${server.url}/ in your browser and sign in with ${signIn.issuer}.\n`);
   }
+  console.log(`  Audit trail: ${settings.auditDbPath}\n`);
 
   const stop = () => {
-    void Promise.all(toClose.map((listening) => listening.close())).then(() => process.exit(0));
+    void Promise.all(toClose.map((listening) => listening.close())).then(() => {
+      audit.close();
+      process.exit(0);
+    });
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -1,9 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Role } from "../shared/session";
 
-export interface Session {
+/** Who is signed in: in local mode a typed name; with OIDC the ID token's name and email. */
+export interface Principal {
   name: string;
+  email: string | null;
   role: Role;
+}
+
+export interface Session extends Principal {
   createdAt: number;
   lastSeenAt: number;
 }
@@ -25,10 +30,10 @@ export class SessionStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(name: string, role: Role): string {
+  create(principal: Principal): string {
     const id = randomBytes(32).toString("base64url");
     const at = this.now();
-    this.#sessions.set(id, { name, role, createdAt: at, lastSeenAt: at });
+    this.#sessions.set(id, { ...principal, createdAt: at, lastSeenAt: at });
     return id;
   }
 

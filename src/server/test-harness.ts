@@ -10,7 +10,12 @@ import { createAuthleteGateway } from "./authlete";
 import { listen } from "./listen";
 import { createLogger } from "./logger";
 import type { TestClientLookup } from "./routes/test-tickets";
+import { AuditTrail } from "./audit/audit-trail";
+import type { OidcSignIn } from "./oidc";
+import { SlidingWindowLimiter } from "./rate-limit";
+import { SESSION_COOKIE } from "./routes/session";
 import { FailedSignIns, SessionStore } from "./sessions";
+import type { Principal } from "./sessions";
 
 export const TEST_ACCESS_CODE = "test-access-code-123";
 
@@ -27,6 +32,13 @@ export interface HarnessOptions {
   signedIn?: boolean;
   sessionLimits?: { idleMs: number; absoluteMs: number };
   now?: () => number;
+  /** Default: a fresh database in memory. */
+  auditPath?: string;
+  auditBusyTimeoutMs?: number;
+  /** Default: 1000, so that only tests about the limit meet it. */
+  failsPerMinute?: number;
+  /** Default: local sign-in with TEST_ACCESS_CODE. */
+  oidc?: OidcSignIn;
 }
 
 export interface Exchange {
@@ -42,6 +54,15 @@ export async function startConsole(options: HarnessOptions = {}) {
   const simulatorServer = await listen(simulator.app.fetch, "127.0.0.1", 0);
   const logLines: string[] = [];
   const logger = createLogger("info", { write: (line: string) => void logLines.push(line) });
+  const audit = new AuditTrail({
+    path: options.auditPath ?? ":memory:",
+    logger,
+    busyTimeoutMs: options.auditBusyTimeoutMs,
+  });
+  const sessions = new SessionStore(
+    options.sessionLimits ?? { idleMs: 60_000, absoluteMs: 3_600_000 },
+    options.now,
+  );
   const app = createApp({
     authlete: createAuthleteGateway({
       baseUrl: options.authleteBaseUrl ?? simulatorServer.url,
@@ -54,13 +75,15 @@ export async function startConsole(options: HarnessOptions = {}) {
       options.testClientFor === null ? undefined : (options.testClientFor ?? seededClientOf),
     logger,
     auth: {
-      accessCode: TEST_ACCESS_CODE,
-      sessions: new SessionStore(
-        options.sessionLimits ?? { idleMs: 60_000, absoluteMs: 3_600_000 },
-        options.now,
-      ),
-      failedSignIns: new FailedSignIns(),
+      sessions,
+      method: options.oidc ?? {
+        mode: "local",
+        accessCode: TEST_ACCESS_CODE,
+        failedSignIns: new FailedSignIns(),
+      },
     },
+    audit,
+    failLimiter: new SlidingWindowLimiter(options.failsPerMinute ?? 1000, 60_000, options.now),
     version: "0.0.0-test",
     clientDir: options.clientDir,
   });
@@ -85,7 +108,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     return exchange;
   }
 
-  if (options.signedIn !== false) {
+  if (options.signedIn !== false && !options.oidc) {
     const signIn = await send("/api/session", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -99,6 +122,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     url: bff.url,
     simulator,
     simulatorUrl: simulatorServer.url,
+    audit,
     logLines,
     /** Every answer the BFF gave in this test, to assert nothing leaked. */
     exchanges,
@@ -113,9 +137,18 @@ export async function startConsole(options: HarnessOptions = {}) {
     /** Simulator requests to a path ending so, e.g. "/backchannel/authentication/fail". */
     upstreamCalls: (suffix: string) =>
       simulator.requestLog.filter((entry) => entry.path.endsWith(suffix)),
+    /** Signs in as anyone, e.g. a viewer, which local sign-in cannot make. */
+    signInAs(principal: Principal) {
+      cookie = `${SESSION_COOKIE}=${sessions.create(principal)}`;
+    },
+    /** Replaces the session cookie the harness sends (e.g. one from an OIDC sign-in). */
+    useCookie(value: string | undefined) {
+      cookie = value;
+    },
     async close() {
       await bff.close();
       await simulatorServer.close();
+      audit.close();
     },
   };
 }

@@ -61,6 +61,15 @@ function isAbsoluteHttpUri(value: string): boolean {
   }
 }
 
+/** Why the operator fails the ticket (an incident number, say): kept in the audit trail only. */
+export const justificationSchema = optional(
+  z
+    .string()
+    .trim()
+    .max(500, "A justification is at most 500 characters.")
+    .regex(/^[^\p{Cc}]*$/u, "A justification is one line without control characters."),
+);
+
 export const failReasonSchema = z.enum(FAIL_REASONS, { error: "Choose a reason." });
 
 // Strict: a misspelt field (errorURI) is refused, not silently dropped.
@@ -72,6 +81,8 @@ export const failRequestSchema = z.strictObject({
     errorDescription: errorDescriptionSchema,
     errorUri: errorUriSchema,
   }),
+  // The console's own field, beside the SDK's request; never sent to Authlete.
+  justification: justificationSchema,
 });
 
 /** What a caller (or the form) may send. */

@@ -36,6 +36,10 @@ export type ProblemKind =
   | "sign-in-failed"
   | "not-signed-in"
   | "body-too-large"
+  | "forbidden"
+  | "rate-limited"
+  | "audit-unavailable"
+  | "oidc-unavailable"
   | "internal-error"
   // Made by the page itself when the BFF cannot be reached or answers nonsense.
   | "console-unreachable"

@@ -20,5 +20,13 @@ export const signInRequestSchema = z.strictObject({
 export type SignInRequest = z.output<typeof signInRequestSchema>;
 
 /** GET /api/session: who is signed in. */
-export const sessionSchema = z.object({ name: z.string(), role: z.enum(ROLES) });
+export const sessionSchema = z.object({
+  name: z.string(),
+  email: z.string().nullable(),
+  role: z.enum(ROLES),
+});
 export type SessionInfo = z.infer<typeof sessionSchema>;
+
+/** GET /api/session/method: how this console signs people in (before anyone is signed in). */
+export const signInMethodSchema = z.object({ mode: z.enum(["local", "oidc"]) });
+export type SignInMethod = z.infer<typeof signInMethodSchema>;

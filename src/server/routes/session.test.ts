@@ -49,7 +49,11 @@ describe("local sign-in", () => {
     running = await startConsole({ signedIn: false });
     const answer = await signIn(running, TEST_ACCESS_CODE, "  Ada Lovelace ");
     expect(answer.status).toBe(200);
-    expect(sessionSchema.parse(answer.json)).toEqual({ name: "Ada Lovelace", role: "operator" });
+    expect(sessionSchema.parse(answer.json)).toEqual({
+      name: "Ada Lovelace",
+      email: null,
+      role: "operator",
+    });
     const cookie = answer.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/^cfc_session=[\w-]{43};/);
     expect(cookie).toContain("HttpOnly");
@@ -58,7 +62,7 @@ describe("local sign-in", () => {
     const session = await running.request("/api/session", {
       headers: { cookie: cookie.split(";")[0]! },
     });
-    expect(session.json).toEqual({ name: "Ada Lovelace", role: "operator" });
+    expect(session.json).toEqual({ name: "Ada Lovelace", email: null, role: "operator" });
   });
 
   it("refuses a wrong code, and slows down repeated wrong codes", async () => {

@@ -2,20 +2,30 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { AuditKind } from "../../shared/audit";
 import { signInRequestSchema } from "../../shared/session";
-import type { SessionInfo } from "../../shared/session";
+import type { Role, SessionInfo, SignInMethod } from "../../shared/session";
+import type { AuditTrail } from "../audit/audit-trail";
 import type { AppEnv } from "../env";
+import type { OidcSignIn } from "../oidc";
 import { problemResponse } from "../problem";
-import type { FailedSignIns, SessionStore } from "../sessions";
+import type { FailedSignIns, Principal, SessionStore } from "../sessions";
 import { secretsEqual } from "../sessions";
 import { jsonBody } from "../validation";
 
 export const SESSION_COOKIE = "cfc_session";
+/** Holds a started OpenID Connect sign-in until the provider redirects back. */
+export const OIDC_PENDING_COOKIE = "cfc_oidc";
 
-export interface LocalAuth {
+export interface LocalSignIn {
+  mode: "local";
   accessCode: string;
-  sessions: SessionStore;
   failedSignIns: FailedSignIns;
+}
+
+export interface ConsoleAuth {
+  sessions: SessionStore;
+  method: LocalSignIn | OidcSignIn;
 }
 
 function clientAddress(c: Context<AppEnv>): string {
@@ -26,16 +36,57 @@ function clientAddress(c: Context<AppEnv>): string {
   }
 }
 
-/** Local mode: a name for the records and the console's access code. */
-export function sessionRoutes(auth: LocalAuth) {
+function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === "https:";
+}
+
+/** Starts a session for a signed-in person: a new ID every time (no session fixation). */
+function startSession(c: Context<AppEnv>, auth: ConsoleAuth, principal: Principal): void {
+  auth.sessions.delete(getCookie(c, SESSION_COOKIE));
+  const id = auth.sessions.create(principal);
+  setCookie(c, SESSION_COOKIE, id, {
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: isHttps(c),
+    path: "/",
+  });
+  c.var.logFields.operator = principal.name;
+}
+
+function sessionInfo(principal: Principal): SessionInfo {
+  return { name: principal.name, email: principal.email, role: principal.role };
+}
+
+/** /api/session: how to sign in, who is signed in, local sign-in and sign-out. */
+export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
+  const method = auth.method;
   return new Hono<AppEnv>()
+    .get("/session/method", (c) => {
+      const answer: SignInMethod = { mode: method.mode };
+      return c.json(answer, 200);
+    })
     .post("/session", jsonBody(signInRequestSchema), async (c) => {
+      if (method.mode !== "local") {
+        return problemResponse(c, {
+          kind: "sign-in-failed",
+          status: 400,
+          title: "Sign in with your organisation's account",
+          detail: "This console uses OpenID Connect; there is no access code.",
+        });
+      }
       const { name, accessCode } = c.req.valid("json");
       const client = clientAddress(c);
-      const delay = auth.failedSignIns.delayMs(client);
+      const delay = method.failedSignIns.delayMs(client);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      if (!secretsEqual(accessCode, auth.accessCode)) {
-        auth.failedSignIns.record(client);
+      if (!secretsEqual(accessCode, method.accessCode)) {
+        method.failedSignIns.record(client);
+        audit.record({
+          kind: "sign-in",
+          outcome: "refused",
+          operator: name,
+          requestId: c.var.requestId,
+          detail: "wrong access code",
+        });
         return problemResponse(c, {
           kind: "sign-in-failed",
           status: 401,
@@ -45,41 +96,129 @@ export function sessionRoutes(auth: LocalAuth) {
           errors: [{ path: "accessCode", message: "This access code is not right." }],
         });
       }
-      auth.failedSignIns.clear(client);
-      // A new ID at every sign-in (no session fixation).
-      auth.sessions.delete(getCookie(c, SESSION_COOKIE));
-      const id = auth.sessions.create(name, "operator");
-      setCookie(c, SESSION_COOKIE, id, {
-        httpOnly: true,
-        sameSite: "Strict",
-        secure: new URL(c.req.url).protocol === "https:",
-        path: "/",
+      method.failedSignIns.clear(client);
+      // In local mode everyone who knows the code is an operator (issue 3).
+      const principal: Principal = { name, email: null, role: "operator" };
+      audit.record({
+        kind: "sign-in",
+        outcome: "succeeded",
+        operator: name,
+        role: principal.role,
+        requestId: c.var.requestId,
       });
-      c.var.logFields.operator = name;
-      const session: SessionInfo = { name, role: "operator" };
-      return c.json(session, 200);
+      startSession(c, auth, principal);
+      return c.json(sessionInfo(principal), 200);
     })
     .get("/session", (c) => {
       const session = auth.sessions.touch(getCookie(c, SESSION_COOKIE));
       if (!session) return notSignedIn(c);
-      const info: SessionInfo = { name: session.name, role: session.role };
-      return c.json(info, 200);
+      return c.json(sessionInfo(session), 200);
     })
     .delete("/session", (c) => {
-      auth.sessions.delete(getCookie(c, SESSION_COOKIE));
+      const id = getCookie(c, SESSION_COOKIE);
+      const session = auth.sessions.touch(id);
+      if (session) {
+        audit.record({
+          kind: "sign-out",
+          outcome: "succeeded",
+          operator: session.name,
+          email: session.email,
+          role: session.role,
+          requestId: c.var.requestId,
+        });
+      }
+      auth.sessions.delete(id);
       deleteCookie(c, SESSION_COOKIE, { path: "/" });
       return c.body(null, 204);
     });
 }
 
-/** Every API but signing in needs a live session. */
-export function requireSession(auth: LocalAuth): MiddlewareHandler<AppEnv> {
+/**
+ * /auth/oidc/*: browser navigations, not API calls. The sign-in's state lives server-side; the
+ * browser holds only its key, in a Lax cookie, because the provider's redirect back is a
+ * cross-site navigation that a Strict cookie would not survive.
+ */
+export function oidcRoutes(auth: ConsoleAuth, oidc: OidcSignIn, audit: AuditTrail) {
+  const pendingCookie = { httpOnly: true, sameSite: "Lax", path: "/auth/oidc" } as const;
+  return new Hono<AppEnv>()
+    .get("/login", async (c) => {
+      let started;
+      try {
+        started = await oidc.start();
+      } catch {
+        return c.redirect("/login?error=unavailable", 303);
+      }
+      setCookie(c, OIDC_PENDING_COOKIE, started.pendingId, {
+        ...pendingCookie,
+        secure: isHttps(c),
+        maxAge: 600,
+      });
+      return c.redirect(started.url, 303);
+    })
+    .get("/callback", async (c) => {
+      const pendingId = getCookie(c, OIDC_PENDING_COOKIE);
+      deleteCookie(c, OIDC_PENDING_COOKIE, { path: pendingCookie.path });
+      const outcome = await oidc.finish(pendingId, new URL(c.req.url).search);
+      if (!outcome.ok) {
+        audit.record({
+          kind: "sign-in",
+          outcome: outcome.refusal === "not-allowed" ? "forbidden" : "refused",
+          operator: outcome.who ?? "(unknown)",
+          requestId: c.var.requestId,
+          detail: outcome.detail,
+        });
+        return c.redirect(`/login?error=${outcome.refusal}`, 303);
+      }
+      const { principal } = outcome;
+      audit.record({
+        kind: "sign-in",
+        outcome: "succeeded",
+        operator: principal.name,
+        email: principal.email,
+        role: principal.role,
+        requestId: c.var.requestId,
+      });
+      startSession(c, auth, principal);
+      return c.redirect("/", 303);
+    });
+}
+
+/** Every API but /api/session and /api/session/method needs a live session. */
+export function requireSession(sessions: SessionStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (c.req.path === "/api/session") return next();
-    const session = auth.sessions.touch(getCookie(c, SESSION_COOKIE));
+    if (c.req.path === "/api/session" || c.req.path === "/api/session/method") return next();
+    const session = sessions.touch(getCookie(c, SESSION_COOKIE));
     if (!session) return notSignedIn(c);
+    c.set("principal", session);
     c.var.logFields.operator = session.name;
     return next();
+  };
+}
+
+/** Lets only `role` through; anyone else's attempt is refused with 403 and recorded. */
+export function requireRole(
+  role: Role,
+  audit: AuditTrail,
+  kind: AuditKind,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = c.var.principal;
+    if (principal.role === role) return next();
+    audit.record({
+      kind,
+      outcome: "forbidden",
+      operator: principal.name,
+      email: principal.email,
+      role: principal.role,
+      requestId: c.var.requestId,
+      detail: `needs the ${role} role`,
+    });
+    return problemResponse(c, {
+      kind: "forbidden",
+      status: 403,
+      title: "Your role may not do this",
+      detail: `Signed in as a ${principal.role}; this needs the ${role} role.`,
+    });
   };
 }
 

@@ -1,10 +1,13 @@
 import { Hono } from "hono";
 import { testTicketRequestSchema } from "../../shared/test-ticket";
-import type { TestTicket } from "../../shared/test-ticket";
+import type { TestTicket, TestTicketRequest } from "../../shared/test-ticket";
+import type { AuditTrail } from "../audit/audit-trail";
+import { failedCompletion } from "../audit/outcomes";
 import type { AuthleteGateway } from "../authlete";
 import type { AppEnv } from "../env";
 import { ProblemError } from "../problem";
 import { jsonBody } from "../validation";
+import { requireRole } from "./session";
 
 export interface TestClient {
   clientId: string;
@@ -19,10 +22,51 @@ export const DEFAULT_TEST_LOGIN_HINT = "test-user";
 export function testTicketRoutes(
   authlete: AuthleteGateway,
   testClientFor: TestClientLookup | undefined,
+  audit: AuditTrail,
 ) {
-  return new Hono<AppEnv>().post("/test-tickets", jsonBody(testTicketRequestSchema), async (c) => {
-    const { serviceId, loginHint = DEFAULT_TEST_LOGIN_HINT, bindingMessage } = c.req.valid("json");
-    c.var.logFields.serviceId = serviceId;
+  return new Hono<AppEnv>().post(
+    "/test-tickets",
+    requireRole("operator", audit, "test-ticket"),
+    jsonBody(testTicketRequestSchema),
+    async (c) => {
+      const { serviceId } = c.req.valid("json");
+      const principal = c.var.principal;
+      const record = {
+        kind: "test-ticket" as const,
+        operator: principal.name,
+        email: principal.email,
+        role: principal.role,
+        serviceId,
+        target: authlete.target.baseUrl,
+        requestId: c.var.requestId,
+      };
+      const started = performance.now();
+      let ticket: TestTicket;
+      try {
+        ticket = await createTestTicket(c.req.valid("json"));
+      } catch (error) {
+        audit.record({
+          ...record,
+          ...failedCompletion(error, Math.round(performance.now() - started)),
+        });
+        throw error;
+      }
+      audit.record({
+        ...record,
+        outcome: "succeeded",
+        ticket: ticket.ticket,
+        upstreamStatus: 200,
+        durationMs: Math.round(performance.now() - started),
+      });
+      return c.json(ticket, 201);
+    },
+  );
+
+  async function createTestTicket({
+    serviceId,
+    loginHint = DEFAULT_TEST_LOGIN_HINT,
+    bindingMessage,
+  }: TestTicketRequest): Promise<TestTicket> {
     const client = testClientFor?.(serviceId);
     if (!client) {
       throw new ProblemError({
@@ -44,7 +88,6 @@ export function testTicketRoutes(
       ...client,
       parameters: parameters.toString(),
     });
-    c.var.logFields.resultCode = answer.resultCode;
     if (answer.action !== "USER_IDENTIFICATION" || !answer.ticket) {
       throw new ProblemError({
         kind: "test-client-refused",
@@ -58,7 +101,7 @@ export function testTicketRoutes(
         resultMessage: answer.resultMessage,
       });
     }
-    const ticket: TestTicket = {
+    return {
       serviceId,
       ticket: answer.ticket,
       clientId: answer.clientId === undefined ? client.clientId : String(answer.clientId),
@@ -66,6 +109,5 @@ export function testTicketRoutes(
       loginHint: answer.hint ?? loginHint,
       bindingMessage: answer.bindingMessage ?? null,
     };
-    return c.json(ticket, 201);
-  });
+  }
 }

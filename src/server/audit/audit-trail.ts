@@ -1,0 +1,267 @@
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { AuditEvent, AuditFilters, AuditKind, AuditOutcome } from "../../shared/audit";
+import type { Role } from "../../shared/session";
+import type { Logger } from "../logger";
+import { ProblemError } from "../problem";
+import { MIGRATIONS } from "./migrations";
+
+/** What a route knows about an action. The raw ticket goes in; only its hash and tail are kept. */
+export interface AuditInput {
+  kind: AuditKind;
+  outcome: AuditOutcome;
+  operator: string;
+  email?: string | null;
+  role?: Role | null;
+  serviceId?: string | null;
+  target?: string | null;
+  ticket?: string | null;
+  reason?: string | null;
+  errorDescription?: string | null;
+  errorUri?: string | null;
+  justification?: string | null;
+  resultCode?: string | null;
+  action?: string | null;
+  upstreamStatus?: number | null;
+  durationMs?: number | null;
+  requestId?: string | null;
+  detail?: string | null;
+}
+
+/** The fields known only once the call is over. */
+export type AuditCompletion = Pick<
+  AuditInput,
+  "outcome" | "resultCode" | "action" | "upstreamStatus" | "durationMs" | "detail"
+>;
+
+export interface AuditTrailOptions {
+  /** A file path, or ":memory:" for tests. */
+  path: string;
+  logger: Logger;
+  /** How long a write waits for a lock before it gives up (and the action with it). */
+  busyTimeoutMs?: number;
+  now?: () => Date;
+}
+
+export function ticketHash(ticket: string): string {
+  return createHash("sha256").update(ticket, "utf8").digest("hex");
+}
+
+const TAIL_LENGTH = 6;
+
+// Column ↔ field names, in one place.
+const COLUMNS = {
+  at: "at",
+  kind: "kind",
+  outcome: "outcome",
+  operator: "operator",
+  email: "email",
+  role: "role",
+  serviceId: "service_id",
+  target: "target",
+  ticketHash: "ticket_hash",
+  ticketTail: "ticket_tail",
+  reason: "reason",
+  errorDescription: "error_description",
+  errorUri: "error_uri",
+  justification: "justification",
+  resultCode: "result_code",
+  action: "action",
+  upstreamStatus: "upstream_status",
+  durationMs: "duration_ms",
+  requestId: "request_id",
+  detail: "detail",
+} as const satisfies Record<Exclude<keyof AuditEvent, "id">, string>;
+
+const SELECT_FIELDS = [
+  "id",
+  ...Object.entries(COLUMNS).map(([field, column]) => `${column} AS "${field}"`),
+].join(", ");
+
+/**
+ * The audit trail: one SQLite file (WAL, so reads never block the writer), one row per action,
+ * and the same event as one structured log line for log shippers. Writes are synchronous: a
+ * route has its record on disk before it answers, or it answers 503 and does nothing.
+ */
+export class AuditTrail {
+  readonly #db: Database.Database;
+  readonly #logger: Logger;
+  readonly #now: () => Date;
+  readonly #insert: Database.Statement;
+  readonly #complete: Database.Statement;
+  readonly #byId: Database.Statement<[number], AuditEvent>;
+
+  constructor(options: AuditTrailOptions) {
+    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+    this.#db = new Database(options.path);
+    this.#db.pragma("journal_mode = WAL");
+    this.#db.pragma("synchronous = FULL");
+    this.#db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    migrate(this.#db);
+    this.#logger = options.logger;
+    this.#now = options.now ?? (() => new Date());
+    const columns = Object.values(COLUMNS);
+    this.#insert = this.#db.prepare(
+      `INSERT INTO audit_events (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
+    );
+    this.#complete = this.#db.prepare(
+      `UPDATE audit_events SET outcome = @outcome, result_code = @result_code, action = @action,
+         upstream_status = @upstream_status, duration_ms = @duration_ms, detail = @detail
+       WHERE id = @id`,
+    );
+    this.#byId = this.#db.prepare(`SELECT ${SELECT_FIELDS} FROM audit_events WHERE id = ?`);
+  }
+
+  /** Records a finished action. Throws a 503 problem when the record cannot be written. */
+  record(input: AuditInput): AuditEvent {
+    const id = this.#write(() => Number(this.#insert.run(this.#toRow(input)).lastInsertRowid));
+    return this.#published(id);
+  }
+
+  /**
+   * Records an action about to happen, as "pending". Call before anything leaves the console:
+   * if this throws, the action must not be done.
+   */
+  begin(input: Omit<AuditInput, "outcome">): number {
+    return this.#write(() =>
+      Number(this.#insert.run(this.#toRow({ ...input, outcome: "pending" })).lastInsertRowid),
+    );
+  }
+
+  /**
+   * Completes a pending record. The action has already happened, so a failure here cannot undo
+   * it: it is logged with the whole event (for the log shipper) and the record stays "pending".
+   */
+  complete(id: number, completion: AuditCompletion): void {
+    try {
+      this.#complete.run({
+        id,
+        outcome: completion.outcome,
+        result_code: completion.resultCode ?? null,
+        action: completion.action ?? null,
+        upstream_status: completion.upstreamStatus ?? null,
+        duration_ms: completion.durationMs ?? null,
+        detail: completion.detail ?? null,
+      });
+      this.#published(id);
+    } catch (error) {
+      this.#logger.error(
+        { auditId: id, ...completion, err: error },
+        "audit record could not be completed",
+      );
+    }
+  }
+
+  /** Newest first, `limit` at a time; the cursor is the last ID seen. */
+  page(filters: AuditFilters, limit: number, cursor?: string) {
+    const { where, params } = this.#where(filters, cursor);
+    const rows = this.#db
+      .prepare(`SELECT ${SELECT_FIELDS} FROM audit_events ${where} ORDER BY id DESC LIMIT @limit`)
+      .all({ ...params, limit: limit + 1 }) as AuditEvent[];
+    const events = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? String(events[events.length - 1]!.id) : null;
+    return { events, nextCursor };
+  }
+
+  /** Fail calls this console made for the ticket that Authlete answered, newest first. */
+  previousFails(serviceId: string, ticket: string) {
+    return this.#db
+      .prepare(
+        `SELECT at, operator, reason FROM audit_events
+         WHERE kind = 'fail' AND outcome = 'succeeded' AND service_id = ? AND ticket_hash = ?
+         ORDER BY id DESC LIMIT 20`,
+      )
+      .all(serviceId, ticketHash(ticket)) as { at: string; operator: string; reason: string }[];
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #write(run: () => number): number {
+    try {
+      return run();
+    } catch (error) {
+      this.#logger.error({ err: error }, "audit record could not be written");
+      throw new ProblemError({
+        kind: "audit-unavailable",
+        status: 503,
+        title: "The audit trail cannot be written",
+        detail:
+          "Nothing was done: every action must be recorded first. The cause is in the console's log.",
+      });
+    }
+  }
+
+  #published(id: number): AuditEvent {
+    const event = this.#byId.get(id)!;
+    this.#logger.info({ audit: event }, "audit");
+    return event;
+  }
+
+  #toRow(input: AuditInput): Record<string, unknown> {
+    const ticket = input.ticket ?? null;
+    const row: Record<string, unknown> = {
+      at: this.#now().toISOString(),
+      ticket_hash: ticket === null ? null : ticketHash(ticket),
+      ticket_tail: ticket === null ? null : ticket.slice(-TAIL_LENGTH),
+    };
+    for (const [field, column] of Object.entries(COLUMNS)) {
+      if (column in row) continue;
+      const value = (input as unknown as Record<string, unknown>)[field];
+      row[column] = value === undefined || value === "" ? null : value;
+    }
+    return row;
+  }
+
+  #where(filters: AuditFilters, cursor?: string) {
+    const clauses: string[] = [];
+    const params: Record<string, unknown> = {};
+    const equal = (column: string, value: unknown) => {
+      if (value === undefined) return;
+      clauses.push(`${column} = @${column}`);
+      params[column] = value;
+    };
+    equal("service_id", filters.serviceId);
+    equal("reason", filters.reason);
+    equal("outcome", filters.outcome);
+    equal("kind", filters.kind);
+    if (filters.ticket !== undefined) equal("ticket_hash", ticketHash(filters.ticket));
+    if (filters.operator !== undefined) {
+      // Case-insensitive part of a name or email: people rarely remember either exactly.
+      clauses.push(`(operator LIKE @operator ESCAPE '\\' OR email LIKE @operator ESCAPE '\\')`);
+      params.operator = `%${filters.operator.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    }
+    if (filters.from !== undefined) {
+      clauses.push("at >= @from");
+      params.from = asUtc(filters.from);
+    }
+    if (filters.to !== undefined) {
+      clauses.push("at <= @to");
+      params.to = asUtc(filters.to);
+    }
+    if (cursor !== undefined) {
+      clauses.push("id < @cursor");
+      params.cursor = Number(cursor);
+    }
+    return { where: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "", params };
+  }
+}
+
+/** Stored times are UTC ISO strings, so they compare as text; a time without offset is UTC. */
+function asUtc(time: string): string {
+  const hasOffset = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(time);
+  return new Date(hasOffset ? time : `${time}Z`).toISOString();
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

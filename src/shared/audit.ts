@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { FAIL_REASONS } from "./reasons";
+import { ROLES } from "./session";
+import { serviceIdSchema, ticketSchema } from "./fail-request";
+
+/** What the audit trail records: every attempt, whatever came of it. */
+export const AUDIT_KINDS = ["fail", "test-ticket", "sign-in", "sign-out"] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+export const AUDIT_OUTCOMES = [
+  /** Written before the Authlete call; stays so only if the process died during the call. */
+  "pending",
+  "succeeded",
+  /** Authlete answered with an error (or a wrong access code, for sign-in). */
+  "refused",
+  /** Timeout, connection error or an answer the SDK could not read. */
+  "transport-error",
+  /** Refused by the console's own validation: nothing was sent. */
+  "invalid",
+  "rate-limited",
+  /** The signed-in role may not do this. */
+  "forbidden",
+  /** A fault of the console itself (logged with the request ID). */
+  "console-error",
+] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export const auditEventSchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  kind: z.enum(AUDIT_KINDS),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  operator: z.string(),
+  email: z.string().nullable(),
+  role: z.enum(ROLES).nullable(),
+  serviceId: z.string().nullable(),
+  target: z.string().nullable(),
+  /** SHA-256 of the ticket, hex: finds every record of one ticket without storing it. */
+  ticketHash: z.string().nullable(),
+  /** The last 6 characters, for people to recognise a ticket. */
+  ticketTail: z.string().nullable(),
+  reason: z.string().nullable(),
+  errorDescription: z.string().nullable(),
+  errorUri: z.string().nullable(),
+  justification: z.string().nullable(),
+  resultCode: z.string().nullable(),
+  action: z.string().nullable(),
+  upstreamStatus: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+  requestId: z.string().nullable(),
+  /** Why, in a few words, when the outcome is not "succeeded" (e.g. the fields that were invalid). */
+  detail: z.string().nullable(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+const optionalText = z.preprocess(
+  (value) => (value === "" ? undefined : value),
+  z.string().trim().max(256).optional(),
+);
+const optionalTime = z.preprocess(
+  (value) => (value === "" ? undefined : value),
+  z.iso
+    .datetime({ offset: true, local: true, error: "Use a date and time such as 2026-11-29T14:00." })
+    .optional(),
+);
+
+/** GET /api/audit and its export: every filter optional, all combined with AND. */
+export const auditFiltersSchema = z.strictObject({
+  operator: optionalText,
+  serviceId: optionalText.pipe(serviceIdSchema.optional()),
+  /** The ticket itself; the server matches it by its hash. */
+  ticket: optionalText.pipe(ticketSchema.optional()),
+  reason: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.enum(FAIL_REASONS, { error: "Not a reason of the fail API." }).optional(),
+  ),
+  outcome: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.enum(AUDIT_OUTCOMES, { error: "Not an outcome." }).optional(),
+  ),
+  kind: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.enum(AUDIT_KINDS, { error: "Not a kind of record." }).optional(),
+  ),
+  /** Inclusive bounds; a time without an offset is UTC. */
+  from: optionalTime,
+  to: optionalTime,
+});
+export type AuditFilters = z.output<typeof auditFiltersSchema>;
+export type AuditFiltersInput = z.input<typeof auditFiltersSchema>;
+
+export const AUDIT_PAGE_SIZE_MAX = 200;
+
+export const auditPageQuerySchema = auditFiltersSchema.extend({
+  /** Opaque: the nextCursor of the previous page. */
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, "Not a cursor of this console.")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_SIZE_MAX).default(50),
+});
+
+export const auditPageSchema = z.object({
+  events: z.array(auditEventSchema),
+  /** Absent on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+export const AUDIT_EXPORT_FORMATS = ["csv", "json"] as const;
+
+/** POST /api/audit/previous-fails: has this console failed the ticket before? */
+export const previousFailsRequestSchema = z.strictObject({
+  serviceId: serviceIdSchema,
+  ticket: ticketSchema,
+});
+export const previousFailsSchema = z.object({
+  fails: z.array(z.object({ at: z.string(), operator: z.string(), reason: z.string().nullable() })),
+});
+export type PreviousFails = z.infer<typeof previousFailsSchema>;
