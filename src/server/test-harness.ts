@@ -39,6 +39,15 @@ export interface HarnessOptions {
   failsPerMinute?: number;
   /** Default: local sign-in with TEST_ACCESS_CODE. */
   oidc?: OidcSignIn;
+  /** Default: any free port. */
+  port?: number;
+}
+
+/** A port nobody listens on right now, for pieces that must know each other's address. */
+export async function freePort(): Promise<number> {
+  const probe = await listen(() => new Response(), "127.0.0.1", 0);
+  await probe.close();
+  return probe.port;
 }
 
 export interface Exchange {
@@ -87,7 +96,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     version: "0.0.0-test",
     clientDir: options.clientDir,
   });
-  const bff = await listen(app.fetch, "127.0.0.1", 0);
+  const bff = await listen(app.fetch, "127.0.0.1", options.port ?? 0);
   const exchanges: Exchange[] = [];
 
   let cookie: string | undefined;
