@@ -1,18 +1,31 @@
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 /**
  * End-to-end journeys in a real Chromium against the built app served by the BFF, which talks to
  * the embedded simulator. A second BFF points at an address where nothing listens, for the
- * "Authlete unreachable" journey.
+ * "Authlete unreachable" journey. A third signs people in with OpenID Connect through a real
+ * provider (oidc-provider) on "localhost", a different site from the consoles' 127.0.0.1.
  *
  * Browser: CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own download.
  */
 const chromiumPath =
   process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
-export const PORTS = { console: 8797, unreachable: 8798 } as const;
+export const PORTS = {
+  console: 8797,
+  unreachable: 8798,
+  oidcConsole: 8799,
+  identityProvider: 9400,
+} as const;
 export const E2E_ACCESS_CODE = "e2e-access-code-0123456789";
+const OIDC_CALLBACK = `http://127.0.0.1:${PORTS.oidcConsole}/auth/oidc/callback`;
+
+/** A fresh audit database per run and console (the main process starts the servers). */
+const auditDb = (name: string) =>
+  join(tmpdir(), `ciba-fail-console-e2e-${process.pid}`, `${name}.db`);
 
 export default defineConfig({
   testDir: "e2e",
@@ -49,6 +62,9 @@ export default defineConfig({
         PORT: String(PORTS.console),
         AUTHLETE_ACCESS_TOKEN: "",
         CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
+        AUDIT_DB: auditDb("console"),
+        // Journeys run in parallel as one operator; the limit has its own unit tests.
+        FAIL_RATE_LIMIT_PER_MINUTE: "1000",
         LOG_LEVEL: "warn",
       },
       reuseExistingServer: false,
@@ -64,6 +80,33 @@ export default defineConfig({
         AUTHLETE_ACCESS_TOKEN: "e2e-token-that-must-never-reach-the-page",
         AUTHLETE_TIMEOUT_MS: "2000",
         CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
+        AUDIT_DB: auditDb("unreachable"),
+        LOG_LEVEL: "warn",
+      },
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      command: `npx tsx src/server/test-identity-provider.ts ${PORTS.identityProvider} ${OIDC_CALLBACK}`,
+      url: `http://localhost:${PORTS.identityProvider}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      command: "node dist/server/main.js",
+      url: `http://127.0.0.1:${PORTS.oidcConsole}/healthz`,
+      env: {
+        PORT: String(PORTS.oidcConsole),
+        AUTHLETE_ACCESS_TOKEN: "",
+        AUTH_MODE: "oidc",
+        OIDC_ISSUER: `http://localhost:${PORTS.identityProvider}`,
+        OIDC_CLIENT_ID: "ciba-fail-console",
+        OIDC_CLIENT_SECRET: "test-oidc-secret",
+        OIDC_REDIRECT_URI: OIDC_CALLBACK,
+        OIDC_SCOPES: "openid email profile groups",
+        OIDC_OPERATOR_GROUPS: "cfc-operators",
+        OIDC_VIEWER_GROUPS: "cfc-auditors",
+        AUDIT_DB: auditDb("oidc"),
         LOG_LEVEL: "warn",
       },
       reuseExistingServer: false,

@@ -9,6 +9,8 @@ export const SERVICE_ID = "1000000001";
 /** The BFF whose Authlete is unreachable (see playwright.config.ts). */
 export const UNREACHABLE_CONSOLE = `http://127.0.0.1:${PORTS.unreachable}/`;
 export const UNREACHABLE_CONSOLE_TOKEN = "e2e-token-that-must-never-reach-the-page";
+/** The console that signs people in with OpenID Connect (see playwright.config.ts). */
+export const OIDC_CONSOLE = `http://127.0.0.1:${PORTS.oidcConsole}/`;
 
 /** The fail form, found the way a user finds it: by labels and roles. */
 export class FailForm {
@@ -19,6 +21,7 @@ export class FailForm {
   reason = () => this.page.getByLabel("Reason");
   errorDescription = () => this.page.getByLabel("Error description");
   errorUri = () => this.page.getByLabel("Error URI");
+  justification = () => this.page.getByLabel("Justification");
   submit = () => this.page.getByRole("button", { name: "Fail ticket" });
   alert = () => this.page.getByRole("alert");
   authleteResponse = () => this.page.getByRole("region", { name: "Authlete response" });

@@ -1,6 +1,11 @@
 import { SERVICE_ID, expect, test } from "./fixtures";
 
 test("an operator fails a test ticket with the keyboard alone", async ({ failForm, page }) => {
+  // The header first: the pages, then Sign out.
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Fail a ticket" })).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Audit log" })).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Sign out" })).toBeFocused();
   await page.keyboard.press("Tab");

@@ -1,5 +1,7 @@
 import { QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { Link, Redirect, Route, Switch, useRoute } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary";
+import { AuditLogPage } from "./features/audit/audit-log-page";
 import { FailTicketPage } from "./features/fail-ticket/fail-ticket-page";
 import { consoleConfigQuery } from "./features/fail-ticket/queries";
 import { TargetBanner } from "./features/fail-ticket/target-banner";
@@ -26,17 +28,32 @@ function Gate() {
   return session.data ? <SignedIn session={session.data} /> : <SignInPage />;
 }
 
+function NavLink({ href, children }: { href: string; children: string }) {
+  const [active] = useRoute(href);
+  return (
+    <Link href={href} aria-current={active ? "page" : undefined}>
+      {children}
+    </Link>
+  );
+}
+
 function SignedIn({ session }: { session: SessionInfo }) {
   const { data: config } = useQuery(consoleConfigQuery);
   const signOut = useSignOut();
+  const isOperator = session.role === "operator";
   return (
     <>
       <header className="app-header">
         <p className="app-title">CIBA fail console</p>
+        <nav aria-label="Pages" className="app-nav">
+          {isOperator && <NavLink href="/">Fail a ticket</NavLink>}
+          <NavLink href="/audit">Audit log</NavLink>
+        </nav>
         <div className="header-right">
           {config && <span className="muted">v{config.version}</span>}
           <span>
             Signed in as <strong>{session.name}</strong>
+            {session.role !== "operator" && <span className="role-badge">{session.role}</span>}
           </span>
           <button type="button" className="button-secondary" onClick={() => signOut.mutate()}>
             Sign out
@@ -45,8 +62,22 @@ function SignedIn({ session }: { session: SessionInfo }) {
       </header>
       <TargetBanner />
       <main className="page">
-        <h1 className="visually-hidden">Fail a stuck CIBA ticket</h1>
-        <FailTicketPage />
+        <Switch>
+          <Route path="/audit">
+            <h1 className="visually-hidden">Audit log</h1>
+            <AuditLogPage />
+          </Route>
+          {isOperator && (
+            <Route path="/">
+              <h1 className="visually-hidden">Fail a stuck CIBA ticket</h1>
+              <FailTicketPage />
+            </Route>
+          )}
+          {/* /login after signing in, and a viewer anywhere else, land on a page they may use. */}
+          <Route>
+            <Redirect to={isOperator ? "/" : "/audit"} replace />
+          </Route>
+        </Switch>
       </main>
     </>
   );

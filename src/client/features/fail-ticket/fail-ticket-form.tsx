@@ -1,6 +1,8 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import type { ClipboardEvent, KeyboardEvent } from "react";
+import type { PreviousFails } from "../../../shared/audit";
 import { useForm, useWatch } from "react-hook-form";
 import { failRequestSchema } from "../../../shared/fail-request";
 import type { FailRequest, FailRequestInput } from "../../../shared/fail-request";
@@ -10,7 +12,9 @@ import { RequestErrorAlert } from "../../components/problem-alert";
 import { readLastServiceId, rememberServiceId } from "../../lib/last-service";
 import { consoleConfigQuery, servicesQuery, useCreateTestTicket } from "./queries";
 import type { useFailTicket } from "./queries";
+import { usePreviousFails } from "../audit/queries";
 import { ReasonDetails } from "./reason-details";
+import { RepeatFailDialog } from "./repeat-fail-dialog";
 
 const TICKET = "backchannelAuthenticationFailRequest.ticket";
 const REASON = "backchannelAuthenticationFailRequest.reason";
@@ -23,6 +27,10 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
   const { data: config } = useQuery(consoleConfigQuery);
   const { data: services = [] } = useQuery(servicesQuery);
   const createTestTicket = useCreateTestTicket();
+  const previousFails = usePreviousFails();
+  const [repeatOf, setRepeatOf] = useState<
+    { request: FailRequest; fails: PreviousFails["fails"] } | undefined
+  >();
 
   // One schema for the BFF and the form: field names are the API's own paths.
   const form = useForm<FailRequestInput, unknown, FailRequest>({
@@ -31,6 +39,7 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
     defaultValues: {
       serviceId: readLastServiceId(),
       backchannelAuthenticationFailRequest: { ticket: "", errorDescription: "", errorUri: "" },
+      justification: "",
     },
   });
   const { register, handleSubmit, formState, setValue, getValues, trigger, control } = form;
@@ -39,9 +48,24 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
   const [serviceId, reason] = useWatch({ control, name: ["serviceId", REASON] });
   const serviceName = services.find((service) => service.serviceId === serviceId?.trim())?.name;
 
+  function sendFail(request: FailRequest) {
+    setRepeatOf(undefined);
+    failTicket.mutate(request, { onSuccess: () => rememberServiceId(request.serviceId) });
+  }
+
+  // Asks the audit trail first: a ticket failed here before gets a warning and a second question.
   const submit = handleSubmit((request) => {
     createTestTicket.reset();
-    failTicket.mutate(request, { onSuccess: () => rememberServiceId(request.serviceId) });
+    const { serviceId, backchannelAuthenticationFailRequest } = request;
+    previousFails.mutate(
+      { serviceId, ticket: backchannelAuthenticationFailRequest.ticket },
+      {
+        onSuccess: ({ fails }) => {
+          if (fails.length === 0) sendFail(request);
+          else setRepeatOf({ request, fails });
+        },
+      },
+    );
   });
 
   function submitOnCtrlEnter(event: KeyboardEvent<HTMLFormElement>) {
@@ -78,8 +102,8 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
     );
   }
 
-  const requestError = failTicket.error ?? createTestTicket.error;
-  const pending = failTicket.isPending;
+  const requestError = failTicket.error ?? createTestTicket.error ?? previousFails.error;
+  const pending = failTicket.isPending || previousFails.isPending;
 
   return (
     <form
@@ -211,6 +235,15 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
         )}
       </Field>
 
+      <Field
+        id="justification"
+        label="Justification"
+        hint="Optional. Why you fail this ticket, e.g. an incident number. Kept in the audit log; never sent to Authlete."
+        error={errors.justification?.message}
+      >
+        {(control) => <input {...control} {...register("justification")} autoComplete="off" />}
+      </Field>
+
       <div className="submit-row">
         <button type="submit" disabled={pending} aria-busy={pending}>
           {pending ? "Failing ticket…" : "Fail ticket"}
@@ -221,6 +254,14 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
       </div>
 
       <RequestErrorAlert error={requestError} title="Something went wrong" />
+      {repeatOf && (
+        <RepeatFailDialog
+          ticketTail={repeatOf.request.backchannelAuthenticationFailRequest.ticket.slice(-6)}
+          fails={repeatOf.fails}
+          onConfirm={() => sendFail(repeatOf.request)}
+          onCancel={() => setRepeatOf(undefined)}
+        />
+      )}
     </form>
   );
 }

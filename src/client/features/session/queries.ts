@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { sessionSchema } from "../../../shared/session";
+import { sessionSchema, signInMethodSchema } from "../../../shared/session";
 import type { SessionInfo, SignInRequest } from "../../../shared/session";
 import { ApiProblem, api, readAnswer } from "../../lib/api-client";
 
@@ -16,6 +16,13 @@ export const sessionQuery = queryOptions({
       throw error;
     }
   },
+  staleTime: Infinity,
+});
+
+/** Access code or the organisation's OpenID Provider: fixed for the console's lifetime. */
+export const signInMethodQuery = queryOptions({
+  queryKey: ["sign-in-method"],
+  queryFn: () => readAnswer(api.session.method.$get(), signInMethodSchema),
   staleTime: Infinity,
 });
 

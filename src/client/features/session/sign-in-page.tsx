@@ -1,55 +1,101 @@
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useQuery } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { signInRequestSchema } from "../../../shared/session";
 import type { SignInRequest } from "../../../shared/session";
 import { Field } from "../../components/field";
 import { RequestErrorAlert } from "../../components/problem-alert";
-import { useSignIn } from "./queries";
+import { signInMethodQuery, useSignIn } from "./queries";
 
-/** The code from a `/login?code=…` link, taken out of the address bar once read. */
-function takeCodeFromAddress(): string {
+/** What `/login?code=…` or `/login?error=…` carried, taken out of the address bar once read. */
+function takeParametersFromAddress(): { code: string; error: string | null } {
   const url = new URL(window.location.href);
   const code = url.searchParams.get("code") ?? "";
-  if (code || url.pathname === "/login") window.history.replaceState(null, "", "/");
-  return code;
+  const error = url.searchParams.get("error");
+  if (code || error || url.pathname === "/login") window.history.replaceState(null, "", "/");
+  return { code, error };
 }
 
+// Read once per page load (render may run twice; the address is cleaned after the first read).
+let fromAddress: ReturnType<typeof takeParametersFromAddress> | undefined;
+
+/** Why an OpenID Connect sign-in came back without a session (see server/oidc.ts). */
+const OIDC_ERRORS: Record<string, string> = {
+  "not-allowed":
+    "Your account signed in, but it is not allowed to use this console. Ask its administrator to add your email or group.",
+  failed: "The sign-in did not complete (it may have expired or been cancelled). Try again.",
+  unavailable: "The organisation's sign-in service cannot be reached. Try again in a moment.",
+};
+
 export function SignInPage() {
+  const method = useQuery(signInMethodQuery);
+  const address = (fromAddress ??= takeParametersFromAddress());
+  if (method.isPending) return <p className="page muted">Loading…</p>;
+  if (method.isError) throw method.error;
+  return (
+    <main className="page sign-in">
+      {method.data.mode === "oidc" ? (
+        <OidcSignIn error={address.error} />
+      ) : (
+        <AccessCodeSignIn code={address.code} />
+      )}
+    </main>
+  );
+}
+
+function OidcSignIn({ error }: { error: string | null }) {
+  return (
+    <div className="card">
+      <h1>Sign in to the CIBA fail console</h1>
+      <p className="muted">With your organisation&apos;s account. What you do here is recorded.</p>
+      {error && (
+        <div role="alert" className="alert">
+          <p className="alert-title">Sign-in failed</p>
+          <p>{OIDC_ERRORS[error] ?? OIDC_ERRORS.failed}</p>
+        </div>
+      )}
+      {/* A navigation, not a fetch: the browser goes to the provider and comes back. */}
+      <a className="button" href="/auth/oidc/login">
+        Sign in with your organisation
+      </a>
+    </div>
+  );
+}
+
+function AccessCodeSignIn({ code }: { code: string }) {
   const signIn = useSignIn();
   const { register, handleSubmit, formState } = useForm<SignInRequest>({
     resolver: zodResolver(signInRequestSchema),
     mode: "onTouched",
-    defaultValues: { name: "", accessCode: takeCodeFromAddress() },
+    defaultValues: { name: "", accessCode: code },
   });
   const submit = handleSubmit((request) => signIn.mutate(request));
   return (
-    <main className="page sign-in">
-      <form className="card" onSubmit={(event) => void submit(event)} noValidate>
-        <h1>Sign in to the CIBA fail console</h1>
-        <p className="muted">Your name goes into the records of what you do here.</p>
-        <Field id="name" label="Your name" error={formState.errors.name?.message}>
-          {(control) => <input {...control} {...register("name")} autoComplete="name" autoFocus />}
-        </Field>
-        <Field
-          id="access-code"
-          label="Access code"
-          hint="Printed by the console when it started, or set in CONSOLE_ACCESS_CODE."
-          error={formState.errors.accessCode?.message}
-        >
-          {(control) => (
-            <input
-              {...control}
-              {...register("accessCode")}
-              type="password"
-              autoComplete="current-password"
-            />
-          )}
-        </Field>
-        <button type="submit" disabled={signIn.isPending} aria-busy={signIn.isPending}>
-          {signIn.isPending ? "Signing in…" : "Sign in"}
-        </button>
-        <RequestErrorAlert error={signIn.error} title="Sign-in failed" />
-      </form>
-    </main>
+    <form className="card" onSubmit={(event) => void submit(event)} noValidate>
+      <h1>Sign in to the CIBA fail console</h1>
+      <p className="muted">Your name goes into the records of what you do here.</p>
+      <Field id="name" label="Your name" error={formState.errors.name?.message}>
+        {(control) => <input {...control} {...register("name")} autoComplete="name" autoFocus />}
+      </Field>
+      <Field
+        id="access-code"
+        label="Access code"
+        hint="Printed by the console when it started, or set in CONSOLE_ACCESS_CODE."
+        error={formState.errors.accessCode?.message}
+      >
+        {(control) => (
+          <input
+            {...control}
+            {...register("accessCode")}
+            type="password"
+            autoComplete="current-password"
+          />
+        )}
+      </Field>
+      <button type="submit" disabled={signIn.isPending} aria-busy={signIn.isPending}>
+        {signIn.isPending ? "Signing in…" : "Sign in"}
+      </button>
+      <RequestErrorAlert error={signIn.error} title="Sign-in failed" />
+    </form>
   );
 }

@@ -1,0 +1,104 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useForm } from "react-hook-form";
+import { AUDIT_KINDS, AUDIT_OUTCOMES, auditFiltersSchema } from "../../../shared/audit";
+import type { AuditFilters, AuditFiltersInput } from "../../../shared/audit";
+import { FAIL_REASONS } from "../../../shared/reasons";
+import { Field } from "../../components/field";
+
+const EMPTY: Record<keyof AuditFilters, string> = {
+  operator: "",
+  serviceId: "",
+  ticket: "",
+  reason: "",
+  outcome: "",
+  kind: "",
+  from: "",
+  to: "",
+};
+
+/** The browser's datetime-local value is local time; the API wants an instant. */
+function asInstant(local: string | undefined): string | undefined {
+  return local ? new Date(local).toISOString() : undefined;
+}
+
+export function AuditFiltersForm({ onApply }: { onApply: (filters: AuditFilters) => void }) {
+  const { register, handleSubmit, formState, reset } = useForm<
+    AuditFiltersInput,
+    unknown,
+    AuditFilters
+  >({
+    resolver: zodResolver(auditFiltersSchema),
+    defaultValues: EMPTY,
+  });
+  const errors = formState.errors;
+  const apply = handleSubmit((filters) =>
+    onApply({ ...filters, from: asInstant(filters.from), to: asInstant(filters.to) }),
+  );
+
+  const select = (name: "reason" | "outcome" | "kind", options: readonly string[]) => (
+    <Field id={`filter-${name}`} label={LABELS[name]} error={errors[name]?.message}>
+      {(control) => (
+        <select {...control} {...register(name)}>
+          <option value="">Any</option>
+          {options.map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+  const text = (name: "operator" | "serviceId" | "ticket", hint?: string) => (
+    <Field id={`filter-${name}`} label={LABELS[name]} hint={hint} error={errors[name]?.message}>
+      {(control) => (
+        <input {...control} {...register(name)} autoComplete="off" spellCheck={false} />
+      )}
+    </Field>
+  );
+  const time = (name: "from" | "to") => (
+    <Field id={`filter-${name}`} label={LABELS[name]} error={errors[name]?.message}>
+      {(control) => <input {...control} {...register(name)} type="datetime-local" />}
+    </Field>
+  );
+
+  return (
+    <form className="card audit-filters" onSubmit={(event) => void apply(event)} noValidate>
+      <h2>Audit log</h2>
+      <div className="filter-grid">
+        {text("operator", "Part of a name or email.")}
+        {text("serviceId")}
+        {text("ticket", "The whole ticket; matched by its hash.")}
+        {select("kind", AUDIT_KINDS)}
+        {select("reason", FAIL_REASONS)}
+        {select("outcome", AUDIT_OUTCOMES)}
+        {time("from")}
+        {time("to")}
+      </div>
+      <div className="submit-row">
+        <button type="submit">Apply filters</button>
+        <button
+          type="button"
+          className="button-secondary"
+          onClick={() => {
+            reset(EMPTY);
+            onApply({});
+          }}
+        >
+          Clear filters
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const LABELS: Record<keyof AuditFilters, string> = {
+  operator: "Operator",
+  serviceId: "Service ID",
+  ticket: "Ticket",
+  kind: "Action",
+  reason: "Reason",
+  outcome: "Outcome",
+  from: "From",
+  to: "To",
+};
