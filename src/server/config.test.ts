@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { parse as parseDotenv } from "dotenv";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseSettings } from "./config";
 
@@ -18,6 +20,12 @@ describe("parseSettings", () => {
       auditDbPath: "./data/audit.db",
       failsPerMinute: 30,
     });
+  });
+
+  it("starts with the defaults from .env.example copied as it is", () => {
+    const example = parseDotenv(readFileSync(".env.example"));
+    expect(Object.keys(example).length).toBeGreaterThan(20);
+    expect(parseSettings(example)).toEqual(parseSettings({}));
   });
 
   it("treats an empty token (as in a copied .env.example) as absent", () => {

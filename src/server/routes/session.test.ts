@@ -7,7 +7,18 @@ import type { ConsoleUnderTest } from "../test-harness";
 
 let running: ConsoleUnderTest | undefined;
 afterEach(async () => {
-  if (running) expect(running.logLines.join("\n")).not.toContain(TEST_ACCESS_CODE);
+  // The access code is shown once, at start: never in a log line, an answer or the audit trail.
+  if (running) {
+    expect(running.logLines.join("\n")).not.toContain(TEST_ACCESS_CODE);
+    for (const exchange of running.exchanges) {
+      expect(exchange.text).not.toContain(TEST_ACCESS_CODE);
+      expect(JSON.stringify([...exchange.headers])).not.toContain(TEST_ACCESS_CODE);
+    }
+    running.signInAs({ name: "Checker", email: null, role: "viewer" });
+    const records = await running.get("/api/audit/export?format=json");
+    expect(records.status).toBe(200);
+    expect(records.text).not.toContain(TEST_ACCESS_CODE);
+  }
   await running?.close();
   running = undefined;
 });

@@ -49,8 +49,8 @@ export function AuditFiltersForm({ onApply }: { onApply: (filters: AuditFilters)
       )}
     </Field>
   );
-  const text = (name: "operator" | "serviceId" | "ticket", hint?: string) => (
-    <Field id={`filter-${name}`} label={LABELS[name]} hint={hint} error={errors[name]?.message}>
+  const text = (name: "operator" | "serviceId" | "ticket") => (
+    <Field id={`filter-${name}`} label={LABELS[name]} error={errors[name]?.message}>
       {(control) => (
         <input {...control} {...register(name)} autoComplete="off" spellCheck={false} />
       )}
@@ -65,10 +65,15 @@ export function AuditFiltersForm({ onApply }: { onApply: (filters: AuditFilters)
   return (
     <form className="card audit-filters" onSubmit={(event) => void apply(event)} noValidate>
       <h2>Audit log</h2>
+      <p className="muted">
+        Every sign-in, test ticket and fail attempt, newest first. Operator matches part of a name
+        or email; Ticket takes a whole ticket and finds it by its SHA-256 hash, since tickets are
+        not stored.
+      </p>
       <div className="filter-grid">
-        {text("operator", "Part of a name or email.")}
+        {text("operator")}
         {text("serviceId")}
-        {text("ticket", "The whole ticket; matched by its hash.")}
+        {text("ticket")}
         {select("kind", AUDIT_KINDS)}
         {select("reason", FAIL_REASONS)}
         {select("outcome", AUDIT_OUTCOMES)}

@@ -38,9 +38,9 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
                 )}
                 {event.role && <span className="muted block">{event.role}</span>}
               </td>
-              <td>{event.kind}</td>
+              <td className="nowrap">{event.kind}</td>
               <td className="mono">{event.serviceId}</td>
-              <td className="mono">
+              <td className="mono nowrap">
                 {event.ticketTail && (
                   <span title={`SHA-256 ${event.ticketHash ?? ""}`}>…{event.ticketTail}</span>
                 )}
