@@ -10,7 +10,7 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
-    proxy: { "/api": bff, "/healthz": bff, "/readyz": bff },
+    proxy: { "/api": bff, "/auth": bff, "/healthz": bff, "/readyz": bff },
   },
   test: {
     include: ["src/**/*.test.{ts,tsx}"],

@@ -39,7 +39,7 @@ test("a fail shows up in the audit log with the right fields and in the CSV expo
   await page.getByRole("link", { name: "Export CSV" }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^audit-.+\.csv$/);
-  const csv = await readFile((await download.path()), "utf8");
+  const csv = await readFile(await download.path(), "utf8");
   const lines = csv.trimEnd().split("\r\n");
   // The header and exactly the one record the filters select.
   expect(lines).toHaveLength(2);
