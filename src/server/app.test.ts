@@ -72,8 +72,18 @@ describe("GET /api/services", () => {
     const answer = await running.get("/api/services");
     const services = servicesSchema.parse(answer.json);
     expect(services).toHaveLength(45);
-    expect(services[0]).toEqual({ serviceId: "1000000001", name: "Demo Service" });
-    expect(services.at(-1)).toEqual({ serviceId: "5000000042", name: "S42" });
+    expect(services[0]).toEqual({
+      serviceId: "1000000001",
+      name: "Demo Service",
+      environment: null,
+      cluster: null,
+      testClient: true,
+    });
+    expect(services.at(-1)).toMatchObject({
+      serviceId: "5000000042",
+      name: "S42",
+      testClient: false,
+    });
     expect(running.upstreamCalls("/service/get/list")).toHaveLength(3);
   });
 

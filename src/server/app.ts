@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import type { AuthleteGateway } from "./authlete";
 import type { AppEnv } from "./env";
 import type { Logger } from "./logger";
 import { limitBodySize, sameOriginWrites, securityHeaders } from "./hardening";
@@ -15,13 +14,12 @@ import type { ConsoleAuth } from "./routes/session";
 import { serviceRoutes } from "./routes/services";
 import { configRoutes, healthRoutes } from "./routes/status";
 import { testTicketRoutes } from "./routes/test-tickets";
-import type { TestClientLookup } from "./routes/test-tickets";
+import type { ServiceDirectory } from "./service-directory";
 import { staticPage } from "./static-page";
 
 export interface AppDeps {
-  authlete: AuthleteGateway;
-  /** Absent when no test client is configured (a real cluster without AUTHLETE_TEST_CLIENT_*). */
-  testClientFor: TestClientLookup | undefined;
+  /** Which Authlete, token and test client serve each service. */
+  services: ServiceDirectory;
   logger: Logger;
   version: string;
   /** Who may use the API: sessions, and how people sign in (access code or OpenID Connect). */
@@ -44,11 +42,11 @@ export function createApp(deps: AppDeps) {
       c.header("Cache-Control", "no-store");
     })
     .route("/", sessionRoutes(deps.auth, deps.audit))
-    .route("/", failRoutes(deps.authlete, deps.audit, deps.failLimiter))
-    .route("/", serviceRoutes(deps.authlete))
-    .route("/", testTicketRoutes(deps.authlete, deps.testClientFor, deps.audit))
+    .route("/", failRoutes(deps.services, deps.audit, deps.failLimiter))
+    .route("/", serviceRoutes(deps.services))
+    .route("/", testTicketRoutes(deps.services, deps.audit))
     .route("/", auditRoutes(deps.audit))
-    .route("/", configRoutes(deps.authlete, deps.testClientFor !== undefined, deps.version))
+    .route("/", configRoutes(deps.services, deps.version))
     .all("*", (c) =>
       problemResponse(c, {
         kind: "not-found",
@@ -78,7 +76,7 @@ export function createApp(deps: AppDeps) {
       );
     })
     .route("/api", api)
-    .route("/", healthRoutes(deps.authlete));
+    .route("/", healthRoutes(deps.services));
 
   const signIn = deps.auth.method;
   if (signIn.mode === "oidc") app.route("/auth/oidc", oidcRoutes(deps.auth, signIn, deps.audit));

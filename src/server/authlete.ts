@@ -10,7 +10,6 @@ import type {
 } from "@authlete/typescript-sdk/models";
 import * as errors from "@authlete/typescript-sdk/models/errors";
 import type { FailRequest } from "../shared/fail-request";
-import type { ServiceSummary } from "../shared/console-info";
 import type { Target } from "../shared/fail-result";
 import { ProblemError } from "./problem";
 
@@ -19,6 +18,12 @@ export interface AuthleteGatewayOptions {
   accessToken: string;
   timeoutMs: number;
   simulated: boolean;
+}
+
+/** A service as Authlete lists it. */
+export interface AuthleteService {
+  serviceId: string;
+  name: string;
 }
 
 export interface TicketRequest {
@@ -88,8 +93,8 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions) {
     },
 
     /** Every service the token can see, paged to the end; [] when it may not list services. */
-    async listServices(): Promise<ServiceSummary[]> {
-      const found: ServiceSummary[] = [];
+    async listServices(): Promise<AuthleteService[]> {
+      const found: AuthleteService[] = [];
       for (let start = 0; ; start += SERVICE_PAGE_SIZE) {
         let page;
         try {

@@ -19,6 +19,8 @@ describe("parseSettings", () => {
       },
       auditDbPath: "./data/audit.db",
       failsPerMinute: 30,
+      services: undefined,
+      bulkConcurrency: 4,
     });
   });
 

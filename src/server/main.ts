@@ -6,11 +6,13 @@ import { createSimulator } from "../simulator/app";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN, seededClientOf } from "../simulator/seed";
 import { createApp } from "./app";
 import { createAuthleteGateway } from "./authlete";
+import type { AuthleteGateway } from "./authlete";
 import { ConfigError, parseSettings, readEnvironment } from "./config";
 import { listen } from "./listen";
 import type { Listening } from "./listen";
 import { createLogger } from "./logger";
-import type { TestClientLookup } from "./routes/test-tickets";
+import { configuredDirectory, singleGatewayDirectory } from "./service-directory";
+import type { ServiceDirectory } from "./service-directory";
 import { AuditTrail } from "./audit/audit-trail";
 import { OidcSignIn } from "./oidc";
 import { SlidingWindowLimiter } from "./rate-limit";
@@ -29,10 +31,36 @@ async function main(): Promise<void> {
   const logger = createLogger(settings.logLevel);
   const toClose: Listening[] = [];
 
-  let baseUrl: string;
-  let accessToken: string;
-  let testClientFor: TestClientLookup | undefined;
-  if (settings.authlete.mode === "embedded-simulator") {
+  let services: ServiceDirectory;
+  let target: string;
+  if (settings.services) {
+    // One gateway per cluster and token: services that share both share a connection pool.
+    const gateways = new Map<string, AuthleteGateway>();
+    const gatewayFor = (baseUrl: string, accessToken: string) => {
+      const key = JSON.stringify([baseUrl, accessToken]);
+      let gateway = gateways.get(key);
+      if (!gateway) {
+        gateway = createAuthleteGateway({
+          baseUrl,
+          accessToken,
+          timeoutMs: settings.timeoutMs,
+          simulated: false,
+        });
+        gateways.set(key, gateway);
+      }
+      return gateway;
+    };
+    services = configuredDirectory(
+      settings.services.map((service) => ({
+        serviceId: service.serviceId,
+        name: service.name,
+        environment: service.environment,
+        gateway: gatewayFor(service.baseUrl, service.accessToken),
+        testClient: service.testClient,
+      })),
+    );
+    target = `the ${settings.services.length} services of CONSOLE_CONFIG`;
+  } else if (settings.authlete.mode === "embedded-simulator") {
     const simulator = createSimulator({
       accessToken: settings.authlete.accessToken,
       ticketTtlSeconds: settings.authlete.ticketTtlSeconds,
@@ -40,14 +68,24 @@ async function main(): Promise<void> {
     // In-process, yet over real loopback HTTP: the SDK talks to it exactly as to a cluster.
     const embedded = await listen(simulator.app.fetch, "127.0.0.1", 0);
     toClose.push(embedded);
-    baseUrl = embedded.url;
-    accessToken = settings.authlete.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN;
-    testClientFor = seededClientOf;
+    const gateway = createAuthleteGateway({
+      baseUrl: embedded.url,
+      accessToken: settings.authlete.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN,
+      timeoutMs: settings.timeoutMs,
+      simulated: true,
+    });
+    services = singleGatewayDirectory(gateway, seededClientOf);
+    target = "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)";
   } else {
-    baseUrl = settings.authlete.baseUrl;
-    accessToken = settings.authlete.accessToken;
+    const gateway = createAuthleteGateway({
+      baseUrl: settings.authlete.baseUrl,
+      accessToken: settings.authlete.accessToken,
+      timeoutMs: settings.timeoutMs,
+      simulated: false,
+    });
     const configured = settings.testClient;
-    testClientFor = configured ? () => configured : undefined;
+    services = singleGatewayDirectory(gateway, configured ? () => configured : undefined);
+    target = `Authlete at ${settings.authlete.baseUrl}`;
   }
 
   const signIn = settings.auth.method;
@@ -72,13 +110,7 @@ async function main(): Promise<void> {
   // Built: dist/server/main.js → dist/client; from source: src/server/main.ts → dist/client.
   const clientDir = fileURLToPath(new URL("../../dist/client/", import.meta.url));
   const app = createApp({
-    authlete: createAuthleteGateway({
-      baseUrl,
-      accessToken,
-      timeoutMs: settings.timeoutMs,
-      simulated: settings.authlete.mode === "embedded-simulator",
-    }),
-    testClientFor,
+    services,
     auth,
     audit,
     failLimiter: new SlidingWindowLimiter(settings.failsPerMinute, 60_000),
@@ -89,10 +121,6 @@ async function main(): Promise<void> {
 
   const server = await listen(app.fetch, settings.host, settings.port);
   toClose.push(server);
-  const target =
-    settings.authlete.mode === "embedded-simulator"
-      ? "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)"
-      : `Authlete at ${baseUrl}`;
   console.log(`\n  ciba-fail-console ${packageJson.version} is talking to ${target}.`);
   if (generatedCode) {
     // Shown once, here, like Jupyter's token: it is never logged or sent anywhere else.

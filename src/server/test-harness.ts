@@ -9,7 +9,9 @@ import { createApp } from "./app";
 import { createAuthleteGateway } from "./authlete";
 import { listen } from "./listen";
 import { createLogger } from "./logger";
-import type { TestClientLookup } from "./routes/test-tickets";
+import { configuredDirectory, singleGatewayDirectory } from "./service-directory";
+import type { ServiceDirectory, TestClient } from "./service-directory";
+import type { Environment } from "../shared/service-profiles";
 import { AuditTrail } from "./audit/audit-trail";
 import type { OidcSignIn } from "./oidc";
 import { SlidingWindowLimiter } from "./rate-limit";
@@ -26,7 +28,10 @@ export interface HarnessOptions {
   /** Default: the simulator's token. */
   accessToken?: string;
   timeoutMs?: number;
-  testClientFor?: TestClientLookup | null;
+  /** null: no test client anywhere (a real cluster without AUTHLETE_TEST_CLIENT_*). */
+  testClientFor?: ((serviceId: string) => TestClient | undefined) | null;
+  /** As if CONSOLE_CONFIG listed these simulator services (with the seeded test clients). */
+  profiles?: { serviceId: string; name: string; environment: Environment }[];
   clientDir?: string;
   /** Default: the harness signs in as "Test Operator" and sends the cookie with every request. */
   signedIn?: boolean;
@@ -72,16 +77,28 @@ export async function startConsole(options: HarnessOptions = {}) {
     options.sessionLimits ?? { idleMs: 60_000, absoluteMs: 3_600_000 },
     options.now,
   );
+  const gateway = createAuthleteGateway({
+    baseUrl: options.authleteBaseUrl ?? simulatorServer.url,
+    accessToken:
+      options.accessToken ?? options.simulator?.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN,
+    timeoutMs: options.timeoutMs ?? 3000,
+    simulated: true,
+  });
+  const services: ServiceDirectory = options.profiles
+    ? configuredDirectory(
+        options.profiles.map((profile) => ({
+          ...profile,
+          gateway,
+          testClient:
+            profile.environment === "production" ? undefined : seededClientOf(profile.serviceId),
+        })),
+      )
+    : singleGatewayDirectory(
+        gateway,
+        options.testClientFor === null ? undefined : (options.testClientFor ?? seededClientOf),
+      );
   const app = createApp({
-    authlete: createAuthleteGateway({
-      baseUrl: options.authleteBaseUrl ?? simulatorServer.url,
-      accessToken:
-        options.accessToken ?? options.simulator?.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN,
-      timeoutMs: options.timeoutMs ?? 3000,
-      simulated: true,
-    }),
-    testClientFor:
-      options.testClientFor === null ? undefined : (options.testClientFor ?? seededClientOf),
+    services,
     logger,
     auth: {
       sessions,

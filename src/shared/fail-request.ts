@@ -81,8 +81,10 @@ export const failRequestSchema = z.strictObject({
     errorDescription: errorDescriptionSchema,
     errorUri: errorUriSchema,
   }),
-  // The console's own field, beside the SDK's request; never sent to Authlete.
+  // The console's own fields, beside the SDK's request; never sent to Authlete.
   justification: justificationSchema,
+  /** For a production service: the last 6 characters of the ticket, typed again. */
+  confirmation: optional(z.string().trim().max(256)),
 });
 
 /** What a caller (or the form) may send. */

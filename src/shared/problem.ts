@@ -37,6 +37,8 @@ export type ProblemKind =
   | "not-signed-in"
   | "body-too-large"
   | "forbidden"
+  | "unknown-service"
+  | "confirmation-required"
   | "rate-limited"
   | "audit-unavailable"
   | "oidc-unavailable"

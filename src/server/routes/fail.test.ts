@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { servicesSchema } from "../../shared/console-info";
 import { failResultSchema } from "../../shared/fail-result";
 import { problemSchema } from "../../shared/problem";
 import { FAIL_REASONS, REASONS } from "../../shared/reasons";
@@ -192,5 +193,69 @@ describe("validation", () => {
     expect(answer.status).toBe(400);
     expect(answer.headers.get("content-type")).toBe("application/problem+json");
     expect(console_.upstreamCalls("/fail")).toHaveLength(before);
+  });
+});
+
+describe("production services (CONSOLE_CONFIG)", () => {
+  const PROFILES = [
+    { serviceId: "1000000001", name: "Payments", environment: "production" as const },
+    { serviceId: "1000000002", name: "QA", environment: "test" as const },
+  ];
+
+  it("needs the ticket's last 6 characters and a justification before anything is sent", async () => {
+    const running = await startConsole({ profiles: PROFILES });
+    try {
+      const ticket = "prod-ticket-abcdef";
+      const send = (extra: Record<string, unknown>) =>
+        running.post("/api/backchannel/authentication/fail", {
+          serviceId: "1000000001",
+          backchannelAuthenticationFailRequest: { ticket, reason: "SERVER_ERROR" },
+          ...extra,
+        });
+      const bare = await send({});
+      expect(bare.status).toBe(400);
+      const problem = problemSchema.parse(bare.json);
+      expect(problem.type).toBe("urn:ciba-fail-console:problem:confirmation-required");
+      expect(problem.title).toBe("Payments is a production service: confirm first");
+      expect(problem.errors?.map((e) => e.path)).toEqual(["confirmation", "justification"]);
+      expect((await send({ confirmation: "abcdeX", justification: "INC-1" })).status).toBe(400);
+      expect(running.upstreamCalls("/fail")).toHaveLength(0);
+
+      const confirmed = await send({ confirmation: " abcdef ", justification: "INC-1" });
+      expect(confirmed.status).toBe(200);
+      expect(running.upstreamCalls("/fail")).toHaveLength(1);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("fails a test service without a confirmation, and refuses a service not configured", async () => {
+    const running = await startConsole({ profiles: PROFILES });
+    try {
+      const body = (serviceId: string) => ({
+        serviceId,
+        backchannelAuthenticationFailRequest: { ticket: "t-1", reason: "SERVER_ERROR" },
+      });
+      expect(
+        (await running.post("/api/backchannel/authentication/fail", body("1000000002"))).status,
+      ).toBe(200);
+      const unknown = await running.post(
+        "/api/backchannel/authentication/fail",
+        body("1000000009"),
+      );
+      expect(unknown.status).toBe(404);
+      expect(problemSchema.parse(unknown.json).type).toBe(
+        "urn:ciba-fail-console:problem:unknown-service",
+      );
+      const services = servicesSchema.parse((await running.get("/api/services")).json);
+      expect(services.map((s) => [s.serviceId, s.environment, s.testClient])).toEqual([
+        ["1000000001", "production", false],
+        ["1000000002", "test", true],
+      ]);
+      const prodTicket = await running.post("/api/test-tickets", { serviceId: "1000000001" });
+      expect(prodTicket.status).toBe(403);
+    } finally {
+      await running.close();
+    }
   });
 });

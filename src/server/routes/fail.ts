@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { failRequestSchema } from "../../shared/fail-request";
+import type { FailRequest } from "../../shared/fail-request";
 import type { FailResult } from "../../shared/fail-result";
 import type { AuditTrail } from "../audit/audit-trail";
 import { answeredOutcome, failedCompletion } from "../audit/outcomes";
-import type { AuthleteGateway } from "../authlete";
+import type { ServiceDirectory } from "../service-directory";
 import { toClientResponse } from "../client-response";
 import type { AppEnv } from "../env";
 import { problemResponse } from "../problem";
@@ -13,7 +14,7 @@ import { jsonBody } from "../validation";
 import { requireRole } from "./session";
 
 export function failRoutes(
-  authlete: AuthleteGateway,
+  services: ServiceDirectory,
   audit: AuditTrail,
   limiter: SlidingWindowLimiter,
 ) {
@@ -31,7 +32,6 @@ export function failRoutes(
       email: principal.email,
       role: principal.role,
       serviceId: shortText(outer.serviceId, 64),
-      target: authlete.target.baseUrl,
       ticket: shortText(inner.ticket, 256),
       reason: shortText(inner.reason, 64),
       requestId: c.var.requestId,
@@ -50,13 +50,12 @@ export function failRoutes(
         request.backchannelAuthenticationFailRequest;
       // The ticket is never logged: it is a bearer of the pending request.
       Object.assign(c.var.logFields, { serviceId: request.serviceId, reason });
-      const record = {
+      const base = {
         kind: "fail" as const,
         operator: principal.name,
         email: principal.email,
         role: principal.role,
         serviceId: request.serviceId,
-        target: authlete.target.baseUrl,
         ticket,
         reason,
         errorDescription,
@@ -64,6 +63,35 @@ export function failRoutes(
         justification: request.justification,
         requestId: c.var.requestId,
       };
+      let service;
+      try {
+        service = services.resolve(request.serviceId);
+      } catch (error) {
+        audit.record({ ...base, ...failedCompletion(error, 0) });
+        throw error;
+      }
+      const record = { ...base, target: service.gateway.target.baseUrl };
+
+      // Production: the operator typed the ticket's last 6 characters and said why (the page's
+      // dialog). Checked here too, so no client can skip it.
+      if (service.environment === "production") {
+        const missing = productionConfirmationErrors(request, ticket);
+        if (missing.length > 0) {
+          audit.record({
+            ...record,
+            outcome: "invalid",
+            detail: "production confirmation missing",
+          });
+          return problemResponse(c, {
+            kind: "confirmation-required",
+            status: 400,
+            title: `${service.name ?? request.serviceId} is a production service: confirm first`,
+            detail:
+              "Type the last 6 characters of the ticket and a justification; nothing was sent to Authlete.",
+            errors: missing,
+          });
+        }
+      }
 
       const allowance = limiter.take(principal.email ?? principal.name);
       if (!allowance.allowed) {
@@ -83,7 +111,7 @@ export function failRoutes(
       const elapsed = () => Math.round(performance.now() - started);
       let answer;
       try {
-        answer = await authlete.fail(request);
+        answer = await service.gateway.fail(request);
       } catch (error) {
         audit.complete(auditId, failedCompletion(error, elapsed()));
         throw error;
@@ -105,11 +133,28 @@ export function failRoutes(
           responseContent: answer.responseContent ?? null,
         },
         clientResponse: toClientResponse(answer.action, answer.responseContent),
-        meta: { requestId: c.var.requestId, durationMs, target: authlete.target },
+        meta: { requestId: c.var.requestId, durationMs, target: service.gateway.target },
       };
       return c.json(result, 200);
     },
   );
+}
+
+function productionConfirmationErrors(
+  request: FailRequest,
+  ticket: string,
+): { path: string; message: string }[] {
+  const errors = [];
+  if (request.confirmation !== ticket.slice(-6)) {
+    errors.push({
+      path: "confirmation",
+      message: "Type the last 6 characters of the ticket to confirm.",
+    });
+  }
+  if (!request.justification) {
+    errors.push({ path: "justification", message: "Say why: production fails need a reason." });
+  }
+  return errors;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

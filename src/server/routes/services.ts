@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import type { AuthleteGateway } from "../authlete";
 import type { AppEnv } from "../env";
+import type { ServiceDirectory } from "../service-directory";
 
-export function serviceRoutes(authlete: AuthleteGateway) {
+export function serviceRoutes(services: ServiceDirectory) {
   return new Hono<AppEnv>().get("/services", async (c) =>
-    c.json(await authlete.listServices(), 200),
+    c.json(await services.listServices(), 200),
   );
 }
