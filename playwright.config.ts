@@ -19,6 +19,8 @@ export const PORTS = {
   unreachable: 8798,
   oidcConsole: 8799,
   identityProvider: 9400,
+  profilesConsole: 8795,
+  simulator: 8796,
 } as const;
 export const E2E_ACCESS_CODE = "e2e-access-code-0123456789";
 const OIDC_CALLBACK = `http://127.0.0.1:${PORTS.oidcConsole}/auth/oidc/callback`;
@@ -55,6 +57,29 @@ export default defineConfig({
     },
   ],
   webServer: [
+    {
+      // A standalone simulator standing in for two clusters' services (examples/console-config.yaml).
+      command: "npx tsx src/simulator/main.ts",
+      url: `http://127.0.0.1:${PORTS.simulator}/api/service/get/list`,
+      env: { SIMULATOR_PORT: String(PORTS.simulator) },
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      command: "node dist/server/main.js",
+      url: `http://127.0.0.1:${PORTS.profilesConsole}/healthz`,
+      env: {
+        PORT: String(PORTS.profilesConsole),
+        CONSOLE_CONFIG: "e2e/console-config.yaml",
+        E2E_SIMULATOR_TOKEN: "simulator-access-token",
+        E2E_TEST_CLIENT_SECRET: "demo-client-secret-2",
+        CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
+        AUDIT_DB: auditDb("profiles"),
+        LOG_LEVEL: "warn",
+      },
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
     {
       command: "node dist/server/main.js",
       url: `http://127.0.0.1:${PORTS.console}/healthz`,

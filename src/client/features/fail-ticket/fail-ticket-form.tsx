@@ -14,6 +14,7 @@ import { consoleConfigQuery, servicesQuery, useCreateTestTicket } from "./querie
 import type { useFailTicket } from "./queries";
 import { usePreviousFails } from "../audit/queries";
 import { ReasonDetails } from "./reason-details";
+import { ProductionConfirmDialog } from "./production-confirm-dialog";
 import { RepeatFailDialog } from "./repeat-fail-dialog";
 
 const TICKET = "backchannelAuthenticationFailRequest.ticket";
@@ -28,8 +29,11 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
   const { data: services = [] } = useQuery(servicesQuery);
   const createTestTicket = useCreateTestTicket();
   const previousFails = usePreviousFails();
-  const [repeatOf, setRepeatOf] = useState<
-    { request: FailRequest; fails: PreviousFails["fails"] } | undefined
+  // The questions asked between Fail ticket and the call: repeat warning, then production.
+  const [asking, setAsking] = useState<
+    | { step: "repeat"; request: FailRequest; fails: PreviousFails["fails"] }
+    | { step: "production"; request: FailRequest }
+    | undefined
   >();
 
   // One schema for the BFF and the form: field names are the API's own paths.
@@ -46,11 +50,19 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
   const errors = formState.errors;
   const requestErrors = errors.backchannelAuthenticationFailRequest;
   const [serviceId, reason] = useWatch({ control, name: ["serviceId", REASON] });
-  const serviceName = services.find((service) => service.serviceId === serviceId?.trim())?.name;
+  const service = services.find((known) => known.serviceId === serviceId?.trim());
+  const serviceName = service?.name;
+  const isProduction = (id: string) =>
+    services.some((known) => known.serviceId === id && known.environment === "production");
 
   function sendFail(request: FailRequest) {
-    setRepeatOf(undefined);
+    setAsking(undefined);
     failTicket.mutate(request, { onSuccess: () => rememberServiceId(request.serviceId) });
+  }
+
+  function afterRepeatCheck(request: FailRequest) {
+    if (isProduction(request.serviceId)) setAsking({ step: "production", request });
+    else sendFail(request);
   }
 
   // Asks the audit trail first: a ticket failed here before gets a warning and a second question.
@@ -61,8 +73,8 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
       { serviceId, ticket: backchannelAuthenticationFailRequest.ticket },
       {
         onSuccess: ({ fails }) => {
-          if (fails.length === 0) sendFail(request);
-          else setRepeatOf({ request, fails });
+          if (fails.length === 0) afterRepeatCheck(request);
+          else setAsking({ step: "repeat", request, fails });
         },
       },
     );
@@ -106,162 +118,198 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
   const pending = failTicket.isPending || previousFails.isPending;
 
   return (
-    <form
-      className="card form"
-      onSubmit={(event) => void submit(event)}
-      onKeyDown={submitOnCtrlEnter}
-      noValidate
-    >
-      <h2>Fail a ticket</h2>
-      <Field
-        id="service-id"
-        label="Service ID"
-        hint="The service's API key (digits)."
-        error={errors.serviceId?.message}
+    <>
+      <form
+        className="card form"
+        onSubmit={(event) => void submit(event)}
+        onKeyDown={submitOnCtrlEnter}
+        noValidate
       >
-        {(control) => (
-          <>
+        <h2>Fail a ticket</h2>
+        <Field
+          id="service-id"
+          label="Service ID"
+          hint="The service's API key (digits)."
+          error={errors.serviceId?.message}
+        >
+          {(control) => (
+            <>
+              <input
+                {...control}
+                {...register("serviceId")}
+                list="known-services"
+                inputMode="numeric"
+                autoComplete="off"
+                spellCheck={false}
+              />
+              <datalist id="known-services">
+                {services.map((known) => (
+                  <option key={known.serviceId} value={known.serviceId}>
+                    {[known.name, known.environment, known.cluster].filter(Boolean).join(" · ")}
+                  </option>
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <p className="service-name" aria-live="polite">
+          {serviceName && (
+            <>
+              Service: {serviceName}
+              {service?.environment && (
+                <span className={`env-badge env-${service.environment}`}>
+                  {service.environment}
+                </span>
+              )}
+              {service?.cluster && <span className="mono"> · {service.cluster}</span>}
+            </>
+          )}
+        </p>
+        {service?.environment === "production" && (
+          <p className="production-banner" role="note">
+            <strong>Production: {service.name}.</strong> Fail calls here end real users&apos;
+            pending requests. Failing asks you to confirm the ticket and say why.
+          </p>
+        )}
+
+        <Field
+          id="ticket"
+          label="Ticket"
+          hint="From the authorization server's logs: the ticket of /backchannel/authentication."
+          error={requestErrors?.ticket?.message}
+          action={
+            config?.testTickets.available ? (
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={() => void fillWithTestTicket()}
+                disabled={createTestTicket.isPending}
+              >
+                {createTestTicket.isPending ? "Creating…" : "Create test ticket"}
+              </button>
+            ) : undefined
+          }
+        >
+          {(control) => (
             <input
               {...control}
-              {...register("serviceId")}
-              list="known-services"
-              inputMode="numeric"
+              {...register(TICKET)}
+              onPaste={pasteTrimmed}
+              autoComplete="off"
+              spellCheck={false}
+              className="mono"
+            />
+          )}
+        </Field>
+        <p role="status" className="muted test-ticket-status">
+          {createTestTicket.data
+            ? `Test ticket created for client ${createTestTicket.data.clientId}` +
+              (createTestTicket.data.clientName ? ` (${createTestTicket.data.clientName})` : "") +
+              `, login hint “${createTestTicket.data.loginHint}”.`
+            : ""}
+        </p>
+
+        <div className="reason-row">
+          <Field
+            id="reason"
+            label="Reason"
+            error={requestErrors?.reason?.message}
+            describedBy="reason-details"
+          >
+            {(control) => (
+              <select {...control} {...register(REASON)} defaultValue="">
+                <option value="" disabled>
+                  Choose a reason…
+                </option>
+                {FAIL_REASONS.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <ReasonDetails id="reason-details" reason={reason || undefined} />
+        </div>
+
+        <Field
+          id="error-description"
+          label="Error description"
+          hint={
+            'Optional. Sent to the client as error_description; printable ASCII without " or \\.'
+          }
+          error={requestErrors?.errorDescription?.message}
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              {...register("backchannelAuthenticationFailRequest.errorDescription")}
+              rows={2}
+            />
+          )}
+        </Field>
+
+        <Field
+          id="error-uri"
+          label="Error URI"
+          hint="Optional. Sent as error_uri: an absolute https:// or http:// URI."
+          error={requestErrors?.errorUri?.message}
+        >
+          {(control) => (
+            <input
+              {...control}
+              {...register("backchannelAuthenticationFailRequest.errorUri")}
+              type="url"
               autoComplete="off"
               spellCheck={false}
             />
-            <datalist id="known-services">
-              {services.map((service) => (
-                <option key={service.serviceId} value={service.serviceId}>
-                  {service.name}
-                </option>
-              ))}
-            </datalist>
-          </>
-        )}
-      </Field>
-      <p className="service-name" aria-live="polite">
-        {serviceName ? `Service: ${serviceName}` : ""}
-      </p>
-
-      <Field
-        id="ticket"
-        label="Ticket"
-        hint="From the authorization server's logs: the ticket of /backchannel/authentication."
-        error={requestErrors?.ticket?.message}
-        action={
-          config?.testTickets.available ? (
-            <button
-              type="button"
-              className="button-secondary"
-              onClick={() => void fillWithTestTicket()}
-              disabled={createTestTicket.isPending}
-            >
-              {createTestTicket.isPending ? "Creating…" : "Create test ticket"}
-            </button>
-          ) : undefined
-        }
-      >
-        {(control) => (
-          <input
-            {...control}
-            {...register(TICKET)}
-            onPaste={pasteTrimmed}
-            autoComplete="off"
-            spellCheck={false}
-            className="mono"
-          />
-        )}
-      </Field>
-      <p role="status" className="muted test-ticket-status">
-        {createTestTicket.data
-          ? `Test ticket created for client ${createTestTicket.data.clientId}` +
-            (createTestTicket.data.clientName ? ` (${createTestTicket.data.clientName})` : "") +
-            `, login hint “${createTestTicket.data.loginHint}”.`
-          : ""}
-      </p>
-
-      <div className="reason-row">
-        <Field
-          id="reason"
-          label="Reason"
-          error={requestErrors?.reason?.message}
-          describedBy="reason-details"
-        >
-          {(control) => (
-            <select {...control} {...register(REASON)} defaultValue="">
-              <option value="" disabled>
-                Choose a reason…
-              </option>
-              {FAIL_REASONS.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
           )}
         </Field>
-        <ReasonDetails id="reason-details" reason={reason || undefined} />
-      </div>
 
-      <Field
-        id="error-description"
-        label="Error description"
-        hint={'Optional. Sent to the client as error_description; printable ASCII without " or \\.'}
-        error={requestErrors?.errorDescription?.message}
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            {...register("backchannelAuthenticationFailRequest.errorDescription")}
-            rows={2}
-          />
-        )}
-      </Field>
+        <Field
+          id="justification"
+          label="Justification"
+          hint="Optional. Why you fail this ticket, e.g. an incident number. Kept in the audit log; never sent to Authlete."
+          error={errors.justification?.message}
+        >
+          {(control) => <input {...control} {...register("justification")} autoComplete="off" />}
+        </Field>
 
-      <Field
-        id="error-uri"
-        label="Error URI"
-        hint="Optional. Sent as error_uri: an absolute https:// or http:// URI."
-        error={requestErrors?.errorUri?.message}
-      >
-        {(control) => (
-          <input
-            {...control}
-            {...register("backchannelAuthenticationFailRequest.errorUri")}
-            type="url"
-            autoComplete="off"
-            spellCheck={false}
-          />
-        )}
-      </Field>
+        <div className="submit-row">
+          <button type="submit" disabled={pending} aria-busy={pending}>
+            {pending ? "Failing ticket…" : "Fail ticket"}
+          </button>
+          <span className="muted shortcut">
+            or <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+          </span>
+        </div>
 
-      <Field
-        id="justification"
-        label="Justification"
-        hint="Optional. Why you fail this ticket, e.g. an incident number. Kept in the audit log; never sent to Authlete."
-        error={errors.justification?.message}
-      >
-        {(control) => <input {...control} {...register("justification")} autoComplete="off" />}
-      </Field>
-
-      <div className="submit-row">
-        <button type="submit" disabled={pending} aria-busy={pending}>
-          {pending ? "Failing ticket…" : "Fail ticket"}
-        </button>
-        <span className="muted shortcut">
-          or <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
-        </span>
-      </div>
-
-      <RequestErrorAlert error={requestError} title="Something went wrong" />
-      {repeatOf && (
+        <RequestErrorAlert error={requestError} title="Something went wrong" />
+      </form>
+      {/* Outside the form: a dialog's own buttons and form must not submit this one. */}
+      {asking?.step === "repeat" && (
         <RepeatFailDialog
-          ticketTail={repeatOf.request.backchannelAuthenticationFailRequest.ticket.slice(-6)}
-          fails={repeatOf.fails}
-          onConfirm={() => sendFail(repeatOf.request)}
-          onCancel={() => setRepeatOf(undefined)}
+          ticketTail={asking.request.backchannelAuthenticationFailRequest.ticket.slice(-6)}
+          fails={asking.fails}
+          onConfirm={() => afterRepeatCheck(asking.request)}
+          onCancel={() => setAsking(undefined)}
         />
       )}
-    </form>
+      {asking?.step === "production" && (
+        <ProductionConfirmDialog
+          serviceName={service?.name ?? asking.request.serviceId}
+          cluster={service?.cluster ?? null}
+          expected={asking.request.backchannelAuthenticationFailRequest.ticket.slice(-6)}
+          expectedWhat="the last 6 characters of the ticket"
+          action="fail call"
+          justification={asking.request.justification ?? ""}
+          onConfirm={(confirmation, justification) => {
+            setValue("justification", justification);
+            sendFail({ ...asking.request, confirmation, justification });
+          }}
+          onCancel={() => setAsking(undefined)}
+        />
+      )}
+    </>
   );
 }

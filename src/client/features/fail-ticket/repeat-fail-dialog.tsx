@@ -1,10 +1,6 @@
-import { useEffect, useRef } from "react";
 import type { PreviousFails } from "../../../shared/audit";
-
-const TIME_FORMAT = new Intl.DateTimeFormat(undefined, {
-  dateStyle: "medium",
-  timeStyle: "medium",
-});
+import { ModalDialog } from "../../components/modal-dialog";
+import { formatTime } from "../../lib/format";
 
 interface RepeatFailDialogProps {
   ticketTail: string;
@@ -15,7 +11,7 @@ interface RepeatFailDialogProps {
 
 /**
  * Authlete answers the same whether or not a ticket still exists (authlete-facts §3); only this
- * console's records know it was failed here before. A modal dialog: Esc or Cancel goes back.
+ * console's records know it was failed here before.
  */
 export function RepeatFailDialog({
   ticketTail,
@@ -23,25 +19,13 @@ export function RepeatFailDialog({
   onConfirm,
   onCancel,
 }: RepeatFailDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    element?.showModal();
-    return () => element?.close();
-  }, []);
   const [latest] = fails;
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby="repeat-fail-title"
-      aria-describedby="repeat-fail-text"
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
+    <ModalDialog
+      title="This ticket was already failed"
+      describedBy="repeat-fail-text"
+      onCancel={onCancel}
     >
-      <h2 id="repeat-fail-title">This ticket was already failed</h2>
       <div id="repeat-fail-text">
         <p>
           This console failed ticket <span className="mono">…{ticketTail}</span>{" "}
@@ -53,7 +37,7 @@ export function RepeatFailDialog({
             <dd>{latest.operator}</dd>
             <dt>When</dt>
             <dd>
-              <time dateTime={latest.at}>{TIME_FORMAT.format(new Date(latest.at))}</time>
+              <time dateTime={latest.at}>{formatTime(latest.at)}</time>
             </dd>
             <dt>Reason</dt>
             <dd className="mono">{latest.reason}</dd>
@@ -72,6 +56,6 @@ export function RepeatFailDialog({
           Cancel
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }
