@@ -8,7 +8,10 @@ import { ProblemError, problemResponse } from "./problem";
 import { failRoutes } from "./routes/fail";
 import type { AuditTrail } from "./audit/audit-trail";
 import type { SlidingWindowLimiter } from "./rate-limit";
+import type { BulkRunner } from "./bulk/bulk-runner";
+import type { BulkStore } from "./bulk/bulk-store";
 import { auditRoutes } from "./routes/audit";
+import { bulkJobRoutes } from "./routes/bulk-jobs";
 import { oidcRoutes, requireSession, sessionRoutes } from "./routes/session";
 import type { ConsoleAuth } from "./routes/session";
 import { serviceRoutes } from "./routes/services";
@@ -28,6 +31,9 @@ export interface AppDeps {
   audit: AuditTrail;
   /** Fail calls per operator. */
   failLimiter: SlidingWindowLimiter;
+  /** Runs bulk fail jobs, kept in `bulkStore`. */
+  bulkRunner: BulkRunner;
+  bulkStore: BulkStore;
   /** The built page; absent in development, where Vite serves it. */
   clientDir?: string;
 }
@@ -46,6 +52,7 @@ export function createApp(deps: AppDeps) {
     .route("/", serviceRoutes(deps.services))
     .route("/", testTicketRoutes(deps.services, deps.audit))
     .route("/", auditRoutes(deps.audit))
+    .route("/", bulkJobRoutes(deps.services, deps.bulkRunner, deps.bulkStore, deps.audit))
     .route("/", configRoutes(deps.services, deps.version))
     .all("*", (c) =>
       problemResponse(c, {

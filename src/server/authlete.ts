@@ -157,12 +157,14 @@ export function toProblem(error: unknown, context: CallContext): ProblemError | 
       error instanceof errors.ResultError
         ? { resultCode: error.resultCode, resultMessage: error.resultMessage }
         : {};
+    const retryAfter = Number(error.headers.get("retry-after") ?? Number.NaN);
     return new ProblemError({
       kind: "authlete-refused",
       status: 502,
       ...refusalText(status, context),
       upstreamStatus: status,
       ...result,
+      ...(Number.isInteger(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
     });
   }
   if (error instanceof errors.RequestTimeoutError) {

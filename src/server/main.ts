@@ -14,6 +14,8 @@ import { createLogger } from "./logger";
 import { configuredDirectory, singleGatewayDirectory } from "./service-directory";
 import type { ServiceDirectory } from "./service-directory";
 import { AuditTrail } from "./audit/audit-trail";
+import { BulkRunner } from "./bulk/bulk-runner";
+import { BulkStore } from "./bulk/bulk-store";
 import { OidcSignIn } from "./oidc";
 import { SlidingWindowLimiter } from "./rate-limit";
 import type { ConsoleAuth } from "./routes/session";
@@ -106,6 +108,17 @@ async function main(): Promise<void> {
         : new OidcSignIn(signIn),
   };
   const audit = new AuditTrail({ path: settings.auditDbPath, logger });
+  const bulkStore = new BulkStore(audit.database);
+  const bulkRunner = new BulkRunner({
+    store: bulkStore,
+    audit,
+    logger,
+    concurrency: settings.bulkConcurrency,
+  });
+  const interrupted = bulkRunner.recover();
+  if (interrupted.length > 0) {
+    logger.warn({ jobs: interrupted }, "bulk jobs interrupted by the last stop");
+  }
 
   // Built: dist/server/main.js → dist/client; from source: src/server/main.ts → dist/client.
   const clientDir = fileURLToPath(new URL("../../dist/client/", import.meta.url));
@@ -114,6 +127,8 @@ async function main(): Promise<void> {
     auth,
     audit,
     failLimiter: new SlidingWindowLimiter(settings.failsPerMinute, 60_000),
+    bulkRunner,
+    bulkStore,
     logger,
     version: packageJson.version,
     clientDir: existsSync(`${clientDir}index.html`) ? clientDir : undefined,

@@ -13,6 +13,9 @@ import { configuredDirectory, singleGatewayDirectory } from "./service-directory
 import type { ServiceDirectory, TestClient } from "./service-directory";
 import type { Environment } from "../shared/service-profiles";
 import { AuditTrail } from "./audit/audit-trail";
+import { BulkRunner } from "./bulk/bulk-runner";
+import type { RetryPolicy } from "./bulk/bulk-runner";
+import { BulkStore } from "./bulk/bulk-store";
 import type { OidcSignIn } from "./oidc";
 import { SlidingWindowLimiter } from "./rate-limit";
 import { SESSION_COOKIE } from "./routes/session";
@@ -46,6 +49,8 @@ export interface HarnessOptions {
   oidc?: OidcSignIn;
   /** Default: any free port. */
   port?: number;
+  bulkConcurrency?: number;
+  bulkRetry?: RetryPolicy;
 }
 
 /** A port nobody listens on right now, for pieces that must know each other's address. */
@@ -97,6 +102,20 @@ export async function startConsole(options: HarnessOptions = {}) {
         gateway,
         options.testClientFor === null ? undefined : (options.testClientFor ?? seededClientOf),
       );
+  const bulkStore = new BulkStore(audit.database);
+  const bulkRunner = new BulkRunner({
+    store: bulkStore,
+    audit,
+    logger,
+    concurrency: options.bulkConcurrency ?? 4,
+    retry: options.bulkRetry ?? {
+      maxAttempts: 3,
+      baseDelayMs: 20,
+      maxDelayMs: 100,
+      maxRateLimited: 5,
+    },
+  });
+  bulkRunner.recover();
   const app = createApp({
     services,
     logger,
@@ -110,6 +129,8 @@ export async function startConsole(options: HarnessOptions = {}) {
     },
     audit,
     failLimiter: new SlidingWindowLimiter(options.failsPerMinute ?? 1000, 60_000, options.now),
+    bulkRunner,
+    bulkStore,
     version: "0.0.0-test",
     clientDir: options.clientDir,
   });
@@ -149,6 +170,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     simulator,
     simulatorUrl: simulatorServer.url,
     audit,
+    bulkRunner,
     logLines,
     /** Every answer the BFF gave in this test, to assert nothing leaked. */
     exchanges,
@@ -172,6 +194,7 @@ export async function startConsole(options: HarnessOptions = {}) {
       cookie = value;
     },
     async close() {
+      await bulkRunner.idle();
       await bff.close();
       await simulatorServer.close();
       audit.close();

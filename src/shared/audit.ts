@@ -22,6 +22,10 @@ export const AUDIT_OUTCOMES = [
   "forbidden",
   /** A fault of the console itself (logged with the request ID). */
   "console-error",
+  /** A bulk job's ticket that was never sent (cancelled, or the console stopped first). */
+  "not-attempted",
+  /** Sent, but the console stopped before the answer: it may or may not have taken effect. */
+  "interrupted",
 ] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
@@ -50,6 +54,8 @@ export const auditEventSchema = z.object({
   requestId: z.string().nullable(),
   /** Why, in a few words, when the outcome is not "succeeded" (e.g. the fields that were invalid). */
   detail: z.string().nullable(),
+  /** The bulk job this ticket was part of. */
+  jobId: z.string().nullable(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
@@ -82,6 +88,7 @@ export const auditFiltersSchema = z.strictObject({
     (value) => (value === "" ? undefined : value),
     z.enum(AUDIT_KINDS, { error: "Not a kind of record." }).optional(),
   ),
+  jobId: optionalText,
   /** Inclusive bounds; a time without an offset is UTC. */
   from: optionalTime,
   to: optionalTime,

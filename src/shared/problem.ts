@@ -16,6 +16,8 @@ export const problemSchema = z.object({
   upstreamStatus: z.number().int().optional(),
   resultCode: z.string().optional(),
   resultMessage: z.string().optional(),
+  /** Authlete's Retry-After (seconds), when it asked to wait. */
+  retryAfterSeconds: z.number().int().optional(),
 });
 
 export type Problem = z.infer<typeof problemSchema>;

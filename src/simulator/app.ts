@@ -22,13 +22,24 @@ export interface SimulatorOptions {
   /** More tokens, each limited to some services (e.g. to exercise 403), maybe unable to list them. */
   restrictedTokens?: Record<string, { services: string[]; mayListServices?: boolean }>;
   now?: () => number;
+  /** Decides which requests a fault with a `fraction` hits (default Math.random). */
+  random?: () => number;
 }
 
 /** A fault applied to every request until cleared: the beginnings of fault injection. */
-export type SimulatorFault =
-  | { kind: "status"; status: 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503 }
+export type SimulatorFault = (
+  | {
+      kind: "status";
+      status: 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503;
+      /** Sent as Retry-After (seconds), as a rate-limiting Authlete might. */
+      retryAfterSeconds?: number;
+    }
   | { kind: "delay"; ms: number }
-  | { kind: "non-json" };
+  | { kind: "non-json" }
+) & {
+  /** The share of requests affected, 0–1 (default 1: every request). */
+  fraction?: number;
+};
 
 export interface SimulatorRequestRecord {
   method: string;
@@ -82,10 +93,14 @@ export function createSimulator(options: SimulatorOptions = {}) {
   });
 
   app.use(async (c, next) => {
-    const active = fault;
+    const random = options.random ?? Math.random;
+    const active = fault && random() < (fault.fraction ?? 1) ? fault : null;
     if (active?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, active.ms));
     if (active?.kind === "status") {
       const result = RESULT.simulatedFault(active.status);
+      if (active.retryAfterSeconds !== undefined) {
+        c.header("Retry-After", String(active.retryAfterSeconds));
+      }
       return c.json({ resultCode: result.code, resultMessage: result.message }, active.status);
     }
     if (active?.kind === "non-json") return c.text("<html>upstream proxy error</html>", 200);

@@ -28,6 +28,9 @@ export interface AuditInput {
   durationMs?: number | null;
   requestId?: string | null;
   detail?: string | null;
+  jobId?: string | null;
+  /** Instead of `ticket`, when only its fingerprint is known (a bulk ticket after a restart). */
+  ticketFingerprint?: { hash: string; tail: string };
 }
 
 /** The fields known only once the call is over. */
@@ -51,6 +54,11 @@ export function ticketHash(ticket: string): string {
 
 const TAIL_LENGTH = 6;
 
+/** What is kept of a ticket: its SHA-256 and its last 6 characters. */
+export function fingerprintOf(ticket: string): { hash: string; tail: string } {
+  return { hash: ticketHash(ticket), tail: ticket.slice(-TAIL_LENGTH) };
+}
+
 // Column ↔ field names, in one place.
 const COLUMNS = {
   at: "at",
@@ -73,6 +81,7 @@ const COLUMNS = {
   durationMs: "duration_ms",
   requestId: "request_id",
   detail: "detail",
+  jobId: "job_id",
 } as const satisfies Record<Exclude<keyof AuditEvent, "id">, string>;
 
 const SELECT_FIELDS = [
@@ -154,6 +163,21 @@ export class AuditTrail {
     }
   }
 
+  /**
+   * After a restart: completes the pending record of a bulk job's ticket. False when there is
+   * none (the ticket was never sent).
+   */
+  completePendingOf(jobId: string, hash: string, completion: AuditCompletion): boolean {
+    const row = this.#db
+      .prepare(
+        "SELECT id FROM audit_events WHERE job_id = ? AND ticket_hash = ? AND outcome = 'pending'",
+      )
+      .get(jobId, hash) as { id: number } | undefined;
+    if (!row) return false;
+    this.complete(row.id, completion);
+    return true;
+  }
+
   /** Newest first, `limit` at a time; the cursor is the last ID seen. */
   page(filters: AuditFilters, limit: number, cursor?: string) {
     const { where, params } = this.#where(filters, cursor);
@@ -174,6 +198,11 @@ export class AuditTrail {
          ORDER BY id DESC LIMIT 20`,
       )
       .all(serviceId, ticketHash(ticket)) as { at: string; operator: string; reason: string }[];
+  }
+
+  /** The same database, for stores that live beside the trail (bulk jobs). */
+  get database(): Database.Database {
+    return this.#db;
   }
 
   close(): void {
@@ -203,10 +232,11 @@ export class AuditTrail {
 
   #toRow(input: AuditInput): Record<string, unknown> {
     const ticket = input.ticket ?? null;
+    const fingerprint = ticket === null ? input.ticketFingerprint : fingerprintOf(ticket);
     const row: Record<string, unknown> = {
       at: this.#now().toISOString(),
-      ticket_hash: ticket === null ? null : ticketHash(ticket),
-      ticket_tail: ticket === null ? null : ticket.slice(-TAIL_LENGTH),
+      ticket_hash: fingerprint?.hash ?? null,
+      ticket_tail: fingerprint?.tail ?? null,
     };
     for (const [field, column] of Object.entries(COLUMNS)) {
       if (column in row) continue;
@@ -228,6 +258,7 @@ export class AuditTrail {
     equal("reason", filters.reason);
     equal("outcome", filters.outcome);
     equal("kind", filters.kind);
+    equal("job_id", filters.jobId);
     if (filters.ticket !== undefined) equal("ticket_hash", ticketHash(filters.ticket));
     if (filters.operator !== undefined) {
       // Case-insensitive part of a name or email: people rarely remember either exactly.

@@ -14,6 +14,7 @@ const EMPTY: Record<keyof AuditFilters, string> = {
   kind: "",
   from: "",
   to: "",
+  jobId: "",
 };
 
 /** The browser's datetime-local value is local time; the API wants an instant. */
@@ -49,7 +50,7 @@ export function AuditFiltersForm({ onApply }: { onApply: (filters: AuditFilters)
       )}
     </Field>
   );
-  const text = (name: "operator" | "serviceId" | "ticket") => (
+  const text = (name: "operator" | "serviceId" | "ticket" | "jobId") => (
     <Field id={`filter-${name}`} label={LABELS[name]} error={errors[name]?.message}>
       {(control) => (
         <input {...control} {...register(name)} autoComplete="off" spellCheck={false} />
@@ -79,6 +80,7 @@ export function AuditFiltersForm({ onApply }: { onApply: (filters: AuditFilters)
         {select("outcome", AUDIT_OUTCOMES)}
         {time("from")}
         {time("to")}
+        {text("jobId")}
       </div>
       <div className="submit-row">
         <button type="submit">Apply filters</button>
@@ -106,4 +108,5 @@ const LABELS: Record<keyof AuditFilters, string> = {
   outcome: "Outcome",
   from: "From",
   to: "To",
+  jobId: "Bulk job",
 };

@@ -1,0 +1,182 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { bulkItemsPageSchema, bulkJobSchema } from "../../shared/bulk-job";
+import type { BulkJob } from "../../shared/bulk-job";
+import { problemSchema } from "../../shared/problem";
+import { startConsole } from "../test-harness";
+import type { ConsoleUnderTest } from "../test-harness";
+
+let running: ConsoleUnderTest | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+async function freshTickets(console_: ConsoleUnderTest, n: number, serviceId = "1000000001") {
+  const tickets: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const created = await console_.post("/api/test-tickets", { serviceId });
+    tickets.push((created.json as { ticket: string }).ticket);
+  }
+  return tickets;
+}
+
+async function untilStopped(console_: ConsoleUnderTest, id: string): Promise<BulkJob> {
+  for (;;) {
+    const job = bulkJobSchema.parse((await console_.get(`/api/bulk-jobs/${id}`)).json);
+    if (job.status !== "running") return job;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("bulk fail over HTTP, against the simulator", () => {
+  it("fails every ticket, records each with the job's id, and exports the results", async () => {
+    running = await startConsole();
+    const tickets = await freshTickets(running, 25);
+    const created = await running.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets: tickets.map((ticket, i) =>
+        i === 0 ? { ticket, reason: "ACCESS_DENIED" } : { ticket },
+      ),
+      reason: "UNKNOWN_USER_ID",
+      errorDescription: "Cleared after INC-7",
+      justification: "INC-7",
+    });
+    expect(created.status).toBe(201);
+    const { id, total } = bulkJobSchema.parse(created.json);
+    expect(total).toBe(25);
+
+    const job = await untilStopped(running, id);
+    expect(job).toMatchObject({ status: "finished", operator: "Test Operator" });
+    expect(job.counts.succeeded).toBe(25);
+    const sent = running.upstreamCalls("/backchannel/authentication/fail");
+    expect(sent).toHaveLength(25);
+    expect(
+      sent.map((call) => JSON.stringify(call.body)).filter((b) => b.includes("ACCESS_DENIED")),
+    ).toHaveLength(1);
+    // Every ticket is gone from the simulator: failed for real.
+    for (const ticket of tickets) expect(running.simulator.tickets.has(ticket)).toBe(false);
+
+    const page = bulkItemsPageSchema.parse(
+      (await running.get(`/api/bulk-jobs/${id}/items?limit=10&offset=20`)).json,
+    );
+    expect(page.total).toBe(25);
+    expect(page.items.map((item) => item.seq)).toEqual([21, 22, 23, 24, 25]);
+    expect(page.items[0]).toMatchObject({
+      state: "succeeded",
+      resultCode: "A185001",
+      action: "BAD_REQUEST",
+    });
+
+    const audit = (await running.get(`/api/audit?jobId=${id}&limit=200`)).json as {
+      events: unknown[];
+    };
+    expect(audit.events).toHaveLength(25);
+
+    const csv = await running.get(`/api/bulk-jobs/${id}/export?format=csv`);
+    expect(csv.headers.get("content-disposition")).toBe(`attachment; filename="bulk-${id}.csv"`);
+    expect(csv.text.trimEnd().split("\r\n")).toHaveLength(26);
+    for (const ticket of tickets) expect(csv.text).not.toContain(ticket);
+    const json = JSON.parse(
+      (await running.get(`/api/bulk-jobs/${id}/export?format=json`)).text,
+    ) as unknown[];
+    expect(json).toHaveLength(25);
+
+    const list = bulkJobSchema.array().parse((await running.get("/api/bulk-jobs")).json);
+    expect(list.map((j) => j.id)).toEqual([id]);
+  });
+
+  it("refuses an invalid job with every reason, and sends nothing", async () => {
+    running = await startConsole();
+    const answer = await running.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets: [{ ticket: "t-1" }, { ticket: "bad ticket" }, { ticket: "t-1" }],
+    });
+    expect(answer.status).toBe(400);
+    expect(problemSchema.parse(answer.json).errors?.map((e) => e.path)).toEqual([
+      "tickets.1.ticket",
+      "reason",
+      "tickets.2.ticket",
+    ]);
+    expect(
+      (
+        await running.post("/api/bulk-jobs", {
+          serviceId: "1000000001",
+          tickets: [],
+          reason: "SERVER_ERROR",
+        })
+      ).status,
+    ).toBe(400);
+    expect(running.upstreamCalls("/fail")).toHaveLength(0);
+  });
+
+  it("retries tickets that meet a 5xx and reports those that never got through", async () => {
+    running = await startConsole();
+    running.simulator.setFault({ kind: "status", status: 503 });
+    const created = await running.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets: [{ ticket: "down-1" }, { ticket: "down-2" }],
+      reason: "SERVER_ERROR",
+    });
+    const { id } = bulkJobSchema.parse(created.json);
+    const job = await untilStopped(running, id);
+    expect(job.counts.failed).toBe(2);
+    expect(job.canRetry).toBe(true);
+    // Three tries each (the harness's retry policy).
+    expect(running.upstreamCalls("/fail")).toHaveLength(6);
+
+    running.simulator.setFault(null);
+    const retried = await running.post(`/api/bulk-jobs/${id}/retry-failed`, {});
+    expect(retried.status).toBe(200);
+    expect((await untilStopped(running, id)).counts.succeeded).toBe(2);
+    const again = await running.post(`/api/bulk-jobs/${id}/retry-failed`, {});
+    expect(again.status).toBe(409);
+  });
+
+  it("needs the count typed and a justification for a production service", async () => {
+    running = await startConsole({
+      profiles: [{ serviceId: "1000000001", name: "Payments", environment: "production" }],
+    });
+    const body = {
+      serviceId: "1000000001",
+      tickets: [{ ticket: "p-1" }, { ticket: "p-2" }],
+      reason: "SERVER_ERROR",
+    };
+    const bare = await running.post("/api/bulk-jobs", body);
+    expect(bare.status).toBe(400);
+    expect(problemSchema.parse(bare.json).errors?.map((e) => e.path)).toEqual([
+      "confirmation",
+      "justification",
+    ]);
+    const confirmed = await running.post("/api/bulk-jobs", {
+      ...body,
+      confirmation: "2",
+      justification: "INC-8",
+    });
+    expect(confirmed.status).toBe(201);
+    await untilStopped(running, bulkJobSchema.parse(confirmed.json).id);
+  });
+
+  it("lets a viewer watch jobs but not start or stop one", async () => {
+    running = await startConsole();
+    const created = await running.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets: [{ ticket: "v-1" }],
+      reason: "SERVER_ERROR",
+    });
+    const { id } = bulkJobSchema.parse(created.json);
+    await untilStopped(running, id);
+    running.signInAs({ name: "Vera", email: null, role: "viewer" });
+    expect((await running.get(`/api/bulk-jobs/${id}`)).status).toBe(200);
+    expect((await running.post(`/api/bulk-jobs/${id}/cancel`, {})).status).toBe(403);
+    expect(
+      (
+        await running.post("/api/bulk-jobs", {
+          serviceId: "1000000001",
+          tickets: [{ ticket: "v-2" }],
+          reason: "SERVER_ERROR",
+        })
+      ).status,
+    ).toBe(403);
+    expect((await running.get("/api/bulk-jobs/no-such-job")).status).toBe(404);
+  });
+});

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import {
+  errorDescriptionSchema,
+  errorUriSchema,
+  failReasonSchema,
+  justificationSchema,
+  serviceIdSchema,
+  ticketSchema,
+} from "./fail-request";
+import { BULK_MAX_TICKETS } from "./ticket-list";
+
+/** POST /api/bulk-jobs: the tickets the page parsed, and what applies to lines without a reason. */
+export const bulkJobRequestSchema = z
+  .strictObject({
+    serviceId: serviceIdSchema,
+    tickets: z
+      .array(z.strictObject({ ticket: ticketSchema, reason: failReasonSchema.optional() }))
+      .min(1, "Paste at least one ticket.")
+      .max(BULK_MAX_TICKETS, `At most ${BULK_MAX_TICKETS} tickets per job.`),
+    reason: z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      failReasonSchema.optional(),
+    ),
+    errorDescription: errorDescriptionSchema,
+    errorUri: errorUriSchema,
+    justification: justificationSchema,
+    /** For a production service: the number of tickets, typed again. */
+    confirmation: z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      z.string().trim().max(10).optional(),
+    ),
+  })
+  .superRefine((request, ctx) => {
+    if (!request.reason && request.tickets.some((item) => !item.reason)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reason"],
+        message: "Choose a reason for the lines that name none.",
+      });
+    }
+    const seen = new Set<string>();
+    request.tickets.forEach((item, index) => {
+      if (seen.has(item.ticket)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tickets", index, "ticket"],
+          message: "This ticket is in the list twice.",
+        });
+      }
+      seen.add(item.ticket);
+    });
+  });
+export type BulkJobRequest = z.output<typeof bulkJobRequestSchema>;
+export type BulkJobRequestInput = z.input<typeof bulkJobRequestSchema>;
+
+export const BULK_JOB_STATUSES = [
+  "running",
+  "paused",
+  /** Stopped by an operator: tickets not yet attempted stay so. */
+  "cancelled",
+  "finished",
+  /** The console stopped while the job ran; see each ticket's state. */
+  "interrupted",
+] as const;
+
+export const BULK_ITEM_STATES = [
+  "queued",
+  "in-flight",
+  "succeeded",
+  /** Final: refused, or still failing after every retry. */
+  "failed",
+  /** Never sent: cancelled, or queued when the console stopped. */
+  "not-attempted",
+  /** In flight when the console stopped: Authlete may or may not have failed it (safe to repeat). */
+  "interrupted",
+] as const;
+export type BulkItemState = (typeof BULK_ITEM_STATES)[number];
+
+export const bulkJobSchema = z.object({
+  id: z.string(),
+  serviceId: z.string(),
+  serviceName: z.string().nullable(),
+  operator: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  status: z.enum(BULK_JOB_STATUSES),
+  total: z.number().int(),
+  counts: z.record(z.enum(BULK_ITEM_STATES), z.number().int()),
+  concurrency: z.number().int(),
+  /** Seconds until done at the recent pace; null when unknown. */
+  estimateSeconds: z.number().nullable(),
+  /** Whether Retry failed can work: the console still holds those tickets (not after a restart). */
+  canRetry: z.boolean(),
+});
+export type BulkJob = z.infer<typeof bulkJobSchema>;
+
+export const bulkItemSchema = z.object({
+  seq: z.number().int(),
+  ticketTail: z.string(),
+  ticketHash: z.string(),
+  reason: z.string(),
+  state: z.enum(BULK_ITEM_STATES),
+  attempts: z.number().int(),
+  resultCode: z.string().nullable(),
+  action: z.string().nullable(),
+  upstreamStatus: z.number().int().nullable(),
+  error: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type BulkItem = z.infer<typeof bulkItemSchema>;
+
+export const bulkItemsPageSchema = z.object({
+  items: z.array(bulkItemSchema),
+  total: z.number().int(),
+});
+
+export const bulkItemsQuerySchema = z.strictObject({
+  state: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.enum(BULK_ITEM_STATES).optional(),
+  ),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
