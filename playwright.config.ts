@@ -61,7 +61,8 @@ export default defineConfig({
       // A standalone simulator standing in for two clusters' services (examples/console-config.yaml).
       command: "npx tsx src/simulator/main.ts",
       url: `http://127.0.0.1:${PORTS.simulator}/api/service/get/list`,
-      env: { SIMULATOR_PORT: String(PORTS.simulator) },
+      // 50 ms per answer, like a real cluster: long enough to pause a bulk job mid-way.
+      env: { SIMULATOR_PORT: String(PORTS.simulator), SIMULATOR_DELAY_MS: "50" },
       reuseExistingServer: false,
       stdout: "pipe",
     },

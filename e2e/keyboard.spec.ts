@@ -5,6 +5,8 @@ test("an operator fails a test ticket with the keyboard alone", async ({ failFor
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Fail a ticket" })).toBeFocused();
   await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Bulk fail" })).toBeFocused();
+  await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Audit log" })).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Sign out" })).toBeFocused();

@@ -2,6 +2,7 @@ import { QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { Link, Redirect, Route, Switch, useRoute } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary";
 import { AuditLogPage } from "./features/audit/audit-log-page";
+import { BulkFailPage } from "./features/bulk-fail/bulk-fail-page";
 import { FailTicketPage } from "./features/fail-ticket/fail-ticket-page";
 import { consoleConfigQuery } from "./features/fail-ticket/queries";
 import { TargetBanner } from "./features/fail-ticket/target-banner";
@@ -47,6 +48,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
         <p className="app-title">CIBA fail console</p>
         <nav aria-label="Pages" className="app-nav">
           {isOperator && <NavLink href="/">Fail a ticket</NavLink>}
+          {isOperator && <NavLink href="/bulk">Bulk fail</NavLink>}
           <NavLink href="/audit">Audit log</NavLink>
         </nav>
         <div className="header-right">
@@ -67,6 +69,22 @@ function SignedIn({ session }: { session: SessionInfo }) {
             <h1 className="visually-hidden">Audit log</h1>
             <AuditLogPage />
           </Route>
+          {isOperator && (
+            <Route path="/bulk/:id">
+              {(params) => (
+                <>
+                  <h1 className="visually-hidden">Bulk fail job</h1>
+                  <BulkFailPage jobId={params.id} />
+                </>
+              )}
+            </Route>
+          )}
+          {isOperator && (
+            <Route path="/bulk">
+              <h1 className="visually-hidden">Bulk fail</h1>
+              <BulkFailPage />
+            </Route>
+          )}
           {isOperator && (
             <Route path="/">
               <h1 className="visually-hidden">Fail a stuck CIBA ticket</h1>

@@ -9,6 +9,8 @@ const env = z
     SIMULATOR_HOST: z.string().min(1).default("127.0.0.1"),
     SIMULATOR_ACCESS_TOKEN: z.string().min(1).optional(),
     SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+    /** Added to every answer, like the network between a console and a real cluster. */
+    SIMULATOR_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   })
   .safeParse(process.env);
 
@@ -17,10 +19,14 @@ if (!env.success) {
   process.exit(1);
 }
 
-const { app } = createSimulator({
+const simulator = createSimulator({
   accessToken: env.data.SIMULATOR_ACCESS_TOKEN,
   ticketTtlSeconds: env.data.SIMULATOR_TICKET_TTL_SECONDS,
 });
+const { app } = simulator;
+if (env.data.SIMULATOR_DELAY_MS > 0) {
+  simulator.setFault({ kind: "delay", ms: env.data.SIMULATOR_DELAY_MS });
+}
 
 serve(
   { fetch: app.fetch, hostname: env.data.SIMULATOR_HOST, port: env.data.SIMULATOR_PORT },

@@ -1,0 +1,211 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "wouter";
+import { BULK_ITEM_STATES } from "../../../shared/bulk-job";
+import type { BulkItemState, BulkJob } from "../../../shared/bulk-job";
+import { RequestErrorAlert } from "../../components/problem-alert";
+import { formatTime } from "../../lib/format";
+import {
+  ITEMS_PER_PAGE,
+  bulkExportUrl,
+  bulkItemsQuery,
+  bulkJobQuery,
+  useJobControl,
+} from "./queries";
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 60
+    ? `${minutes} min ${seconds % 60} s`
+    : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** A job's live progress, its controls and its per-ticket results. Reloading reattaches. */
+export function BulkJobView({ id }: { id: string }) {
+  const job = useQuery(bulkJobQuery(id));
+  if (job.isPending) return <p className="muted">Loading the job…</p>;
+  if (job.isError) return <RequestErrorAlert error={job.error} title="The job could not be read" />;
+  return <JobDetails job={job.data} />;
+}
+
+function JobDetails({ job }: { job: BulkJob }) {
+  const control = useJobControl(job.id);
+  const [state, setState] = useState<BulkItemState | undefined>();
+  const [page, setPage] = useState(0);
+  const items = useQuery(bulkItemsQuery(job.id, state, page, job.status === "running"));
+  const { counts, total } = job;
+  const done = counts.succeeded;
+  const failed = counts.failed + counts.interrupted;
+  const remaining = counts.queued + counts["in-flight"];
+  const settled = total - remaining;
+  const pages = Math.max(1, Math.ceil((items.data?.total ?? 0) / ITEMS_PER_PAGE));
+  const busy = control.isPending;
+
+  return (
+    <section className="card" aria-labelledby="bulk-job-title">
+      <p>
+        <Link href="/bulk">← Bulk fail</Link>
+      </p>
+      <h2 id="bulk-job-title">
+        Bulk job for {job.serviceName ?? `service ${job.serviceId}`}{" "}
+        <span className={`job-status job-${job.status}`}>{job.status}</span>
+      </h2>
+      <p className="muted">
+        Started {formatTime(job.createdAt)} by {job.operator} · {total} tickets · {job.concurrency}{" "}
+        at a time · job <span className="mono">{job.id}</span>
+      </p>
+
+      <div className="progress-block">
+        <label htmlFor="bulk-progress">Progress</label>
+        <progress
+          id="bulk-progress"
+          max={total}
+          value={settled}
+          aria-valuetext={`${settled} of ${total} tickets settled`}
+        />
+        <p role="status" className="progress-figures">
+          <span>
+            <strong>{done}</strong> done
+          </span>
+          <span>
+            <strong>{failed}</strong> failed
+          </span>
+          <span>
+            <strong>{remaining}</strong> remaining
+          </span>
+          {counts["not-attempted"] > 0 && (
+            <span>
+              <strong>{counts["not-attempted"]}</strong> not attempted
+            </span>
+          )}
+          {job.status === "running" && job.estimateSeconds !== null && (
+            <span>about {duration(job.estimateSeconds)} left</span>
+          )}
+        </p>
+        {job.status === "interrupted" && (
+          <p className="note">
+            The console stopped while this job ran. Tickets never sent are marked not attempted;
+            those in flight are marked interrupted (they may or may not have been failed; failing
+            them again is safe). Tickets are never stored, so start a new job for them.
+          </p>
+        )}
+      </div>
+
+      <div className="actions">
+        {job.status === "running" && (
+          <button type="button" onClick={() => control.mutate("pause")} disabled={busy}>
+            Pause
+          </button>
+        )}
+        {job.status === "paused" && (
+          <button type="button" onClick={() => control.mutate("resume")} disabled={busy}>
+            Resume
+          </button>
+        )}
+        {(job.status === "running" || job.status === "paused") && (
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={() => control.mutate("cancel")}
+            disabled={busy}
+          >
+            Cancel job
+          </button>
+        )}
+        {job.canRetry && (
+          <button type="button" onClick={() => control.mutate("retry-failed")} disabled={busy}>
+            Retry failed
+          </button>
+        )}
+        <a className="button button-secondary" href={bulkExportUrl(job.id, "csv")} download>
+          Export results as CSV
+        </a>
+        <a className="button button-secondary" href={bulkExportUrl(job.id, "json")} download>
+          Export results as JSON
+        </a>
+      </div>
+      <RequestErrorAlert error={control.error} title="That did not work" />
+
+      <div className="results-header">
+        <h3>Tickets</h3>
+        <label className="inline-label">
+          Show{" "}
+          <select
+            value={state ?? ""}
+            onChange={(event) => {
+              setState((event.target.value || undefined) as BulkItemState | undefined);
+              setPage(0);
+            }}
+          >
+            <option value="">all ({total})</option>
+            {BULK_ITEM_STATES.map((name) => (
+              <option key={name} value={name}>
+                {name} ({counts[name]})
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <RequestErrorAlert error={items.error} title="The tickets could not be read" />
+      <div className="table-scroll">
+        <table className="audit-table">
+          <caption className="visually-hidden">Tickets of this job and what became of each</caption>
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">Ticket</th>
+              <th scope="col">Reason</th>
+              <th scope="col">State</th>
+              <th scope="col">Tries</th>
+              <th scope="col">Authlete</th>
+              <th scope="col">Last error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.data?.items.map((item) => (
+              <tr key={item.seq}>
+                <td>{item.seq}</td>
+                <td className="mono nowrap">…{item.ticketTail}</td>
+                <td className="mono">{item.reason}</td>
+                <td>
+                  <span className={`outcome outcome-${item.state}`}>{item.state}</span>
+                </td>
+                <td>{item.attempts}</td>
+                <td className="mono">
+                  {[item.resultCode, item.action, item.upstreamStatus]
+                    .filter((part) => part !== null)
+                    .join(" · ")}
+                </td>
+                <td>{item.error}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pages > 1 && (
+        <nav aria-label="Pages of tickets" className="actions">
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={() => setPage(page - 1)}
+            disabled={page === 0}
+          >
+            Previous
+          </button>
+          <span>
+            Page {page + 1} of {pages}
+          </span>
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={() => setPage(page + 1)}
+            disabled={page + 1 >= pages}
+          >
+            Next
+          </button>
+        </nav>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
+import { bulkItemsPageSchema, bulkJobSchema } from "../../../shared/bulk-job";
+import type { BulkItemState, BulkJob, BulkJobRequest } from "../../../shared/bulk-job";
+import { api, readAnswer } from "../../lib/api-client";
+
+export const BULK_QUERY_KEY = ["console", "bulk-jobs"] as const;
+/** How often a running job is asked for its progress. */
+const LIVE_MS = 1000;
+const live = (job: BulkJob | undefined) => (job?.status === "running" ? LIVE_MS : false);
+
+export const bulkJobsQuery = queryOptions({
+  queryKey: [...BULK_QUERY_KEY, "list"],
+  queryFn: () => readAnswer(api["bulk-jobs"].$get(), bulkJobSchema.array()),
+});
+
+export function bulkJobQuery(id: string) {
+  return queryOptions({
+    queryKey: [...BULK_QUERY_KEY, id],
+    queryFn: () => readAnswer(api["bulk-jobs"][":id"].$get({ param: { id } }), bulkJobSchema),
+    refetchInterval: (query) => live(query.state.data),
+  });
+}
+
+export const ITEMS_PER_PAGE = 100;
+
+export function bulkItemsQuery(
+  id: string,
+  state: BulkItemState | undefined,
+  page: number,
+  running: boolean,
+) {
+  return queryOptions({
+    queryKey: [...BULK_QUERY_KEY, id, "items", state ?? "all", page],
+    queryFn: () =>
+      readAnswer(
+        api["bulk-jobs"][":id"].items.$get({
+          param: { id },
+          query: {
+            ...(state ? { state } : {}),
+            offset: String(page * ITEMS_PER_PAGE),
+            limit: String(ITEMS_PER_PAGE),
+          },
+        }),
+        bulkItemsPageSchema,
+      ),
+    refetchInterval: running ? LIVE_MS : false,
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useStartBulkJob() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: BulkJobRequest) =>
+      readAnswer(api["bulk-jobs"].$post({ json: request }), bulkJobSchema),
+    onSuccess: (job) => queryClient.setQueryData(bulkJobQuery(job.id).queryKey, job),
+  });
+}
+
+export type JobControl = "pause" | "resume" | "cancel" | "retry-failed";
+
+export function useJobControl(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (verb: JobControl) =>
+      readAnswer(api["bulk-jobs"][":id"][verb].$post({ param: { id } }), bulkJobSchema),
+    onSuccess: async (job) => {
+      queryClient.setQueryData(bulkJobQuery(id).queryKey, job);
+      await queryClient.invalidateQueries({ queryKey: [...BULK_QUERY_KEY, id, "items"] });
+    },
+  });
+}
+
+export function bulkExportUrl(id: string, format: "csv" | "json"): string {
+  return `/api/bulk-jobs/${encodeURIComponent(id)}/export?format=${format}`;
+}
