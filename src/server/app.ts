@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env";
 import type { Logger } from "./logger";
-import { limitBodySize, sameOriginWrites, securityHeaders } from "./hardening";
+import { limitBodySizes, sameOriginWrites, securityHeaders } from "./hardening";
 import { ProblemError, problemResponse } from "./problem";
 import { failRoutes } from "./routes/fail";
 import type { AuditTrail } from "./audit/audit-trail";
@@ -41,7 +41,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
     .use(sameOriginWrites())
-    .use(limitBodySize())
+    .use(limitBodySizes())
     .use(requireSession(deps.auth.sessions))
     .use(async (c, next) => {
       await next();

@@ -109,6 +109,33 @@ describe("bulk fail over HTTP, against the simulator", () => {
     expect(running.upstreamCalls("/fail")).toHaveLength(0);
   });
 
+  it("takes 10,000 tickets in one job (the bulk body limit), and no more than 4 MiB", async () => {
+    running = await startConsole();
+    const tickets = Array.from({ length: 10_000 }, (_, i) => ({
+      ticket: `${String(i).padStart(6, "0")}${"x".repeat(37)}`,
+    }));
+    const created = await running.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets,
+      reason: "SERVER_ERROR",
+    });
+    expect(created.status).toBe(201);
+    const { id, total } = bulkJobSchema.parse(created.json);
+    expect(total).toBe(10_000);
+    expect((await running.post(`/api/bulk-jobs/${id}/cancel`, {})).status).toBe(200);
+    await running.bulkRunner.idle();
+
+    const huge = await running.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets: [{ ticket: "a".repeat(4 * 1024 * 1024) }],
+      reason: "SERVER_ERROR",
+    });
+    expect(huge.status).toBe(413);
+    // Other APIs keep the small limit.
+    const big = await running.post("/api/backchannel/authentication/fail", "x".repeat(17 * 1024));
+    expect(big.status).toBe(413);
+  });
+
   it("retries tickets that meet a 5xx and reports those that never got through", async () => {
     running = await startConsole();
     running.simulator.setFault({ kind: "status", status: 503 });
