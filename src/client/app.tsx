@@ -3,6 +3,7 @@ import { Link, Redirect, Route, Switch, useRoute } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary";
 import { AuditLogPage } from "./features/audit/audit-log-page";
 import { BulkFailPage } from "./features/bulk-fail/bulk-fail-page";
+import { ReasonMatrixPage } from "./features/reason-matrix/reason-matrix-page";
 import { FailTicketPage } from "./features/fail-ticket/fail-ticket-page";
 import { consoleConfigQuery } from "./features/fail-ticket/queries";
 import { TargetBanner } from "./features/fail-ticket/target-banner";
@@ -49,6 +50,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
         <nav aria-label="Pages" className="app-nav">
           {isOperator && <NavLink href="/">Fail a ticket</NavLink>}
           {isOperator && <NavLink href="/bulk">Bulk fail</NavLink>}
+          {isOperator && <NavLink href="/matrix">Reason matrix</NavLink>}
           <NavLink href="/audit">Audit log</NavLink>
         </nav>
         <div className="header-right">
@@ -69,6 +71,12 @@ function SignedIn({ session }: { session: SessionInfo }) {
             <h1 className="visually-hidden">Audit log</h1>
             <AuditLogPage />
           </Route>
+          {isOperator && (
+            <Route path="/matrix">
+              <h1 className="visually-hidden">Reason matrix</h1>
+              <ReasonMatrixPage />
+            </Route>
+          )}
           {isOperator && (
             <Route path="/bulk/:id">
               {(params) => (

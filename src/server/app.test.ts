@@ -71,7 +71,7 @@ describe("GET /api/services", () => {
     running = await startConsole({ simulator: { extraServices } });
     const answer = await running.get("/api/services");
     const services = servicesSchema.parse(answer.json);
-    expect(services).toHaveLength(45);
+    expect(services).toHaveLength(46);
     expect(services[0]).toEqual({
       serviceId: "1000000001",
       name: "Demo Service",

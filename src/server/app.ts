@@ -12,6 +12,7 @@ import type { BulkRunner } from "./bulk/bulk-runner";
 import type { BulkStore } from "./bulk/bulk-store";
 import { auditRoutes } from "./routes/audit";
 import { bulkJobRoutes } from "./routes/bulk-jobs";
+import { reasonMatrixRoutes } from "./routes/reason-matrix";
 import { oidcRoutes, requireSession, sessionRoutes } from "./routes/session";
 import type { ConsoleAuth } from "./routes/session";
 import { serviceRoutes } from "./routes/services";
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
     .route("/", testTicketRoutes(deps.services, deps.audit))
     .route("/", auditRoutes(deps.audit))
     .route("/", bulkJobRoutes(deps.services, deps.bulkRunner, deps.bulkStore, deps.audit))
+    .route("/", reasonMatrixRoutes(deps.services, deps.audit))
     .route("/", configRoutes(deps.services, deps.version))
     .all("*", (c) =>
       problemResponse(c, {

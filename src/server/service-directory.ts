@@ -34,6 +34,8 @@ export interface ConfiguredService {
 export interface ServiceDirectory {
   resolve(serviceId: string): ResolvedService;
   listServices(): Promise<ServiceSummary[]>;
+  /** The service's name for people: configured, or as Authlete lists it (undefined if unknown). */
+  nameOf(serviceId: string): Promise<string | undefined>;
   /** Every cluster answers with its token (readiness). */
   checkReachable(): Promise<void>;
   /** What the banner names: the one target, or the first configured one. */
@@ -63,6 +65,14 @@ export function singleGatewayDirectory(
         cluster: null,
         testClient: testClientFor?.(service.serviceId) !== undefined,
       }));
+    },
+    async nameOf(serviceId) {
+      try {
+        const services = await gateway.listServices();
+        return services.find((service) => service.serviceId === serviceId)?.name || undefined;
+      } catch {
+        return undefined; // A name is a nicety; never fail an action for it.
+      }
     },
     checkReachable: () => gateway.checkReachable(),
     defaultTarget: gateway.target,
@@ -105,6 +115,7 @@ export function configuredDirectory(services: ConfiguredService[]): ServiceDirec
           testClient: service.testClient !== undefined,
         })),
       ),
+    nameOf: (serviceId) => Promise.resolve(byId.get(serviceId)?.name),
     async checkReachable() {
       for (const gateway of gateways) await gateway.checkReachable();
     },

@@ -243,12 +243,12 @@ describe("authentication and authorisation", () => {
 describe("/service/get/list", () => {
   it("pages with start and end (exclusive) over every visible service", async () => {
     const first = await sdk.service.list({ start: 0, end: 5 });
-    expect(first).toMatchObject({ start: 0, end: 5, totalCount: 12 });
+    expect(first).toMatchObject({ start: 0, end: 5, totalCount: 13 });
     expect(first.services?.map((s) => s.apiKey)).toEqual([
-      1000000001, 1000000002, 2000000000, 2000000001, 2000000002,
+      1000000001, 1000000002, 1000000003, 2000000000, 2000000001,
     ]);
     const last = await sdk.service.list({ start: 10, end: 15 });
-    expect(last.services?.map((s) => s.serviceName)).toEqual(["Extra 8", "Extra 9"]);
+    expect(last.services?.map((s) => s.serviceName)).toEqual(["Extra 7", "Extra 8", "Extra 9"]);
   });
 
   it("shows a restricted token only its services", async () => {
@@ -259,5 +259,30 @@ describe("/service/get/list", () => {
       apiKey: 1000000002,
       serviceName: "Second Demo Service",
     });
+  });
+});
+
+describe("an older Authlete (service 1000000003)", () => {
+  it("answers the reasons it does not know as unsupported, and the others as usual", async () => {
+    const simulator = createSimulator();
+    const legacy = await listen(simulator.app.fetch, "127.0.0.1", 0);
+    try {
+      const sdk = new Authlete({ serverURL: legacy.url, bearer: DEFAULT_SIMULATOR_ACCESS_TOKEN });
+      const fail = (reason: "INVALID_TARGET" | "ACCESS_DENIED") =>
+        sdk.ciba.fail({
+          serviceId: "1000000003",
+          backchannelAuthenticationFailRequest: { ticket: "t", reason },
+        });
+      expect(await fail("INVALID_TARGET")).toMatchObject({
+        resultCode: "A990206",
+        action: "INTERNAL_SERVER_ERROR",
+      });
+      expect(await fail("ACCESS_DENIED")).toMatchObject({
+        resultCode: "A185001",
+        action: "FORBIDDEN",
+      });
+    } finally {
+      await legacy.close();
+    }
   });
 });

@@ -245,7 +245,12 @@ export function createSimulator(options: SimulatorOptions = {}) {
     }
     // Authlete's prose: reason defaults to SERVER_ERROR when omitted.
     const reasonName = body.reason ?? "SERVER_ERROR";
-    if (typeof reasonName !== "string" || !Object.hasOwn(REASONS, reasonName)) {
+    const service = services.find((known) => known.serviceId === c.req.param("serviceId"));
+    if (
+      typeof reasonName !== "string" ||
+      !Object.hasOwn(REASONS, reasonName) ||
+      service?.unsupportedReasons?.includes(reasonName)
+    ) {
       return failAnswer(RESULT.failUnknownReason, "server_error");
     }
     const reason = REASONS[reasonName as FailReason];

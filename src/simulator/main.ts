@@ -32,6 +32,8 @@ serve(
   { fetch: app.fetch, hostname: env.data.SIMULATOR_HOST, port: env.data.SIMULATOR_PORT },
   (info) => {
     console.log(`Authlete simulator listening on http://${env.data.SIMULATOR_HOST}:${info.port}`);
-    console.log("Seeded services 1000000001 and 1000000002; see README, 'The Authlete simulator'.");
+    console.log(
+      "Seeded services 1000000001, 1000000002 and 1000000003 (an older Authlete); see README, 'The Authlete simulator'.",
+    );
   },
 );

@@ -5,6 +5,8 @@ export const DEFAULT_SIMULATOR_ACCESS_TOKEN = "simulator-access-token";
 export interface SimulatedService {
   serviceId: string;
   name: string;
+  /** Reasons this service's (older) Authlete does not know: answered as unsupported. */
+  unsupportedReasons?: readonly string[];
 }
 
 export interface SimulatedClient {
@@ -17,6 +19,12 @@ export interface SimulatedClient {
 export const SEED_SERVICES: readonly SimulatedService[] = [
   { serviceId: "1000000001", name: "Demo Service" },
   { serviceId: "1000000002", name: "Second Demo Service" },
+  // Like an Authlete from before INVALID_BINDING_MESSAGE and INVALID_TARGET were added.
+  {
+    serviceId: "1000000003",
+    name: "Legacy Service",
+    unsupportedReasons: ["INVALID_BINDING_MESSAGE", "INVALID_TARGET"],
+  },
 ];
 
 export const SEED_CLIENTS: readonly SimulatedClient[] = [
@@ -31,6 +39,12 @@ export const SEED_CLIENTS: readonly SimulatedClient[] = [
     clientSecret: "demo-client-secret-2",
     clientName: "Second Demo CIBA Client",
     serviceId: "1000000002",
+  },
+  {
+    clientId: "3000000003",
+    clientSecret: "legacy-client-secret",
+    clientName: "Legacy CIBA Client",
+    serviceId: "1000000003",
   },
 ];
 

@@ -60,7 +60,7 @@ export function bulkJobRoutes(
     ] as const;
 
   return new Hono<AppEnv>()
-    .post("/bulk-jobs", operatorOnly, jsonBody(bulkJobRequestSchema), (c) => {
+    .post("/bulk-jobs", operatorOnly, jsonBody(bulkJobRequestSchema), async (c) => {
       const request = c.req.valid("json");
       const service = services.resolve(request.serviceId);
       if (service.environment === "production") {
@@ -84,7 +84,8 @@ export function bulkJobRoutes(
           });
         }
       }
-      const id = runner.start(request, service, c.var.principal);
+      const name = service.name ?? (await services.nameOf(request.serviceId));
+      const id = runner.start(request, { ...service, name }, c.var.principal);
       c.var.logFields.jobId = id;
       return c.json(runner.view(id)!, 201);
     })
