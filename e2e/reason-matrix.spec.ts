@@ -20,7 +20,7 @@ test("QA proves all nine reasons in one click, and downloads the report", async 
 
   const downloading = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download Markdown" }).click();
-  const markdown = await readFile((await (await downloading).path()), "utf8");
+  const markdown = await readFile(await (await downloading).path(), "utf8");
   expect(markdown).toContain("# Reason matrix: Demo Service (1000000001)");
   expect(markdown).toContain("Summary: 9 pass, 0 fail, 0 unsupported, 0 error.");
   expect(markdown.match(/\| pass \|/g)).toHaveLength(9);

@@ -1,6 +1,7 @@
 import { QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { Link, Redirect, Route, Switch, useRoute } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary";
+import { KeyboardShortcuts } from "./components/keyboard-shortcuts";
 import { AuditLogPage } from "./features/audit/audit-log-page";
 import { BulkFailPage } from "./features/bulk-fail/bulk-fail-page";
 import { ReasonMatrixPage } from "./features/reason-matrix/reason-matrix-page";
@@ -65,6 +66,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
         </div>
       </header>
       <TargetBanner />
+      <KeyboardShortcuts />
       <main className="page">
         <Switch>
           <Route path="/audit">

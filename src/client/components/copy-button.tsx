@@ -1,11 +1,19 @@
 import { useState } from "react";
 
+interface CopyButtonProps {
+  label: string;
+  /** The text, or a function that makes it on click (undefined: nothing to copy, say why there). */
+  text: string | (() => string | undefined);
+}
+
 /** Copies text to the clipboard and says so, also to screen readers. */
-export function CopyButton({ text, label }: { text: string; label: string }) {
+export function CopyButton({ text, label }: CopyButtonProps) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   async function copy() {
+    const value = typeof text === "function" ? text() : text;
+    if (value === undefined) return;
     try {
-      await navigator.clipboard.writeText(text);
+      await navigator.clipboard.writeText(value);
       setState("copied");
     } catch {
       setState("failed");

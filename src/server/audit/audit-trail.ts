@@ -189,6 +189,18 @@ export class AuditTrail {
     return { events, nextCursor };
   }
 
+  /** The newest fail attempts of one person (same name, and same email when there is one). */
+  recentFailsOf(operator: string, email: string | null, limit: number): AuditEvent[] {
+    return this.#db
+      .prepare(
+        `SELECT ${SELECT_FIELDS} FROM audit_events
+         WHERE kind = 'fail' AND operator = ? AND email IS ? AND job_id IS NULL
+           AND outcome NOT IN ('forbidden', 'pending')
+         ORDER BY id DESC LIMIT ?`,
+      )
+      .all(operator, email, limit) as AuditEvent[];
+  }
+
   /** Fail calls this console made for the ticket that Authlete answered, newest first. */
   previousFails(serviceId: string, ticket: string) {
     return this.#db

@@ -316,3 +316,21 @@ describe("POST /api/audit/previous-fails", () => {
     ]);
   });
 });
+
+describe("GET /api/audit/recent", () => {
+  it("lists the signed-in person's own latest fail attempts, not others'", async () => {
+    running = await startConsole();
+    await running.post(FAIL, failBody("mine-1"));
+    await running.post(FAIL, { ...failBody("mine-2"), justification: "INC-2" });
+    running.signInAs({ name: "Someone Else", email: null, role: "operator" });
+    await running.post(FAIL, failBody("theirs-1"));
+    const theirs = auditPageSchema.parse((await running.get("/api/audit/recent")).json);
+    expect(theirs.events.map((e) => e.ticketTail)).toEqual(["eirs-1"]);
+    running.signInAs({ name: "Test Operator", email: null, role: "operator" });
+    const mine = auditPageSchema.parse((await running.get("/api/audit/recent")).json);
+    expect(mine.events.map((e) => [e.ticketTail, e.justification])).toEqual([
+      ["mine-2", "INC-2"],
+      ["mine-1", null],
+    ]);
+  });
+});

@@ -59,6 +59,14 @@ export function auditRoutes(audit: AuditTrail) {
         if (format === "json") await out.write("\n]\n");
       });
     })
+    .get("/audit/recent", (c) => {
+      const me = c.var.principal;
+      const page: AuditPage = {
+        events: audit.recentFailsOf(me.name, me.email, 8),
+        nextCursor: null,
+      };
+      return c.json(page, 200);
+    })
     .post("/audit/previous-fails", jsonBody(previousFailsRequestSchema), (c) => {
       const { serviceId, ticket } = c.req.valid("json");
       const answer: PreviousFails = { fails: audit.previousFails(serviceId, ticket) };

@@ -1,4 +1,4 @@
-import { infiniteQueryOptions, useMutation } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions, useMutation } from "@tanstack/react-query";
 import { auditPageSchema, previousFailsSchema } from "../../../shared/audit";
 import type { AuditFilters } from "../../../shared/audit";
 import { api, readAnswer } from "../../lib/api-client";
@@ -32,6 +32,12 @@ export function auditLogQuery(filters: AuditFilters) {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
 }
+
+/** The signed-in person's latest fail attempts, for the list beside the form. */
+export const recentActionsQuery = queryOptions({
+  queryKey: [...AUDIT_QUERY_KEY, "recent"],
+  queryFn: () => readAnswer(api.audit.recent.$get(), auditPageSchema),
+});
 
 /** A download of everything the filters select (the browser sends the session cookie). */
 export function auditExportUrl(filters: AuditFilters, format: "csv" | "json"): string {

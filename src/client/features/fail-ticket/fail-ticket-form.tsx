@@ -2,12 +2,16 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ClipboardEvent, KeyboardEvent } from "react";
-import type { PreviousFails } from "../../../shared/audit";
+import type { AuditEvent, PreviousFails } from "../../../shared/audit";
 import { useForm, useWatch } from "react-hook-form";
 import { failRequestSchema } from "../../../shared/fail-request";
 import type { FailRequest, FailRequestInput } from "../../../shared/fail-request";
 import { FAIL_REASONS } from "../../../shared/reasons";
+import { deepLink, failAsCurl } from "../../../shared/curl";
+import { ticketFromPaste } from "../../../shared/ticket-paste";
+import { CopyButton } from "../../components/copy-button";
 import { Field } from "../../components/field";
+import { takeDeepLink } from "../../lib/deep-link";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { readLastServiceId, rememberServiceId } from "../../lib/last-service";
 import { consoleConfigQuery, servicesQuery, useCreateTestTicket } from "./queries";
@@ -15,6 +19,7 @@ import type { useFailTicket } from "./queries";
 import { usePreviousFails } from "../audit/queries";
 import { ReasonDetails } from "./reason-details";
 import { ProductionConfirmDialog } from "./production-confirm-dialog";
+import { RecentActions } from "./recent-actions";
 import { RepeatFailDialog } from "./repeat-fail-dialog";
 
 const TICKET = "backchannelAuthenticationFailRequest.ticket";
@@ -36,13 +41,20 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
     | undefined
   >();
 
+  const linked = takeDeepLink();
+  const [pasteNote, setPasteNote] = useState("");
   // One schema for the BFF and the form: field names are the API's own paths.
   const form = useForm<FailRequestInput, unknown, FailRequest>({
     resolver: zodResolver(failRequestSchema),
     mode: "onTouched",
     defaultValues: {
-      serviceId: readLastServiceId(),
-      backchannelAuthenticationFailRequest: { ticket: "", errorDescription: "", errorUri: "" },
+      serviceId: linked.serviceId ?? readLastServiceId(),
+      backchannelAuthenticationFailRequest: {
+        ticket: linked.ticket ?? "",
+        ...(linked.reason ? { reason: linked.reason } : {}),
+        errorDescription: "",
+        errorUri: "",
+      },
       justification: "",
     },
   });
@@ -87,15 +99,50 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
     }
   }
 
-  // Tickets are copied from logs with stray spaces and line breaks around them.
-  function pasteTrimmed(event: ClipboardEvent<HTMLInputElement>) {
+  // Tickets come from logs: with spaces around them, inside a log line, or in the JSON answer
+  // of /backchannel/authentication. Whatever was pasted, the ticket in it lands in the field.
+  function pasteTicket(event: ClipboardEvent<HTMLInputElement>) {
     const pasted = event.clipboardData.getData("text");
-    const trimmed = pasted.trim();
-    if (trimmed === pasted) return;
+    const found = ticketFromPaste(pasted);
+    setPasteNote("");
+    if (!found || found.ticket === pasted) return;
     event.preventDefault();
     const input = event.currentTarget;
-    input.setRangeText(trimmed, input.selectionStart ?? 0, input.selectionEnd ?? 0, "end");
+    const bare = found.ticket === pasted.trim();
+    if (bare) {
+      input.setRangeText(found.ticket, input.selectionStart ?? 0, input.selectionEnd ?? 0, "end");
+    } else {
+      input.value = found.ticket;
+      const extras = [
+        found.clientId && `client ${found.clientId}`,
+        found.hint && `hint “${found.hint}”`,
+      ].filter(Boolean);
+      setPasteNote(
+        `Took ticket …${found.ticket.slice(-6)} from the pasted text${extras.length ? ` (${extras.join(", ")})` : ""}.`,
+      );
+    }
     setValue(TICKET, input.value, { shouldDirty: true, shouldValidate: true });
+  }
+
+  /** The form as a valid request, or undefined after showing what is wrong. */
+  function validRequest(): FailRequest | undefined {
+    const parsed = failRequestSchema.safeParse(getValues());
+    if (!parsed.success) void trigger();
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** A recent action back in the form: everything but the ticket, which is never kept. */
+  function fillFrom(event: AuditEvent) {
+    if (event.serviceId) setValue("serviceId", event.serviceId, { shouldValidate: true });
+    setValue(
+      REASON,
+      (event.reason ?? "") as FailRequestInput["backchannelAuthenticationFailRequest"]["reason"],
+    );
+    setValue("backchannelAuthenticationFailRequest.errorDescription", event.errorDescription ?? "");
+    setValue("backchannelAuthenticationFailRequest.errorUri", event.errorUri ?? "");
+    setValue(TICKET, "");
+    setPasteNote("Tickets are not kept: paste the ticket again.");
+    document.getElementById("ticket")?.focus();
   }
 
   async function fillWithTestTicket() {
@@ -118,7 +165,7 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
   const pending = failTicket.isPending || previousFails.isPending;
 
   return (
-    <>
+    <div className="form-column">
       <form
         className="card form"
         onSubmit={(event) => void submit(event)}
@@ -194,7 +241,7 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
             <input
               {...control}
               {...register(TICKET)}
-              onPaste={pasteTrimmed}
+              onPaste={pasteTicket}
               autoComplete="off"
               spellCheck={false}
               className="mono"
@@ -202,11 +249,12 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
           )}
         </Field>
         <p role="status" className="muted test-ticket-status">
-          {createTestTicket.data
-            ? `Test ticket created for client ${createTestTicket.data.clientId}` +
-              (createTestTicket.data.clientName ? ` (${createTestTicket.data.clientName})` : "") +
-              `, login hint “${createTestTicket.data.loginHint}”.`
-            : ""}
+          {pasteNote ||
+            (createTestTicket.data
+              ? `Test ticket created for client ${createTestTicket.data.clientId}` +
+                (createTestTicket.data.clientName ? ` (${createTestTicket.data.clientName})` : "") +
+                `, login hint “${createTestTicket.data.loginHint}”.`
+              : "")}
         </p>
 
         <div className="reason-row">
@@ -283,6 +331,28 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
             or <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
           </span>
         </div>
+        <div className="actions share-actions">
+          <CopyButton
+            label="Copy link"
+            text={() => {
+              const values = getValues();
+              return deepLink(window.location.origin, {
+                serviceId: values.serviceId,
+                ticket: values.backchannelAuthenticationFailRequest.ticket,
+                reason: values.backchannelAuthenticationFailRequest.reason,
+              });
+            }}
+          />
+          <CopyButton
+            label="Copy as curl"
+            text={() => {
+              const request = validRequest();
+              return (
+                request && failAsCurl(service?.cluster ?? config?.target.baseUrl ?? "", request)
+              );
+            }}
+          />
+        </div>
 
         <RequestErrorAlert error={requestError} title="Something went wrong" />
       </form>
@@ -310,6 +380,7 @@ export function FailTicketForm({ failTicket }: FailTicketFormProps) {
           onCancel={() => setAsking(undefined)}
         />
       )}
-    </>
+      <RecentActions onUseAgain={fillFrom} />
+    </div>
   );
 }

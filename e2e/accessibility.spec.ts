@@ -1,0 +1,67 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { CONSOLE, OIDC_CONSOLE, PROFILES_CONSOLE, expect, signIn, test } from "./fixtures";
+
+/** No serious or critical axe-core violation on the page as it is now. */
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter(
+    (violation) => violation.impact === "serious" || violation.impact === "critical",
+  );
+  expect(
+    serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`),
+    what,
+  ).toEqual([]);
+}
+
+test("every page passes an axe-core scan", async ({ page }) => {
+  await page.goto(CONSOLE);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expectAccessible(page, "sign-in (local)");
+  await page.goto(OIDC_CONSOLE);
+  await expect(page.getByRole("link", { name: "Sign in with your organisation" })).toBeVisible();
+  await expectAccessible(page, "sign-in (OpenID Connect)");
+
+  await signIn(page);
+  await page.goto(CONSOLE);
+  await page.getByLabel("Service ID").fill("1000000001");
+  await page.getByRole("button", { name: "Create test ticket" }).click();
+  await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
+  await page.getByLabel("Reason").selectOption("ACCESS_DENIED");
+  await page.getByRole("button", { name: "Fail ticket" }).click();
+  await expect(page.getByRole("region", { name: "Authlete response" })).toBeVisible();
+  await expectAccessible(page, "fail a ticket, with a result");
+  await page.getByRole("button", { name: "Fail ticket" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await expectAccessible(page, "the already-failed dialog");
+  await page.keyboard.press("Escape");
+
+  await page.goto(`${CONSOLE}audit`);
+  await expect(page.getByRole("table")).toBeVisible();
+  await expectAccessible(page, "audit log");
+
+  await page.goto(`${CONSOLE}matrix`);
+  await page.getByLabel("Service").selectOption("1000000001");
+  await page.getByRole("button", { name: "Run all nine reasons" }).click();
+  await expect(page.getByRole("heading", { name: /9 of 9 pass/ })).toBeVisible();
+  await expectAccessible(page, "reason matrix, with a result");
+
+  await page.goto(`${CONSOLE}bulk`);
+  await page.getByLabel("Tickets", { exact: true }).fill("a11y-1\nbad one\na11y-2");
+  await page.getByLabel("Reason", { exact: true }).selectOption("SERVER_ERROR");
+  await expectAccessible(page, "bulk fail form with invalid lines");
+  await page.getByRole("button", { name: "Fail 2 tickets…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Start" }).click();
+  await expect(page.getByRole("heading", { name: /Bulk job/ })).toContainText("finished");
+  await expectAccessible(page, "bulk job");
+
+  await page.keyboard.press("?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await expectAccessible(page, "shortcuts dialog");
+
+  await signIn(page, PROFILES_CONSOLE);
+  await page.goto(PROFILES_CONSOLE);
+  await page.getByLabel("Service ID").fill("1000000001");
+  await expect(page.getByRole("note").filter({ hasText: "Production" })).toBeVisible();
+  await expectAccessible(page, "production service selected");
+});
