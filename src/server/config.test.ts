@@ -6,7 +6,12 @@ import { ConfigError, parseSettings } from "./config";
 describe("parseSettings", () => {
   it("runs the embedded simulator with defaults when no token is set", () => {
     expect(parseSettings({})).toEqual({
-      authlete: { mode: "embedded-simulator", accessToken: undefined, ticketTtlSeconds: 600 },
+      authlete: {
+        mode: "embedded-simulator",
+        accessToken: undefined,
+        ticketTtlSeconds: 600,
+        faults: [],
+      },
       timeoutMs: 10_000,
       testClient: undefined,
       host: "127.0.0.1",

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { parseFaults } from "../simulator/faults";
+import type { SimulatorFault } from "../simulator/faults";
 import { consoleConfigFileSchema } from "../shared/service-profiles";
 import type { Environment } from "../shared/service-profiles";
 import { isLoopback } from "./oidc";
@@ -55,6 +57,23 @@ const envSchema = z
       .default(8787),
     SIMULATOR_ACCESS_TOKEN: z.preprocess(emptyAsAbsent, z.string().optional()),
     SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+    SIMULATOR_FAULTS: z.preprocess(
+      emptyAsAbsent,
+      z
+        .string()
+        .optional()
+        .transform((json, ctx) => {
+          try {
+            return parseFaults(json);
+          } catch {
+            ctx.addIssue({
+              code: "custom",
+              message: "must be a JSON array of faults (see README)",
+            });
+            return z.NEVER;
+          }
+        }),
+    ),
     AUTH_MODE: z.enum(["local", "oidc"], { error: "must be local or oidc" }).default("local"),
     OIDC_ISSUER: z.preprocess(
       emptyAsAbsent,
@@ -151,7 +170,12 @@ export interface ConsoleSettings {
   /** Absent: the console runs the embedded simulator and talks to it. */
   authlete:
     | { mode: "cluster"; baseUrl: string; accessToken: string }
-    | { mode: "embedded-simulator"; accessToken: string | undefined; ticketTtlSeconds: number };
+    | {
+        mode: "embedded-simulator";
+        accessToken: string | undefined;
+        ticketTtlSeconds: number;
+        faults: SimulatorFault[];
+      };
   timeoutMs: number;
   testClient: { clientId: string; clientSecret: string } | undefined;
   host: string;
@@ -208,6 +232,7 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
           mode: "embedded-simulator",
           accessToken: e.SIMULATOR_ACCESS_TOKEN,
           ticketTtlSeconds: e.SIMULATOR_TICKET_TTL_SECONDS,
+          faults: e.SIMULATOR_FAULTS,
         },
     timeoutMs: e.AUTHLETE_TIMEOUT_MS,
     testClient:

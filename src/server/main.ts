@@ -31,6 +31,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(settings.logLevel);
+  // A library's stray promise must not stop the console in the middle of an incident: log it.
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, "unhandled rejection (kept running)");
+  });
   const toClose: Listening[] = [];
 
   let services: ServiceDirectory;
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
     const simulator = createSimulator({
       accessToken: settings.authlete.accessToken,
       ticketTtlSeconds: settings.authlete.ticketTtlSeconds,
+      faults: settings.authlete.faults,
     });
     // In-process, yet over real loopback HTTP: the SDK talks to it exactly as to a cluster.
     const embedded = await listen(simulator.app.fetch, "127.0.0.1", 0);

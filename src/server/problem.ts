@@ -14,6 +14,8 @@ export class ProblemError extends Error {
 
 export function problemResponse(c: Context, init: ProblemInit): Response {
   const { kind, ...fields } = init;
+  // Authlete asked to wait: say so the HTTP way too.
+  if (init.retryAfterSeconds !== undefined) c.header("Retry-After", String(init.retryAfterSeconds));
   const body: Problem = {
     type: problemType(kind),
     ...fields,

@@ -12,6 +12,11 @@ import {
   type SimulatedService,
 } from "./seed";
 import { TicketStore } from "./ticket-store";
+import { FaultSwitch, injectFaults, simulatorFaultsSchema } from "./faults";
+import type { SimulatorFault } from "./faults";
+import { z } from "zod";
+
+export type { SimulatorFault };
 
 export interface SimulatorOptions {
   /** The token that may use every service (default `simulator-access-token`). */
@@ -24,22 +29,9 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Decides which requests a fault with a `fraction` hits (default Math.random). */
   random?: () => number;
+  /** Faults active from the start (SIMULATOR_FAULTS); changed later with setFaults or the admin route. */
+  faults?: SimulatorFault[];
 }
-
-/** A fault applied to every request until cleared: the beginnings of fault injection. */
-export type SimulatorFault = (
-  | {
-      kind: "status";
-      status: 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503;
-      /** Sent as Retry-After (seconds), as a rate-limiting Authlete might. */
-      retryAfterSeconds?: number;
-    }
-  | { kind: "delay"; ms: number }
-  | { kind: "non-json" }
-) & {
-  /** The share of requests affected, 0–1 (default 1: every request). */
-  fraction?: number;
-};
 
 export interface SimulatorRequestRecord {
   method: string;
@@ -65,7 +57,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
   );
   const tickets = new TicketStore(options.ticketTtlSeconds ?? 600, options.now);
   const requestLog: SimulatorRequestRecord[] = [];
-  let fault: SimulatorFault | null = null;
+  const faults = new FaultSwitch(options.faults);
 
   type Env = { Variables: { token: string; grantedServices: Set<string>; body: unknown } };
 
@@ -92,20 +84,27 @@ export function createSimulator(options: SimulatorOptions = {}) {
     record.status = c.res.status;
   });
 
-  app.use(async (c, next) => {
-    const random = options.random ?? Math.random;
-    const active = fault && random() < (fault.fraction ?? 1) ? fault : null;
-    if (active?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, active.ms));
-    if (active?.kind === "status") {
-      const result = RESULT.simulatedFault(active.status);
-      if (active.retryAfterSeconds !== undefined) {
-        c.header("Retry-After", String(active.retryAfterSeconds));
-      }
-      return c.json({ resultCode: result.code, resultMessage: result.message }, active.status);
+  // Simulator-only: switch faults at run time. Same token as the API; not part of Authlete.
+  app.use("/_simulator/*", async (c, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
+    if (match?.[1] !== (options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN)) {
+      return answer(401, RESULT.missingToken);
     }
-    if (active?.kind === "non-json") return c.text("<html>upstream proxy error</html>", 200);
     return next();
   });
+  app.get("/_simulator/faults", (c) => c.json(faults.get(), 200));
+  app.put("/_simulator/faults", async (c) => {
+    const parsed = simulatorFaultsSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: z.prettifyError(parsed.error) }, 400);
+    faults.set(parsed.data);
+    return c.json(faults.get(), 200);
+  });
+  app.delete("/_simulator/faults", (c) => {
+    faults.set([]);
+    return c.body(null, 204);
+  });
+
+  app.use("/api/*", injectFaults(faults, options.random));
 
   // Bearer authentication, answered in Authlete's shape.
   app.use("/api/*", async (c, next) => {
@@ -296,8 +295,12 @@ export function createSimulator(options: SimulatorOptions = {}) {
     app,
     tickets,
     requestLog,
+    /** One fault (or none), replacing the others. */
     setFault(next: SimulatorFault | null) {
-      fault = next;
+      faults.set(next ? [next] : []);
+    },
+    setFaults(next: SimulatorFault[]) {
+      faults.set(next);
     },
   };
 }

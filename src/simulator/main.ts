@@ -2,6 +2,7 @@
 import { serve } from "@hono/node-server";
 import { z } from "zod";
 import { createSimulator } from "./app";
+import { parseFaults } from "./faults";
 
 const env = z
   .object({
@@ -11,6 +12,8 @@ const env = z
     SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
     /** Added to every answer, like the network between a console and a real cluster. */
     SIMULATOR_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+    /** A JSON array of faults active from the start (see README, "Faults"). */
+    SIMULATOR_FAULTS: z.string().optional(),
   })
   .safeParse(process.env);
 
@@ -19,14 +22,20 @@ if (!env.success) {
   process.exit(1);
 }
 
-const simulator = createSimulator({
+let faults;
+try {
+  faults = parseFaults(env.data.SIMULATOR_FAULTS);
+} catch (error) {
+  console.error(`SIMULATOR_FAULTS: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+if (env.data.SIMULATOR_DELAY_MS > 0)
+  faults.unshift({ kind: "delay", ms: env.data.SIMULATOR_DELAY_MS, fraction: 1 });
+const { app } = createSimulator({
   accessToken: env.data.SIMULATOR_ACCESS_TOKEN,
   ticketTtlSeconds: env.data.SIMULATOR_TICKET_TTL_SECONDS,
+  faults,
 });
-const { app } = simulator;
-if (env.data.SIMULATOR_DELAY_MS > 0) {
-  simulator.setFault({ kind: "delay", ms: env.data.SIMULATOR_DELAY_MS });
-}
 
 serve(
   { fetch: app.fetch, hostname: env.data.SIMULATOR_HOST, port: env.data.SIMULATOR_PORT },
