@@ -21,6 +21,8 @@ export const PORTS = {
   identityProvider: 9400,
   profilesConsole: 8795,
   simulator: 8796,
+  faultsConsole: 8794,
+  faultsSimulator: 8793,
 } as const;
 export const E2E_ACCESS_CODE = "e2e-access-code-0123456789";
 const OIDC_CALLBACK = `http://127.0.0.1:${PORTS.oidcConsole}/auth/oidc/callback`;
@@ -57,6 +59,29 @@ export default defineConfig({
     },
   ],
   webServer: [
+    {
+      // A simulator of its own for the fault journeys, so their faults hit nobody else.
+      command: "npx tsx src/simulator/main.ts",
+      url: `http://127.0.0.1:${PORTS.faultsSimulator}/api/service/get/list`,
+      env: { SIMULATOR_PORT: String(PORTS.faultsSimulator) },
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      command: "node dist/server/main.js",
+      url: `http://127.0.0.1:${PORTS.faultsConsole}/healthz`,
+      env: {
+        PORT: String(PORTS.faultsConsole),
+        AUTHLETE_BASE_URL: `http://127.0.0.1:${PORTS.faultsSimulator}`,
+        AUTHLETE_ACCESS_TOKEN: "simulator-access-token",
+        AUTHLETE_TIMEOUT_MS: "1500",
+        CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
+        AUDIT_DB: auditDb("faults"),
+        LOG_LEVEL: "warn",
+      },
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
     {
       // A standalone simulator standing in for two clusters' services (examples/console-config.yaml).
       command: "npx tsx src/simulator/main.ts",

@@ -11,6 +11,9 @@ export const UNREACHABLE_CONSOLE = `http://127.0.0.1:${PORTS.unreachable}/`;
 export const UNREACHABLE_CONSOLE_TOKEN = "e2e-token-that-must-never-reach-the-page";
 /** The console with service profiles: 1000000001 production, 1000000002 staging. */
 export const PROFILES_CONSOLE = `http://127.0.0.1:${PORTS.profilesConsole}/`;
+/** A console whose Authlete is a simulator the fault journeys control (see playwright.config.ts). */
+export const FAULTS_CONSOLE = `http://127.0.0.1:${PORTS.faultsConsole}/`;
+export const FAULTS_SIMULATOR = `http://127.0.0.1:${PORTS.faultsSimulator}/`;
 /** The console that signs people in with OpenID Connect (see playwright.config.ts). */
 export const OIDC_CONSOLE = `http://127.0.0.1:${PORTS.oidcConsole}/`;
 

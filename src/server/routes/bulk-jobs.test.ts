@@ -159,6 +159,42 @@ describe("bulk fail over HTTP, against the simulator", () => {
     expect(again.status).toBe(409);
   });
 
+  it("finishes under 10 % 5xx and some 429s with every ticket in a final, truthful state", async () => {
+    running = await startConsole({ bulkConcurrency: 8 });
+    running.simulator.setFaults([
+      { kind: "status", status: 429, retryAfterSeconds: 1, fraction: 0.02 },
+      { kind: "status", status: 500, fraction: 0.1 },
+    ]);
+    const tickets = Array.from({ length: 100 }, (_, i) => ({ ticket: `storm-${i}` }));
+    const created = await running.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets,
+      reason: "SERVER_ERROR",
+    });
+    const { id } = bulkJobSchema.parse(created.json);
+    const job = await untilStopped(running, id);
+    expect(job.status).toBe("finished");
+    expect(job.counts.succeeded + job.counts.failed).toBe(100);
+    const items = bulkItemsPageSchema.parse(
+      (await running.get(`/api/bulk-jobs/${id}/items?limit=500`)).json,
+    ).items;
+    for (const item of items) {
+      // A ticket failed only after every try met a 5xx; succeeded ones say so with Authlete's code.
+      if (item.state === "succeeded") expect(item.resultCode).toBe("A185001");
+      else expect(item).toMatchObject({ state: "failed", attempts: 3, upstreamStatus: 500 });
+    }
+    // The simulator saw retries: more calls than tickets, and never two at once for one ticket.
+    expect(running.upstreamCalls("/fail").length).toBeGreaterThan(100);
+    const audit = (await running.get(`/api/audit?jobId=${id}&limit=200`)).json as {
+      events: { outcome: string }[];
+    };
+    expect(audit.events).toHaveLength(100);
+    expect(audit.events.filter((e) => e.outcome === "succeeded")).toHaveLength(
+      job.counts.succeeded,
+    );
+    expect(audit.events.some((e) => e.outcome === "pending")).toBe(false);
+  });
+
   it("needs the count typed and a justification for a production service", async () => {
     running = await startConsole({
       profiles: [{ serviceId: "1000000001", name: "Payments", environment: "production" }],
