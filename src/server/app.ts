@@ -20,6 +20,7 @@ import { configRoutes, healthRoutes } from "./routes/status";
 import { testTicketRoutes } from "./routes/test-tickets";
 import type { ServiceDirectory } from "./service-directory";
 import { staticPage } from "./static-page";
+import { refuseDuplicateKeys } from "./strict-json";
 
 export interface AppDeps {
   /** Which Authlete, token and test client serve each service. */
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
     .use(sameOriginWrites())
     .use(limitBodySizes())
+    .use(refuseDuplicateKeys())
     .use(requireSession(deps.auth.sessions))
     .use(async (c, next) => {
       await next();
