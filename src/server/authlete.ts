@@ -12,24 +12,8 @@ import * as errors from "@authlete/typescript-sdk/models/errors";
 import { HTTPClient } from "@authlete/typescript-sdk/lib/http.js";
 import type { FailRequest } from "../shared/fail-request";
 import type { Target } from "../shared/fail-result";
+import { nodeFetch } from "./node-fetch";
 import { ProblemError } from "./problem";
-
-/**
- * Reads the whole answer inside the fetch, under the SDK's timeout. Measured with a body that
- * never ends (the simulator's stalled-body fault): with the SDK's own body reading, its timeout
- * surfaced as a bare DOMException *and* left an unhandled rejection behind, which would stop a
- * Node process. Buffered here, the SDK raises its RequestTimeoutError and nothing dangles.
- * Authlete's answers are small JSON documents.
- */
-async function fetchWholeBody(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const response = await fetch(input, init);
-  const body = await response.arrayBuffer();
-  return new Response(body.byteLength === 0 && response.status === 204 ? null : body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-}
 
 export interface AuthleteGatewayOptions {
   baseUrl: string;
@@ -59,7 +43,7 @@ export type AuthleteGateway = ReturnType<typeof createAuthleteGateway>;
 
 export function createAuthleteGateway(options: AuthleteGatewayOptions) {
   const sdk = new Authlete({
-    httpClient: new HTTPClient({ fetcher: fetchWholeBody }),
+    httpClient: new HTTPClient({ fetcher: nodeFetch }),
     serverURL: options.baseUrl,
     bearer: options.accessToken,
     timeoutMs: options.timeoutMs,

@@ -122,7 +122,7 @@ const envSchema = z
       .number({ error: "must be a number" })
       .int()
       .min(1, "must be at least 1")
-      .max(10_000)
+      .max(1_000_000)
       .default(30),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
   })

@@ -106,7 +106,7 @@ export class AuditTrail {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
     this.#db = new Database(options.path);
     this.#db.pragma("journal_mode = WAL");
-    this.#db.pragma("synchronous = FULL");
+    this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     migrate(this.#db);
     this.#logger = options.logger;

@@ -1,0 +1,27 @@
+/**
+ * The baseline page of the benchmark: the console's own dependencies, each used once, doing
+ * nothing. What the console's initial JS weighs beyond this is the console itself.
+ */
+import { zodResolver } from "@hookform/resolvers/zod";
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { hc } from "hono/client";
+import { createRoot } from "react-dom/client";
+import { useForm } from "react-hook-form";
+import { Route } from "wouter";
+import { z } from "zod";
+
+const schema = z.object({ name: z.string().min(1) });
+
+function Nothing() {
+  useQuery({ queryKey: ["x"], queryFn: () => hc<never>(location.origin) && null });
+  const form = useForm({ resolver: zodResolver(schema) });
+  return <form onSubmit={(event) => void form.handleSubmit(() => undefined)(event)} />;
+}
+
+createRoot(document.getElementById("root")!).render(
+  <QueryClientProvider client={new QueryClient()}>
+    <Route path="/">
+      <Nothing />
+    </Route>
+  </QueryClientProvider>,
+);

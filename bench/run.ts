@@ -1,0 +1,429 @@
+/**
+ * npm run bench: measures the console against baselines, prints a table and writes
+ * bench/results.json. It starts everything it needs on loopback and stops it afterwards.
+ * A measurement, not a test: nothing here passes or fails; the README compares with targets.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Agent, request as httpRequest } from "node:http";
+import { gzipSync } from "node:zlib";
+import react from "@vitejs/plugin-react";
+import autocannon from "autocannon";
+import { chromium } from "@playwright/test";
+import { build } from "vite";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const TOKEN = "simulator-access-token";
+const CODE = "bench-access-code-0123";
+const PORTS = { simulator: 9711, proxy: 9712, bff: 9713, slowSimulator: 9714, bulkBff: 9715 };
+const FAIL_BODY = JSON.stringify({ ticket: "bench-ticket-0001", reason: "SERVER_ERROR" });
+const work = mkdtempSync(join(tmpdir(), "ciba-bench-"));
+const children: ChildProcess[] = [];
+
+function startProcess(command: string, args: string[], env: Record<string, string>) {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function startSimulator(port: number, delayMs = 0) {
+  startProcess("node", ["--import", "tsx", "src/simulator/main.ts"], {
+    SIMULATOR_PORT: String(port),
+    SIMULATOR_DELAY_MS: String(delayMs),
+  });
+  return waitFor(`http://127.0.0.1:${port}/`);
+}
+
+async function startBff(port: number, upstreamPort: number, extra: Record<string, string> = {}) {
+  const child = startProcess("node", ["dist/server/main.js"], {
+    PORT: String(port),
+    AUTHLETE_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
+    AUTHLETE_ACCESS_TOKEN: TOKEN,
+    CONSOLE_ACCESS_CODE: CODE,
+    AUDIT_DB: join(work, `audit-${port}.db`),
+    FAIL_RATE_LIMIT_PER_MINUTE: "1000000",
+    LOG_LEVEL: "info",
+    ...extra,
+  });
+  await waitFor(`http://127.0.0.1:${port}/healthz`);
+  const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "Bench", accessCode: CODE }),
+  });
+  const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+  return { pid: child.pid!, cookie };
+}
+
+interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+}
+
+async function load(
+  url: string,
+  connections: number,
+  amount: number,
+  headers: Record<string, string>,
+  body: string,
+): Promise<LoadResult> {
+  const started = process.hrtime.bigint();
+  const result = await autocannon({ url, method: "POST", connections, amount, headers, body });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const timing =
+    connections === 1
+      ? await sequentialLatency(url, headers, body, 2000)
+      : { p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
+  return {
+    requestsPerSecond: Math.round(result.requests.total / seconds),
+    ...timing,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+/**
+ * One request at a time over one kept-alive connection, timed with hrtime: autocannon rounds
+ * latencies to whole milliseconds, too coarse to see a sub-millisecond difference.
+ */
+async function sequentialLatency(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  count: number,
+): Promise<{ p50Ms: number; p99Ms: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const target = new URL(url);
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const req = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          headers,
+          agent,
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) times.push(await once());
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(times[Math.floor(q * (times.length - 1))]! * 1000) / 1000;
+  return { p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+function memoryOf(pid: number): { rssMiB: number; fds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return {
+    rssMiB: Math.round((rssKiB / 1024) * 10) / 10,
+    fds: readdirSync(`/proc/${pid}/fd`).length,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function overhead() {
+  await startSimulator(PORTS.simulator);
+  startProcess(
+    "node",
+    [
+      "--import",
+      "tsx",
+      "bench/proxy.ts",
+      String(PORTS.proxy),
+      `http://127.0.0.1:${PORTS.simulator}`,
+    ],
+    {},
+  );
+  await waitFor(`http://127.0.0.1:${PORTS.proxy}/`);
+  const bff = await startBff(PORTS.bff, PORTS.simulator);
+  const authlete = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+  const targets = {
+    direct: () =>
+      [
+        `http://127.0.0.1:${PORTS.simulator}/api/1000000001/backchannel/authentication/fail`,
+        authlete,
+        FAIL_BODY,
+      ] as const,
+    proxy: () =>
+      [
+        `http://127.0.0.1:${PORTS.proxy}/api/1000000001/backchannel/authentication/fail`,
+        authlete,
+        FAIL_BODY,
+      ] as const,
+    bff: () =>
+      [
+        `http://127.0.0.1:${PORTS.bff}/api/backchannel/authentication/fail`,
+        { cookie: bff.cookie, "content-type": "application/json" },
+        JSON.stringify({
+          serviceId: "1000000001",
+          backchannelAuthenticationFailRequest: JSON.parse(FAIL_BODY) as unknown,
+        }),
+      ] as const,
+  };
+  const rows: Record<string, Record<string, LoadResult>> = {};
+  for (const [name, target] of Object.entries(targets)) {
+    const [url, headers, body] = target();
+    await load(url, 8, 2000, headers, body); // warm-up: JIT, connection pools, SQLite pages
+    rows[name] = {};
+    for (const connections of [1, 16, 64]) {
+      rows[name][`c${connections}`] = await load(
+        url,
+        connections,
+        connections === 1 ? 3000 : 10_000,
+        headers,
+        body,
+      );
+    }
+  }
+  return { rows, bffPid: bff.pid, bffCookie: bff.cookie };
+}
+
+async function bulk() {
+  await startSimulator(PORTS.slowSimulator, 50);
+  const bff = await startBff(PORTS.bulkBff, PORTS.slowSimulator, { BULK_CONCURRENCY: "8" });
+  const base = `http://127.0.0.1:${PORTS.bulkBff}/api/bulk-jobs`;
+  const headers = { cookie: bff.cookie, "content-type": "application/json" };
+  const tickets = Array.from({ length: 1000 }, (_, i) => ({
+    ticket: `bulk-bench-${String(i).padStart(4, "0")}`,
+  }));
+  const created = (await (
+    await fetch(base, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ serviceId: "1000000001", tickets, reason: "SERVER_ERROR" }),
+    })
+  ).json()) as { id: string };
+  let job: {
+    status: string;
+    createdAt: string;
+    finishedAt: string | null;
+    counts: Record<string, number>;
+  };
+  do {
+    await sleep(100);
+    job = (await (await fetch(`${base}/${created.id}`, { headers })).json()) as typeof job;
+  } while (job.status === "running");
+  const seconds = (Date.parse(job.finishedAt!) - Date.parse(job.createdAt)) / 1000;
+  const ideal = 8 / 0.05;
+  return {
+    tickets: 1000,
+    succeeded: job.counts.succeeded,
+    seconds,
+    ticketsPerSecond: Math.round((1000 / seconds) * 10) / 10,
+    idealPerSecond: ideal,
+    shareOfIdeal: Math.round((1000 / seconds / ideal) * 1000) / 10,
+  };
+}
+
+function initialAssets(dir: string) {
+  const html = readFileSync(join(dir, "index.html"), "utf8");
+  const refs = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+  const size = (ext: string) =>
+    refs
+      .filter((ref) => ref.endsWith(ext))
+      .reduce(
+        (sum, ref) => {
+          const bytes = readFileSync(join(dir, ref));
+          return { raw: sum.raw + bytes.length, gzip: sum.gzip + gzipSync(bytes).length };
+        },
+        { raw: 0, gzip: 0 },
+      );
+  return { js: size(".js"), css: size(".css") };
+}
+
+async function page(consoleUrl: string) {
+  const baselineDir = join(work, "baseline");
+  await build({
+    root: join(ROOT, "bench/baseline"),
+    plugins: [react()],
+    logLevel: "silent",
+    build: { outDir: baselineDir, emptyOutDir: true },
+  });
+  const console_ = initialAssets(join(ROOT, "dist/client"));
+  const baseline = initialAssets(baselineDir);
+
+  const executablePath =
+    process.env.CHROMIUM_PATH ??
+    (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+  const browser = await chromium.launch({
+    executablePath,
+    args: ["--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const timings: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    await tab.request.post(`${consoleUrl}/api/session`, {
+      data: { name: "Bench", accessCode: CODE },
+    });
+    await tab.goto(`${consoleUrl}/`);
+    await tab.getByRole("button", { name: "Fail ticket" }).waitFor();
+    timings.push(await tab.evaluate(() => performance.now()));
+    await context.close();
+  }
+  await browser.close();
+  timings.sort((a, b) => a - b);
+  return {
+    console: console_,
+    baseline,
+    jsRatio: Math.round((console_.js.gzip / baseline.js.gzip) * 100) / 100,
+    interactiveMsMedian: Math.round((timings[4]! + timings[5]!) / 2),
+    interactiveMsAll: timings.map(Math.round),
+  };
+}
+
+async function endurance(pid: number, cookie: string) {
+  const url = `http://127.0.0.1:${PORTS.bff}/api/backchannel/authentication/fail`;
+  const headers = { cookie, "content-type": "application/json" };
+  const body = JSON.stringify({
+    serviceId: "1000000001",
+    backchannelAuthenticationFailRequest: JSON.parse(FAIL_BODY) as unknown,
+  });
+  // Kept-alive sockets (clients' and the SDK's to Authlete) close after about 5 s idle.
+  await sleep(7000);
+  const before = memoryOf(pid);
+  const samples: { requests: number; rssMiB: number; fds: number }[] = [];
+  let errors = 0;
+  for (let done = 0; done < 50_000; done += 10_000) {
+    const run = await load(url, 16, 10_000, headers, body);
+    errors += run.errors;
+    await sleep(7000); // let idle kept-alive sockets close
+    samples.push({ requests: done + 10_000, ...memoryOf(pid) });
+  }
+  const after10k = samples[0]!;
+  const after50k = samples.at(-1)!;
+  return {
+    before,
+    samples,
+    errors,
+    rssGrowthFrom10kTo50kPercent:
+      Math.round(((after50k.rssMiB - after10k.rssMiB) / after10k.rssMiB) * 1000) / 10,
+    fdsBackToStart: after50k.fds === before.fds,
+  };
+}
+
+async function main() {
+  if (!existsSync(join(ROOT, "dist/server/main.js"))) throw new Error("Run npm run build first.");
+  const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "?" };
+  console.log(`Benchmark on ${machine.cpus} × ${machine.cpu}, Node ${machine.node}\n`);
+
+  const only = process.argv.slice(2);
+  const want = (part: string) => only.length === 0 || only.includes(part);
+  const over = await overhead();
+  if (!want("endurance")) {
+    console.table(
+      Object.entries(over.rows).flatMap(([target, runs]) =>
+        Object.entries(runs).map(([c, r]) => ({ target, c, ...r })),
+      ),
+    );
+    return;
+  }
+  const table = Object.entries(over.rows).flatMap(([target, runs]) =>
+    Object.entries(runs).map(([c, r]) => ({
+      target,
+      concurrency: c.slice(1),
+      "req/s": r.requestsPerSecond,
+      "p50 ms": r.p50Ms,
+      "p99 ms": r.p99Ms,
+      requests: r.requests,
+      errors: r.errors,
+    })),
+  );
+  console.log("BFF overhead: POST fail, against the simulator");
+  console.table(table);
+  const endured = await endurance(over.bffPid, over.bffCookie);
+  console.log("Endurance: 50,000 fail calls through the BFF at concurrency 16");
+  console.table([
+    { at: "start", requests: 0, ...endured.before },
+    ...endured.samples.map((s) => ({ at: "after", ...s })),
+  ]);
+  const bulkResult = await bulk();
+  console.log("Bulk: 1,000 tickets, simulator +50 ms per call, concurrency 8");
+  console.table([bulkResult]);
+  const pageResult = await page(`http://127.0.0.1:${PORTS.bff}`);
+  console.log("Page: initial assets (gzip) and time until the form is interactive");
+  console.table([
+    {
+      page: "console",
+      "JS gzip": pageResult.console.js.gzip,
+      "CSS gzip": pageResult.console.css.gzip,
+      "JS raw": pageResult.console.js.raw,
+    },
+    {
+      page: "baseline",
+      "JS gzip": pageResult.baseline.js.gzip,
+      "CSS gzip": pageResult.baseline.css.gzip,
+      "JS raw": pageResult.baseline.js.raw,
+    },
+  ]);
+  console.log(
+    `Initial JS: ${pageResult.jsRatio} × the baseline; interactive after ${pageResult.interactiveMsMedian} ms (median of 10)`,
+  );
+
+  const c1 = over.rows;
+  const targets = {
+    bffP50OverDirectAtC1Ms: Math.round((c1.bff!.c1!.p50Ms - c1.direct!.c1!.p50Ms) * 1000) / 1000,
+    bffThroughputShareOfProxyAtC64:
+      Math.round((c1.bff!.c64!.requestsPerSecond / c1.proxy!.c64!.requestsPerSecond) * 1000) / 10,
+    bffErrorsIn10kAtC64: c1.bff!.c64!.errors,
+    rssGrowthFrom10kTo50kPercent: endured.rssGrowthFrom10kTo50kPercent,
+    fdsBackToStart: endured.fdsBackToStart,
+    initialJsRatio: pageResult.jsRatio,
+    bulkShareOfIdealPercent: bulkResult.shareOfIdeal,
+  };
+  console.log("\nAgainst the targets (README, Performance):");
+  console.table([targets]);
+  const results = {
+    at: new Date().toISOString(),
+    machine,
+    overhead: over.rows,
+    endurance: endured,
+    bulk: bulkResult,
+    page: pageResult,
+    targets,
+  };
+  writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  console.log("Written to bench/results.json");
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) child.kill();
+  rmSync(work, { recursive: true, force: true });
+}
