@@ -9,6 +9,14 @@ import {
 } from "./fail-request";
 import { BULK_MAX_TICKETS } from "./ticket-list";
 
+/** What a bulk job applies to every ticket (the reason only to lines that name none). */
+export const bulkJobDefaults = {
+  reason: z.preprocess((value) => (value === "" ? undefined : value), failReasonSchema.optional()),
+  errorDescription: errorDescriptionSchema,
+  errorUri: errorUriSchema,
+  justification: justificationSchema,
+};
+
 /** POST /api/bulk-jobs: the tickets the page parsed, and what applies to lines without a reason. */
 export const bulkJobRequestSchema = z
   .strictObject({
@@ -17,13 +25,7 @@ export const bulkJobRequestSchema = z
       .array(z.strictObject({ ticket: ticketSchema, reason: failReasonSchema.optional() }))
       .min(1, "Paste at least one ticket.")
       .max(BULK_MAX_TICKETS, `At most ${BULK_MAX_TICKETS} tickets per job.`),
-    reason: z.preprocess(
-      (value) => (value === "" ? undefined : value),
-      failReasonSchema.optional(),
-    ),
-    errorDescription: errorDescriptionSchema,
-    errorUri: errorUriSchema,
-    justification: justificationSchema,
+    ...bulkJobDefaults,
     /** For a production service: the number of tickets, typed again. */
     confirmation: z.preprocess(
       (value) => (value === "" ? undefined : value),

@@ -6,13 +6,8 @@ import { useForm, useWatch } from "react-hook-form";
 import { useLocation } from "wouter";
 import { z } from "zod";
 import type { BulkJobRequest } from "../../../shared/bulk-job";
-import {
-  errorDescriptionSchema,
-  errorUriSchema,
-  failReasonSchema,
-  justificationSchema,
-  serviceIdSchema,
-} from "../../../shared/fail-request";
+import { bulkJobDefaults } from "../../../shared/bulk-job";
+import { serviceIdSchema } from "../../../shared/fail-request";
 import { FAIL_REASONS } from "../../../shared/reasons";
 import { parseTicketList } from "../../../shared/ticket-list";
 import { Field } from "../../components/field";
@@ -28,13 +23,7 @@ const bulkFormSchema = z
   .object({
     serviceId: serviceIdSchema,
     ticketsText: z.string(),
-    reason: z.preprocess(
-      (value) => (value === "" ? undefined : value),
-      failReasonSchema.optional(),
-    ),
-    errorDescription: errorDescriptionSchema,
-    errorUri: errorUriSchema,
-    justification: justificationSchema,
+    ...bulkJobDefaults,
   })
   .superRefine((form, ctx) => {
     const list = parseTicketList(form.ticketsText);
