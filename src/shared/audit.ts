@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { FAIL_REASONS } from "./reasons";
 import { ROLES } from "./session";
-import { serviceIdSchema, ticketSchema } from "./fail-request";
+import { optional, serviceIdSchema, ticketSchema } from "./fail-request";
 
 /** What the audit trail records: every attempt, whatever came of it. */
 export const AUDIT_KINDS = ["fail", "test-ticket", "sign-in", "sign-out"] as const;
@@ -59,15 +59,13 @@ export const auditEventSchema = z.object({
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
-const optionalText = z.preprocess(
-  (value) => (value === "" ? undefined : value),
-  z.string().trim().max(256).optional(),
-);
-const optionalTime = z.preprocess(
-  (value) => (value === "" ? undefined : value),
-  z.iso
-    .datetime({ offset: true, local: true, error: "Use a date and time such as 2026-11-29T14:00." })
-    .optional(),
+const optionalText = optional(z.string().trim().max(256));
+const optionalTime = optional(
+  z.iso.datetime({
+    offset: true,
+    local: true,
+    error: "Use a date and time such as 2026-11-29T14:00.",
+  }),
 );
 
 /** GET /api/audit and its export: every filter optional, all combined with AND. */
@@ -76,18 +74,9 @@ export const auditFiltersSchema = z.strictObject({
   serviceId: optionalText.pipe(serviceIdSchema.optional()),
   /** The ticket itself; the server matches it by its hash. */
   ticket: optionalText.pipe(ticketSchema.optional()),
-  reason: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.enum(FAIL_REASONS, { error: "Not a reason of the fail API." }).optional(),
-  ),
-  outcome: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.enum(AUDIT_OUTCOMES, { error: "Not an outcome." }).optional(),
-  ),
-  kind: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.enum(AUDIT_KINDS, { error: "Not a kind of record." }).optional(),
-  ),
+  reason: optional(z.enum(FAIL_REASONS, { error: "Not a reason of the fail API." })),
+  outcome: optional(z.enum(AUDIT_OUTCOMES, { error: "Not an outcome." })),
+  kind: optional(z.enum(AUDIT_KINDS, { error: "Not a kind of record." })),
   jobId: optionalText,
   /** Inclusive bounds; a time without an offset is UTC. */
   from: optionalTime,
@@ -113,8 +102,6 @@ export const auditPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 export type AuditPage = z.infer<typeof auditPageSchema>;
-
-export const AUDIT_EXPORT_FORMATS = ["csv", "json"] as const;
 
 /** POST /api/audit/previous-fails: has this console failed the ticket before? */
 export const previousFailsRequestSchema = z.strictObject({

@@ -4,6 +4,7 @@ import {
   errorUriSchema,
   failReasonSchema,
   justificationSchema,
+  optional,
   serviceIdSchema,
   ticketSchema,
 } from "./fail-request";
@@ -11,7 +12,7 @@ import { BULK_MAX_TICKETS } from "./ticket-list";
 
 /** What a bulk job applies to every ticket (the reason only to lines that name none). */
 export const bulkJobDefaults = {
-  reason: z.preprocess((value) => (value === "" ? undefined : value), failReasonSchema.optional()),
+  reason: optional(failReasonSchema),
   errorDescription: errorDescriptionSchema,
   errorUri: errorUriSchema,
   justification: justificationSchema,
@@ -27,10 +28,7 @@ export const bulkJobRequestSchema = z
       .max(BULK_MAX_TICKETS, `At most ${BULK_MAX_TICKETS} tickets per job.`),
     ...bulkJobDefaults,
     /** For a production service: the number of tickets, typed again. */
-    confirmation: z.preprocess(
-      (value) => (value === "" ? undefined : value),
-      z.string().trim().max(10).optional(),
-    ),
+    confirmation: optional(z.string().trim().max(10)),
   })
   .superRefine((request, ctx) => {
     if (!request.reason && request.tickets.some((item) => !item.reason)) {
@@ -53,7 +51,6 @@ export const bulkJobRequestSchema = z
     });
   });
 export type BulkJobRequest = z.output<typeof bulkJobRequestSchema>;
-export type BulkJobRequestInput = z.input<typeof bulkJobRequestSchema>;
 
 export const BULK_JOB_STATUSES = [
   "running",
@@ -117,10 +114,7 @@ export const bulkItemsPageSchema = z.object({
 });
 
 export const bulkItemsQuerySchema = z.strictObject({
-  state: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.enum(BULK_ITEM_STATES).optional(),
-  ),
+  state: optional(z.enum(BULK_ITEM_STATES)),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

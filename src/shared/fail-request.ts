@@ -29,7 +29,7 @@ const ERROR_DESCRIPTION_PATTERN = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
 const ERROR_URI_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]*$/;
 
 /** A form leaves an untouched optional field as ""; the API treats that as absent. */
-function optional<T extends z.ZodType>(schema: T) {
+export function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 }
 

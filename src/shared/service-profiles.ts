@@ -36,7 +36,6 @@ export const serviceProfileSchema = z
     path: ["testClient"],
     message: "a production service has no test client: tests never run against production",
   });
-export type ServiceProfile = z.output<typeof serviceProfileSchema>;
 
 export const consoleConfigFileSchema = z
   .strictObject({ services: z.array(serviceProfileSchema).min(1, "list at least one service") })
@@ -53,4 +52,3 @@ export const consoleConfigFileSchema = z
       seen.add(service.serviceId);
     });
   });
-export type ConsoleConfigFile = z.output<typeof consoleConfigFileSchema>;

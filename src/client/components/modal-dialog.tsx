@@ -22,7 +22,7 @@ export function ModalDialog({
   children,
 }: ModalDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = `${useStableId(title)}-title`;
+  const titleId = `${idFrom(title)}-title`;
   useEffect(() => {
     const element = dialog.current;
     element?.showModal();
@@ -45,6 +45,7 @@ export function ModalDialog({
   );
 }
 
-function useStableId(text: string): string {
+/** An element ID made from the title, so the dialog is named by its heading. */
+function idFrom(text: string): string {
   return `dialog-${text.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
 }

@@ -1,8 +1,6 @@
 import { Hono } from "hono";
-import { stream } from "hono/streaming";
 import { z } from "zod";
 import {
-  AUDIT_EXPORT_FORMATS,
   auditEventSchema,
   auditFiltersSchema,
   auditPageQuerySchema,
@@ -10,17 +8,15 @@ import {
 } from "../../shared/audit";
 import type { AuditPage, PreviousFails } from "../../shared/audit";
 import type { AuditTrail } from "../audit/audit-trail";
-import { csvRecord } from "../audit/csv";
+import { EXPORT_CHUNK, EXPORT_FORMATS, streamExport } from "../export";
 import type { AppEnv } from "../env";
 import { jsonBody, queryParams } from "../validation";
 
 const exportQuerySchema = auditFiltersSchema.extend({
-  format: z.enum(AUDIT_EXPORT_FORMATS, { error: "Choose csv or json." }),
+  format: z.enum(EXPORT_FORMATS, { error: "Choose csv or json." }),
 });
 
 const EXPORT_COLUMNS = auditEventSchema.keyof().options;
-/** Rows read per query while an export streams; other requests run between chunks. */
-const EXPORT_CHUNK = 500;
 
 /** The audit trail, for operators and viewers alike. */
 export function auditRoutes(audit: AuditTrail) {
@@ -32,31 +28,19 @@ export function auditRoutes(audit: AuditTrail) {
     })
     .get("/audit/export", queryParams(exportQuerySchema), (c) => {
       const { format, ...filters } = c.req.valid("query");
-      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-      c.header(
-        "Content-Type",
-        format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
-      );
-      c.header("Content-Disposition", `attachment; filename="audit-${stamp}.${format}"`);
-      return stream(c, async (out) => {
-        await out.write(format === "csv" ? csvRecord(EXPORT_COLUMNS) : "[");
-        let cursor: string | undefined;
-        let first = true;
-        do {
+      let cursor: string | undefined;
+      let more = true;
+      return streamExport(c, {
+        format,
+        filename: `audit-${new Date().toISOString().replace(/[:.]/g, "-")}`,
+        columns: EXPORT_COLUMNS,
+        nextRows: () => {
+          if (!more) return [];
           const page = audit.page(filters, EXPORT_CHUNK, cursor);
-          let chunk = "";
-          for (const event of page.events) {
-            if (format === "csv") {
-              chunk += csvRecord(EXPORT_COLUMNS.map((column) => event[column]));
-            } else {
-              chunk += `${first ? "\n" : ",\n"}${JSON.stringify(event)}`;
-              first = false;
-            }
-          }
-          await out.write(chunk);
           cursor = page.nextCursor ?? undefined;
-        } while (cursor !== undefined);
-        if (format === "json") await out.write("\n]\n");
+          more = cursor !== undefined;
+          return page.events;
+        },
       });
     })
     .get("/audit/recent", (c) => {

@@ -1,22 +1,22 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { stream } from "hono/streaming";
 import { z } from "zod";
 import { bulkItemSchema, bulkItemsQuerySchema, bulkJobRequestSchema } from "../../shared/bulk-job";
 import type { BulkJob } from "../../shared/bulk-job";
 import type { AuditTrail } from "../audit/audit-trail";
-import { csvRecord } from "../audit/csv";
 import type { BulkRunner } from "../bulk/bulk-runner";
 import type { BulkStore } from "../bulk/bulk-store";
 import type { AppEnv } from "../env";
+import { EXPORT_CHUNK, EXPORT_FORMATS, streamExport } from "../export";
 import { ProblemError, problemResponse } from "../problem";
+import { missingProductionConfirmation } from "../production";
 import type { ServiceDirectory } from "../service-directory";
 import { jsonBody, queryParams } from "../validation";
 import { requireRole } from "./session";
 
 const ITEM_COLUMNS = bulkItemSchema.keyof().options;
 const exportQuerySchema = z.strictObject({
-  format: z.enum(["csv", "json"], { error: "Choose csv or json." }),
+  format: z.enum(EXPORT_FORMATS, { error: "Choose csv or json." }),
 });
 
 /** Bulk fail: jobs run in the BFF; the page starts, watches, pauses and exports them. */
@@ -63,27 +63,11 @@ export function bulkJobRoutes(
     .post("/bulk-jobs", operatorOnly, jsonBody(bulkJobRequestSchema), async (c) => {
       const request = c.req.valid("json");
       const service = services.resolve(request.serviceId);
-      if (service.environment === "production") {
-        const errors = [];
-        if (request.confirmation !== String(request.tickets.length)) {
-          errors.push({ path: "confirmation", message: "Type the number of tickets to confirm." });
-        }
-        if (!request.justification) {
-          errors.push({
-            path: "justification",
-            message: "Say why: production fails need a reason.",
-          });
-        }
-        if (errors.length > 0) {
-          return problemResponse(c, {
-            kind: "confirmation-required",
-            status: 400,
-            title: `${service.name ?? request.serviceId} is a production service: confirm first`,
-            detail: "Type the number of tickets and a justification; nothing was sent to Authlete.",
-            errors,
-          });
-        }
-      }
+      const unconfirmed = missingProductionConfirmation(service, request.serviceId, request, {
+        value: String(request.tickets.length),
+        what: "the number of tickets",
+      });
+      if (unconfirmed) return problemResponse(c, unconfirmed);
       const name = service.name ?? (await services.nameOf(request.serviceId));
       const id = runner.start(request, { ...service, name }, c.var.principal);
       c.var.logFields.jobId = id;
@@ -129,28 +113,16 @@ export function bulkJobRoutes(
     })
     .get("/bulk-jobs/:id/export", queryParams(exportQuerySchema), (c) => {
       const job = jobOr404(c);
-      const { format } = c.req.valid("query");
-      c.header(
-        "Content-Type",
-        format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
-      );
-      c.header("Content-Disposition", `attachment; filename="bulk-${job.id}.${format}"`);
-      return stream(c, async (out) => {
-        await out.write(format === "csv" ? csvRecord(ITEM_COLUMNS) : "[");
-        const chunk = 500;
-        for (let offset = 0; offset < job.total; offset += chunk) {
-          const items = store.items(job.id, undefined, offset, chunk);
-          await out.write(
-            items
-              .map((item, index) =>
-                format === "csv"
-                  ? csvRecord(ITEM_COLUMNS.map((column) => item[column]))
-                  : `${offset + index === 0 ? "\n" : ",\n"}${JSON.stringify(item)}`,
-              )
-              .join(""),
-          );
-        }
-        if (format === "json") await out.write("\n]\n");
+      let offset = 0;
+      return streamExport(c, {
+        format: c.req.valid("query").format,
+        filename: `bulk-${job.id}`,
+        columns: ITEM_COLUMNS,
+        nextRows: () => {
+          const items = store.items(job.id, undefined, offset, EXPORT_CHUNK);
+          offset += items.length;
+          return items;
+        },
       });
     });
 }

@@ -1,14 +1,15 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { failRequestSchema } from "../../shared/fail-request";
-import type { FailRequest } from "../../shared/fail-request";
 import type { FailResult } from "../../shared/fail-result";
 import type { AuditTrail } from "../audit/audit-trail";
-import { answeredOutcome, failedCompletion } from "../audit/outcomes";
+import { auditedFail } from "../audit/audited-calls";
+import { failedCompletion } from "../audit/outcomes";
 import type { ServiceDirectory } from "../service-directory";
 import { toClientResponse } from "../client-response";
 import type { AppEnv } from "../env";
 import { problemResponse } from "../problem";
+import { missingProductionConfirmation } from "../production";
 import type { SlidingWindowLimiter } from "../rate-limit";
 import { jsonBody } from "../validation";
 import { requireRole } from "./session";
@@ -72,58 +73,29 @@ export function failRoutes(
       }
       const record = { ...base, target: service.gateway.target.baseUrl };
 
-      // Production: the operator typed the ticket's last 6 characters and said why (the page's
-      // dialog). Checked here too, so no client can skip it.
-      if (service.environment === "production") {
-        const missing = productionConfirmationErrors(request, ticket);
-        if (missing.length > 0) {
-          audit.record({
-            ...record,
-            outcome: "invalid",
-            detail: "production confirmation missing",
-          });
-          return problemResponse(c, {
-            kind: "confirmation-required",
-            status: 400,
-            title: `${service.name ?? request.serviceId} is a production service: confirm first`,
-            detail:
-              "Type the last 6 characters of the ticket and a justification; nothing was sent to Authlete.",
-            errors: missing,
-          });
-        }
+      const unconfirmed = missingProductionConfirmation(service, request.serviceId, request, {
+        value: ticket.slice(-6),
+        what: "the last 6 characters of the ticket",
+      });
+      if (unconfirmed) {
+        audit.record({ ...record, outcome: "invalid", detail: "production confirmation missing" });
+        return problemResponse(c, unconfirmed);
       }
 
       const allowance = limiter.take(principal.email ?? principal.name);
       if (!allowance.allowed) {
         audit.record({ ...record, outcome: "rate-limited" });
-        c.header("Retry-After", String(allowance.retryAfterSeconds));
         return problemResponse(c, {
           kind: "rate-limited",
           status: 429,
           title: "Too many fail calls",
           detail: `You have reached this console's limit of fail calls per minute. Try again in ${allowance.retryAfterSeconds} s; nothing was sent to Authlete.`,
+          retryAfterSeconds: allowance.retryAfterSeconds,
         });
       }
 
-      // On disk before anything leaves: if this throws (503), Authlete is never called.
-      const auditId = audit.begin(record);
-      const started = performance.now();
-      const elapsed = () => Math.round(performance.now() - started);
-      let answer;
-      try {
-        answer = await service.gateway.fail(request);
-      } catch (error) {
-        audit.complete(auditId, failedCompletion(error, elapsed()));
-        throw error;
-      }
-      const durationMs = elapsed();
-      audit.complete(auditId, {
-        outcome: answeredOutcome(answer.resultCode),
-        resultCode: answer.resultCode,
-        action: answer.action,
-        upstreamStatus: 200,
-        durationMs,
-      });
+      // On disk before anything leaves: if that throws (503), Authlete is never called.
+      const { answer, durationMs } = await auditedFail(audit, service.gateway, request, record);
       c.var.logFields.resultCode = answer.resultCode;
       const result: FailResult = {
         authlete: {
@@ -138,23 +110,6 @@ export function failRoutes(
       return c.json(result, 200);
     },
   );
-}
-
-function productionConfirmationErrors(
-  request: FailRequest,
-  ticket: string,
-): { path: string; message: string }[] {
-  const errors = [];
-  if (request.confirmation !== ticket.slice(-6)) {
-    errors.push({
-      path: "confirmation",
-      message: "Type the last 6 characters of the ticket to confirm.",
-    });
-  }
-  if (!request.justification) {
-    errors.push({ path: "justification", message: "Say why: production fails need a reason." });
-  }
-  return errors;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -49,6 +49,8 @@ afterAll(async () => {
 /** A browser's cookie handling, reduced to what this flow needs: one jar per origin. */
 class Browser {
   readonly jars = new Map<string, Map<string, string>>();
+  /** Every Set-Cookie header received, as sent, to check cookie attributes. */
+  readonly setCookies: string[] = [];
 
   async go(url: string, init: RequestInit = {}): Promise<Response> {
     const origin = new URL(url).origin;
@@ -58,6 +60,7 @@ class Browser {
     headers.set("cookie", [...jar].map(([name, value]) => `${name}=${value}`).join("; "));
     const response = await fetch(url, { ...init, headers, redirect: "manual" });
     for (const cookie of response.headers.getSetCookie()) {
+      this.setCookies.push(cookie);
       const [pair] = cookie.split(";");
       const [name, value] = pair!.split("=") as [string, string];
       if (value === "" || /max-age=0|expires=Thu, 01 Jan 1970/i.test(cookie)) jar.delete(name);
@@ -166,5 +169,10 @@ describe("OpenID Connect sign-in", () => {
     const location = new URL(started.headers.get("location")!);
     expect(location.searchParams.get("code_challenge_method")).toBe("S256");
     expect(location.searchParams.get("nonce")).toBeTruthy();
+
+    const { browser: signedIn } = await signInAs("olivia");
+    const session = signedIn.setCookies.find((c) => c.startsWith("cfc_session="));
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/SameSite=Strict/);
   });
 });

@@ -6,13 +6,13 @@ import {
   expectedFor,
 } from "../../shared/reason-matrix";
 import type { MatrixRow, ReasonMatrixResult } from "../../shared/reason-matrix";
+import type { ProblemKind } from "../../shared/problem";
 import { FAIL_REASONS } from "../../shared/reasons";
 import type { AuditTrail } from "../audit/audit-trail";
-import { answeredOutcome, failedCompletion } from "../audit/outcomes";
+import { auditedFail, auditedTestTicket } from "../audit/audited-calls";
 import type { AppEnv } from "../env";
 import { ProblemError } from "../problem";
 import type { ServiceDirectory } from "../service-directory";
-import { createTestTicket } from "../test-tickets";
 import { jsonBody } from "../validation";
 import { requireRole } from "./session";
 
@@ -49,48 +49,32 @@ export function reasonMatrixRoutes(services: ServiceDirectory, audit: AuditTrail
       for (const reason of FAIL_REASONS) {
         let ticket: string;
         try {
-          ticket = (await createTestTicket(service, { serviceId: request.serviceId }, services))
-            .ticket;
-          audit.record({
-            ...who,
-            kind: "test-ticket",
-            outcome: "succeeded",
-            ticket,
-            upstreamStatus: 200,
-          });
+          ticket = (
+            await auditedTestTicket(audit, services, service, { serviceId: request.serviceId }, who)
+          ).ticket;
         } catch (error) {
-          audit.record({ ...who, kind: "test-ticket", ...failedCompletion(error, 0) });
-          if (error instanceof ProblemError && error.init.kind === "test-tickets-unavailable")
-            throw error;
+          if (stopsTheRun(error, "test-tickets-unavailable")) throw error;
           rows.push(unjudged(reason, request, "No test ticket could be made", error));
           continue;
         }
-        const auditId = audit.begin({
-          ...who,
-          kind: "fail",
-          ticket,
-          reason,
-          errorDescription: request.errorDescription,
-          errorUri: request.errorUri,
-          justification: "reason matrix",
-        });
-        const started = performance.now();
+        const failRequest = {
+          serviceId: request.serviceId,
+          backchannelAuthenticationFailRequest: {
+            ticket,
+            reason,
+            errorDescription: request.errorDescription,
+            errorUri: request.errorUri,
+          },
+        };
         try {
-          const answer = await service.gateway.fail({
-            serviceId: request.serviceId,
-            backchannelAuthenticationFailRequest: {
-              ticket,
-              reason,
-              errorDescription: request.errorDescription,
-              errorUri: request.errorUri,
-            },
-          });
-          audit.complete(auditId, {
-            outcome: answeredOutcome(answer.resultCode),
-            resultCode: answer.resultCode,
-            action: answer.action,
-            upstreamStatus: 200,
-            durationMs: Math.round(performance.now() - started),
+          const { answer } = await auditedFail(audit, service.gateway, failRequest, {
+            ...who,
+            kind: "fail",
+            ticket,
+            reason,
+            errorDescription: request.errorDescription,
+            errorUri: request.errorUri,
+            justification: "reason matrix",
           });
           rows.push(
             judge(reason, request, {
@@ -100,7 +84,7 @@ export function reasonMatrixRoutes(services: ServiceDirectory, audit: AuditTrail
             }),
           );
         } catch (error) {
-          audit.complete(auditId, failedCompletion(error, Math.round(performance.now() - started)));
+          if (stopsTheRun(error)) throw error;
           rows.push(unjudged(reason, request, "The fail call did not get through", error));
         }
       }
@@ -117,6 +101,14 @@ export function reasonMatrixRoutes(services: ServiceDirectory, audit: AuditTrail
       };
       return c.json(result, 200);
     },
+  );
+}
+
+/** No record, no call: an unwritable audit trail (or no test client) ends the whole run. */
+function stopsTheRun(error: unknown, ...kinds: ProblemKind[]): boolean {
+  return (
+    error instanceof ProblemError &&
+    (error.init.kind === "audit-unavailable" || kinds.includes(error.init.kind))
   );
 }
 

@@ -1,11 +1,10 @@
 import { Hono } from "hono";
 import { testTicketRequestSchema } from "../../shared/test-ticket";
-import type { TestTicket } from "../../shared/test-ticket";
 import type { AuditTrail } from "../audit/audit-trail";
+import { auditedTestTicket } from "../audit/audited-calls";
 import { failedCompletion } from "../audit/outcomes";
 import type { AppEnv } from "../env";
 import type { ServiceDirectory } from "../service-directory";
-import { createTestTicket } from "../test-tickets";
 import { jsonBody } from "../validation";
 import { requireRole } from "./session";
 
@@ -19,33 +18,21 @@ export function testTicketRoutes(services: ServiceDirectory, audit: AuditTrail) 
       const principal = c.var.principal;
       c.var.logFields.serviceId = request.serviceId;
       const record = {
-        kind: "test-ticket" as const,
         operator: principal.name,
         email: principal.email,
         role: principal.role,
         serviceId: request.serviceId,
         requestId: c.var.requestId,
       };
-      const started = performance.now();
-      const elapsed = () => Math.round(performance.now() - started);
-      let ticket: TestTicket;
-      let target: string | undefined;
+      let service;
       try {
-        const service = services.resolve(request.serviceId);
-        target = service.gateway.target.baseUrl;
-        ticket = await createTestTicket(service, request, services);
+        service = services.resolve(request.serviceId);
       } catch (error) {
-        audit.record({ ...record, target, ...failedCompletion(error, elapsed()) });
+        // A service CONSOLE_CONFIG does not list: refused, and recorded like any refusal.
+        audit.record({ ...record, kind: "test-ticket", ...failedCompletion(error, 0) });
         throw error;
       }
-      audit.record({
-        ...record,
-        target,
-        outcome: "succeeded",
-        ticket: ticket.ticket,
-        upstreamStatus: 200,
-        durationMs: elapsed(),
-      });
+      const ticket = await auditedTestTicket(audit, services, service, request, record);
       return c.json(ticket, 201);
     },
   );

@@ -1,9 +1,5 @@
 import type { AuditEvent } from "../../../shared/audit";
-
-const TIME_FORMAT = new Intl.DateTimeFormat(undefined, {
-  dateStyle: "medium",
-  timeStyle: "medium",
-});
+import { formatTime } from "../../lib/format";
 
 /** One row per record, newest first. Secrets are not in the records to begin with. */
 export function AuditTable({ events }: { events: AuditEvent[] }) {
@@ -29,7 +25,7 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
           {events.map((event) => (
             <tr key={event.id}>
               <td>
-                <time dateTime={event.at}>{TIME_FORMAT.format(new Date(event.at))}</time>
+                <time dateTime={event.at}>{formatTime(event.at)}</time>
               </td>
               <td>
                 {event.operator}

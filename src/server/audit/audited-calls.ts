@@ -1,0 +1,71 @@
+import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
+import type { FailRequest } from "../../shared/fail-request";
+import type { TestTicket, TestTicketRequest } from "../../shared/test-ticket";
+import type { AuthleteGateway } from "../authlete";
+import type { ResolvedService, ServiceDirectory } from "../service-directory";
+import { createTestTicket } from "../test-tickets";
+import type { AuditInput, AuditTrail } from "./audit-trail";
+import { answeredOutcome, failedCompletion } from "./outcomes";
+
+type Elapsed = () => number;
+function stopwatch(): Elapsed {
+  const started = performance.now();
+  return () => Math.round(performance.now() - started);
+}
+
+/**
+ * One fail call with its audit record: written as pending before anything leaves (if that
+ * throws, Authlete is never called), completed with Authlete's answer or the error.
+ */
+export async function auditedFail(
+  audit: AuditTrail,
+  gateway: AuthleteGateway,
+  request: FailRequest,
+  record: Omit<AuditInput, "outcome">,
+): Promise<{ answer: BackchannelAuthenticationFailResponse; durationMs: number }> {
+  const auditId = audit.begin(record);
+  const elapsed = stopwatch();
+  let answer;
+  try {
+    answer = await gateway.fail(request);
+  } catch (error) {
+    audit.complete(auditId, failedCompletion(error, elapsed()));
+    throw error;
+  }
+  const durationMs = elapsed();
+  audit.complete(auditId, {
+    outcome: answeredOutcome(answer.resultCode),
+    resultCode: answer.resultCode,
+    action: answer.action,
+    upstreamStatus: 200,
+    durationMs,
+  });
+  return { answer, durationMs };
+}
+
+/** A fresh test ticket, recorded whether it was made or not (the new ticket as hash and tail). */
+export async function auditedTestTicket(
+  audit: AuditTrail,
+  services: ServiceDirectory,
+  service: ResolvedService,
+  request: TestTicketRequest,
+  record: Omit<AuditInput, "outcome" | "kind">,
+): Promise<TestTicket> {
+  const base = { ...record, kind: "test-ticket" as const, target: service.gateway.target.baseUrl };
+  const elapsed = stopwatch();
+  let ticket: TestTicket;
+  try {
+    ticket = await createTestTicket(service, request, services);
+  } catch (error) {
+    audit.record({ ...base, ...failedCompletion(error, elapsed()) });
+    throw error;
+  }
+  audit.record({
+    ...base,
+    outcome: "succeeded",
+    ticket: ticket.ticket,
+    upstreamStatus: 200,
+    durationMs: elapsed(),
+  });
+  return ticket;
+}
