@@ -42,7 +42,7 @@ describe("POST /api/test-tickets", () => {
   });
 
   it("explains how to configure test tickets on a cluster without a test client", async () => {
-    running = await startConsole({ testClientFor: null });
+    running = await startConsole({ noTestClients: true });
     const answer = await running.post("/api/test-tickets", { serviceId: "1000000001" });
     expect(answer.status).toBe(409);
     expect(problemSchema.parse(answer.json).detail).toContain("AUTHLETE_TEST_CLIENT_ID");
@@ -51,7 +51,8 @@ describe("POST /api/test-tickets", () => {
 
   it("reports a test client that Authlete refuses, with Authlete's result", async () => {
     running = await startConsole({
-      testClientFor: () => ({ clientId: "3000000001", clientSecret: "wrong" }),
+      noTestClients: true,
+      env: { AUTHLETE_TEST_CLIENT_ID: "3000000001", AUTHLETE_TEST_CLIENT_SECRET: "wrong" },
     });
     const answer = await running.post("/api/test-tickets", { serviceId: "1000000001" });
     expect(answer.status).toBe(502);

@@ -1,26 +1,25 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import type { AppEnv } from "./env";
-import type { Logger } from "./logger";
-import { limitBodySizes, sameOriginWrites, securityHeaders } from "./hardening";
-import { ProblemError, problemResponse } from "./problem";
-import { failRoutes } from "./routes/fail";
-import type { AuditTrail } from "./audit/audit-trail";
-import type { SlidingWindowLimiter } from "./rate-limit";
 import type { BulkRunner } from "./bulk/bulk-runner";
-import type { BulkStore } from "./bulk/bulk-store";
+import type { FailPolicy } from "./fail-policy";
+import { sameOriginWrites, securityHeaders } from "./hardening";
+import type { Logger } from "./logger";
+import { ProblemError, problemResponse } from "./problem";
+import type { AppEnv } from "./request-context";
 import { auditRoutes } from "./routes/audit";
 import { bulkJobRoutes } from "./routes/bulk-jobs";
+import { failRoutes } from "./routes/fail";
 import { reasonMatrixRoutes } from "./routes/reason-matrix";
-import { oidcRoutes, requireSession, sessionRoutes } from "./routes/session";
+import { oidcRoutes, sessionRoutes } from "./routes/session";
 import type { ConsoleAuth } from "./routes/session";
 import { serviceRoutes } from "./routes/services";
 import { configRoutes, healthRoutes } from "./routes/status";
 import { testTicketRoutes } from "./routes/test-tickets";
 import type { ServiceDirectory } from "./service-directory";
 import { staticPage } from "./static-page";
-import { refuseDuplicateKeys } from "./strict-json";
+import type { AuditTrail } from "./store/audit-trail";
+import type { BulkJobStore } from "./store/bulk-job-store";
 
 export interface AppDeps {
   /** Which Authlete, token and test client serve each service. */
@@ -31,33 +30,44 @@ export interface AppDeps {
   auth: ConsoleAuth;
   /** Where every action is recorded before it is answered. */
   audit: AuditTrail;
-  /** Fail calls per operator. */
-  failLimiter: SlidingWindowLimiter;
-  /** Runs bulk fail jobs, kept in `bulkStore`. */
+  /** Whether a fail call may leave: known service, production confirmed, within limits. */
+  failPolicy: FailPolicy;
+  /** Runs bulk fail jobs; the routes read the jobs' pages from `bulkStore`. */
   bulkRunner: BulkRunner;
-  bulkStore: BulkStore;
+  bulkStore: BulkJobStore;
   /** The built page; absent in development, where Vite serves it. */
   clientDir?: string;
 }
 
 export function createApp(deps: AppDeps) {
+  const { auth, audit, services, failPolicy } = deps;
+  const sessions = auth.sessions;
+  // The route table: each area carries its own guards (routes/*.ts: signedInArea, requireRole,
+  // body limits). Only /session is open without a session.
   const api = new Hono<AppEnv>()
     .use(sameOriginWrites())
-    .use(limitBodySizes())
-    .use(refuseDuplicateKeys())
-    .use(requireSession(deps.auth.sessions))
     .use(async (c, next) => {
       await next();
       c.header("Cache-Control", "no-store");
     })
-    .route("/", sessionRoutes(deps.auth, deps.audit))
-    .route("/", failRoutes(deps.services, deps.audit, deps.failLimiter))
-    .route("/", serviceRoutes(deps.services))
-    .route("/", testTicketRoutes(deps.services, deps.audit))
-    .route("/", auditRoutes(deps.audit))
-    .route("/", bulkJobRoutes(deps.services, deps.bulkRunner, deps.bulkStore, deps.audit))
-    .route("/", reasonMatrixRoutes(deps.services, deps.audit))
-    .route("/", configRoutes(deps.services, deps.version))
+    .route("/session", sessionRoutes(auth, audit))
+    .route("/backchannel/authentication/fail", failRoutes({ sessions, audit, failPolicy }))
+    .route("/services", serviceRoutes({ sessions, services }))
+    .route("/test-tickets", testTicketRoutes({ sessions, services, audit }))
+    .route("/audit", auditRoutes({ sessions, audit }))
+    .route(
+      "/bulk-jobs",
+      bulkJobRoutes({
+        sessions,
+        services,
+        audit,
+        failPolicy,
+        runner: deps.bulkRunner,
+        store: deps.bulkStore,
+      }),
+    )
+    .route("/reason-matrix", reasonMatrixRoutes({ sessions, services, audit, failPolicy }))
+    .route("/config", configRoutes({ sessions, services, version: deps.version }))
     .all("*", (c) =>
       problemResponse(c, {
         kind: "not-found",

@@ -39,9 +39,18 @@ export interface TicketRequest {
 /** Authlete's service list is paged; this many per call keeps a large organisation to few calls. */
 const SERVICE_PAGE_SIZE = 20;
 
-export type AuthleteGateway = ReturnType<typeof createAuthleteGateway>;
+/** One Authlete cluster and token, as the console uses it (a port; the SDK is its one door). */
+export interface AuthleteGateway {
+  readonly target: Target;
+  fail(request: FailRequest): Promise<BackchannelAuthenticationFailResponse>;
+  createTicket(request: TicketRequest): Promise<BackchannelAuthenticationResponse>;
+  /** Every service the token can see, paged to the end; [] when it may not list services. */
+  listServices(): Promise<AuthleteService[]>;
+  /** Authlete answers with this token: 2xx, or 403 for a token that may not list services. */
+  checkReachable(): Promise<void>;
+}
 
-export function createAuthleteGateway(options: AuthleteGatewayOptions) {
+export function createAuthleteGateway(options: AuthleteGatewayOptions): AuthleteGateway {
   const sdk = new Authlete({
     httpClient: new HTTPClient({ fetcher: nodeFetch }),
     serverURL: options.baseUrl,
@@ -95,7 +104,6 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions) {
       );
     },
 
-    /** Every service the token can see, paged to the end; [] when it may not list services. */
     async listServices(): Promise<AuthleteService[]> {
       const found: AuthleteService[] = [];
       for (let start = 0; ; start += SERVICE_PAGE_SIZE) {
@@ -118,7 +126,6 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions) {
       }
     },
 
-    /** Authlete answers with this token: 2xx, or 403 for a token that may not list services. */
     async checkReachable(): Promise<void> {
       try {
         await call("check the connection", undefined, () => sdk.service.list({ start: 0, end: 1 }));

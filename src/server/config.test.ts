@@ -23,9 +23,14 @@ describe("parseSettings", () => {
         absoluteMs: 12 * 3_600_000,
       },
       auditDbPath: "./data/audit.db",
+      auditBusyTimeoutMs: 5000,
       failsPerMinute: 30,
       services: undefined,
-      bulkConcurrency: 4,
+      bulk: {
+        concurrency: 4,
+        retry: { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 },
+        retryWindowMs: 3_600_000,
+      },
     });
   });
 

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenv } from "dotenv";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { parseFaults } from "../simulator/faults";
 import type { SimulatorFault } from "../simulator/faults";
-import { consoleConfigFileSchema } from "../shared/service-profiles";
-import type { Environment } from "../shared/service-profiles";
 import { isLoopback } from "./oidc";
+import { readServices } from "./service-profiles";
+import type { ServiceSettings } from "./service-profiles";
+import { ConfigError } from "./config-error";
 import type { OidcSettings } from "./oidc";
 
 /**
@@ -117,7 +117,17 @@ const envSchema = z
       .min(1, "must be 1 to 64")
       .max(64, "must be 1 to 64")
       .default(4),
+    BULK_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    BULK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+    BULK_RETRY_MAX_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
+    BULK_RETRY_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(3600),
     AUDIT_DB: z.string().min(1).default("./data/audit.db"),
+    AUDIT_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
     FAIL_RATE_LIMIT_PER_MINUTE: z.coerce
       .number({ error: "must be a number" })
       .int()
@@ -188,27 +198,19 @@ export interface ConsoleSettings {
     absoluteMs: number;
   };
   auditDbPath: string;
+  auditBusyTimeoutMs: number;
   failsPerMinute: number;
   /** The services of CONSOLE_CONFIG, secrets resolved; absent without the file. */
   services: ServiceSettings[] | undefined;
-  bulkConcurrency: number;
+  bulk: {
+    concurrency: number;
+    retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+    /** How long an ended job keeps its failed tickets for Retry failed. */
+    retryWindowMs: number;
+  };
 }
 
-export interface ServiceSettings {
-  serviceId: string;
-  name: string;
-  environment: Environment;
-  baseUrl: string;
-  accessToken: string;
-  testClient: { clientId: string; clientSecret: string } | undefined;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((line) => `  - ${line}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 /** Reads `.env` (when present) under the real environment, which wins. */
 export function readEnvironment(dotenvPath = ".env"): Record<string, string | undefined> {
@@ -266,65 +268,17 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     },
     auditDbPath: e.AUDIT_DB,
+    auditBusyTimeoutMs: e.AUDIT_DB_BUSY_TIMEOUT_MS,
     failsPerMinute: e.FAIL_RATE_LIMIT_PER_MINUTE,
     services: e.CONSOLE_CONFIG === undefined ? undefined : readServices(e.CONSOLE_CONFIG, env),
-    bulkConcurrency: e.BULK_CONCURRENCY,
-  };
-}
-
-/**
- * CONSOLE_CONFIG: a JSON or YAML file of service profiles. Tokens come from the variables (or
- * secret files) it names; a missing one stops the start, naming the variable, never a value.
- */
-export function readServices(
-  path: string,
-  env: Record<string, string | undefined>,
-): ServiceSettings[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, "utf8"));
-  } catch (error) {
-    const reason =
-      error instanceof Error && "code" in error ? String(error.code) : "not JSON or YAML";
-    throw new ConfigError([`CONSOLE_CONFIG: cannot read ${path} (${reason})`]);
-  }
-  const parsed = consoleConfigFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map(
-        (issue) => `CONSOLE_CONFIG ${issue.path.join(".")}: ${issue.message}`,
-      ),
-    );
-  }
-  const problems: string[] = [];
-  const secret = (where: string, variable: string | undefined, file: string | undefined) => {
-    if (variable !== undefined) {
-      const value = env[variable];
-      if (!value) problems.push(`CONSOLE_CONFIG ${where}: the variable ${variable} is not set`);
-      return value ?? "";
-    }
-    try {
-      return readFileSync(file!, "utf8").trim();
-    } catch {
-      problems.push(`CONSOLE_CONFIG ${where}: cannot read the secret file ${file}`);
-      return "";
-    }
-  };
-  const services = parsed.data.services.map((profile, index) => ({
-    serviceId: profile.serviceId,
-    name: profile.name,
-    environment: profile.environment,
-    baseUrl: profile.baseUrl,
-    accessToken: secret(`services.${index}.tokenEnv`, profile.tokenEnv, profile.tokenFile),
-    testClient: profile.testClient && {
-      clientId: profile.testClient.clientId,
-      clientSecret: secret(
-        `services.${index}.testClient.clientSecretEnv`,
-        profile.testClient.clientSecretEnv,
-        undefined,
-      ),
+    bulk: {
+      concurrency: e.BULK_CONCURRENCY,
+      retry: {
+        attempts: e.BULK_RETRY_ATTEMPTS,
+        baseDelayMs: e.BULK_RETRY_BASE_MS,
+        maxDelayMs: Math.max(e.BULK_RETRY_BASE_MS, e.BULK_RETRY_MAX_MS),
+      },
+      retryWindowMs: e.BULK_RETRY_WINDOW_SECONDS * 1000,
     },
-  }));
-  if (problems.length > 0) throw new ConfigError(problems);
-  return services;
+  };
 }

@@ -1,11 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "./env";
+import type { AppEnv } from "./request-context";
 import { problemResponse } from "./problem";
-
-/** Larger bodies are refused before they are read: a fail request is well under 4 KiB. */
-export const MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * Security headers on every answer. The built page has no inline script or style, so the policy
@@ -65,28 +61,4 @@ export function sameOriginWrites(): MiddlewareHandler<AppEnv> {
     }
     return next();
   };
-}
-
-export function limitBodySize(maxBytes = MAX_BODY_BYTES): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: (c) =>
-      problemResponse(c, {
-        kind: "body-too-large",
-        status: 413,
-        title: "The request is too large",
-        detail: `Request bodies here are limited to ${maxBytes / 1024} KiB.`,
-      }),
-  });
-}
-
-/** A bulk job's list: 10,000 tickets of up to 256 characters, with JSON around them. */
-export const MAX_BULK_BODY_BYTES = 4 * 1024 * 1024;
-
-/** Every API body is small but a bulk job's; each gets its own ceiling. */
-export function limitBodySizes(): MiddlewareHandler<AppEnv> {
-  const small = limitBodySize();
-  const bulk = limitBodySize(MAX_BULK_BODY_BYTES);
-  return (c, next) =>
-    c.req.method === "POST" && c.req.path === "/api/bulk-jobs" ? bulk(c, next) : small(c, next);
 }

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { PROBLEM_CONTENT_TYPE, problemType } from "../shared/problem";
 import type { Problem, ProblemKind } from "../shared/problem";
 
@@ -21,7 +22,7 @@ export function problemResponse(c: Context, init: ProblemInit): Response {
     ...fields,
     requestId: c.get("requestId"),
   };
-  return c.body(JSON.stringify(body), init.status as 400, {
+  return c.body(JSON.stringify(body), init.status as ContentfulStatusCode, {
     "Content-Type": PROBLEM_CONTENT_TYPE,
   });
 }

@@ -1,6 +1,6 @@
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
-import type { AppEnv } from "./env";
+import type { AppEnv } from "./request-context";
 
 /**
  * The built page. Vite names assets by content hash, so they can be cached forever; index.html

@@ -1,25 +1,20 @@
 /**
- * Starts the real pieces for a test: the simulator and the BFF, each on its own loopback port,
- * talking real HTTP through the Authlete SDK. Log lines are captured to assert on.
+ * Starts the real pieces for a test: an Authlete simulator on its own loopback port, and the
+ * console built by the one composition root (console.ts) from settings, as main.ts builds it.
+ * Options become environment variables; only the Authlete URL, the clock and the database
+ * location are overrides. Log lines are captured to assert on.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createSimulator } from "../simulator/app";
 import type { SimulatorOptions } from "../simulator/app";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN, seededClientOf } from "../simulator/seed";
-import { createApp } from "./app";
-import { createAuthleteGateway } from "./authlete";
-import { listen } from "./listen";
-import { createLogger } from "./logger";
-import { configuredDirectory, singleGatewayDirectory } from "./service-directory";
-import type { ServiceDirectory, TestClient } from "./service-directory";
 import type { Environment } from "../shared/service-profiles";
-import { AuditTrail } from "./audit/audit-trail";
-import { BulkRunner } from "./bulk/bulk-runner";
-import type { RetryPolicy } from "./bulk/bulk-runner";
-import { BulkStore } from "./bulk/bulk-store";
-import type { OidcSignIn } from "./oidc";
-import { SlidingWindowLimiter } from "./rate-limit";
-import { SESSION_COOKIE } from "./routes/session";
-import { FailedSignIns, SessionStore } from "./sessions";
+import { parseSettings } from "./config";
+import { buildConsole } from "./console";
+import { SESSION_COOKIE } from "./guards";
+import { listen } from "./listen";
 import type { Principal } from "./sessions";
 
 export const TEST_ACCESS_CODE = "test-access-code-123";
@@ -28,29 +23,22 @@ export interface HarnessOptions {
   simulator?: SimulatorOptions;
   /** Default: the simulator's URL. */
   authleteBaseUrl?: string;
-  /** Default: the simulator's token. */
+  /** Sent instead of the simulator's token (a real cluster's token, as AUTHLETE_ACCESS_TOKEN). */
   accessToken?: string;
-  timeoutMs?: number;
-  /** null: no test client anywhere (a real cluster without AUTHLETE_TEST_CLIENT_*). */
-  testClientFor?: ((serviceId: string) => TestClient | undefined) | null;
+  /** Further settings, by variable name (e.g. FAIL_RATE_LIMIT_PER_MINUTE, AUTH_MODE=oidc). */
+  env?: Record<string, string>;
+  /** No test client anywhere (a real cluster without AUTHLETE_TEST_CLIENT_*). */
+  noTestClients?: boolean;
   /** As if CONSOLE_CONFIG listed these simulator services (with the seeded test clients). */
   profiles?: { serviceId: string; name: string; environment: Environment }[];
   clientDir?: string;
   /** Default: the harness signs in as "Test Operator" and sends the cookie with every request. */
   signedIn?: boolean;
-  sessionLimits?: { idleMs: number; absoluteMs: number };
   now?: () => number;
   /** Default: a fresh database in memory. */
-  auditPath?: string;
-  auditBusyTimeoutMs?: number;
-  /** Default: 1000, so that only tests about the limit meet it. */
-  failsPerMinute?: number;
-  /** Default: local sign-in with TEST_ACCESS_CODE. */
-  oidc?: OidcSignIn;
+  databasePath?: string;
   /** Default: any free port. */
   port?: number;
-  bulkConcurrency?: number;
-  bulkRetry?: RetryPolicy;
 }
 
 /** A port nobody listens on right now, for pieces that must know each other's address. */
@@ -68,73 +56,61 @@ export interface Exchange {
   json: unknown;
 }
 
+/** What a test's console is configured with, as the environment would say it. */
+function environmentFor(options: HarnessOptions, simulatorUrl: string, configDir: string) {
+  const simulatorToken = options.simulator?.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN;
+  const env: Record<string, string> = {
+    CONSOLE_ACCESS_CODE: TEST_ACCESS_CODE,
+    AUTHLETE_TIMEOUT_MS: "3000",
+    // High, so that only tests about the limit meet it.
+    FAIL_RATE_LIMIT_PER_MINUTE: "1000",
+    BULK_RETRY_ATTEMPTS: "3",
+    BULK_RETRY_BASE_MS: "20",
+    BULK_RETRY_MAX_MS: "100",
+    LOG_LEVEL: "info",
+  };
+  if (options.profiles) {
+    const file = join(configDir, "console.json");
+    const services = options.profiles.map((profile) => {
+      const client =
+        profile.environment === "production" ? undefined : seededClientOf(profile.serviceId);
+      if (client) env[`SECRET_${profile.serviceId}`] = client.clientSecret;
+      return {
+        ...profile,
+        baseUrl: simulatorUrl,
+        tokenEnv: "TEST_AUTHLETE_TOKEN",
+        ...(client && {
+          testClient: { clientId: client.clientId, clientSecretEnv: `SECRET_${profile.serviceId}` },
+        }),
+      };
+    });
+    writeFileSync(file, JSON.stringify({ services }));
+    Object.assign(env, { CONSOLE_CONFIG: file, TEST_AUTHLETE_TOKEN: simulatorToken });
+  } else if (options.accessToken !== undefined || options.noTestClients) {
+    // A cluster: the console sends this token, and has test clients only if configured.
+    env.AUTHLETE_ACCESS_TOKEN = options.accessToken ?? simulatorToken;
+  } else {
+    // The embedded-simulator mode, with the test's simulator in place of the embedded one.
+    env.SIMULATOR_ACCESS_TOKEN = simulatorToken;
+  }
+  return { ...env, ...options.env };
+}
+
 export async function startConsole(options: HarnessOptions = {}) {
   const simulator = createSimulator(options.simulator);
   const simulatorServer = await listen(simulator.app.fetch, "127.0.0.1", 0);
+  const configDir = mkdtempSync(join(tmpdir(), "cfc-test-"));
   const logLines: string[] = [];
-  const logger = createLogger("info", { write: (line: string) => void logLines.push(line) });
-  const audit = new AuditTrail({
-    path: options.auditPath ?? ":memory:",
-    logger,
-    busyTimeoutMs: options.auditBusyTimeoutMs,
-  });
-  const sessions = new SessionStore(
-    options.sessionLimits ?? { idleMs: 60_000, absoluteMs: 3_600_000 },
-    options.now,
-  );
-  const gateway = createAuthleteGateway({
-    baseUrl: options.authleteBaseUrl ?? simulatorServer.url,
-    accessToken:
-      options.accessToken ?? options.simulator?.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN,
-    timeoutMs: options.timeoutMs ?? 3000,
-    simulated: true,
-  });
-  const services: ServiceDirectory = options.profiles
-    ? configuredDirectory(
-        options.profiles.map((profile) => ({
-          ...profile,
-          gateway,
-          testClient:
-            profile.environment === "production" ? undefined : seededClientOf(profile.serviceId),
-        })),
-      )
-    : singleGatewayDirectory(
-        gateway,
-        options.testClientFor === null ? undefined : (options.testClientFor ?? seededClientOf),
-      );
-  const bulkStore = new BulkStore(audit.database);
-  const bulkRunner = new BulkRunner({
-    store: bulkStore,
-    audit,
-    logger,
-    concurrency: options.bulkConcurrency ?? 4,
-    retry: options.bulkRetry ?? {
-      maxAttempts: 3,
-      baseDelayMs: 20,
-      maxDelayMs: 100,
-      maxRateLimited: 5,
-    },
-  });
-  bulkRunner.recover();
-  const app = createApp({
-    services,
-    logger,
-    auth: {
-      sessions,
-      method: options.oidc ?? {
-        mode: "local",
-        accessCode: TEST_ACCESS_CODE,
-        failedSignIns: new FailedSignIns(),
-      },
-    },
-    audit,
-    failLimiter: new SlidingWindowLimiter(options.failsPerMinute ?? 1000, 60_000, options.now),
-    bulkRunner,
-    bulkStore,
+  const settings = parseSettings(environmentFor(options, simulatorServer.url, configDir));
+  const built = await buildConsole(settings, {
+    authleteBaseUrl: options.authleteBaseUrl ?? simulatorServer.url,
+    now: options.now,
+    databasePath: options.databasePath ?? ":memory:",
+    logDestination: { write: (line: string) => void logLines.push(line) },
+    clientDir: options.clientDir ?? null,
     version: "0.0.0-test",
-    clientDir: options.clientDir,
   });
-  const bff = await listen(app.fetch, "127.0.0.1", options.port ?? 0);
+  const bff = await listen(built.app.fetch, "127.0.0.1", options.port ?? 0);
   const exchanges: Exchange[] = [];
 
   let cookie: string | undefined;
@@ -155,7 +131,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     return exchange;
   }
 
-  if (options.signedIn !== false && !options.oidc) {
+  if (options.signedIn !== false && settings.auth.method.mode === "local") {
     const signIn = await send("/api/session", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -169,8 +145,8 @@ export async function startConsole(options: HarnessOptions = {}) {
     url: bff.url,
     simulator,
     simulatorUrl: simulatorServer.url,
-    audit,
-    bulkRunner,
+    audit: built.audit,
+    bulkRunner: built.bulkRunner,
     logLines,
     /** Every answer the BFF gave in this test, to assert nothing leaked. */
     exchanges,
@@ -187,17 +163,18 @@ export async function startConsole(options: HarnessOptions = {}) {
       simulator.requestLog.filter((entry) => entry.path.endsWith(suffix)),
     /** Signs in as anyone, e.g. a viewer, which local sign-in cannot make. */
     signInAs(principal: Principal) {
-      cookie = `${SESSION_COOKIE}=${sessions.create(principal)}`;
+      cookie = `${SESSION_COOKIE}=${built.auth.sessions.create(principal)}`;
     },
     /** Replaces the session cookie the harness sends (e.g. one from an OIDC sign-in). */
     useCookie(value: string | undefined) {
       cookie = value;
     },
     async close() {
-      await bulkRunner.idle();
+      await built.bulkRunner.idle();
       await bff.close();
+      await built.close();
       await simulatorServer.close();
-      audit.close();
+      rmSync(configDir, { recursive: true, force: true });
     },
   };
 }

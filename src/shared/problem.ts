@@ -27,6 +27,8 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 /** Problem types are URNs: stable identifiers that need no web page (RFC 9457 §3.1.1). */
 export type ProblemKind =
   | "validation-failed"
+  /** The request is valid but the thing is not in a state that allows it (409). */
+  | "conflict"
   | "authlete-refused"
   | "authlete-unreachable"
   | "authlete-timeout"

@@ -70,7 +70,7 @@ export function expectedFor(reason: FailReason, request: ReasonMatrixRequest) {
 
 /**
  * Judges one answer against the catalogue. A result code in an error category (third digit from
- * the right not 0, authlete-facts §3) means Authlete refused the call itself; with HTTP 200 for a
+ * the right not 0, docs/authlete-reference.md §3) means Authlete refused the call itself; with HTTP 200 for a
  * reason newer than the service's Authlete, that is "unsupported", not a wrong answer.
  */
 export function judge(

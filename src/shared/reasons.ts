@@ -1,7 +1,7 @@
 /**
  * The nine reasons of Authlete's /backchannel/authentication/fail API and what each makes the
  * authorization server send to its client. One catalogue for the BFF, the page and the simulator.
- * Source: ../shared/authlete-facts.md §2 (Authlete API 3.0.16).
+ * Source: docs/authlete-reference.md §2 (Authlete API 3.0.16).
  */
 
 export const FAIL_ACTIONS = ["BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR"] as const;

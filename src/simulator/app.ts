@@ -140,7 +140,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
       start,
       end,
       totalCount: visible.length,
-      // The limited view Authlete gives of a service (../shared/authlete-facts.md §5).
+      // The limited view Authlete gives of a service (docs/authlete-reference.md §5).
       services: visible.slice(start, end).map((service, index) => ({
         apiKey: Number(service.serviceId),
         serviceName: service.name,

@@ -1,6 +1,6 @@
 /**
  * Result codes the simulator answers with. Those Authlete documents are copied from
- * ../shared/authlete-facts.md §3. Where Authlete's own code is unknown the simulator picks one
+ * docs/authlete-reference.md §3. Where Authlete's own code is unknown the simulator picks one
  * in the A99xxxx range, which Authlete does not use, so nobody mistakes it for a real code; the
  * console must never depend on these, only on HTTP statuses and the body's shape.
  */

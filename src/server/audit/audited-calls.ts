@@ -1,10 +1,8 @@
 import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
-import type { FailRequest } from "../../shared/fail-request";
 import type { TestTicket, TestTicketRequest } from "../../shared/test-ticket";
-import type { AuthleteGateway } from "../authlete";
 import type { ResolvedService, ServiceDirectory } from "../service-directory";
+import type { AuditInput, AuditTrail } from "../store/audit-trail";
 import { createTestTicket } from "../test-tickets";
-import type { AuditInput, AuditTrail } from "./audit-trail";
 import { answeredOutcome, failedCompletion } from "./outcomes";
 
 type Elapsed = () => number;
@@ -14,20 +12,21 @@ function stopwatch(): Elapsed {
 }
 
 /**
- * One fail call with its audit record: written as pending before anything leaves (if that
- * throws, Authlete is never called), completed with Authlete's answer or the error.
+ * The one fail call with its audit record, for a single fail, each bulk ticket and each matrix
+ * reason: written as pending before anything leaves (if that throws, Authlete is never called),
+ * completed with Authlete's answer or the error. `send` makes the call: one, or a bulk ticket's
+ * tries under its retry policy, which then share the record.
  */
 export async function auditedFail(
   audit: AuditTrail,
-  gateway: AuthleteGateway,
-  request: FailRequest,
   record: Omit<AuditInput, "outcome">,
+  send: () => Promise<BackchannelAuthenticationFailResponse>,
 ): Promise<{ answer: BackchannelAuthenticationFailResponse; durationMs: number }> {
   const auditId = audit.begin(record);
   const elapsed = stopwatch();
   let answer;
   try {
-    answer = await gateway.fail(request);
+    answer = await send();
   } catch (error) {
     audit.complete(auditId, failedCompletion(error, elapsed()));
     throw error;

@@ -1,16 +1,38 @@
-import type { AuditCompletion } from "./audit-trail";
+import type { AuditCompletion } from "../store/audit-trail";
 import { ProblemError } from "../problem";
+import type { ProblemInit } from "../problem";
 import type { ProblemKind } from "../../shared/problem";
 
+/** The call may not have reached Authlete, or its answer did not come back whole. */
 const TRANSPORT_PROBLEMS: ProblemKind[] = [
   "authlete-unreachable",
   "authlete-timeout",
   "authlete-bad-answer",
 ];
 
+export function problemOf(error: unknown): ProblemInit | undefined {
+  return error instanceof ProblemError ? error.init : undefined;
+}
+
 /**
- * Authlete answered HTTP 200: its result code's category says whether it did the job
- * (third digit from the right: 0 success, 1–3 an error; see authlete-facts §3).
+ * Worth sending again: the call may not have arrived (transport), or Authlete had a passing
+ * trouble (5xx, 429). A fail call is idempotent, so a repeat does no harm. Other refusals would
+ * only repeat.
+ */
+export function isRetryable(error: unknown): boolean {
+  const problem = problemOf(error);
+  if (!problem) return false;
+  const status = problem.upstreamStatus;
+  return (
+    TRANSPORT_PROBLEMS.includes(problem.kind) ||
+    (status !== undefined && (status >= 500 || status === 429))
+  );
+}
+
+/**
+ * Authlete answered HTTP 200: its result code's category says whether it did the job (the third
+ * digit from the right: 0 success, 1–3 an error; Authlete's "Result codes" documentation, as
+ * the simulator's result-codes.ts lists them).
  */
 export function answeredOutcome(resultCode: string | undefined): "succeeded" | "refused" {
   const category = resultCode?.match(/^A\d{3}(\d)\d{2}$/)?.[1];
@@ -19,10 +41,11 @@ export function answeredOutcome(resultCode: string | undefined): "succeeded" | "
 
 /** How a call that threw is recorded. */
 export function failedCompletion(error: unknown, durationMs: number): AuditCompletion {
-  if (!(error instanceof ProblemError)) {
+  const problem = problemOf(error);
+  if (!problem) {
     return { outcome: "console-error", durationMs, detail: "unexpected error (see the log)" };
   }
-  const { kind, title, upstreamStatus, resultCode } = error.init;
+  const { kind, title, upstreamStatus, resultCode } = problem;
   return {
     outcome: TRANSPORT_PROBLEMS.includes(kind) ? "transport-error" : "refused",
     upstreamStatus,

@@ -1,24 +1,27 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
 import type { FailRequest } from "../../shared/fail-request";
-import { AuditTrail, ticketHash } from "../audit/audit-trail";
 import type { AuthleteGateway } from "../authlete";
 import { createLogger } from "../logger";
 import { ProblemError } from "../problem";
 import type { ResolvedService } from "../service-directory";
+import { SqliteAuditTrail } from "../store/audit-trail";
+import { SqliteBulkJobStore } from "../store/bulk-job-store";
+import { openDatabase } from "../store/database";
+import type { SqliteDatabase } from "../store/database";
+import { ticketHash } from "../store/fingerprint";
 import { BulkRunner } from "./bulk-runner";
-import { BulkStore } from "./bulk-store";
 
 /**
- * The runner's rules with a scripted Authlete (a function per call), so that concurrency,
- * retries and timing are exact. The HTTP suite (routes/bulk-jobs.test.ts) runs it against the
- * simulator.
+ * The runner's rules with a scripted Authlete (a function per call) behind the gateway port, so
+ * that concurrency, retries and timing are exact; the stores are the real ones on a real
+ * database. The HTTP suite (routes/bulk-jobs.test.ts) runs the whole thing against the simulator.
  */
 const principal = { name: "Ada", email: null, role: "operator" as const };
-const FAST = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRateLimited: 5 };
-const trails: AuditTrail[] = [];
+const FAST = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
+const databases: SqliteDatabase[] = [];
 afterEach(() => {
-  for (const trail of trails.splice(0)) trail.close();
+  for (const db of databases.splice(0)) db.close();
 });
 
 type Script = (
@@ -26,28 +29,41 @@ type Script = (
   call: number,
 ) => Promise<BackchannelAuthenticationFailResponse>;
 
-function setup(script: Script, concurrency = 3, audit?: AuditTrail) {
-  const trail = audit ?? new AuditTrail({ path: ":memory:", logger: createLogger("silent") });
-  if (!audit) trails.push(trail);
-  const store = new BulkStore(trail.database);
+function newDatabase(): SqliteDatabase {
+  const db = openDatabase({ path: ":memory:", busyTimeoutMs: 1000 });
+  databases.push(db);
+  return db;
+}
+
+function setup(
+  script: Script,
+  concurrency = 3,
+  options: { db?: SqliteDatabase; retry?: typeof FAST; retryWindowMs?: number } = {},
+) {
+  const db = options.db ?? newDatabase();
+  const trail = new SqliteAuditTrail(db, createLogger("silent"));
+  const store = new SqliteBulkJobStore(db);
   let calls = 0;
   let inFlight = 0;
   let maxInFlight = 0;
-  const sent: string[] = [];
-  const gateway = {
+  const sent: { ticket: string; at: number }[] = [];
+  const gateway: AuthleteGateway = {
     target: { baseUrl: "http://authlete.test", simulated: true },
     async fail(request: FailRequest) {
       calls++;
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      sent.push(request.backchannelAuthenticationFailRequest.ticket);
+      sent.push({ ticket: request.backchannelAuthenticationFailRequest.ticket, at: Date.now() });
       try {
         return await script(request, calls);
       } finally {
         inFlight--;
       }
     },
-  } as unknown as AuthleteGateway;
+    createTicket: () => Promise.reject(new Error("not used by the runner")),
+    listServices: () => Promise.resolve([]),
+    checkReachable: () => Promise.resolve(),
+  };
   const service: ResolvedService = {
     gateway,
     environment: "test",
@@ -59,7 +75,8 @@ function setup(script: Script, concurrency = 3, audit?: AuditTrail) {
     audit: trail,
     logger: createLogger("silent"),
     concurrency,
-    retry: FAST,
+    retry: options.retry ?? FAST,
+    retryWindowMs: options.retryWindowMs ?? 60_000,
   });
   const start = (tickets: string[]) =>
     runner.start(
@@ -72,7 +89,14 @@ function setup(script: Script, concurrency = 3, audit?: AuditTrail) {
       service,
       principal,
     );
-  return { runner, store, trail, start, stats: () => ({ calls, maxInFlight, sent }) };
+  return {
+    runner,
+    store,
+    trail,
+    db,
+    start,
+    stats: () => ({ calls, maxInFlight, sent: sent.map((call) => call.ticket), times: sent }),
+  };
 }
 
 const ok = async (): Promise<BackchannelAuthenticationFailResponse> => {
@@ -103,6 +127,8 @@ describe("BulkRunner", () => {
     expect(job.status).toBe("finished");
     expect(job.counts.succeeded).toBe(20);
     expect(store.items(id, undefined, 0, 100).every((item) => item.attempts === 1)).toBe(true);
+    // A finished job with nothing to retry lets go of its tickets at once.
+    expect(runner.heldTickets(id)).toBe(0);
     const records = trail.page({ jobId: id }, 100).events;
     expect(records).toHaveLength(20);
     expect(records.every((r) => r.outcome === "succeeded" && r.justification === "INC-1")).toBe(
@@ -112,7 +138,7 @@ describe("BulkRunner", () => {
 
   it("retries 5xx and network errors with backoff, then gives up with the last error", async () => {
     let flakyCalls = 0;
-    const { runner, store, start } = setup(async (request) => {
+    const { runner, store, start, stats } = setup(async (request) => {
       const ticket = request.backchannelAuthenticationFailRequest.ticket;
       if (ticket === "flaky" && ++flakyCalls === 1) throw problem(503);
       if (ticket === "down") {
@@ -126,6 +152,13 @@ describe("BulkRunner", () => {
     });
     const jobId = start(["flaky", "down"]);
     await runner.idle();
+    // Each retry waited at least its backoff (5 ms, then 10 ms; randomised up to twice that).
+    const downAt = stats()
+      .times.filter((call) => call.ticket === "down")
+      .map((call) => call.at);
+    expect(downAt).toHaveLength(3);
+    expect(downAt[1]! - downAt[0]!).toBeGreaterThanOrEqual(FAST.baseDelayMs - 1);
+    expect(downAt[2]! - downAt[1]!).toBeGreaterThanOrEqual(2 * FAST.baseDelayMs - 1);
     const [flaky, down] = store.items(jobId, undefined, 0, 10);
     expect(flaky).toMatchObject({ state: "succeeded", attempts: 2 });
     expect(down).toMatchObject({
@@ -217,14 +250,14 @@ describe("BulkRunner", () => {
   });
 
   it("after a restart, says what became of every ticket: interrupted or not attempted", async () => {
-    const trail = new AuditTrail({ path: ":memory:", logger: createLogger("silent") });
-    trails.push(trail);
+    const db = newDatabase();
     // The first process: one call hangs forever, as if the process died during it.
-    const first = setup(() => new Promise(() => undefined), 1, trail);
+    const first = setup(() => new Promise(() => undefined), 1, { db });
     const id = first.start(["in-flight-one", "queued-one", "queued-two"]);
     await new Promise((resolve) => setTimeout(resolve, 20));
 
-    const second = setup(ok, 1, trail);
+    const second = setup(ok, 1, { db });
+    const trail = second.trail;
     expect(second.runner.recover()).toEqual([id]);
     const job = second.runner.view(id)!;
     expect(job.status).toBe("interrupted");
@@ -255,6 +288,64 @@ describe("BulkRunner", () => {
     expect(runner.retryFailed(id)).toBe(2);
     await runner.idle();
     expect(runner.view(id)!.counts.succeeded).toBe(2);
-    expect(stats().calls).toBe(2 * FAST.maxAttempts + 2);
+    expect(stats().calls).toBe(2 * FAST.attempts + 2);
+  });
+
+  it("waits the configured backoff between tries (measured with long delays)", async () => {
+    const retry = { attempts: 3, baseDelayMs: 150, maxDelayMs: 1000 };
+    const { runner, start, stats } = setup(() => Promise.reject(problem(503)), 1, { retry });
+    start(["slow"]);
+    await runner.idle();
+    const at = stats().times.map((call) => call.at);
+    expect(at).toHaveLength(3);
+    // p-retry randomises ×1–2: the gaps are 150–300 ms, then 300–600 ms.
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(145);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(295);
+  });
+
+  it("cancel stops a ticket between retries: failed with its last error, not not-attempted", async () => {
+    const retry = { attempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 };
+    const { runner, store, trail, start, stats } = setup(() => Promise.reject(problem(503)), 1, {
+      retry,
+    });
+    const id = start(["sent-once", "never-sent"]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(stats().calls).toBe(1);
+    expect(runner.cancel(id)).toBe(true);
+    await runner.idle();
+    const [sentOnce, neverSent] = store.items(id, undefined, 0, 10);
+    expect(sentOnce).toMatchObject({ state: "failed", attempts: 1, error: "HTTP 503" });
+    expect(neverSent).toMatchObject({ state: "not-attempted", attempts: 0 });
+    const outcomes = trail
+      .page({ jobId: id }, 10)
+      .events.map((event) => [event.ticketTail, event.outcome]);
+    expect(outcomes.sort()).toEqual(
+      [
+        ["r-sent", "not-attempted"],
+        ["t-once", "refused"],
+      ].sort(),
+    );
+    // A cancelled job holds no ticket.
+    expect(runner.heldTickets(id)).toBe(0);
+    expect(runner.view(id)!.canRetry).toBe(false);
+  });
+
+  it("keeps only an ended job's failed tickets, and only for the retry window", async () => {
+    const { runner, start } = setup(
+      (request) =>
+        request.backchannelAuthenticationFailRequest.ticket === "bad"
+          ? Promise.reject(problem(400))
+          : ok(),
+      2,
+      { retryWindowMs: 100 },
+    );
+    const id = start(["good-1", "bad", "good-2"]);
+    await runner.idle();
+    expect(runner.heldTickets(id)).toBe(1);
+    expect(runner.view(id)!.canRetry).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(runner.heldTickets(id)).toBe(0);
+    expect(runner.view(id)!.canRetry).toBe(false);
+    expect(runner.retryFailed(id)).toBe(0);
   });
 });

@@ -1,126 +1,83 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
+import PQueue from "p-queue";
+import pRetry from "p-retry";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
 import type { FailReason } from "../../shared/reasons";
-import type { AuditCompletion, AuditTrail } from "../audit/audit-trail";
-import { fingerprintOf } from "../audit/audit-trail";
-import { answeredOutcome, failedCompletion } from "../audit/outcomes";
+import { auditedFail } from "../audit/audited-calls";
+import { answeredOutcome, isRetryable, problemOf } from "../audit/outcomes";
 import type { Logger } from "../logger";
-import { ProblemError } from "../problem";
 import type { ResolvedService } from "../service-directory";
 import type { Principal } from "../sessions";
-import type { BulkStore } from "./bulk-store";
+import type { AuditTrail } from "../store/audit-trail";
+import type { BulkJobStore } from "../store/bulk-job-store";
+import { fingerprintOf } from "../store/fingerprint";
+import { recoverUnfinishedJobs } from "./recovery";
 
 export interface RetryPolicy {
   /** Tries per ticket for 5xx and network errors (a fail call is idempotent). */
-  maxAttempts: number;
+  attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Tries per ticket while Authlete answers 429, which says nothing about the ticket. */
-  maxRateLimited: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 5,
-  baseDelayMs: 500,
-  maxDelayMs: 30_000,
-  maxRateLimited: 20,
-};
+/** Tries per ticket while Authlete answers 429, which says nothing about the ticket. */
+const MAX_RATE_LIMITED = 20;
+/** Tickets whose end times make the estimate. */
+const PACE_WINDOW = 50;
 
 export interface BulkRunnerOptions {
-  store: BulkStore;
+  store: BulkJobStore;
   audit: AuditTrail;
   logger: Logger;
   concurrency: number;
-  retry?: RetryPolicy;
-  now?: () => number;
-}
-
-interface LiveItem {
-  seq: number;
-  ticket: string;
-  reason: FailReason;
-  attempts: number;
-  rateLimited: number;
-  retryAt: number;
-  auditId: number | undefined;
+  retry: RetryPolicy;
+  /** How long an ended job keeps its failed tickets for Retry failed; then they are dropped. */
+  retryWindowMs: number;
 }
 
 interface LiveJob {
   id: string;
-  serviceId: string;
   service: ResolvedService;
   principal: Principal;
-  request: BulkJobRequest;
+  request: Omit<BulkJobRequest, "tickets">;
   status: BulkJob["status"];
-  items: Map<number, LiveItem>;
-  queue: number[];
-  inFlight: number;
-  /** Authlete asked the whole token to wait (429 + Retry-After). */
+  /** p-queue: at most `concurrency` tickets of this job at once; paused with the job. */
+  queue: PQueue;
+  /** The only copy of each ticket, held while the job can still send it. */
+  tickets: Map<number, { ticket: string; reason: FailReason }>;
+  /** Ends the retries of a cancelled job's tickets. */
+  abort: AbortController;
+  /** Authlete asked the whole token to wait until then (429 + Retry-After). */
   notBefore: number;
-  /** When recent tickets reached a final state, for the estimate. */
   finishedTimes: number[];
-  workers: number;
+  releaseTimer: NodeJS.Timeout | undefined;
 }
 
-const PACE_WINDOW = 50;
-
 /**
- * Runs bulk fail jobs in the BFF, not the tab: at most `concurrency` calls in flight per job,
- * never two at once for one ticket (across jobs too), 429 honoured for the whole job, 5xx and
- * network errors retried with exponential backoff and jitter. Every change is written to the
- * store, so a reload reattaches and a restart can say what became of every ticket.
+ * Runs bulk fail jobs in the BFF: a p-queue per job bounds concurrency, p-retry retries 5xx and
+ * network errors with exponential backoff (randomised ×1–2), 429's Retry-After holds the whole
+ * job, and one ticket is never in flight twice, across jobs. Each ticket is one audited call
+ * (the same `auditedFail` as a single fail), so one record per ticket. Every state change is
+ * written to the store, so a reload reattaches and a restart can say what became of each ticket.
  */
 export class BulkRunner {
   readonly #jobs = new Map<string, LiveJob>();
-  /** serviceId + ticket of every call in flight, across jobs. */
-  readonly #inFlight = new Set<string>();
-  readonly #retry: RetryPolicy;
-  readonly #now: () => number;
+  /** serviceId + ticket → the call in flight, across jobs. */
+  readonly #inFlight = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly options: BulkRunnerOptions) {
-    this.#retry = options.retry ?? DEFAULT_RETRY;
-    this.#now = options.now ?? Date.now;
-  }
+  constructor(private readonly options: BulkRunnerOptions) {}
 
-  /**
-   * At start: jobs a previous process left running can't go on (their tickets were in its
-   * memory only). Queued tickets become not-attempted, those in flight interrupted.
-   */
+  /** At start: what a previous process left running ends interrupted (see recovery.ts). */
   recover(): string[] {
-    const { store, audit } = this.options;
-    const ids = store.unfinishedJobIds();
-    for (const id of ids) {
-      const job = store.job(id)!;
-      const settings = store.jobSettings(id);
-      for (const [from, to] of [
-        ["queued", "not-attempted"],
-        ["in-flight", "interrupted"],
-      ] as const) {
-        for (const item of store.moveItems(id, from, to)) {
-          const completion = { outcome: to, detail: "the console stopped during the bulk job" };
-          if (audit.completePendingOf(id, item.ticketHash, completion)) continue;
-          audit.record({
-            kind: "fail",
-            outcome: to,
-            operator: job.operator,
-            email: settings?.email ?? null,
-            role: "operator",
-            serviceId: job.serviceId,
-            ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
-            reason: item.reason,
-            jobId: id,
-            detail: "the console stopped during the bulk job",
-          });
-        }
-      }
-      store.setStatus(id, "interrupted", true);
-    }
-    return ids;
+    return recoverUnfinishedJobs(this.options.store, this.options.audit);
   }
 
   start(request: BulkJobRequest, service: ResolvedService, principal: Principal): string {
     const id = randomUUID();
-    const items = request.tickets.map((item, index) => ({
+    const { tickets, ...settings } = request;
+    const items = tickets.map((item, index) => ({
       seq: index + 1,
       ticket: item.ticket,
       reason: (item.reason ?? request.reason)!,
@@ -136,58 +93,54 @@ export class BulkRunner {
       errorDescription: request.errorDescription ?? null,
       errorUri: request.errorUri ?? null,
       justification: request.justification ?? null,
-      items: items.map((item) => ({
-        seq: item.seq,
-        reason: item.reason,
-        ...(({ hash, tail }) => ({ ticketHash: hash, ticketTail: tail }))(
-          fingerprintOf(item.ticket),
-        ),
-      })),
+      items: items.map(({ seq, ticket, reason }) => {
+        const { hash, tail } = fingerprintOf(ticket);
+        return { seq, reason, ticketHash: hash, ticketTail: tail };
+      }),
     });
     const job: LiveJob = {
       id,
-      serviceId: request.serviceId,
       service,
       principal,
-      request,
+      request: settings,
       status: "running",
-      items: new Map(
-        items.map((item) => [
-          item.seq,
-          { ...item, attempts: 0, rateLimited: 0, retryAt: 0, auditId: undefined },
-        ]),
-      ),
-      queue: items.map((item) => item.seq),
-      inFlight: 0,
+      queue: new PQueue({ concurrency: this.options.concurrency }),
+      tickets: new Map(items.map(({ seq, ticket, reason }) => [seq, { ticket, reason }])),
+      abort: new AbortController(),
       notBefore: 0,
       finishedTimes: [],
-      workers: 0,
+      releaseTimer: undefined,
     };
+    job.queue.on("idle", () => this.#settle(job));
     this.#jobs.set(id, job);
-    this.#spawnWorkers(job);
+    for (const { seq } of items) this.#enqueue(job, seq);
     return id;
   }
 
-  /** The job as the page shows it; live figures when this process runs it. */
+  /** The job as the page shows it; live figures while this process holds it. */
   view(id: string): BulkJob | undefined {
     const stored = this.options.store.job(id);
     if (!stored) return undefined;
     const live = this.#jobs.get(id);
     const remaining = stored.counts.queued + stored.counts["in-flight"];
+    const ended = live !== undefined && live.status !== "running" && live.status !== "paused";
     return {
       ...stored,
       status: live?.status ?? stored.status,
-      estimateSeconds: live && live.status === "running" ? this.#estimate(live, remaining) : null,
-      canRetry:
-        live !== undefined &&
-        live.status !== "running" &&
-        stored.counts.failed + stored.counts.interrupted > 0,
+      estimateSeconds: live?.status === "running" ? estimate(live.finishedTimes, remaining) : null,
+      canRetry: ended && live.tickets.size > 0 && stored.counts.failed > 0,
     };
+  }
+
+  /** How many tickets this process holds for the job (0 once released). */
+  heldTickets(id: string): number {
+    return this.#jobs.get(id)?.tickets.size ?? 0;
   }
 
   pause(id: string): boolean {
     const job = this.#jobs.get(id);
     if (job?.status !== "running") return false;
+    job.queue.pause();
     this.#setStatus(job, "paused");
     return true;
   }
@@ -196,229 +149,211 @@ export class BulkRunner {
     const job = this.#jobs.get(id);
     if (job?.status !== "paused") return false;
     this.#setStatus(job, "running");
-    this.#spawnWorkers(job);
+    job.queue.start();
+    // Every ticket had started before the pause: no "idle" is coming, so settle now.
+    if (job.queue.size === 0 && job.queue.pending === 0) this.#settle(job);
     return true;
   }
 
-  /** Stops sending: queued tickets become not-attempted; calls in flight finish. */
+  /**
+   * Stops sending. Tickets never sent become not-attempted (one record each, in one write);
+   * a ticket between retries stops retrying and ends failed with its last error.
+   */
   cancel(id: string): boolean {
     const job = this.#jobs.get(id);
     if (job?.status !== "running" && job?.status !== "paused") return false;
     this.#setStatus(job, "cancelled");
-    for (const seq of job.queue) {
-      const item = job.items.get(seq)!;
-      this.options.store.updateItem(job.id, seq, { state: "not-attempted" });
-      this.#recordFinal(job, item, {
-        outcome: "not-attempted",
-        detail: "cancelled by an operator",
-      });
-    }
-    job.queue = [];
-    this.#finishIfDone(job);
-    return true;
+    job.abort.abort();
+    job.queue.clear();
+    const neverSent = this.options.store.moveItems(id, "queued", "not-attempted");
+    this.options.audit.recordMany(
+      neverSent.map((item) => ({
+        ...this.#record(job),
+        outcome: "not-attempted" as const,
+        ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
+        reason: item.reason,
+        detail: "cancelled by an operator before it was sent",
+      })),
+    );
+    return true; // clear() emits "idle" once nothing is in flight: #settle lets go of the tickets.
   }
 
-  /** Sends the failed (and interrupted) tickets again, as a new run of the same job. */
+  /** Sends the failed tickets of an ended job again, while it still holds them. */
   retryFailed(id: string): number {
     const job = this.#jobs.get(id);
-    if (!job || job.status === "running") return 0;
-    const again = [
-      ...this.options.store.items(id, "failed", 0, Number.MAX_SAFE_INTEGER),
-      ...this.options.store.items(id, "interrupted", 0, Number.MAX_SAFE_INTEGER),
-    ];
-    for (const stored of again) {
-      const item = job.items.get(stored.seq)!;
-      Object.assign(item, { attempts: 0, rateLimited: 0, retryAt: 0, auditId: undefined });
-      this.options.store.updateItem(id, stored.seq, { state: "queued", error: null });
-      job.queue.push(stored.seq);
+    if (!job || job.status === "running" || job.status === "paused") return 0;
+    const failed = this.options.store
+      .items(id, "failed", 0, Number.MAX_SAFE_INTEGER)
+      .filter((item) => job.tickets.has(item.seq));
+    if (failed.length === 0) return 0;
+    clearTimeout(job.releaseTimer);
+    job.abort = new AbortController();
+    this.#setStatus(job, "running");
+    for (const item of failed) {
+      this.options.store.updateItem(id, item.seq, { state: "queued", error: null });
+      this.#enqueue(job, item.seq);
     }
-    if (again.length > 0) {
-      this.#setStatus(job, "running");
-      this.#spawnWorkers(job);
-    }
-    return again.length;
+    return failed.length;
   }
 
-  /** Resolves once every job of this process has stopped sending (tests, shutdown). */
+  /** Resolves once no job of this process is sending (tests, shutdown). */
   async idle(): Promise<void> {
-    while ([...this.#jobs.values()].some((job) => job.workers > 0)) await delay(5);
-  }
-
-  #setStatus(job: LiveJob, status: BulkJob["status"]): void {
-    job.status = status;
-    this.options.store.setStatus(job.id, status, status === "finished" || status === "cancelled");
-  }
-
-  #spawnWorkers(job: LiveJob): void {
-    const wanted = Math.min(this.options.concurrency, job.queue.length) - job.workers;
-    for (let i = 0; i < wanted; i++) {
-      job.workers++;
-      void this.#work(job)
-        .catch((error: unknown) =>
-          this.options.logger.error({ err: error, jobId: job.id }, "bulk worker failed"),
-        )
-        .finally(() => {
-          job.workers--;
-          this.#finishIfDone(job);
-        });
+    for (const job of this.#jobs.values()) {
+      await (job.status === "running" ? job.queue.onIdle() : job.queue.onPendingZero());
     }
   }
 
-  async #work(job: LiveJob): Promise<void> {
-    while (job.status === "running") {
-      const now = this.#now();
-      const index = job.queue.findIndex((seq) => {
-        const item = job.items.get(seq)!;
-        return item.retryAt <= now && !this.#inFlight.has(this.#key(job, item));
+  /** Shutdown: starts nothing new, lets calls in flight end; the next start recovers the rest. */
+  async stop(): Promise<void> {
+    for (const job of this.#jobs.values()) {
+      job.queue.pause();
+      clearTimeout(job.releaseTimer);
+    }
+    await Promise.all([...this.#jobs.values()].map((job) => job.queue.onPendingZero()));
+  }
+
+  #enqueue(job: LiveJob, seq: number): void {
+    void job.queue
+      .add(() => this.#send(job, seq))
+      .catch((error: unknown) => {
+        this.options.logger.error({ err: error, jobId: job.id }, "bulk ticket failed unexpectedly");
       });
-      if (index === -1) {
-        if (job.queue.length === 0) return;
-        // Everything left waits for a backoff, a 429 or another job's call of the same ticket.
-        await delay(Math.min(200, this.#nextReadyIn(job, now)));
-        continue;
-      }
-      if (job.notBefore > now) {
-        await delay(Math.min(200, job.notBefore - now));
-        continue;
-      }
-      const [seq] = job.queue.splice(index, 1);
-      await this.#attempt(job, job.items.get(seq!)!);
-    }
   }
 
-  async #attempt(job: LiveJob, item: LiveItem): Promise<void> {
-    const { store, audit } = this.options;
-    const key = this.#key(job, item);
-    this.#inFlight.add(key);
-    job.inFlight++;
-    item.attempts++;
-    try {
-      if (item.auditId === undefined) {
-        try {
-          item.auditId = audit.begin(this.#auditBase(job, item));
-        } catch (error) {
-          // No record, no call: the ticket fails here with the reason.
-          const detail = error instanceof ProblemError ? error.init.title : "audit unavailable";
-          store.updateItem(job.id, item.seq, {
-            state: "failed",
-            attempts: item.attempts,
-            error: detail,
-          });
-          this.#noteFinished(job);
-          return;
-        }
-      }
-      store.updateItem(job.id, item.seq, { state: "in-flight", attempts: item.attempts });
-      const started = this.#now();
-      try {
-        const answer = await job.service.gateway.fail({
-          serviceId: job.serviceId,
-          backchannelAuthenticationFailRequest: {
-            ticket: item.ticket,
-            reason: item.reason,
-            errorDescription: job.request.errorDescription,
-            errorUri: job.request.errorUri,
-          },
-        });
-        const outcome = answeredOutcome(answer.resultCode);
-        store.updateItem(job.id, item.seq, {
-          state: outcome === "succeeded" ? "succeeded" : "failed",
-          resultCode: answer.resultCode ?? null,
-          action: answer.action ?? null,
-          upstreamStatus: 200,
-          error: outcome === "succeeded" ? null : (answer.resultMessage ?? "refused"),
-        });
-        audit.complete(item.auditId, {
-          outcome,
-          resultCode: answer.resultCode,
-          action: answer.action,
-          upstreamStatus: 200,
-          durationMs: this.#now() - started,
-        });
-        this.#noteFinished(job);
-      } catch (error) {
-        this.#afterError(job, item, error, this.#now() - started);
-      }
-    } finally {
-      this.#inFlight.delete(key);
-      job.inFlight--;
+  async #send(job: LiveJob, seq: number): Promise<void> {
+    const entry = job.tickets.get(seq);
+    if (!entry) return;
+    const key = `${job.request.serviceId} ${entry.ticket}`;
+    await this.#rateLimitGate(job);
+    // One call per ticket at a time, across jobs: wait for the other one to end.
+    for (let other = this.#inFlight.get(key); other; other = this.#inFlight.get(key)) {
+      await other.catch(() => undefined);
     }
-  }
-
-  #afterError(job: LiveJob, item: LiveItem, error: unknown, durationMs: number): void {
-    const problem = error instanceof ProblemError ? error.init : undefined;
-    const status = problem?.upstreamStatus;
-    const transport =
-      problem?.kind === "authlete-unreachable" ||
-      problem?.kind === "authlete-timeout" ||
-      problem?.kind === "authlete-bad-answer";
-    const now = this.#now();
-    if (status === 429 && item.rateLimited < this.#retry.maxRateLimited) {
-      item.rateLimited++;
-      item.attempts--; // Not the ticket's fault: it does not use up a try.
-      const waitMs = (problem?.retryAfterSeconds ?? 1) * 1000;
-      job.notBefore = Math.max(job.notBefore, now + waitMs);
-      return this.#requeue(job, item, `rate-limited by Authlete; waiting ${waitMs} ms`, () =>
-        failedCompletion(error, durationMs),
-      );
-    }
-    const retryable = transport || (status !== undefined && status >= 500) || status === 429;
-    if (retryable && item.attempts < this.#retry.maxAttempts) {
-      const backoff = Math.min(
-        this.#retry.maxDelayMs,
-        this.#retry.baseDelayMs * 2 ** (item.attempts - 1),
-      );
-      // Full jitter: tickets retried together do not hit Authlete together again.
-      item.retryAt = now + backoff / 2 + Math.random() * (backoff / 2);
-      return this.#requeue(job, item, problem?.title ?? "unexpected error", () =>
-        failedCompletion(error, durationMs),
-      );
-    }
-    this.options.store.updateItem(job.id, item.seq, {
-      state: "failed",
-      upstreamStatus: status ?? null,
-      resultCode: problem?.resultCode ?? null,
-      error: problem?.title ?? "unexpected error (see the log)",
-    });
-    if (!problem) this.options.logger.error({ err: error, jobId: job.id }, "bulk fail call failed");
-    this.options.audit.complete(item.auditId!, failedCompletion(error, durationMs));
-    this.#noteFinished(job);
-  }
-
-  #requeue(job: LiveJob, item: LiveItem, why: string, completion: () => AuditCompletion): void {
-    if (job.status === "cancelled") {
-      // Cancelled while this call was out: it was tried, so it ends as failed, not retried.
-      this.options.store.updateItem(job.id, item.seq, { state: "failed", error: why });
-      this.options.audit.complete(item.auditId!, completion());
-      this.#noteFinished(job);
+    if (job.status !== "running") {
+      // Paused while waiting: back in the queue, sent after resume. Cancelled: already recorded.
+      if (job.status === "paused") this.#enqueue(job, seq);
       return;
     }
-    this.options.store.updateItem(job.id, item.seq, { state: "queued", error: why });
-    job.queue.push(item.seq);
-  }
-
-  #recordFinal(
-    job: LiveJob,
-    item: LiveItem,
-    completion: { outcome: "not-attempted"; detail: string },
-  ) {
-    if (item.auditId !== undefined) {
-      this.options.audit.complete(item.auditId, completion);
-    } else {
-      this.options.audit.record({ ...this.#auditBase(job, item), ...completion });
+    // No await between the check above and this line: the ticket is claimed atomically.
+    const call = this.#call(job, seq, entry);
+    this.#inFlight.set(key, call);
+    try {
+      await call;
+    } finally {
+      this.#inFlight.delete(key);
+      job.finishedTimes.push(Date.now());
+      if (job.finishedTimes.length > PACE_WINDOW) job.finishedTimes.shift();
     }
   }
 
-  #auditBase(job: LiveJob, item: LiveItem) {
+  async #call(job: LiveJob, seq: number, entry: { ticket: string; reason: FailReason }) {
+    const { store, retry } = this.options;
+    const request = {
+      serviceId: job.request.serviceId,
+      backchannelAuthenticationFailRequest: {
+        ticket: entry.ticket,
+        reason: entry.reason,
+        errorDescription: job.request.errorDescription,
+        errorUri: job.request.errorUri,
+      },
+    };
+    let attempts = 0;
+    let rateLimited = 0;
+    let lastError: unknown;
+    // A cancel ends the wait between two tries, never a call Authlete is answering.
+    let calling = false;
+    const betweenTries = new AbortController();
+    const cancelled = job.abort.signal;
+    const onCancel = () => {
+      if (!calling) betweenTries.abort();
+    };
+    cancelled.addEventListener("abort", onCancel, { once: true });
+    const sendWithRetries = () =>
+      pRetry(
+        async (attemptNumber): Promise<BackchannelAuthenticationFailResponse> => {
+          if (attemptNumber > 1) await this.#rateLimitGate(job);
+          calling = true;
+          attempts++;
+          store.updateItem(job.id, seq, { state: "in-flight", attempts });
+          return job.service.gateway.fail(request);
+        },
+        {
+          retries: retry.attempts - 1,
+          minTimeout: retry.baseDelayMs,
+          maxTimeout: retry.maxDelayMs,
+          randomize: true,
+          signal: betweenTries.signal,
+          onFailedAttempt: ({ error }) => {
+            calling = false;
+            lastError = error;
+            const problem = problemOf(error);
+            if (problem?.upstreamStatus === 429) {
+              rateLimited++;
+              attempts--; // Not the ticket's fault: it does not use up a try.
+              const waitMs = (problem.retryAfterSeconds ?? 1) * 1000;
+              job.notBefore = Math.max(job.notBefore, Date.now() + waitMs);
+            }
+            store.updateItem(job.id, seq, { attempts, error: problem?.title ?? "unexpected" });
+          },
+          shouldConsumeRetry: ({ error }) => problemOf(error)?.upstreamStatus !== 429,
+          shouldRetry: ({ error }) =>
+            !cancelled.aborted &&
+            (problemOf(error)?.upstreamStatus === 429
+              ? rateLimited < MAX_RATE_LIMITED
+              : isRetryable(error)),
+        },
+      ).catch((error: unknown) => {
+        // Cancelled between tries: the ticket ends with what Authlete last said.
+        throw betweenTries.signal.aborted && lastError !== undefined ? lastError : error;
+      });
+
+    try {
+      const { answer } = await auditedFail(
+        this.options.audit,
+        this.#record(job, entry),
+        sendWithRetries,
+      );
+      const outcome = answeredOutcome(answer.resultCode);
+      store.updateItem(job.id, seq, {
+        state: outcome === "succeeded" ? "succeeded" : "failed",
+        attempts,
+        resultCode: answer.resultCode ?? null,
+        action: answer.action ?? null,
+        upstreamStatus: 200,
+        error: outcome === "succeeded" ? null : (answer.resultMessage ?? "refused"),
+      });
+    } catch (error) {
+      const problem = problemOf(error);
+      if (!problem) this.options.logger.error({ err: error, jobId: job.id }, "bulk call failed");
+      store.updateItem(job.id, seq, {
+        state: "failed",
+        attempts,
+        upstreamStatus: problem?.upstreamStatus ?? null,
+        resultCode: problem?.resultCode ?? null,
+        error: problem?.title ?? "unexpected error (see the log)",
+      });
+    } finally {
+      cancelled.removeEventListener("abort", onCancel);
+    }
+  }
+
+  /** Waits out a 429's Retry-After (ended early by a cancel). */
+  async #rateLimitGate(job: LiveJob): Promise<void> {
+    const waitMs = job.notBefore - Date.now();
+    if (waitMs <= 0 || job.abort.signal.aborted) return;
+    await sleep(waitMs, undefined, { signal: job.abort.signal }).catch(() => undefined);
+  }
+
+  #record(job: LiveJob, entry?: { ticket: string; reason: FailReason }) {
     return {
       kind: "fail" as const,
       operator: job.principal.name,
       email: job.principal.email,
       role: job.principal.role,
-      serviceId: job.serviceId,
+      serviceId: job.request.serviceId,
       target: job.service.gateway.target.baseUrl,
-      ticket: item.ticket,
-      reason: item.reason,
+      ticket: entry?.ticket,
+      reason: entry?.reason,
       errorDescription: job.request.errorDescription,
       errorUri: job.request.errorUri,
       justification: job.request.justification,
@@ -426,40 +361,42 @@ export class BulkRunner {
     };
   }
 
-  #noteFinished(job: LiveJob): void {
-    job.finishedTimes.push(this.#now());
-    if (job.finishedTimes.length > PACE_WINDOW) job.finishedTimes.shift();
+  #setStatus(job: LiveJob, status: BulkJob["status"]): void {
+    job.status = status;
+    this.options.store.setStatus(job.id, status, status === "finished" || status === "cancelled");
   }
 
-  #finishIfDone(job: LiveJob): void {
-    if (
-      job.status === "running" &&
-      job.queue.length === 0 &&
-      job.inFlight === 0 &&
-      job.workers === 0
-    ) {
-      this.#setStatus(job, "finished");
+  /**
+   * The queue ran dry. A running job is finished. An ended job keeps only its failed tickets,
+   * for Retry failed, during the retry window; a cancelled job, or one with nothing to retry,
+   * lets go of every ticket at once.
+   */
+  #settle(job: LiveJob): void {
+    if (job.status === "paused") return;
+    if (job.status === "running") this.#setStatus(job, "finished");
+    const failed =
+      job.status === "cancelled"
+        ? []
+        : this.options.store.items(job.id, "failed", 0, Number.MAX_SAFE_INTEGER);
+    const keep = new Set(failed.map((item) => item.seq));
+    for (const seq of job.tickets.keys()) if (!keep.has(seq)) job.tickets.delete(seq);
+    clearTimeout(job.releaseTimer);
+    if (job.tickets.size === 0) {
+      this.#jobs.delete(job.id);
+      return;
     }
-  }
-
-  #estimate(job: LiveJob, remaining: number): number | null {
-    const times = job.finishedTimes;
-    if (times.length < 2 || remaining === 0) return remaining === 0 ? 0 : null;
-    const perSecond = (times.length - 1) / Math.max(0.001, (times.at(-1)! - times[0]!) / 1000);
-    return Math.ceil(remaining / perSecond);
-  }
-
-  #nextReadyIn(job: LiveJob, now: number): number {
-    let soonest = Number.POSITIVE_INFINITY;
-    for (const seq of job.queue) soonest = Math.min(soonest, job.items.get(seq)!.retryAt - now);
-    return Math.max(5, Number.isFinite(soonest) ? soonest : 20);
-  }
-
-  #key(job: LiveJob, item: LiveItem): string {
-    return `${job.serviceId} ${item.ticket}`;
+    job.releaseTimer = setTimeout(() => {
+      job.tickets.clear();
+      this.#jobs.delete(job.id);
+    }, this.options.retryWindowMs);
+    job.releaseTimer.unref();
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Seconds until done at the recent pace; null until there is a pace. */
+function estimate(finishedTimes: number[], remaining: number): number | null {
+  if (remaining === 0) return 0;
+  if (finishedTimes.length < 2) return null;
+  const spanSeconds = Math.max(0.001, (finishedTimes.at(-1)! - finishedTimes[0]!) / 1000);
+  return Math.ceil(remaining / ((finishedTimes.length - 1) / spanSeconds));
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { auditEventSchema, auditPageSchema, previousFailsSchema } from "../../shared/audit";
 import type { AuditEvent } from "../../shared/audit";
 import { problemSchema } from "../../shared/problem";
-import { ticketHash } from "../audit/audit-trail";
+import { ticketHash } from "../store/fingerprint";
 import { startConsole } from "../test-harness";
 import type { ConsoleUnderTest } from "../test-harness";
 
@@ -83,7 +83,7 @@ describe("the audit trail of fail calls", () => {
   });
 
   it("records Authlete's refusals and transport errors with their outcome", async () => {
-    running = await startConsole({ timeoutMs: 300 });
+    running = await startConsole({ env: { AUTHLETE_TIMEOUT_MS: "300" } });
     running.simulator.setFault({ kind: "status", status: 500 });
     expect((await running.post(FAIL, failBody("refused-ticket"))).status).toBe(502);
     running.simulator.setFault({ kind: "delay", ms: 1000 });
@@ -135,7 +135,7 @@ describe("the audit trail of fail calls", () => {
     const dir = mkdtempSync(join(tmpdir(), "audit-"));
     tempDirs.push(dir);
     const path = join(dir, "audit.db");
-    running = await startConsole({ auditPath: path, auditBusyTimeoutMs: 50 });
+    running = await startConsole({ databasePath: path, env: { AUDIT_DB_BUSY_TIMEOUT_MS: "50" } });
     const ticket = await testTicket(running);
     // Another process holds the write lock: a real way for a write to fail.
     const other = new Database(path);
@@ -179,7 +179,7 @@ describe("roles", () => {
 describe("rate limit per operator", () => {
   it("answers 429 with Retry-After past the limit, records it, and sends nothing", async () => {
     let now = 1_000_000;
-    running = await startConsole({ failsPerMinute: 2, now: () => now });
+    running = await startConsole({ env: { FAIL_RATE_LIMIT_PER_MINUTE: "2" }, now: () => now });
     for (let i = 0; i < 2; i++)
       expect((await running.post(FAIL, failBody(`t-${i}`))).status).toBe(200);
     const limited = await running.post(FAIL, failBody("t-2"));

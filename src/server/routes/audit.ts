@@ -1,4 +1,3 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import {
   auditEventSchema,
@@ -7,9 +6,10 @@ import {
   previousFailsRequestSchema,
 } from "../../shared/audit";
 import type { AuditPage, PreviousFails } from "../../shared/audit";
-import type { AuditTrail } from "../audit/audit-trail";
 import { EXPORT_CHUNK, EXPORT_FORMATS, streamExport } from "../export";
-import type { AppEnv } from "../env";
+import { signedInArea } from "../guards";
+import type { SessionStore } from "../sessions";
+import type { AuditTrail } from "../store/audit-trail";
 import { jsonBody, queryParams } from "../validation";
 
 const exportQuerySchema = auditFiltersSchema.extend({
@@ -19,14 +19,15 @@ const exportQuerySchema = auditFiltersSchema.extend({
 const EXPORT_COLUMNS = auditEventSchema.keyof().options;
 
 /** The audit trail, for operators and viewers alike. */
-export function auditRoutes(audit: AuditTrail) {
-  return new Hono<AppEnv>()
-    .get("/audit", queryParams(auditPageQuerySchema), (c) => {
+export function auditRoutes(deps: { sessions: SessionStore; audit: AuditTrail }) {
+  const { audit } = deps;
+  return signedInArea(deps.sessions)
+    .get("/", queryParams(auditPageQuerySchema), (c) => {
       const { cursor, limit, ...filters } = c.req.valid("query");
       const page: AuditPage = audit.page(filters, limit, cursor);
       return c.json(page, 200);
     })
-    .get("/audit/export", queryParams(exportQuerySchema), (c) => {
+    .get("/export", queryParams(exportQuerySchema), (c) => {
       const { format, ...filters } = c.req.valid("query");
       let cursor: string | undefined;
       let more = true;
@@ -43,7 +44,7 @@ export function auditRoutes(audit: AuditTrail) {
         },
       });
     })
-    .get("/audit/recent", (c) => {
+    .get("/recent", (c) => {
       const me = c.var.principal;
       const page: AuditPage = {
         events: audit.recentFailsOf(me.name, me.email, 8),
@@ -51,7 +52,7 @@ export function auditRoutes(audit: AuditTrail) {
       };
       return c.json(page, 200);
     })
-    .post("/audit/previous-fails", jsonBody(previousFailsRequestSchema), (c) => {
+    .post("/previous-fails", jsonBody(previousFailsRequestSchema), (c) => {
       const { serviceId, ticket } = c.req.valid("json");
       const answer: PreviousFails = { fails: audit.previousFails(serviceId, ticket) };
       return c.json(answer, 200);

@@ -160,7 +160,7 @@ describe("bulk fail over HTTP, against the simulator", () => {
   });
 
   it("finishes under 10 % 5xx and some 429s with every ticket in a final, truthful state", async () => {
-    running = await startConsole({ bulkConcurrency: 8 });
+    running = await startConsole({ env: { BULK_CONCURRENCY: "8" } });
     running.simulator.setFaults([
       { kind: "status", status: 429, retryAfterSeconds: 1, fraction: 0.02 },
       { kind: "status", status: 500, fraction: 0.1 },

@@ -3,29 +3,36 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { bulkItemSchema, bulkItemsQuerySchema, bulkJobRequestSchema } from "../../shared/bulk-job";
 import type { BulkJob } from "../../shared/bulk-job";
-import type { AuditTrail } from "../audit/audit-trail";
 import type { BulkRunner } from "../bulk/bulk-runner";
-import type { BulkStore } from "../bulk/bulk-store";
-import type { AppEnv } from "../env";
 import { EXPORT_CHUNK, EXPORT_FORMATS, streamExport } from "../export";
+import type { FailPolicy } from "../fail-policy";
+import { MAX_BULK_BODY_BYTES, requireRole, signedInArea } from "../guards";
 import { ProblemError, problemResponse } from "../problem";
-import { missingProductionConfirmation } from "../production";
+import type { AppEnv } from "../request-context";
 import type { ServiceDirectory } from "../service-directory";
+import type { SessionStore } from "../sessions";
+import type { AuditTrail } from "../store/audit-trail";
+import type { BulkJobStore } from "../store/bulk-job-store";
 import { jsonBody, queryParams } from "../validation";
-import { requireRole } from "./session";
 
 const ITEM_COLUMNS = bulkItemSchema.keyof().options;
 const exportQuerySchema = z.strictObject({
   format: z.enum(EXPORT_FORMATS, { error: "Choose csv or json." }),
 });
 
-/** Bulk fail: jobs run in the BFF; the page starts, watches, pauses and exports them. */
-export function bulkJobRoutes(
-  services: ServiceDirectory,
-  runner: BulkRunner,
-  store: BulkStore,
-  audit: AuditTrail,
-) {
+/**
+ * /api/bulk-jobs: jobs run in the BFF; the page starts, watches, pauses and exports them. The
+ * only route with a large body (a job's ticket list), so the only sub-app with a 4 MiB limit.
+ */
+export function bulkJobRoutes(deps: {
+  sessions: SessionStore;
+  services: ServiceDirectory;
+  audit: AuditTrail;
+  failPolicy: FailPolicy;
+  runner: BulkRunner;
+  store: BulkJobStore;
+}) {
+  const { services, audit, failPolicy, runner, store } = deps;
   const operatorOnly = requireRole("operator", audit, "fail");
 
   function jobOr404(c: Context<AppEnv>): BulkJob {
@@ -49,7 +56,7 @@ export function bulkJobRoutes(
         const job = jobOr404(c);
         if (!act(job.id)) {
           return problemResponse(c, {
-            kind: "validation-failed",
+            kind: "conflict",
             status: 409,
             title: `This job cannot ${verb} now`,
             detail: `It is ${job.status}${job.status === "interrupted" ? " (the console restarted)" : ""}.`,
@@ -59,29 +66,16 @@ export function bulkJobRoutes(
       },
     ] as const;
 
-  return new Hono<AppEnv>()
-    .post("/bulk-jobs", operatorOnly, jsonBody(bulkJobRequestSchema), async (c) => {
-      const request = c.req.valid("json");
-      const service = services.resolve(request.serviceId);
-      const unconfirmed = missingProductionConfirmation(service, request.serviceId, request, {
-        value: String(request.tickets.length),
-        what: "the number of tickets",
-      });
-      if (unconfirmed) return problemResponse(c, unconfirmed);
-      const name = service.name ?? (await services.nameOf(request.serviceId));
-      const id = runner.start(request, { ...service, name }, c.var.principal);
-      c.var.logFields.jobId = id;
-      return c.json(runner.view(id)!, 201);
-    })
-    .get("/bulk-jobs", (c) => {
-      const jobs = store
+  const jobs = new Hono<AppEnv>()
+    .get("/", (c) => {
+      const recent = store
         .recentJobs(20)
         .map((job) => runner.view(job.id))
         .filter((job): job is BulkJob => job !== undefined);
-      return c.json(jobs, 200);
+      return c.json(recent, 200);
     })
-    .get("/bulk-jobs/:id", (c) => c.json(jobOr404(c), 200))
-    .get("/bulk-jobs/:id/items", queryParams(bulkItemsQuerySchema), (c) => {
+    .get("/:id", (c) => c.json(jobOr404(c), 200))
+    .get("/:id/items", queryParams(bulkItemsQuerySchema), (c) => {
       const job = jobOr404(c);
       const { state, offset, limit } = c.req.valid("query");
       return c.json(
@@ -92,26 +86,26 @@ export function bulkJobRoutes(
         200,
       );
     })
-    .post("/bulk-jobs/:id/pause", ...control("pause", (id) => runner.pause(id)))
-    .post("/bulk-jobs/:id/resume", ...control("resume", (id) => runner.resume(id)))
-    .post("/bulk-jobs/:id/cancel", ...control("cancel", (id) => runner.cancel(id)))
-    .post("/bulk-jobs/:id/retry-failed", operatorOnly, (c) => {
+    .post("/:id/pause", ...control("pause", (id) => runner.pause(id)))
+    .post("/:id/resume", ...control("resume", (id) => runner.resume(id)))
+    .post("/:id/cancel", ...control("cancel", (id) => runner.cancel(id)))
+    .post("/:id/retry-failed", operatorOnly, (c) => {
       const job = jobOr404(c);
       if (!job.canRetry) {
         return problemResponse(c, {
-          kind: "validation-failed",
+          kind: "conflict",
           status: 409,
           title: "Nothing to retry here",
           detail:
             job.status === "interrupted"
               ? "The console restarted, and tickets are never stored: start a new job with the tickets of the failed lines."
-              : "Retry works once the job has stopped and has failed tickets.",
+              : "Retry works once the job has ended with failed tickets, while the console still holds them (BULK_RETRY_WINDOW_SECONDS after the end).",
         });
       }
       runner.retryFailed(job.id);
       return c.json(runner.view(job.id)!, 200);
     })
-    .get("/bulk-jobs/:id/export", queryParams(exportQuerySchema), (c) => {
+    .get("/:id/export", queryParams(exportQuerySchema), (c) => {
       const job = jobOr404(c);
       let offset = 0;
       return streamExport(c, {
@@ -125,4 +119,31 @@ export function bulkJobRoutes(
         },
       });
     });
+
+  return signedInArea(deps.sessions, MAX_BULK_BODY_BYTES)
+    .post("/", operatorOnly, jsonBody(bulkJobRequestSchema), async (c) => {
+      const request = c.req.valid("json");
+      const { service } = failPolicy.admit({
+        channel: "bulk",
+        principal: c.var.principal,
+        requestId: c.var.requestId,
+        serviceId: request.serviceId,
+        confirmation: {
+          given: request.confirmation,
+          justification: request.justification,
+          expected: String(request.tickets.length),
+          what: "the number of tickets",
+        },
+        details: {
+          reason: request.reason,
+          justification: request.justification,
+          detail: `bulk job of ${request.tickets.length} tickets`,
+        },
+      });
+      const name = service.name ?? (await services.nameOf(request.serviceId));
+      const id = runner.start(request, { ...service, name }, c.var.principal);
+      c.var.logFields.jobId = id;
+      return c.json(runner.view(id)!, 201);
+    })
+    .route("/", jobs);
 }

@@ -1,24 +1,22 @@
-import { Hono } from "hono";
 import type { Context } from "hono";
 import { failRequestSchema } from "../../shared/fail-request";
 import type { FailResult } from "../../shared/fail-result";
-import type { AuditTrail } from "../audit/audit-trail";
 import { auditedFail } from "../audit/audited-calls";
-import { failedCompletion } from "../audit/outcomes";
-import type { ServiceDirectory } from "../service-directory";
 import { toClientResponse } from "../client-response";
-import type { AppEnv } from "../env";
-import { problemResponse } from "../problem";
-import { missingProductionConfirmation } from "../production";
-import type { SlidingWindowLimiter } from "../rate-limit";
+import type { FailPolicy } from "../fail-policy";
+import { requireRole, signedInArea } from "../guards";
+import type { AppEnv } from "../request-context";
+import type { SessionStore } from "../sessions";
+import type { AuditTrail } from "../store/audit-trail";
 import { jsonBody } from "../validation";
-import { requireRole } from "./session";
 
-export function failRoutes(
-  services: ServiceDirectory,
-  audit: AuditTrail,
-  limiter: SlidingWindowLimiter,
-) {
+/** POST /api/backchannel/authentication/fail: one ticket, the SDK's request shape. */
+export function failRoutes(deps: {
+  sessions: SessionStore;
+  audit: AuditTrail;
+  failPolicy: FailPolicy;
+}) {
+  const { audit, failPolicy } = deps;
   /** An invalid attempt is recorded too, with whatever of it can be read. */
   const recordInvalid = (c: Context<AppEnv>, body: unknown, errors: { path: string }[]) => {
     const principal = c.var.principal;
@@ -40,62 +38,39 @@ export function failRoutes(
     });
   };
 
-  return new Hono<AppEnv>().post(
-    "/backchannel/authentication/fail",
+  return signedInArea(deps.sessions).post(
+    "/",
     requireRole("operator", audit, "fail"),
     jsonBody(failRequestSchema, recordInvalid),
     async (c) => {
       const request = c.req.valid("json");
-      const principal = c.var.principal;
       const { ticket, reason, errorDescription, errorUri } =
         request.backchannelAuthenticationFailRequest;
       // The ticket is never logged: it is a bearer of the pending request.
       Object.assign(c.var.logFields, { serviceId: request.serviceId, reason });
-      const base = {
-        kind: "fail" as const,
-        operator: principal.name,
-        email: principal.email,
-        role: principal.role,
-        serviceId: request.serviceId,
-        ticket,
-        reason,
-        errorDescription,
-        errorUri,
-        justification: request.justification,
+      const { service, record } = failPolicy.admit({
+        channel: "single",
+        principal: c.var.principal,
         requestId: c.var.requestId,
-      };
-      let service;
-      try {
-        service = services.resolve(request.serviceId);
-      } catch (error) {
-        audit.record({ ...base, ...failedCompletion(error, 0) });
-        throw error;
-      }
-      const record = { ...base, target: service.gateway.target.baseUrl };
-
-      const unconfirmed = missingProductionConfirmation(service, request.serviceId, request, {
-        value: ticket.slice(-6),
-        what: "the last 6 characters of the ticket",
+        serviceId: request.serviceId,
+        confirmation: {
+          given: request.confirmation,
+          justification: request.justification,
+          expected: ticket.slice(-6),
+          what: "the last 6 characters of the ticket",
+        },
+        details: {
+          ticket,
+          reason,
+          errorDescription,
+          errorUri,
+          justification: request.justification,
+        },
       });
-      if (unconfirmed) {
-        audit.record({ ...record, outcome: "invalid", detail: "production confirmation missing" });
-        return problemResponse(c, unconfirmed);
-      }
-
-      const allowance = limiter.take(principal.email ?? principal.name);
-      if (!allowance.allowed) {
-        audit.record({ ...record, outcome: "rate-limited" });
-        return problemResponse(c, {
-          kind: "rate-limited",
-          status: 429,
-          title: "Too many fail calls",
-          detail: `You have reached this console's limit of fail calls per minute. Try again in ${allowance.retryAfterSeconds} s; nothing was sent to Authlete.`,
-          retryAfterSeconds: allowance.retryAfterSeconds,
-        });
-      }
-
-      // On disk before anything leaves: if that throws (503), Authlete is never called.
-      const { answer, durationMs } = await auditedFail(audit, service.gateway, request, record);
+      // Recorded before anything leaves: if that throws (503), Authlete is never called.
+      const { answer, durationMs } = await auditedFail(audit, record, () =>
+        service.gateway.fail(request),
+      );
       c.var.logFields.resultCode = answer.resultCode;
       const result: FailResult = {
         authlete: {

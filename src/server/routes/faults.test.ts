@@ -15,7 +15,7 @@ const TIMEOUT_MS = 800;
 let running: ConsoleUnderTest;
 
 beforeAll(async () => {
-  running = await startConsole({ timeoutMs: TIMEOUT_MS });
+  running = await startConsole({ env: { AUTHLETE_TIMEOUT_MS: String(TIMEOUT_MS) } });
 });
 afterAll(() => running.close());
 

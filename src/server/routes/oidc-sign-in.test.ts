@@ -2,7 +2,6 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPageSchema } from "../../shared/audit";
 import { sessionSchema } from "../../shared/session";
-import { OidcSignIn } from "../oidc";
 import { freePort, startConsole } from "../test-harness";
 import type { ConsoleUnderTest } from "../test-harness";
 import {
@@ -24,20 +23,19 @@ beforeAll(async () => {
   const [consolePort, providerPort] = [await freePort(), await freePort()];
   redirectUri = `http://127.0.0.1:${consolePort}/auth/oidc/callback`;
   provider = await startIdentityProvider(providerPort, [redirectUri]);
-  const oidc = new OidcSignIn({
-    issuer: provider.issuer,
-    ...TEST_OIDC_CLIENT,
-    redirectUri,
-    scopes: "openid email profile groups",
-    roles: {
-      operatorEmails: [],
-      viewerEmails: [],
-      groupsClaim: "groups",
-      operatorGroups: [TEST_ROLE_GROUPS.operator],
-      viewerGroups: [TEST_ROLE_GROUPS.viewer],
+  running = await startConsole({
+    port: consolePort,
+    env: {
+      AUTH_MODE: "oidc",
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: TEST_OIDC_CLIENT.clientId,
+      OIDC_CLIENT_SECRET: TEST_OIDC_CLIENT.clientSecret,
+      OIDC_REDIRECT_URI: redirectUri,
+      OIDC_SCOPES: "openid email profile groups",
+      OIDC_OPERATOR_GROUPS: TEST_ROLE_GROUPS.operator,
+      OIDC_VIEWER_GROUPS: TEST_ROLE_GROUPS.viewer,
     },
   });
-  running = await startConsole({ oidc, port: consolePort });
 });
 
 afterAll(async () => {

@@ -1,4 +1,3 @@
-import { Hono } from "hono";
 import {
   reasonMatrixRequestSchema,
   VERDICTS,
@@ -8,49 +7,51 @@ import {
 import type { MatrixRow, ReasonMatrixResult } from "../../shared/reason-matrix";
 import type { ProblemKind } from "../../shared/problem";
 import { FAIL_REASONS } from "../../shared/reasons";
-import type { AuditTrail } from "../audit/audit-trail";
 import { auditedFail, auditedTestTicket } from "../audit/audited-calls";
-import type { AppEnv } from "../env";
+import type { FailPolicy } from "../fail-policy";
+import { requireRole, signedInArea } from "../guards";
 import { ProblemError } from "../problem";
 import type { ServiceDirectory } from "../service-directory";
+import type { SessionStore } from "../sessions";
+import type { AuditTrail } from "../store/audit-trail";
 import { jsonBody } from "../validation";
-import { requireRole } from "./session";
 
 /**
  * QA's one click: a fresh ticket per reason, failed, and the answer judged against the
  * catalogue. Never on a production service. Every ticket and fail call is in the audit trail.
  */
-export function reasonMatrixRoutes(services: ServiceDirectory, audit: AuditTrail) {
-  return new Hono<AppEnv>().post(
-    "/reason-matrix",
+export function reasonMatrixRoutes(deps: {
+  sessions: SessionStore;
+  services: ServiceDirectory;
+  audit: AuditTrail;
+  failPolicy: FailPolicy;
+}) {
+  const { services, audit, failPolicy } = deps;
+  return signedInArea(deps.sessions).post(
+    "/",
     requireRole("operator", audit, "fail"),
     jsonBody(reasonMatrixRequestSchema),
     async (c) => {
       const request = c.req.valid("json");
-      const principal = c.var.principal;
-      const service = services.resolve(request.serviceId);
-      if (service.environment === "production") {
-        throw new ProblemError({
-          kind: "forbidden",
-          status: 403,
-          title: "The reason matrix never runs on a production service",
-          detail: `${service.name ?? request.serviceId} is production. Choose a test or staging service.`,
-        });
-      }
-      const who = {
-        operator: principal.name,
-        email: principal.email,
-        role: principal.role,
-        serviceId: request.serviceId,
-        target: service.gateway.target.baseUrl,
+      const { service, record } = failPolicy.admit({
+        channel: "matrix",
+        principal: c.var.principal,
         requestId: c.var.requestId,
-      };
+        serviceId: request.serviceId,
+        details: { justification: "reason matrix" },
+      });
       const rows: MatrixRow[] = [];
       for (const reason of FAIL_REASONS) {
         let ticket: string;
         try {
           ticket = (
-            await auditedTestTicket(audit, services, service, { serviceId: request.serviceId }, who)
+            await auditedTestTicket(
+              audit,
+              services,
+              service,
+              { serviceId: request.serviceId },
+              record,
+            )
           ).ticket;
         } catch (error) {
           if (stopsTheRun(error, "test-tickets-unavailable")) throw error;
@@ -67,15 +68,17 @@ export function reasonMatrixRoutes(services: ServiceDirectory, audit: AuditTrail
           },
         };
         try {
-          const { answer } = await auditedFail(audit, service.gateway, failRequest, {
-            ...who,
-            kind: "fail",
-            ticket,
-            reason,
-            errorDescription: request.errorDescription,
-            errorUri: request.errorUri,
-            justification: "reason matrix",
-          });
+          const { answer } = await auditedFail(
+            audit,
+            {
+              ...record,
+              ticket,
+              reason,
+              errorDescription: request.errorDescription,
+              errorUri: request.errorUri,
+            },
+            () => service.gateway.fail(failRequest),
+          );
           rows.push(
             judge(reason, request, {
               resultCode: answer.resultCode ?? null,

@@ -1,9 +1,10 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../env";
 import type { ServiceDirectory } from "../service-directory";
+import type { SessionStore } from "../sessions";
+import { signedInArea } from "../guards";
 
-export function serviceRoutes(services: ServiceDirectory) {
-  return new Hono<AppEnv>().get("/services", async (c) =>
-    c.json(await services.listServices(), 200),
+/** GET /api/services: the services the console can fail tickets of, for the service picker. */
+export function serviceRoutes(deps: { sessions: SessionStore; services: ServiceDirectory }) {
+  return signedInArea(deps.sessions).get("/", async (c) =>
+    c.json(await deps.services.listServices(), 200),
   );
 }

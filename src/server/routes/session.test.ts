@@ -100,28 +100,24 @@ describe("local sign-in", () => {
 
   it("ends a session after the idle timeout and after the absolute timeout", async () => {
     let now = 1_000_000;
-    running = await startConsole({
-      now: () => now,
-      sessionLimits: { idleMs: 1000, absoluteMs: 5000 },
-    });
-    now += 900;
+    const minute = 60_000;
+    const limits = { SESSION_IDLE_MINUTES: "10", SESSION_ABSOLUTE_HOURS: "1" };
+    running = await startConsole({ now: () => now, env: limits });
+    now += 9 * minute;
     expect((await running.get("/api/session")).status).toBe(200);
-    now += 900; // active: the idle clock restarted at the last request
+    now += 9 * minute; // active: the idle clock restarted at the last request
     expect((await running.get("/api/session")).status).toBe(200);
-    now += 1100;
+    now += 11 * minute;
     expect((await running.get("/api/session")).status).toBe(401);
 
     await running.close();
     now = 1_000_000;
-    running = await startConsole({
-      now: () => now,
-      sessionLimits: { idleMs: 1000, absoluteMs: 2500 },
-    });
-    for (let i = 0; i < 3; i++) {
-      now += 800;
+    running = await startConsole({ now: () => now, env: limits });
+    for (let i = 0; i < 6; i++) {
+      now += 9 * minute;
       expect((await running.get("/api/session")).status).toBe(200);
     }
-    now += 800; // 3.2 s after sign-in: past the absolute limit though never idle
+    now += 9 * minute; // 63 minutes after sign-in: past the absolute limit though never idle
     expect((await running.get("/api/session")).status).toBe(401);
   });
 });

@@ -1,19 +1,19 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { AuditKind } from "../../shared/audit";
 import { signInRequestSchema } from "../../shared/session";
-import type { Role, SessionInfo, SignInMethod } from "../../shared/session";
-import type { AuditTrail } from "../audit/audit-trail";
-import type { AppEnv } from "../env";
+import type { SessionInfo, SignInMethod } from "../../shared/session";
+import { limitBodySize, notSignedIn, SESSION_COOKIE } from "../guards";
+import { refuseDuplicateKeys } from "../strict-json";
+import type { AuditTrail } from "../store/audit-trail";
+import type { AppEnv } from "../request-context";
 import type { OidcSignIn } from "../oidc";
 import { problemResponse } from "../problem";
 import type { FailedSignIns, Principal, SessionStore } from "../sessions";
 import { secretsEqual } from "../sessions";
 import { jsonBody } from "../validation";
 
-export const SESSION_COOKIE = "cfc_session";
 /** Holds a started OpenID Connect sign-in until the provider redirects back. */
 export const OIDC_PENDING_COOKIE = "cfc_oidc";
 
@@ -57,15 +57,20 @@ function sessionInfo(principal: Principal): SessionInfo {
   return { name: principal.name, email: principal.email, role: principal.role };
 }
 
-/** /api/session: how to sign in, who is signed in, local sign-in and sign-out. */
+/**
+ * /api/session: how to sign in, who is signed in, local sign-in and sign-out. The only API open
+ * without a session; its one body (the sign-in) is small.
+ */
 export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
   const method = auth.method;
   return new Hono<AppEnv>()
-    .get("/session/method", (c) => {
+    .use(limitBodySize())
+    .use(refuseDuplicateKeys())
+    .get("/method", (c) => {
       const answer: SignInMethod = { mode: method.mode };
       return c.json(answer, 200);
     })
-    .post("/session", jsonBody(signInRequestSchema), async (c) => {
+    .post("/", jsonBody(signInRequestSchema), async (c) => {
       if (method.mode !== "local") {
         return problemResponse(c, {
           kind: "sign-in-failed",
@@ -109,12 +114,12 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
       startSession(c, auth, principal);
       return c.json(sessionInfo(principal), 200);
     })
-    .get("/session", (c) => {
+    .get("/", (c) => {
       const session = auth.sessions.touch(getCookie(c, SESSION_COOKIE));
       if (!session) return notSignedIn(c);
       return c.json(sessionInfo(session), 200);
     })
-    .delete("/session", (c) => {
+    .delete("/", (c) => {
       const id = getCookie(c, SESSION_COOKIE);
       const session = auth.sessions.touch(id);
       if (session) {
@@ -181,52 +186,4 @@ export function oidcRoutes(auth: ConsoleAuth, oidc: OidcSignIn, audit: AuditTrai
       startSession(c, auth, principal);
       return c.redirect("/", 303);
     });
-}
-
-/** Every API but /api/session and /api/session/method needs a live session. */
-export function requireSession(sessions: SessionStore): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (c.req.path === "/api/session" || c.req.path === "/api/session/method") return next();
-    const session = sessions.touch(getCookie(c, SESSION_COOKIE));
-    if (!session) return notSignedIn(c);
-    c.set("principal", session);
-    c.var.logFields.operator = session.name;
-    return next();
-  };
-}
-
-/** Lets only `role` through; anyone else's attempt is refused with 403 and recorded. */
-export function requireRole(
-  role: Role,
-  audit: AuditTrail,
-  kind: AuditKind,
-): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const principal = c.var.principal;
-    if (principal.role === role) return next();
-    audit.record({
-      kind,
-      outcome: "forbidden",
-      operator: principal.name,
-      email: principal.email,
-      role: principal.role,
-      requestId: c.var.requestId,
-      detail: `needs the ${role} role`,
-    });
-    return problemResponse(c, {
-      kind: "forbidden",
-      status: 403,
-      title: "Your role may not do this",
-      detail: `Signed in as a ${principal.role}; this needs the ${role} role.`,
-    });
-  };
-}
-
-function notSignedIn(c: Context<AppEnv>) {
-  return problemResponse(c, {
-    kind: "not-signed-in",
-    status: 401,
-    title: "Sign in first",
-    detail: "Your session is missing or has expired.",
-  });
 }

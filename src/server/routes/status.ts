@@ -1,11 +1,18 @@
 import { Hono } from "hono";
 import type { ConsoleConfig } from "../../shared/console-info";
 import type { ServiceDirectory } from "../service-directory";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../request-context";
+import { signedInArea } from "../guards";
+import type { SessionStore } from "../sessions";
 
 /** GET /api/config: what the page must know. Never a secret. */
-export function configRoutes(services: ServiceDirectory, version: string) {
-  return new Hono<AppEnv>().get("/config", (c) => {
+export function configRoutes(deps: {
+  sessions: SessionStore;
+  services: ServiceDirectory;
+  version: string;
+}) {
+  const { services, version } = deps;
+  return signedInArea(deps.sessions).get("/", (c) => {
     const config: ConsoleConfig = {
       target: services.defaultTarget,
       testTickets: services.testTicketsAvailable

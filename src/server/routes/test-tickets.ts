@@ -1,16 +1,21 @@
-import { Hono } from "hono";
 import { testTicketRequestSchema } from "../../shared/test-ticket";
-import type { AuditTrail } from "../audit/audit-trail";
 import { auditedTestTicket } from "../audit/audited-calls";
 import { failedCompletion } from "../audit/outcomes";
-import type { AppEnv } from "../env";
+import { requireRole, signedInArea } from "../guards";
 import type { ServiceDirectory } from "../service-directory";
+import type { SessionStore } from "../sessions";
+import type { AuditTrail } from "../store/audit-trail";
 import { jsonBody } from "../validation";
-import { requireRole } from "./session";
 
-export function testTicketRoutes(services: ServiceDirectory, audit: AuditTrail) {
-  return new Hono<AppEnv>().post(
-    "/test-tickets",
+/** POST /api/test-tickets: a fresh ticket from the service's test client (never production). */
+export function testTicketRoutes(deps: {
+  sessions: SessionStore;
+  services: ServiceDirectory;
+  audit: AuditTrail;
+}) {
+  const { services, audit } = deps;
+  return signedInArea(deps.sessions).post(
+    "/",
     requireRole("operator", audit, "test-ticket"),
     jsonBody(testTicketRequestSchema),
     async (c) => {

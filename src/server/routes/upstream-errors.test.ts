@@ -97,7 +97,10 @@ describe("Authlete's refusals become problems an operator understands", () => {
   });
 
   it("no answer within AUTHLETE_TIMEOUT_MS is a 504, and the call is not retried", async () => {
-    running = await startConsole({ simulator: { accessToken: SECRET }, timeoutMs: 300 });
+    running = await startConsole({
+      simulator: { accessToken: SECRET },
+      env: { AUTHLETE_TIMEOUT_MS: "300" },
+    });
     running.simulator.setFault({ kind: "delay", ms: 1500 });
     const started = performance.now();
     const problem = await expectProblem(running.post(FAIL, body()), 504);

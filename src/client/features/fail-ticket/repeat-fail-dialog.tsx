@@ -10,7 +10,7 @@ interface RepeatFailDialogProps {
 }
 
 /**
- * Authlete answers the same whether or not a ticket still exists (authlete-facts §3); only this
+ * Authlete answers the same whether or not a ticket still exists (docs/authlete-reference.md §3); only this
  * console's records know it was failed here before.
  */
 export function RepeatFailDialog({

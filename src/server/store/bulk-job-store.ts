@@ -1,6 +1,6 @@
-import type Database from "better-sqlite3";
 import type { BulkItem, BulkItemState, BulkJob } from "../../shared/bulk-job";
 import { BULK_ITEM_STATES } from "../../shared/bulk-job";
+import type { SqliteDatabase } from "./database";
 
 export interface NewJob {
   id: string;
@@ -28,13 +28,38 @@ const ITEM_FIELDS = `seq, ticket_tail AS ticketTail, ticket_hash AS ticketHash, 
 const JOB_FIELDS = `id, service_id AS serviceId, service_name AS serviceName, operator,
   created_at AS createdAt, finished_at AS finishedAt, status, total, concurrency`;
 
+export type StoredJob = JobRow & { counts: Record<BulkItemState, number> };
+
+export interface JobSettings {
+  reason: string | null;
+  errorDescription: string | null;
+  errorUri: string | null;
+  justification: string | null;
+  email: string | null;
+}
+
 /**
- * Bulk jobs in the audit database, so that a reload finds a job and a restart can say what
- * became of every ticket. Tickets themselves are never stored, only their hash and tail.
+ * Bulk jobs and their tickets (a port), so that a reload finds a job and a restart can say
+ * what became of every ticket. Tickets themselves are never stored, only their hash and tail.
  */
-export class BulkStore {
+export interface BulkJobStore {
+  create(job: NewJob): void;
+  updateItem(jobId: string, seq: number, update: ItemUpdate): void;
+  moveItems(jobId: string, from: BulkItemState, to: BulkItemState): BulkItem[];
+  setStatus(jobId: string, status: BulkJob["status"], finished?: boolean): void;
+  job(jobId: string): StoredJob | undefined;
+  jobSettings(jobId: string): JobSettings | undefined;
+  items(jobId: string, state: BulkItemState | undefined, offset: number, limit: number): BulkItem[];
+  countItems(jobId: string, state: BulkItemState | undefined): number;
+  recentJobs(limit: number): JobRow[];
+  /** Jobs that were running or paused when the last process stopped. */
+  unfinishedJobIds(): string[];
+}
+
+/** Bulk jobs in the console's SQLite database, beside the audit trail. */
+export class SqliteBulkJobStore implements BulkJobStore {
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqliteDatabase,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -89,7 +114,6 @@ export class BulkStore {
       .run({ ...update, at: this.now().toISOString(), jobId, seq });
   }
 
-  /** Moves every item of the job in one state to another (e.g. queued → not-attempted). */
   moveItems(jobId: string, from: BulkItemState, to: BulkItemState): BulkItem[] {
     const moved = this.items(jobId, from, 0, Number.MAX_SAFE_INTEGER);
     this.db
@@ -104,7 +128,7 @@ export class BulkStore {
       .run(status, finished ? this.now().toISOString() : null, jobId);
   }
 
-  job(jobId: string): (JobRow & { counts: Record<BulkItemState, number> }) | undefined {
+  job(jobId: string): StoredJob | undefined {
     const row = this.db.prepare(`SELECT ${JOB_FIELDS} FROM bulk_jobs WHERE id = ?`).get(jobId) as
       JobRow | undefined;
     if (!row) return undefined;
@@ -119,21 +143,13 @@ export class BulkStore {
     return { ...row, counts };
   }
 
-  jobSettings(jobId: string) {
+  jobSettings(jobId: string): JobSettings | undefined {
     return this.db
       .prepare(
         `SELECT reason, error_description AS errorDescription, error_uri AS errorUri,
            justification, email FROM bulk_jobs WHERE id = ?`,
       )
-      .get(jobId) as
-      | {
-          reason: string | null;
-          errorDescription: string | null;
-          errorUri: string | null;
-          justification: string | null;
-          email: string | null;
-        }
-      | undefined;
+      .get(jobId) as JobSettings | undefined;
   }
 
   items(
@@ -165,7 +181,6 @@ export class BulkStore {
       .all(limit) as JobRow[];
   }
 
-  /** Jobs that were running or paused: after a restart, none of them can go on. */
   unfinishedJobIds(): string[] {
     return (
       this.db.prepare("SELECT id FROM bulk_jobs WHERE status IN ('running', 'paused')").all() as {

@@ -1,6 +1,6 @@
 /**
- * The audit database's schema, one step per entry; `PRAGMA user_version` counts the steps done.
- * Append, never edit: a database made by an older console is brought up to date at start.
+ * The database's schema (audit trail and bulk jobs), one step per entry; `PRAGMA user_version`
+ * counts the steps done. Append, never edit: a database made by an older console is brought up to date at start.
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE audit_events (

@@ -1,12 +1,11 @@
-import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { AuditEvent, AuditFilters, AuditKind, AuditOutcome } from "../../shared/audit";
 import type { Role } from "../../shared/session";
 import type { Logger } from "../logger";
 import { ProblemError } from "../problem";
-import { MIGRATIONS } from "./migrations";
+import type { SqliteDatabase } from "./database";
+import { fingerprintOf, ticketHash } from "./fingerprint";
+import type { TicketFingerprint } from "./fingerprint";
 
 /** What a route knows about an action. The raw ticket goes in; only its hash and tail are kept. */
 export interface AuditInput {
@@ -30,7 +29,7 @@ export interface AuditInput {
   detail?: string | null;
   jobId?: string | null;
   /** Instead of `ticket`, when only its fingerprint is known (a bulk ticket after a restart). */
-  ticketFingerprint?: { hash: string; tail: string };
+  ticketFingerprint?: TicketFingerprint;
 }
 
 /** The fields known only once the call is over. */
@@ -38,26 +37,6 @@ export type AuditCompletion = Pick<
   AuditInput,
   "outcome" | "resultCode" | "action" | "upstreamStatus" | "durationMs" | "detail"
 >;
-
-export interface AuditTrailOptions {
-  /** A file path, or ":memory:" for tests. */
-  path: string;
-  logger: Logger;
-  /** How long a write waits for a lock before it gives up (and the action with it). */
-  busyTimeoutMs?: number;
-  now?: () => Date;
-}
-
-export function ticketHash(ticket: string): string {
-  return createHash("sha256").update(ticket, "utf8").digest("hex");
-}
-
-const TAIL_LENGTH = 6;
-
-/** What is kept of a ticket: its SHA-256 and its last 6 characters. */
-export function fingerprintOf(ticket: string): { hash: string; tail: string } {
-  return { hash: ticketHash(ticket), tail: ticket.slice(-TAIL_LENGTH) };
-}
 
 // Column ↔ field names, in one place.
 const COLUMNS = {
@@ -89,28 +68,54 @@ const SELECT_FIELDS = [
   ...Object.entries(COLUMNS).map(([field, column]) => `${column} AS "${field}"`),
 ].join(", ");
 
+/** A person's earlier fail of a ticket, for the repeat warning. */
+export interface PreviousFail {
+  at: string;
+  operator: string;
+  reason: string;
+}
+
 /**
- * The audit trail: one SQLite file (WAL, so reads never block the writer), one row per action,
- * and the same event as one structured log line for log shippers. Writes are synchronous: a
- * route has its record on disk before it answers, or it answers 503 and does nothing.
+ * The audit trail (a port): one record per action, written before the action is answered.
+ * Every write either lands or throws a 503 problem, so no action happens unrecorded.
  */
-export class AuditTrail {
-  readonly #db: Database.Database;
+export interface AuditTrail {
+  record(input: AuditInput): AuditEvent;
+  /** Records many finished actions in one write (a cancelled job's unsent tickets). */
+  recordMany(inputs: AuditInput[]): void;
+  begin(input: Omit<AuditInput, "outcome">): number;
+  /** Completes a pending record; a failure is logged with the whole event, never thrown. */
+  complete(id: number, completion: AuditCompletion): void;
+  /** After a restart: completes a bulk ticket's pending record. False when there is none. */
+  completePendingOf(jobId: string, hash: string, completion: AuditCompletion): boolean;
+  page(
+    filters: AuditFilters,
+    limit: number,
+    cursor?: string,
+  ): { events: AuditEvent[]; nextCursor: string | null };
+  /** The newest single fail attempts of one person (same name, and same email when there is one). */
+  recentFailsOf(operator: string, email: string | null, limit: number): AuditEvent[];
+  previousFails(serviceId: string, ticket: string): PreviousFail[];
+}
+
+/**
+ * The audit trail in SQLite, and the same event as one structured log line for log shippers.
+ * Writes are synchronous: a route has its record written before it answers, or it answers 503.
+ * A record stays "pending" while its call is out, and afterwards only if the process stopped
+ * during the call or the completion could not be written (then the log line has the outcome).
+ */
+export class SqliteAuditTrail implements AuditTrail {
+  readonly #db: SqliteDatabase;
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #insert: Database.Statement;
   readonly #complete: Database.Statement;
   readonly #byId: Database.Statement<[number], AuditEvent>;
 
-  constructor(options: AuditTrailOptions) {
-    if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-    this.#db = new Database(options.path);
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.pragma("synchronous = NORMAL");
-    this.#db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    migrate(this.#db);
-    this.#logger = options.logger;
-    this.#now = options.now ?? (() => new Date());
+  constructor(db: SqliteDatabase, logger: Logger, now: () => Date = () => new Date()) {
+    this.#db = db;
+    this.#logger = logger;
+    this.#now = now;
     const columns = Object.values(COLUMNS);
     this.#insert = this.#db.prepare(
       `INSERT INTO audit_events (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
@@ -123,26 +128,35 @@ export class AuditTrail {
     this.#byId = this.#db.prepare(`SELECT ${SELECT_FIELDS} FROM audit_events WHERE id = ?`);
   }
 
-  /** Records a finished action. Throws a 503 problem when the record cannot be written. */
   record(input: AuditInput): AuditEvent {
     const id = this.#write(() => Number(this.#insert.run(this.#toRow(input)).lastInsertRowid));
     return this.#published(id);
   }
 
-  /**
-   * Records an action about to happen, as "pending". Call before anything leaves the console:
-   * if this throws, the action must not be done.
-   */
+  recordMany(inputs: AuditInput[]): void {
+    if (inputs.length === 0) return;
+    this.#write(() => {
+      this.#db.transaction(() => {
+        for (const input of inputs) this.#insert.run(this.#toRow(input));
+      })();
+      return 0;
+    });
+    // One log line for the batch: the rows are in the database, each with the job's id.
+    const { kind, outcome, jobId, operator } = inputs[0]!;
+    this.#logger.info(
+      { auditBatch: { kind, outcome, jobId, operator, count: inputs.length } },
+      "audit",
+    );
+  }
+
   begin(input: Omit<AuditInput, "outcome">): number {
     return this.#write(() =>
       Number(this.#insert.run(this.#toRow({ ...input, outcome: "pending" })).lastInsertRowid),
     );
   }
 
-  /**
-   * Completes a pending record. The action has already happened, so a failure here cannot undo
-   * it: it is logged with the whole event (for the log shipper) and the record stays "pending".
-   */
+  // The action has already happened, so a failure here cannot undo it: the record stays
+  // "pending" and the log line carries the outcome for the log shipper.
   complete(id: number, completion: AuditCompletion): void {
     try {
       this.#complete.run({
@@ -163,10 +177,6 @@ export class AuditTrail {
     }
   }
 
-  /**
-   * After a restart: completes the pending record of a bulk job's ticket. False when there is
-   * none (the ticket was never sent).
-   */
   completePendingOf(jobId: string, hash: string, completion: AuditCompletion): boolean {
     const row = this.#db
       .prepare(
@@ -178,7 +188,6 @@ export class AuditTrail {
     return true;
   }
 
-  /** Newest first, `limit` at a time; the cursor is the last ID seen. */
   page(filters: AuditFilters, limit: number, cursor?: string) {
     const { where, params } = this.#where(filters, cursor);
     const rows = this.#db
@@ -189,7 +198,6 @@ export class AuditTrail {
     return { events, nextCursor };
   }
 
-  /** The newest fail attempts of one person (same name, and same email when there is one). */
   recentFailsOf(operator: string, email: string | null, limit: number): AuditEvent[] {
     return this.#db
       .prepare(
@@ -201,24 +209,14 @@ export class AuditTrail {
       .all(operator, email, limit) as AuditEvent[];
   }
 
-  /** Fail calls this console made for the ticket that Authlete answered, newest first. */
-  previousFails(serviceId: string, ticket: string) {
+  previousFails(serviceId: string, ticket: string): PreviousFail[] {
     return this.#db
       .prepare(
         `SELECT at, operator, reason FROM audit_events
          WHERE kind = 'fail' AND outcome = 'succeeded' AND service_id = ? AND ticket_hash = ?
          ORDER BY id DESC LIMIT 20`,
       )
-      .all(serviceId, ticketHash(ticket)) as { at: string; operator: string; reason: string }[];
-  }
-
-  /** The same database, for stores that live beside the trail (bulk jobs). */
-  get database(): Database.Database {
-    return this.#db;
-  }
-
-  close(): void {
-    this.#db.close();
+      .all(serviceId, ticketHash(ticket)) as PreviousFail[];
   }
 
   #write(run: () => number): number {
@@ -297,14 +295,4 @@ export class AuditTrail {
 function asUtc(time: string): string {
   const hasOffset = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(time);
   return new Date(hasOffset ? time : `${time}Z`).toISOString();
-}
-
-function migrate(db: Database.Database): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
 }

@@ -1,0 +1,203 @@
+/**
+ * The one composition root: settings (parsed by config.ts) in, the whole console out. main.ts
+ * calls it, and so does every test, with overrides for the few things a test must replace.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { DestinationStream } from "pino";
+import packageJson from "../../package.json" with { type: "json" };
+import { createSimulator } from "../simulator/app";
+import type { Simulator } from "../simulator/app";
+import { DEFAULT_SIMULATOR_ACCESS_TOKEN, seededClientOf } from "../simulator/seed";
+import { createApp } from "./app";
+import { createAuthleteGateway } from "./authlete";
+import type { AuthleteGateway } from "./authlete";
+import { BulkRunner } from "./bulk/bulk-runner";
+import type { ConsoleSettings } from "./config";
+import { createFailPolicy } from "./fail-policy";
+import { listen } from "./listen";
+import type { Listening } from "./listen";
+import { createLogger } from "./logger";
+import { OidcSignIn } from "./oidc";
+import { SlidingWindowLimiter } from "./rate-limit";
+import type { ConsoleAuth } from "./routes/session";
+import { configuredDirectory, singleGatewayDirectory } from "./service-directory";
+import type { ServiceDirectory } from "./service-directory";
+import { FailedSignIns, SessionStore, generateAccessCode } from "./sessions";
+import { SqliteAuditTrail } from "./store/audit-trail";
+import { SqliteBulkJobStore } from "./store/bulk-job-store";
+import { openDatabase } from "./store/database";
+
+export interface ConsoleOverrides {
+  /**
+   * Every service's Authlete (tests: a simulator they started). In embedded-simulator mode no
+   * simulator is started then, and the seeded test clients are used as with the embedded one.
+   */
+  authleteBaseUrl?: string;
+  /** The clock of sessions, sign-in and rate limits (tests move it instead of waiting). */
+  now?: () => number;
+  /** Where the database lives instead of AUDIT_DB (tests: ":memory:" or a temporary file). */
+  databasePath?: string;
+  /** Where log lines go (tests read them). Default: standard output. */
+  logDestination?: DestinationStream;
+  /** The built page; default dist/client when it exists. Null: serve no page. */
+  clientDir?: string | null;
+  version?: string;
+}
+
+// Built: dist/server/main.js → dist/client; from source: src/server/console.ts → dist/client.
+const BUILT_CLIENT_DIR = fileURLToPath(new URL("../../dist/client/", import.meta.url));
+
+export async function buildConsole(settings: ConsoleSettings, overrides: ConsoleOverrides = {}) {
+  const now = overrides.now ?? Date.now;
+  const logger = createLogger(settings.logLevel, overrides.logDestination);
+  const listening: Listening[] = [];
+
+  const authlete = await connectAuthlete(settings, overrides.authleteBaseUrl);
+  if (authlete.embedded) listening.push(authlete.embedded.server);
+
+  const db = openDatabase({
+    path: overrides.databasePath ?? settings.auditDbPath,
+    busyTimeoutMs: settings.auditBusyTimeoutMs,
+  });
+  const audit = new SqliteAuditTrail(db, logger, () => new Date(now()));
+  const bulkStore = new SqliteBulkJobStore(db, () => new Date(now()));
+
+  const signIn = settings.auth.method;
+  const generatedAccessCode =
+    signIn.mode === "local" && signIn.accessCode === undefined ? generateAccessCode() : undefined;
+  const auth: ConsoleAuth = {
+    sessions: new SessionStore(
+      { idleMs: settings.auth.idleMs, absoluteMs: settings.auth.absoluteMs },
+      now,
+    ),
+    method:
+      signIn.mode === "local"
+        ? {
+            mode: "local",
+            accessCode: signIn.accessCode ?? generatedAccessCode!,
+            failedSignIns: new FailedSignIns(),
+          }
+        : new OidcSignIn(signIn, now),
+  };
+
+  const failPolicy = createFailPolicy({
+    services: authlete.services,
+    audit,
+    singleFailLimiter: new SlidingWindowLimiter(settings.failsPerMinute, 60_000, now),
+  });
+  const bulkRunner = new BulkRunner({
+    store: bulkStore,
+    audit,
+    logger,
+    concurrency: settings.bulk.concurrency,
+    retry: settings.bulk.retry,
+    retryWindowMs: settings.bulk.retryWindowMs,
+  });
+  const interruptedJobs = bulkRunner.recover();
+  if (interruptedJobs.length > 0) {
+    logger.warn({ jobs: interruptedJobs }, "bulk jobs interrupted by the last stop");
+  }
+
+  const clientDir =
+    overrides.clientDir === null
+      ? undefined
+      : (overrides.clientDir ??
+        (existsSync(`${BUILT_CLIENT_DIR}index.html`) ? BUILT_CLIENT_DIR : undefined));
+  const version = overrides.version ?? packageJson.version;
+  const app = createApp({
+    services: authlete.services,
+    auth,
+    audit,
+    failPolicy,
+    bulkRunner,
+    bulkStore,
+    logger,
+    version,
+    clientDir,
+  });
+
+  return {
+    app,
+    logger,
+    version,
+    /** What the console talks to, in words for the start banner. */
+    target: authlete.description,
+    /** The embedded simulator, when the console runs one. */
+    simulator: authlete.embedded?.simulator,
+    /** Local sign-in's code when none was configured: printed once at start, never logged. */
+    generatedAccessCode,
+    auth,
+    audit,
+    bulkRunner,
+    /** Stops sending, stops the embedded simulator, closes the database. */
+    async close(): Promise<void> {
+      await bulkRunner.stop();
+      await Promise.all(listening.map((server) => server.close()));
+      db.close();
+    },
+  };
+}
+
+export type Console = Awaited<ReturnType<typeof buildConsole>>;
+
+/** Which Authlete serves each service: CONSOLE_CONFIG's clusters, one cluster, or the simulator. */
+async function connectAuthlete(
+  settings: ConsoleSettings,
+  baseUrlOverride: string | undefined,
+): Promise<{
+  services: ServiceDirectory;
+  description: string;
+  embedded?: { simulator: Simulator; server: Listening };
+}> {
+  const gatewayOf = cachedGateways(settings.timeoutMs);
+  if (settings.services) {
+    const services = configuredDirectory(
+      settings.services.map((service) => ({
+        ...service,
+        gateway: gatewayOf(baseUrlOverride ?? service.baseUrl, service.accessToken, false),
+      })),
+    );
+    return { services, description: `the ${settings.services.length} services of CONSOLE_CONFIG` };
+  }
+  if (settings.authlete.mode === "cluster") {
+    const baseUrl = baseUrlOverride ?? settings.authlete.baseUrl;
+    const gateway = gatewayOf(baseUrl, settings.authlete.accessToken, false);
+    const testClient = settings.testClient;
+    return {
+      services: singleGatewayDirectory(gateway, testClient ? () => testClient : undefined),
+      description: `Authlete at ${baseUrl}`,
+    };
+  }
+  const accessToken = settings.authlete.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN;
+  let embedded: { simulator: Simulator; server: Listening } | undefined;
+  if (baseUrlOverride === undefined) {
+    const simulator = createSimulator({
+      accessToken: settings.authlete.accessToken,
+      ticketTtlSeconds: settings.authlete.ticketTtlSeconds,
+      faults: settings.authlete.faults,
+    });
+    // In-process, yet over real loopback HTTP: the SDK talks to it exactly as to a cluster.
+    embedded = { simulator, server: await listen(simulator.app.fetch, "127.0.0.1", 0) };
+  }
+  const gateway = gatewayOf(baseUrlOverride ?? embedded!.server.url, accessToken, true);
+  return {
+    services: singleGatewayDirectory(gateway, seededClientOf),
+    description: "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)",
+    embedded,
+  };
+}
+
+/** One gateway per cluster and token: services that share both share a connection pool. */
+function cachedGateways(timeoutMs: number) {
+  const gateways = new Map<string, AuthleteGateway>();
+  return (baseUrl: string, accessToken: string, simulated: boolean) => {
+    const key = JSON.stringify([baseUrl, accessToken]);
+    let gateway = gateways.get(key);
+    if (!gateway) {
+      gateway = createAuthleteGateway({ baseUrl, accessToken, timeoutMs, simulated });
+      gateways.set(key, gateway);
+    }
+    return gateway;
+  };
+}

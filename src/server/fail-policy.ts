@@ -1,0 +1,139 @@
+import type { AuditInput, AuditTrail } from "./store/audit-trail";
+import { failedCompletion } from "./audit/outcomes";
+import { ProblemError } from "./problem";
+import type { ProblemInit } from "./problem";
+import type { SlidingWindowLimiter } from "./rate-limit";
+import type { ResolvedService, ServiceDirectory } from "./service-directory";
+import type { Principal } from "./sessions";
+
+/** The three ways a fail call leaves the console. */
+export type FailChannel = "single" | "bulk" | "matrix";
+
+export interface FailAttempt {
+  channel: FailChannel;
+  principal: Principal;
+  requestId: string;
+  serviceId: string;
+  /** What a production service wants typed back (a ticket's tail, a job's count) and why. */
+  confirmation?: {
+    given: string | undefined;
+    justification: string | undefined;
+    expected: string;
+    what: string;
+  };
+  /** What else the audit record of a refusal should say (ticket, reason, …). */
+  details?: Partial<Omit<AuditInput, "outcome" | "kind">>;
+}
+
+/**
+ * The one place that decides whether a fail call may leave, for a single fail, a bulk job and
+ * a reason-matrix run alike: the service must be known, a production service confirmed (and
+ * never a matrix run), and the caller within its rate limit. Every refusal is recorded and
+ * thrown as a problem; nothing was sent to Authlete.
+ */
+export function createFailPolicy(deps: {
+  services: ServiceDirectory;
+  audit: AuditTrail;
+  /** Single fails per person per minute. Bulk and matrix have no budget yet (issue 11). */
+  singleFailLimiter: SlidingWindowLimiter;
+}) {
+  const { services, audit, singleFailLimiter } = deps;
+
+  function refuse(
+    record: Omit<AuditInput, "outcome">,
+    outcome: AuditInput["outcome"],
+    problem: ProblemInit,
+  ): never {
+    const detail = record.detail ? `${record.detail}: ${problem.title}` : problem.title;
+    audit.record({ ...record, outcome, detail });
+    throw new ProblemError(problem);
+  }
+
+  return {
+    /**
+     * The service the call goes to and the audit record to write for it, once every rule is
+     * met; otherwise the refusal is recorded and thrown.
+     */
+    admit(attempt: FailAttempt): { service: ResolvedService; record: Omit<AuditInput, "outcome"> } {
+      const { principal } = attempt;
+      const record: Omit<AuditInput, "outcome"> = {
+        kind: "fail",
+        operator: principal.name,
+        email: principal.email,
+        role: principal.role,
+        serviceId: attempt.serviceId,
+        requestId: attempt.requestId,
+        ...attempt.details,
+      };
+      let service: ResolvedService;
+      try {
+        service = services.resolve(attempt.serviceId);
+      } catch (error) {
+        audit.record({ ...record, ...failedCompletion(error, 0) });
+        throw error;
+      }
+      record.target = service.gateway.target.baseUrl;
+      const name = service.name ?? attempt.serviceId;
+      if (service.environment === "production" && attempt.channel === "matrix") {
+        refuse(record, "forbidden", {
+          kind: "forbidden",
+          status: 403,
+          title: "The reason matrix never runs on a production service",
+          detail: `${name} is production. Choose a test or staging service.`,
+        });
+      }
+      const unconfirmed = missingProductionConfirmation(service, name, attempt.confirmation);
+      if (unconfirmed) refuse(record, "invalid", unconfirmed);
+      if (attempt.channel === "single") {
+        const allowance = singleFailLimiter.take(principal.email ?? principal.name);
+        if (!allowance.allowed) {
+          refuse(record, "rate-limited", {
+            kind: "rate-limited",
+            status: 429,
+            title: "Too many fail calls",
+            detail: `You have reached this console's limit of fail calls per minute. Try again in ${allowance.retryAfterSeconds} s; nothing was sent to Authlete.`,
+            retryAfterSeconds: allowance.retryAfterSeconds,
+          });
+        }
+      }
+      return { service, record };
+    },
+  };
+}
+
+export type FailPolicy = ReturnType<typeof createFailPolicy>;
+
+/**
+ * A production service's second question, asked by the page's dialog and checked here so that
+ * no client can skip it: the operator typed back what is about to be failed and said why.
+ */
+function missingProductionConfirmation(
+  service: ResolvedService,
+  name: string,
+  given: FailAttempt["confirmation"],
+): ProblemInit | undefined {
+  if (service.environment !== "production") return undefined;
+  if (given === undefined) {
+    return {
+      kind: "confirmation-required",
+      status: 400,
+      title: `${name} is a production service: this way of failing is not allowed there`,
+      detail: "Nothing was sent to Authlete.",
+    };
+  }
+  const errors = [];
+  if (given.given !== given.expected) {
+    errors.push({ path: "confirmation", message: `Type ${given.what} to confirm.` });
+  }
+  if (!given.justification) {
+    errors.push({ path: "justification", message: "Say why: production fails need a reason." });
+  }
+  if (errors.length === 0) return undefined;
+  return {
+    kind: "confirmation-required",
+    status: 400,
+    title: `${name} is a production service: confirm first`,
+    detail: `Type ${given.what} and a justification; nothing was sent to Authlete.`,
+    errors,
+  };
+}
