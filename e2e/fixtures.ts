@@ -56,6 +56,15 @@ export async function signIn(
   expect(answer.status()).toBe(200);
 }
 
+/** Signs in on the OpenID Connect console as the test provider's `login` (any password). */
+export async function signInWithProvider(page: Page, login: string): Promise<void> {
+  await page.goto(OIDC_CONSOLE);
+  await page.getByRole("link", { name: "Sign in with your organisation" }).click();
+  await page.getByPlaceholder("Enter any login").fill(login);
+  await page.getByPlaceholder("and password").fill("any password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+}
+
 export const test = base.extend<{ failForm: FailForm }>({
   failForm: async ({ page }, use) => {
     await signIn(page);

@@ -1,14 +1,4 @@
-import type { Page } from "@playwright/test";
-import { OIDC_CONSOLE, expect, test } from "./fixtures";
-
-/** Through the provider's own login page, as a person does it. */
-async function signInWithProvider(page: Page, login: string) {
-  await page.goto(OIDC_CONSOLE);
-  await page.getByRole("link", { name: "Sign in with your organisation" }).click();
-  await page.getByPlaceholder("Enter any login").fill(login);
-  await page.getByPlaceholder("and password").fill("any password");
-  await page.getByRole("button", { name: "Sign-in" }).click();
-}
+import { OIDC_CONSOLE, expect, signInWithProvider, test } from "./fixtures";
 
 test("an operator signs in with the organisation's provider and can fail tickets", async ({
   page,

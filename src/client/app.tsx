@@ -6,8 +6,8 @@ import { AuditLogPage } from "./features/audit/audit-log-page";
 import { BulkFailPage } from "./features/bulk-fail/bulk-fail-page";
 import { ReasonMatrixPage } from "./features/reason-matrix/reason-matrix-page";
 import { FailTicketPage } from "./features/fail-ticket/fail-ticket-page";
-import { consoleConfigQuery } from "./features/fail-ticket/queries";
-import { TargetBanner } from "./features/fail-ticket/target-banner";
+import { TargetBanner } from "./components/target-banner";
+import { consoleConfigQuery } from "./lib/console-queries";
 import { sessionQuery, useSignOut } from "./features/session/queries";
 import { SignInPage } from "./features/session/sign-in-page";
 import type { SessionInfo } from "../shared/session";
@@ -65,7 +65,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
           </button>
         </div>
       </header>
-      <TargetBanner />
+      {config && <TargetBanner target={config.target} />}
       <KeyboardShortcuts />
       <main className="page">
         <Switch>

@@ -15,7 +15,7 @@ function typingInField(target: EventTarget | null): boolean {
   );
 }
 
-/** `/` jumps to Ticket, `?` lists the shortcuts; neither while typing in a field. */
+/** `?` lists the shortcuts (not while typing in a field). The fail form handles its own `/`. */
 export function KeyboardShortcuts() {
   const [open, setOpen] = useState(false);
   useEffect(() => {
@@ -24,12 +24,6 @@ export function KeyboardShortcuts() {
       if (event.key === "?") {
         event.preventDefault();
         setOpen(true);
-      } else if (event.key === "/") {
-        const ticket = document.getElementById("ticket");
-        if (ticket) {
-          event.preventDefault();
-          ticket.focus();
-        }
       }
     }
     window.addEventListener("keydown", onKey);

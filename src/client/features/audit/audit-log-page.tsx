@@ -12,7 +12,7 @@ export function AuditLogPage() {
   const events = log.data?.pages.flatMap((page) => page.events) ?? [];
 
   return (
-    <div className="audit-page">
+    <div className="page-stack">
       <AuditFiltersForm onApply={setFilters} />
       <section className="card" aria-labelledby="audit-records-title">
         <div className="results-header">

@@ -5,7 +5,7 @@ import { formatTime } from "../../lib/format";
 export function AuditTable({ events }: { events: AuditEvent[] }) {
   return (
     <div className="table-scroll">
-      <table className="audit-table">
+      <table className="data-table">
         <caption className="visually-hidden">Audit records, newest first</caption>
         <thead>
           <tr>

@@ -5,53 +5,46 @@ import type { DragEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { useLocation } from "wouter";
 import { z } from "zod";
+import { bulkJobDefaults, bulkJobRequestSchema } from "../../../shared/bulk-job";
 import type { BulkJobRequest } from "../../../shared/bulk-job";
-import { bulkJobDefaults } from "../../../shared/bulk-job";
 import { serviceIdSchema } from "../../../shared/fail-request";
-import { FAIL_REASONS } from "../../../shared/reasons";
 import { parseTicketList } from "../../../shared/ticket-list";
+import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { Field } from "../../components/field";
 import { ModalDialog } from "../../components/modal-dialog";
 import { RequestErrorAlert } from "../../components/problem-alert";
+import { ProductionBanner } from "../../components/production-banner";
+import { ProductionConfirmDialog } from "../../components/production-confirm-dialog";
+import { ReasonSelect } from "../../components/reason-select";
+import { ServicePicker, serviceNamed } from "../../components/service-picker";
+import { isProblem, servicesQuery } from "../../lib/console-queries";
 import { readLastServiceId } from "../../lib/last-service";
-import { servicesQuery } from "../fail-ticket/queries";
-import { ProductionConfirmDialog } from "../fail-ticket/production-confirm-dialog";
 import { useStartBulkJob } from "./queries";
 
-// The form's own shape: the pasted text is parsed into the API's ticket list on submit.
-const bulkFormSchema = z
-  .object({
-    serviceId: serviceIdSchema,
-    ticketsText: z.string(),
-    ...bulkJobDefaults,
-  })
-  .superRefine((form, ctx) => {
-    const list = parseTicketList(form.ticketsText);
-    if (list.tickets.length === 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ticketsText"],
-        message: "Paste at least one valid ticket.",
-      });
-    }
-    if (!form.reason && list.tickets.some((item) => !item.reason)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["reason"],
-        message: "Choose a reason for the lines that name none.",
-      });
-    }
-  });
+// The form's own shape: the pasted text becomes the API's ticket list, parsed once (below).
+const bulkFormSchema = z.object({
+  serviceId: serviceIdSchema,
+  ticketsText: z.string(),
+  ...bulkJobDefaults,
+});
 type BulkFormInput = z.input<typeof bulkFormSchema>;
 type BulkForm = z.output<typeof bulkFormSchema>;
+
+/** Where the API's field errors belong in this form. */
+const FORM_FIELD: Record<string, keyof BulkFormInput> = {
+  tickets: "ticketsText",
+  reason: "reason",
+};
 
 export function BulkFailForm() {
   const { data: services = [] } = useQuery(servicesQuery);
   const startJob = useStartBulkJob();
   const [, navigate] = useLocation();
-  const [confirming, setConfirming] = useState<BulkJobRequest | undefined>();
+  const [confirming, setConfirming] = useState<
+    { request: BulkJobRequest; production: boolean } | undefined
+  >();
   const [dropError, setDropError] = useState<string | undefined>();
-  const { register, handleSubmit, formState, control, setValue } = useForm<
+  const { register, handleSubmit, formState, control, setValue, setError } = useForm<
     BulkFormInput,
     unknown,
     BulkForm
@@ -69,22 +62,25 @@ export function BulkFailForm() {
   });
   const errors = formState.errors;
   const [serviceId, ticketsText] = useWatch({ control, name: ["serviceId", "ticketsText"] });
-  const service = services.find((known) => known.serviceId === serviceId?.trim());
-  // Parsed as it is typed, so invalid lines show before anything is sent.
+  const service = serviceNamed(services, serviceId);
+  // Parsed as it is typed, so invalid lines show before anything is sent; submit uses it too.
   const list = useMemo(() => parseTicketList(ticketsText ?? ""), [ticketsText]);
 
   const submit = handleSubmit((form) => {
-    const parsed = parseTicketList(form.ticketsText);
-    setConfirming({
-      serviceId: form.serviceId,
-      tickets: parsed.tickets.map(({ ticket, reason }) =>
-        reason ? { ticket, reason } : { ticket },
-      ),
-      reason: form.reason,
-      errorDescription: form.errorDescription,
-      errorUri: form.errorUri,
-      justification: form.justification,
+    const { ticketsText: _text, ...settings } = form;
+    // The API's own schema judges the request, with the API's own messages.
+    const checked = bulkJobRequestSchema.safeParse({
+      ...settings,
+      tickets: list.tickets.map(({ ticket, reason }) => (reason ? { ticket, reason } : { ticket })),
     });
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        const field = FORM_FIELD[String(issue.path[0])];
+        if (field) setError(field, { message: issue.message });
+      }
+      return;
+    }
+    setConfirming({ request: checked.data, production: service?.environment === "production" });
   });
 
   function start(request: BulkJobRequest) {
@@ -93,7 +89,12 @@ export function BulkFailForm() {
         setConfirming(undefined);
         navigate(`/bulk/${job.id}`);
       },
-      onError: () => setConfirming(undefined),
+      onError: (error) => {
+        // The server knows the service is production even when this page's list did not.
+        const ask = isProblem(error, "confirmation-required") && !request.confirmation;
+        if (ask) startJob.reset();
+        setConfirming(ask ? { request, production: true } : undefined);
+      },
     });
   }
 
@@ -114,35 +115,21 @@ export function BulkFailForm() {
     void readFile(file);
   }
 
-  const production = service?.environment === "production";
   return (
     <>
       <form className="card form" onSubmit={(event) => void submit(event)} noValidate>
         <h2>Bulk fail</h2>
-        {production && (
-          <p className="production-banner" role="note">
-            <strong>Production: {service.name}.</strong> Every ticket in this list is failed for
-            real; starting asks you to type the number of tickets and say why.
-          </p>
-        )}
-        <Field id="bulk-service-id" label="Service ID" error={errors.serviceId?.message}>
-          {(fieldControl) => (
-            <input
-              {...fieldControl}
-              {...register("serviceId")}
-              list="bulk-known-services"
-              inputMode="numeric"
-              autoComplete="off"
-            />
-          )}
-        </Field>
-        <datalist id="bulk-known-services">
-          {services.map((known) => (
-            <option key={known.serviceId} value={known.serviceId}>
-              {[known.name, known.environment, known.cluster].filter(Boolean).join(" · ")}
-            </option>
-          ))}
-        </datalist>
+        <ProductionBanner service={service}>
+          Every ticket in this list is failed for real; starting asks you to type the number of
+          tickets and say why.
+        </ProductionBanner>
+        <ServicePicker
+          id="bulk-service-id"
+          field={register("serviceId")}
+          error={errors.serviceId?.message}
+          services={services}
+          chosen={service}
+        />
         <Field
           id="bulk-tickets"
           label="Tickets"
@@ -177,39 +164,19 @@ export function BulkFailForm() {
         </Field>
         <TicketListPreview id="bulk-preview" list={list} />
 
-        <Field
+        <ReasonSelect
           id="bulk-reason"
-          label="Reason"
-          hint="For the lines that name none."
+          field={register("reason")}
           error={errors.reason?.message}
-        >
-          {(fieldControl) => (
-            <select {...fieldControl} {...register("reason")}>
-              <option value="">Choose a reason…</option>
-              {FAIL_REASONS.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field
-          id="bulk-error-description"
-          label="Error description"
-          hint="Optional, for every ticket."
-          error={errors.errorDescription?.message}
-        >
-          {(fieldControl) => <input {...fieldControl} {...register("errorDescription")} />}
-        </Field>
-        <Field
-          id="bulk-error-uri"
-          label="Error URI"
-          hint="Optional, for every ticket."
-          error={errors.errorUri?.message}
-        >
-          {(fieldControl) => <input {...fieldControl} {...register("errorUri")} type="url" />}
-        </Field>
+          hint="For the lines that name none."
+        />
+        <ErrorDetailsFields
+          idPrefix="bulk-"
+          description={register("errorDescription")}
+          uri={register("errorUri")}
+          errors={{ description: errors.errorDescription?.message, uri: errors.errorUri?.message }}
+          hints={{ description: "Optional, for every ticket.", uri: "Optional, for every ticket." }}
+        />
         <Field
           id="bulk-justification"
           label="Justification"
@@ -226,34 +193,40 @@ export function BulkFailForm() {
         <RequestErrorAlert error={startJob.error} title="The job could not start" />
       </form>
 
-      {confirming && production && (
+      {confirming?.production && (
         <ProductionConfirmDialog
-          serviceName={service.name}
-          cluster={service.cluster}
-          expected={String(confirming.tickets.length)}
+          serviceName={service?.name ?? `Service ${confirming.request.serviceId}`}
+          cluster={service?.cluster ?? null}
+          expected={String(confirming.request.tickets.length)}
           expectedWhat="the number of tickets"
           action="bulk job"
-          justification={confirming.justification ?? ""}
+          justification={confirming.request.justification ?? ""}
           onConfirm={(confirmation, justification) =>
-            start({ ...confirming, confirmation, justification })
+            start({ ...confirming.request, confirmation, justification })
           }
           onCancel={() => setConfirming(undefined)}
         />
       )}
-      {confirming && !production && (
+      {confirming && !confirming.production && (
         <ModalDialog
-          title={`Fail ${confirming.tickets.length} tickets?`}
+          title={`Fail ${confirming.request.tickets.length} tickets?`}
           describedBy="bulk-confirm-text"
           onCancel={() => setConfirming(undefined)}
         >
           <p id="bulk-confirm-text">
-            {confirming.tickets.length} tickets of{" "}
-            {service?.name ?? `service ${confirming.serviceId}`} will be failed
-            {confirming.reason ? ` (${confirming.reason} where a line names no reason)` : ""}. The
-            job runs in the console&apos;s server: you can leave this page and come back.
+            {confirming.request.tickets.length} tickets of{" "}
+            {service?.name ?? `service ${confirming.request.serviceId}`} will be failed
+            {confirming.request.reason
+              ? ` (${confirming.request.reason} where a line names no reason)`
+              : ""}
+            . The job runs in the console&apos;s server: you can leave this page and come back.
           </p>
           <div className="submit-row">
-            <button type="button" onClick={() => start(confirming)} disabled={startJob.isPending}>
+            <button
+              type="button"
+              onClick={() => start(confirming.request)}
+              disabled={startJob.isPending}
+            >
               Start
             </button>
             <button

@@ -149,7 +149,7 @@ function JobDetails({ job }: { job: BulkJob }) {
       </div>
       <RequestErrorAlert error={items.error} title="The tickets could not be read" />
       <div className="table-scroll">
-        <table className="audit-table">
+        <table className="data-table">
           <caption className="visually-hidden">Tickets of this job and what became of each</caption>
           <thead>
             <tr>

@@ -2,20 +2,28 @@ import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query
 import { bulkItemsPageSchema, bulkJobSchema } from "../../../shared/bulk-job";
 import type { BulkItemState, BulkJob, BulkJobRequest } from "../../../shared/bulk-job";
 import { api, readAnswer } from "../../lib/api-client";
+import { consoleKeys } from "../../lib/console-queries";
 
-export const BULK_QUERY_KEY = ["console", "bulk-jobs"] as const;
+export const bulkKeys = {
+  all: () => [...consoleKeys.all, "bulk-jobs"] as const,
+  list: () => [...bulkKeys.all(), "list"] as const,
+  job: (id: string) => [...bulkKeys.all(), id] as const,
+  items: (id: string) => [...bulkKeys.job(id), "items"] as const,
+  itemsPage: (id: string, state: BulkItemState | undefined, page: number) =>
+    [...bulkKeys.items(id), state ?? "all", page] as const,
+};
 /** How often a running job is asked for its progress. */
 const LIVE_MS = 1000;
 const live = (job: BulkJob | undefined) => (job?.status === "running" ? LIVE_MS : false);
 
 export const bulkJobsQuery = queryOptions({
-  queryKey: [...BULK_QUERY_KEY, "list"],
+  queryKey: bulkKeys.list(),
   queryFn: () => readAnswer(api["bulk-jobs"].$get(), bulkJobSchema.array()),
 });
 
 export function bulkJobQuery(id: string) {
   return queryOptions({
-    queryKey: [...BULK_QUERY_KEY, id],
+    queryKey: bulkKeys.job(id),
     queryFn: () => readAnswer(api["bulk-jobs"][":id"].$get({ param: { id } }), bulkJobSchema),
     refetchInterval: (query) => live(query.state.data),
   });
@@ -30,7 +38,7 @@ export function bulkItemsQuery(
   running: boolean,
 ) {
   return queryOptions({
-    queryKey: [...BULK_QUERY_KEY, id, "items", state ?? "all", page],
+    queryKey: bulkKeys.itemsPage(id, state, page),
     queryFn: () =>
       readAnswer(
         api["bulk-jobs"][":id"].items.$get({
@@ -66,7 +74,7 @@ export function useJobControl(id: string) {
       readAnswer(api["bulk-jobs"][":id"][verb].$post({ param: { id } }), bulkJobSchema),
     onSuccess: async (job) => {
       queryClient.setQueryData(bulkJobQuery(id).queryKey, job);
-      await queryClient.invalidateQueries({ queryKey: [...BULK_QUERY_KEY, id, "items"] });
+      await queryClient.invalidateQueries({ queryKey: bulkKeys.items(id) });
     },
   });
 }

@@ -1,16 +1,17 @@
+import { useState } from "react";
+import type { FailResult } from "../../../shared/fail-result";
 import { FailResultView } from "./fail-result-view";
 import { FailTicketForm } from "./fail-ticket-form";
-import { useFailTicket } from "./queries";
 
 /** One screen: the form on the left, the answer on the right (below on narrow screens). */
 export function FailTicketPage() {
-  const failTicket = useFailTicket();
+  const [result, setResult] = useState<FailResult>();
   return (
     <div className="layout">
-      <FailTicketForm failTicket={failTicket} />
+      <FailTicketForm onResult={setResult} />
       <div className="result-column" aria-live="polite">
-        {failTicket.data ? (
-          <FailResultView result={failTicket.data} />
+        {result ? (
+          <FailResultView result={result} />
         ) : (
           <div className="card placeholder">
             <h2>Result</h2>

@@ -1,23 +1,16 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { consoleConfigSchema, servicesSchema } from "../../../shared/console-info";
+import { auditPageSchema, previousFailsSchema } from "../../../shared/audit";
 import type { FailRequest } from "../../../shared/fail-request";
 import { failResultSchema } from "../../../shared/fail-result";
 import { testTicketSchema } from "../../../shared/test-ticket";
 import type { TestTicketRequest } from "../../../shared/test-ticket";
 import { api, readAnswer } from "../../lib/api-client";
-import { AUDIT_QUERY_KEY } from "../audit/queries";
+import { consoleKeys } from "../../lib/console-queries";
 
-export const consoleConfigQuery = queryOptions({
-  queryKey: ["console", "config"],
-  queryFn: () => readAnswer(api.config.$get(), consoleConfigSchema),
-  staleTime: Infinity,
-});
-
-export const servicesQuery = queryOptions({
-  queryKey: ["console", "services"],
-  queryFn: () => readAnswer(api.services.$get(), servicesSchema),
-  staleTime: 5 * 60_000,
-});
+export const failTicketKeys = {
+  /** The signed-in person's latest fail attempts (part of the audit trail). */
+  recent: () => [...consoleKeys.audit(), "recent"] as const,
+};
 
 export function useFailTicket() {
   const queryClient = useQueryClient();
@@ -25,7 +18,7 @@ export function useFailTicket() {
     mutationFn: (request: FailRequest) =>
       readAnswer(api.backchannel.authentication.fail.$post({ json: request }), failResultSchema),
     // Every attempt, answered or not, is a new audit record.
-    onSettled: () => queryClient.invalidateQueries({ queryKey: AUDIT_QUERY_KEY }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: consoleKeys.audit() }),
   });
 }
 
@@ -35,3 +28,17 @@ export function useCreateTestTicket() {
       readAnswer(api["test-tickets"].$post({ json: request }), testTicketSchema),
   });
 }
+
+/** Has this console already failed the ticket? Asked before failing it. */
+export function usePreviousFails() {
+  return useMutation({
+    mutationFn: (request: { serviceId: string; ticket: string }) =>
+      readAnswer(api.audit["previous-fails"].$post({ json: request }), previousFailsSchema),
+  });
+}
+
+/** The signed-in person's latest fail attempts, for the list beside the form. */
+export const recentFailsQuery = queryOptions({
+  queryKey: failTicketKeys.recent(),
+  queryFn: () => readAnswer(api.audit.recent.$get(), auditPageSchema),
+});

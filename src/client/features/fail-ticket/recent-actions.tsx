@@ -1,11 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import type { AuditEvent } from "../../../shared/audit";
 import { formatTime } from "../../lib/format";
-import { recentActionsQuery } from "../audit/queries";
+import { recentFailsQuery } from "./queries";
 
 /** What you failed lately, from the audit trail; each can fill the form again. */
 export function RecentActions({ onUseAgain }: { onUseAgain: (event: AuditEvent) => void }) {
-  const recent = useQuery(recentActionsQuery);
+  const recent = useQuery(recentFailsQuery);
   const events = recent.data?.events ?? [];
   return (
     <section className="card" aria-labelledby="recent-actions-title">

@@ -4,11 +4,12 @@ import { useForm } from "react-hook-form";
 import { matrixToMarkdown, reasonMatrixRequestSchema } from "../../../shared/reason-matrix";
 import type { ReasonMatrixRequest, ReasonMatrixResult } from "../../../shared/reason-matrix";
 import type { z } from "zod";
+import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { Field } from "../../components/field";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { downloadText } from "../../lib/download";
 import { formatTime } from "../../lib/format";
-import { servicesQuery } from "../fail-ticket/queries";
+import { servicesQuery } from "../../lib/console-queries";
 import { useRunReasonMatrix } from "./queries";
 
 /** QA: every reason against one test service, judged against the catalogue, in one click. */
@@ -31,7 +32,7 @@ export function ReasonMatrixPage() {
   const submit = handleSubmit((request) => run.mutate(request));
 
   return (
-    <div className="audit-page">
+    <div className="page-stack">
       <form className="card form" onSubmit={(event) => void submit(event)} noValidate>
         <h2>Reason matrix</h2>
         <p className="muted">
@@ -53,22 +54,16 @@ export function ReasonMatrixPage() {
             </select>
           )}
         </Field>
-        <Field
-          id="matrix-description"
-          label="Error description"
-          hint="Optional: checks that it comes back as error_description."
-          error={errors.errorDescription?.message}
-        >
-          {(control) => <input {...control} {...register("errorDescription")} />}
-        </Field>
-        <Field
-          id="matrix-uri"
-          label="Error URI"
-          hint="Optional: checks that it comes back as error_uri."
-          error={errors.errorUri?.message}
-        >
-          {(control) => <input {...control} {...register("errorUri")} type="url" />}
-        </Field>
+        <ErrorDetailsFields
+          idPrefix="matrix-"
+          description={register("errorDescription")}
+          uri={register("errorUri")}
+          errors={{ description: errors.errorDescription?.message, uri: errors.errorUri?.message }}
+          hints={{
+            description: "Optional: checks that it comes back as error_description.",
+            uri: "Optional: checks that it comes back as error_uri.",
+          }}
+        />
         <div className="submit-row">
           <button type="submit" disabled={run.isPending} aria-busy={run.isPending}>
             {run.isPending ? "Running nine reasons…" : "Run all nine reasons"}
@@ -117,7 +112,7 @@ function MatrixResult({ result }: { result: ReasonMatrixResult }) {
         against <span className="mono">{result.target}</span>.
       </p>
       <div className="table-scroll">
-        <table className="audit-table">
+        <table className="data-table">
           <caption className="visually-hidden">
             Each reason, what was expected and what came back
           </caption>

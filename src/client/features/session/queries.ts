@@ -2,12 +2,16 @@ import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query
 import { sessionSchema, signInMethodSchema } from "../../../shared/session";
 import type { SessionInfo, SignInRequest } from "../../../shared/session";
 import { ApiProblem, api, readAnswer } from "../../lib/api-client";
+import { consoleKeys } from "../../lib/console-queries";
 
-export const SESSION_QUERY_KEY = ["session"] as const;
+export const sessionKeys = {
+  current: () => ["session"] as const,
+  method: () => ["sign-in-method"] as const,
+};
 
 /** Who is signed in; null when nobody is (the page then shows the sign-in form). */
 export const sessionQuery = queryOptions({
-  queryKey: SESSION_QUERY_KEY,
+  queryKey: sessionKeys.current(),
   queryFn: async (): Promise<SessionInfo | null> => {
     try {
       return await readAnswer(api.session.$get(), sessionSchema);
@@ -21,7 +25,7 @@ export const sessionQuery = queryOptions({
 
 /** Access code or the organisation's OpenID Provider: fixed for the console's lifetime. */
 export const signInMethodQuery = queryOptions({
-  queryKey: ["sign-in-method"],
+  queryKey: sessionKeys.method(),
   queryFn: () => readAnswer(api.session.method.$get(), signInMethodSchema),
   staleTime: Infinity,
 });
@@ -31,7 +35,7 @@ export function useSignIn() {
   return useMutation({
     mutationFn: (request: SignInRequest) =>
       readAnswer(api.session.$post({ json: request }), sessionSchema),
-    onSuccess: (session) => queryClient.setQueryData(SESSION_QUERY_KEY, session),
+    onSuccess: (session) => queryClient.setQueryData(sessionKeys.current(), session),
   });
 }
 
@@ -40,8 +44,8 @@ export function useSignOut() {
   return useMutation({
     mutationFn: () => api.session.$delete(),
     onSuccess: () => {
-      queryClient.removeQueries({ queryKey: ["console"] });
-      queryClient.setQueryData(SESSION_QUERY_KEY, null);
+      queryClient.removeQueries({ queryKey: consoleKeys.all });
+      queryClient.setQueryData(sessionKeys.current(), null);
     },
   });
 }

@@ -1,8 +1,8 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
-import { justificationSchema } from "../../../shared/fail-request";
-import { ModalDialog } from "../../components/modal-dialog";
-import { Field } from "../../components/field";
+import { justificationSchema } from "../../shared/fail-request";
+import { ModalDialog } from "./modal-dialog";
+import { Field } from "./field";
 
 interface ProductionConfirmDialogProps {
   serviceName: string;

@@ -1,0 +1,65 @@
+import type { Page } from "@playwright/test";
+import { CONSOLE, OIDC_CONSOLE, expect, signIn, signInWithProvider, test } from "./fixtures";
+
+/**
+ * Every signed-in page at 360 px, the narrowest phone the console promises, in light and dark:
+ * the document is never wider than the screen (the header wraps, tables scroll in their box).
+ */
+test.use({ viewport: { width: 360, height: 740 } });
+test.describe.configure({ timeout: 60_000 });
+
+async function expectNoHorizontalScroll(page: Page, what: string) {
+  const widths = await page.evaluate(() => ({
+    document: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+  }));
+  expect(
+    widths.document,
+    `${what}: document ${widths.document} px on a ${widths.viewport} px screen`,
+  ).toBeLessThanOrEqual(widths.viewport);
+}
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test.describe(`${colorScheme}`, () => {
+    test.use({ colorScheme });
+
+    test(`an operator's pages fit 360 px (${colorScheme})`, async ({ page }) => {
+      await signIn(page, CONSOLE, "Operator With A Rather Long Name");
+      await page.goto(CONSOLE);
+      await page.getByLabel("Service ID").fill("1000000001");
+      await page.getByRole("button", { name: "Create test ticket" }).click();
+      await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
+      await page.getByLabel("Reason").selectOption("ACCESS_DENIED");
+      await page.getByRole("button", { name: "Fail ticket" }).click();
+      await expect(page.getByRole("region", { name: "Authlete response" })).toBeVisible();
+      await expectNoHorizontalScroll(page, "fail a ticket, with a result");
+
+      await page.goto(`${CONSOLE}audit`);
+      await expect(page.getByRole("table")).toBeVisible();
+      await expectNoHorizontalScroll(page, "audit log");
+
+      await page.goto(`${CONSOLE}matrix`);
+      await page.getByLabel("Service").selectOption("1000000001");
+      await page.getByRole("button", { name: "Run all nine reasons" }).click();
+      await expect(page.getByRole("heading", { name: /9 of 9 pass/ })).toBeVisible();
+      await expectNoHorizontalScroll(page, "reason matrix, with a result");
+
+      await page.goto(`${CONSOLE}bulk`);
+      await page.getByLabel("Service ID").fill("1000000001");
+      await page.getByLabel("Tickets", { exact: true }).fill("narrow-1\nnot a ticket\nnarrow-2");
+      await page.getByLabel("Reason", { exact: true }).selectOption("SERVER_ERROR");
+      await expectNoHorizontalScroll(page, "bulk fail form");
+      await page.getByRole("button", { name: "Fail 2 tickets…" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Start" }).click();
+      await expect(page.getByRole("heading", { name: /Bulk job/ })).toContainText("finished");
+      await expectNoHorizontalScroll(page, "bulk job");
+    });
+
+    test(`a viewer's page fits 360 px (${colorScheme})`, async ({ page }) => {
+      await signInWithProvider(page, "victor");
+      await expect(page).toHaveURL(`${OIDC_CONSOLE}audit`);
+      await expect(page.getByRole("table")).toBeVisible();
+      await expectNoHorizontalScroll(page, "audit log (viewer)");
+    });
+  });
+}

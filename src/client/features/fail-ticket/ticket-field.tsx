@@ -1,0 +1,94 @@
+import type { ClipboardEvent } from "react";
+import type { UseFormRegisterReturn } from "react-hook-form";
+import { ticketFromPaste } from "../../../shared/ticket-paste";
+import type { TestTicket } from "../../../shared/test-ticket";
+import { Field } from "../../components/field";
+
+interface TicketFieldProps {
+  field: UseFormRegisterReturn;
+  error: string | undefined;
+  /** Puts a ticket found in pasted text into the form. */
+  onTicket: (ticket: string) => void;
+  /** What the field says below itself: a paste note, or the test ticket just made. */
+  note: string;
+  onNote: (note: string) => void;
+  testTickets: { available: boolean; pending: boolean; create: () => void };
+}
+
+/**
+ * Tickets come from logs: with spaces around them, inside a log line, or in the JSON answer of
+ * /backchannel/authentication. Whatever was pasted, the ticket in it lands in the field.
+ */
+export function TicketField({
+  field,
+  error,
+  onTicket,
+  note,
+  onNote,
+  testTickets,
+}: TicketFieldProps) {
+  function paste(event: ClipboardEvent<HTMLInputElement>) {
+    const pasted = event.clipboardData.getData("text");
+    const found = ticketFromPaste(pasted);
+    onNote("");
+    if (!found || found.ticket === pasted) return;
+    event.preventDefault();
+    const input = event.currentTarget;
+    if (found.ticket === pasted.trim()) {
+      input.setRangeText(found.ticket, input.selectionStart ?? 0, input.selectionEnd ?? 0, "end");
+      onTicket(input.value);
+      return;
+    }
+    const extras = [
+      found.clientId && `client ${found.clientId}`,
+      found.hint && `hint “${found.hint}”`,
+    ];
+    const said = extras.filter(Boolean).join(", ");
+    onTicket(found.ticket);
+    onNote(
+      `Took ticket …${found.ticket.slice(-6)} from the pasted text${said ? ` (${said})` : ""}.`,
+    );
+  }
+
+  return (
+    <>
+      <Field
+        id="ticket"
+        label="Ticket"
+        hint="From the authorization server's logs: the ticket of /backchannel/authentication."
+        error={error}
+        action={
+          testTickets.available ? (
+            <button
+              type="button"
+              className="button-secondary"
+              onClick={testTickets.create}
+              disabled={testTickets.pending}
+            >
+              {testTickets.pending ? "Creating…" : "Create test ticket"}
+            </button>
+          ) : undefined
+        }
+      >
+        {(control) => (
+          <input
+            {...control}
+            {...field}
+            onPaste={paste}
+            autoComplete="off"
+            spellCheck={false}
+            className="mono"
+          />
+        )}
+      </Field>
+      <p role="status" className="muted test-ticket-status">
+        {note}
+      </p>
+    </>
+  );
+}
+
+export function testTicketNote(created: TestTicket): string {
+  const name = created.clientName ? ` (${created.clientName})` : "";
+  return `Test ticket created for client ${created.clientId}${name}, login hint “${created.loginHint}”.`;
+}

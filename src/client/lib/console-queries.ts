@@ -1,0 +1,34 @@
+import { queryOptions } from "@tanstack/react-query";
+import { consoleConfigSchema, servicesSchema } from "../../shared/console-info";
+import { problemType } from "../../shared/problem";
+import type { ProblemKind } from "../../shared/problem";
+import { ApiProblem, api, readAnswer } from "./api-client";
+
+/**
+ * App-wide queries, used by every page. Keys start with "console": everything under it belongs
+ * to the signed-in person and is dropped at sign-out. Each feature's keys extend `consoleKeys.all`.
+ */
+export const consoleKeys = {
+  all: ["console"] as const,
+  config: () => [...consoleKeys.all, "config"] as const,
+  services: () => [...consoleKeys.all, "services"] as const,
+  /** The audit trail: every action of every page ends up there, so each page refreshes it. */
+  audit: () => [...consoleKeys.all, "audit"] as const,
+};
+
+export const consoleConfigQuery = queryOptions({
+  queryKey: consoleKeys.config(),
+  queryFn: () => readAnswer(api.config.$get(), consoleConfigSchema),
+  staleTime: Infinity,
+});
+
+export const servicesQuery = queryOptions({
+  queryKey: consoleKeys.services(),
+  queryFn: () => readAnswer(api.services.$get(), servicesSchema),
+  staleTime: 5 * 60_000,
+});
+
+/** Whether a failed call is the BFF's problem of this kind (e.g. "confirmation-required"). */
+export function isProblem(error: unknown, kind: ProblemKind): error is ApiProblem {
+  return error instanceof ApiProblem && error.problem.type === problemType(kind);
+}
