@@ -26,12 +26,17 @@ test("invalid input shows errors on the fields and sends nothing", async ({ fail
   expect(sent).toEqual([]);
 });
 
-test("an error shows on blur and clears once the field is fixed", async ({ failForm }) => {
+test("an error shows on blur and clears once the field is fixed", async ({ failForm, page }) => {
+  const error = page.getByText(/A ticket uses only/);
   await failForm.ticket().fill("bad ticket");
   await failForm.ticket().blur();
   await expect(failForm.ticket()).toHaveAttribute("aria-invalid", "true");
+  await expect(error).toBeVisible();
+  await expect(failForm.ticket()).toHaveAccessibleDescription(/A ticket uses only/);
   await failForm.ticket().fill("good-ticket");
   await expect(failForm.ticket()).toHaveAttribute("aria-invalid", "false");
+  await expect(error).toHaveCount(0);
+  await expect(failForm.ticket()).not.toHaveAccessibleDescription(/A ticket uses only/);
 });
 
 test("a pasted ticket loses the whitespace around it", async ({ failForm, page, context }) => {
