@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
 import { parseFaults } from "../simulator/faults";
+import { optional } from "../shared/fail-request";
 import type { SimulatorFault } from "../simulator/faults";
 import { isLoopback } from "./oidc";
 import { readServices } from "./service-profiles";
@@ -13,8 +14,6 @@ import type { OidcSettings } from "./oidc";
  * The only reader of the environment. Parsed once at boot; a bad value stops the start with a
  * message that names the variable. Secrets stay here and in authlete.ts, never in the page.
  */
-
-const emptyAsAbsent = (value: unknown) => (value === "" ? undefined : value);
 
 const commaList = z
   .string()
@@ -39,15 +38,15 @@ const envSchema = z
       .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
       .default("https://us.authlete.com")
       .transform((url) => url.replace(/\/+$/, "")),
-    AUTHLETE_ACCESS_TOKEN: z.preprocess(emptyAsAbsent, z.string().optional()),
+    AUTHLETE_ACCESS_TOKEN: optional(z.string()),
     AUTHLETE_TIMEOUT_MS: z.coerce
       .number({ error: "must be a number of milliseconds" })
       .int("must be a whole number of milliseconds")
       .min(100, "must be at least 100 ms")
       .max(600_000, "must be at most 600000 ms")
       .default(10_000),
-    AUTHLETE_TEST_CLIENT_ID: z.preprocess(emptyAsAbsent, z.string().optional()),
-    AUTHLETE_TEST_CLIENT_SECRET: z.preprocess(emptyAsAbsent, z.string().optional()),
+    AUTHLETE_TEST_CLIENT_ID: optional(z.string()),
+    AUTHLETE_TEST_CLIENT_SECRET: optional(z.string()),
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: z.coerce
       .number({ error: "must be a port number" })
@@ -55,35 +54,25 @@ const envSchema = z
       .min(0, "must be 0 to 65535")
       .max(65535, "must be 0 to 65535")
       .default(8787),
-    SIMULATOR_ACCESS_TOKEN: z.preprocess(emptyAsAbsent, z.string().optional()),
+    SIMULATOR_ACCESS_TOKEN: optional(z.string()),
     SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
-    SIMULATOR_FAULTS: z.preprocess(
-      emptyAsAbsent,
-      z
-        .string()
-        .optional()
-        .transform((json, ctx) => {
-          try {
-            return parseFaults(json);
-          } catch {
-            ctx.addIssue({
-              code: "custom",
-              message: "must be a JSON array of faults (see README)",
-            });
-            return z.NEVER;
-          }
-        }),
-    ),
+    SIMULATOR_FAULTS: optional(z.string()).transform((json, ctx) => {
+      try {
+        return parseFaults(json);
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message: "must be a JSON array of faults (see README)",
+        });
+        return z.NEVER;
+      }
+    }),
     AUTH_MODE: z.enum(["local", "oidc"], { error: "must be local or oidc" }).default("local"),
-    OIDC_ISSUER: z.preprocess(
-      emptyAsAbsent,
-      z.url({ protocol: /^https?$/, error: "must be an https:// URL" }).optional(),
-    ),
-    OIDC_CLIENT_ID: z.preprocess(emptyAsAbsent, z.string().optional()),
-    OIDC_CLIENT_SECRET: z.preprocess(emptyAsAbsent, z.string().optional()),
-    OIDC_REDIRECT_URI: z.preprocess(
-      emptyAsAbsent,
-      z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+    OIDC_ISSUER: optional(z.url({ protocol: /^https?$/, error: "must be an https:// URL" })),
+    OIDC_CLIENT_ID: optional(z.string()),
+    OIDC_CLIENT_SECRET: optional(z.string()),
+    OIDC_REDIRECT_URI: optional(
+      z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }),
     ),
     OIDC_SCOPES: z.string().default("openid email profile"),
     OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
@@ -91,12 +80,8 @@ const envSchema = z
     OIDC_VIEWER_EMAILS: commaList,
     OIDC_OPERATOR_GROUPS: commaList,
     OIDC_VIEWER_GROUPS: commaList,
-    CONSOLE_ACCESS_CODE: z.preprocess(
-      emptyAsAbsent,
-      z
-        .string()
-        .min(12, "must be at least 12 characters (or leave it empty to get a random one)")
-        .optional(),
+    CONSOLE_ACCESS_CODE: optional(
+      z.string().min(12, "must be at least 12 characters (or leave it empty to get a random one)"),
     ),
     SESSION_IDLE_MINUTES: z.coerce
       .number()
@@ -110,7 +95,7 @@ const envSchema = z
       .min(1)
       .max(7 * 24)
       .default(12),
-    CONSOLE_CONFIG: z.preprocess(emptyAsAbsent, z.string().optional()),
+    CONSOLE_CONFIG: optional(z.string()),
     BULK_CONCURRENCY: z.coerce
       .number()
       .int()

@@ -8,7 +8,11 @@ export const AUDIT_KINDS = ["fail", "test-ticket", "sign-in", "sign-out"] as con
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export const AUDIT_OUTCOMES = [
-  /** Written before the Authlete call; stays so only if the process died during the call. */
+  /**
+   * Written before the Authlete call and while it (with a bulk ticket's retries) is out. After
+   * that only if the process stopped during the call (the next start resolves a bulk ticket's
+   * record as interrupted) or the completion could not be written (the log line has it).
+   */
   "pending",
   "succeeded",
   /** Authlete answered with an error (or a wrong access code, for sign-in). */
@@ -22,9 +26,9 @@ export const AUDIT_OUTCOMES = [
   "forbidden",
   /** A fault of the console itself (logged with the request ID). */
   "console-error",
-  /** A bulk job's ticket that was never sent (cancelled, or the console stopped first). */
+  /** A bulk job's ticket that was never sent: still queued when cancelled or when the console stopped. */
   "not-attempted",
-  /** Sent, but the console stopped before the answer: it may or may not have taken effect. */
+  /** Sent (or between retries), but the console stopped first: it may or may not have taken effect. */
   "interrupted",
 ] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

@@ -68,9 +68,12 @@ export const BULK_ITEM_STATES = [
   "succeeded",
   /** Final: refused, or still failing after every retry. */
   "failed",
-  /** Never sent: cancelled, or queued when the console stopped. */
+  /** Never sent: still queued when the job was cancelled or the console stopped. */
   "not-attempted",
-  /** In flight when the console stopped: Authlete may or may not have failed it (safe to repeat). */
+  /**
+   * In flight (sent, or waiting between retries) when the console stopped: Authlete may or may
+   * not have failed it (safe to repeat). A cancel instead ends such a ticket failed.
+   */
   "interrupted",
 ] as const;
 export type BulkItemState = (typeof BULK_ITEM_STATES)[number];
@@ -88,7 +91,10 @@ export const bulkJobSchema = z.object({
   concurrency: z.number().int(),
   /** Seconds until done at the recent pace; null when unknown. */
   estimateSeconds: z.number().nullable(),
-  /** Whether Retry failed can work: the console still holds those tickets (not after a restart). */
+  /**
+   * Whether Retry failed can work: the job has ended with failed tickets and the console still
+   * holds them (for BULK_RETRY_WINDOW_SECONDS after the end; never after a restart or a cancel).
+   */
   canRetry: z.boolean(),
 });
 export type BulkJob = z.infer<typeof bulkJobSchema>;

@@ -28,7 +28,7 @@ const ERROR_DESCRIPTION_PATTERN = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
 // RFC 6749 §5.2: error_uri is %x21 / %x23-5B / %x5D-7E (no space, " or \).
 const ERROR_URI_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]*$/;
 
-/** A form leaves an untouched optional field as ""; the API treats that as absent. */
+/** A form (or an environment variable) left empty says "": the API treats that as absent. */
 export function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 }

@@ -1,17 +1,15 @@
 import { z } from "zod";
-import { serviceIdSchema } from "./fail-request";
+import { optional, serviceIdSchema } from "./fail-request";
 
 // login_hint and binding_message travel form-encoded to Authlete; keep them short and printable.
 const PRINTABLE = /^[\x20-\x7E]*$/;
 
 function optionalText(max: number, label: string) {
-  return z.preprocess(
-    (value) => (value === "" ? undefined : value),
+  return optional(
     z
       .string()
       .max(max, `${label} is at most ${max} characters.`)
-      .regex(PRINTABLE, `${label} uses printable ASCII only.`)
-      .optional(),
+      .regex(PRINTABLE, `${label} uses printable ASCII only.`),
   );
 }
 
@@ -21,7 +19,6 @@ export const testTicketRequestSchema = z.strictObject({
   loginHint: optionalText(200, "A login hint"),
   bindingMessage: optionalText(100, "A binding message"),
 });
-export type TestTicketRequestInput = z.input<typeof testTicketRequestSchema>;
 export type TestTicketRequest = z.output<typeof testTicketRequestSchema>;
 
 export const testTicketSchema = z.object({
