@@ -6,7 +6,13 @@ const bff = `http://127.0.0.1:${process.env.PORT ?? "8787"}`;
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist/client", emptyOutDir: true, sourcemap: true },
+  // Browsers the console supports preload modules natively: no polyfill in the initial JS.
+  build: {
+    outDir: "dist/client",
+    emptyOutDir: true,
+    sourcemap: true,
+    modulePreload: { polyfill: false },
+  },
   server: {
     port: 5173,
     strictPort: true,

@@ -15,6 +15,7 @@ test("a fail shows up in the audit log with the right fields and in the CSV expo
 
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page).toHaveURL(/\/audit$/);
+  await expect(page.getByRole("button", { name: "Apply filters" })).toBeVisible();
   await page.getByLabel("Ticket").fill(ticket);
   await page.getByLabel("Action").selectOption("fail");
   await page.getByRole("button", { name: "Apply filters" }).click();

@@ -1,15 +1,13 @@
 import { QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { Suspense, lazy, useEffect } from "react";
+import type { ReactNode } from "react";
 import { Link, Redirect, Route, Switch, useRoute } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary";
 import { KeyboardShortcuts } from "./components/keyboard-shortcuts";
-import { AuditLogPage } from "./features/audit/audit-log-page";
-import { BulkFailPage } from "./features/bulk-fail/bulk-fail-page";
-import { ReasonMatrixPage } from "./features/reason-matrix/reason-matrix-page";
 import { FailTicketPage } from "./features/fail-ticket/fail-ticket-page";
 import { TargetBanner } from "./components/target-banner";
 import { consoleConfigQuery } from "./lib/console-queries";
 import { sessionQuery, useSignOut } from "./features/session/queries";
-import { SignInPage } from "./features/session/sign-in-page";
 import type { SessionInfo } from "../shared/session";
 import { queryClient } from "./lib/query-client";
 
@@ -28,7 +26,12 @@ function Gate() {
   const session = useQuery(sessionQuery);
   if (session.isPending) return <p className="page muted">Loading…</p>;
   if (session.isError) throw session.error;
-  return session.data ? <SignedIn session={session.data} /> : <SignInPage />;
+  if (session.data) return <SignedIn session={session.data} />;
+  return (
+    <Suspense fallback={<p className="page muted">Loading…</p>}>
+      <SignInPage />
+    </Suspense>
+  );
 }
 
 function NavLink({ href, children }: { href: string; children: string }) {
@@ -40,9 +43,55 @@ function NavLink({ href, children }: { href: string; children: string }) {
   );
 }
 
+const SignInPage = lazy(() =>
+  import("./features/session/sign-in-page").then((m) => ({ default: m.SignInPage })),
+);
+// Pages beside the fail form are not part of the initial JS: the form, what an operator needs
+// at 3 a.m., comes first. They are fetched right after it (see SignedIn), so a click finds them.
+const loadAuditLog = () => import("./features/audit/audit-log-page");
+const loadBulkFail = () => import("./features/bulk-fail/bulk-fail-page");
+const loadReasonMatrix = () => import("./features/reason-matrix/reason-matrix-page");
+const AuditLogPage = lazy(() => loadAuditLog().then((m) => ({ default: m.AuditLogPage })));
+const BulkFailPage = lazy(() => loadBulkFail().then((m) => ({ default: m.BulkFailPage })));
+const ReasonMatrixPage = lazy(() =>
+  loadReasonMatrix().then((m) => ({ default: m.ReasonMatrixPage })),
+);
+
+/** The route table: each page, its heading for screen readers, and who may see it. */
+const PAGES: {
+  path: string;
+  title: string;
+  operatorOnly: boolean;
+  render: (params: { id?: string }) => ReactNode;
+}[] = [
+  { path: "/audit", title: "Audit log", operatorOnly: false, render: () => <AuditLogPage /> },
+  {
+    path: "/matrix",
+    title: "Reason matrix",
+    operatorOnly: true,
+    render: () => <ReasonMatrixPage />,
+  },
+  {
+    path: "/bulk/:id",
+    title: "Bulk fail job",
+    operatorOnly: true,
+    render: ({ id }) => <BulkFailPage jobId={id} />,
+  },
+  { path: "/bulk", title: "Bulk fail", operatorOnly: true, render: () => <BulkFailPage /> },
+  {
+    path: "/",
+    title: "Fail a stuck CIBA ticket",
+    operatorOnly: true,
+    render: () => <FailTicketPage />,
+  },
+];
+
 function SignedIn({ session }: { session: SessionInfo }) {
   const { data: config } = useQuery(consoleConfigQuery);
   const signOut = useSignOut();
+  useEffect(() => {
+    for (const load of [loadAuditLog, loadBulkFail, loadReasonMatrix]) void load();
+  }, []);
   const isOperator = session.role === "operator";
   return (
     <>
@@ -68,44 +117,24 @@ function SignedIn({ session }: { session: SessionInfo }) {
       {config && <TargetBanner target={config.target} />}
       <KeyboardShortcuts />
       <main className="page">
-        <Switch>
-          <Route path="/audit">
-            <h1 className="visually-hidden">Audit log</h1>
-            <AuditLogPage />
-          </Route>
-          {isOperator && (
-            <Route path="/matrix">
-              <h1 className="visually-hidden">Reason matrix</h1>
-              <ReasonMatrixPage />
+        <Suspense fallback={<p className="muted">Loading the page…</p>}>
+          <Switch>
+            {PAGES.filter((page) => isOperator || !page.operatorOnly).map((page) => (
+              <Route key={page.path} path={page.path}>
+                {(params: { id?: string }) => (
+                  <>
+                    <h1 className="visually-hidden">{page.title}</h1>
+                    {page.render(params)}
+                  </>
+                )}
+              </Route>
+            ))}
+            {/* /login after signing in, and a viewer anywhere else, land on a page they may use. */}
+            <Route>
+              <Redirect to={isOperator ? "/" : "/audit"} replace />
             </Route>
-          )}
-          {isOperator && (
-            <Route path="/bulk/:id">
-              {(params) => (
-                <>
-                  <h1 className="visually-hidden">Bulk fail job</h1>
-                  <BulkFailPage jobId={params.id} />
-                </>
-              )}
-            </Route>
-          )}
-          {isOperator && (
-            <Route path="/bulk">
-              <h1 className="visually-hidden">Bulk fail</h1>
-              <BulkFailPage />
-            </Route>
-          )}
-          {isOperator && (
-            <Route path="/">
-              <h1 className="visually-hidden">Fail a stuck CIBA ticket</h1>
-              <FailTicketPage />
-            </Route>
-          )}
-          {/* /login after signing in, and a viewer anywhere else, land on a page they may use. */}
-          <Route>
-            <Redirect to={isOperator ? "/" : "/audit"} replace />
-          </Route>
-        </Switch>
+          </Switch>
+        </Suspense>
       </main>
     </>
   );

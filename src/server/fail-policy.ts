@@ -9,19 +9,20 @@ import type { Principal } from "./sessions";
 /** The three ways a fail call leaves the console. */
 export type FailChannel = "single" | "bulk" | "matrix";
 
-export interface FailAttempt {
-  channel: FailChannel;
+/** Who asks: the signed-in person and the request's id, for the audit record. */
+export interface Caller {
   principal: Principal;
   requestId: string;
-  serviceId: string;
-  /** What a production service wants typed back (a ticket's tail, a job's count) and why. */
-  confirmation?: {
-    given: string | undefined;
-    justification: string | undefined;
-    expected: string;
-    what: string;
-  };
-  /** What else the audit record of a refusal should say (ticket, reason, …). */
+}
+
+export interface FailAttempt {
+  channel: FailChannel;
+  caller: Caller;
+  /** The request's own fields: its service, and the production confirmation it carries. */
+  request: { serviceId: string; confirmation?: string; justification?: string };
+  /** What a production service wants typed back: a ticket's tail, or a job's count. */
+  expect?: { value: string; what: string };
+  /** What else the audit record should say (ticket, reason, …). */
   details?: Partial<Omit<AuditInput, "outcome" | "kind">>;
 }
 
@@ -55,25 +56,27 @@ export function createFailPolicy(deps: {
      * met; otherwise the refusal is recorded and thrown.
      */
     admit(attempt: FailAttempt): { service: ResolvedService; record: Omit<AuditInput, "outcome"> } {
-      const { principal } = attempt;
+      const { caller, request } = attempt;
+      const { principal } = caller;
       const record: Omit<AuditInput, "outcome"> = {
         kind: "fail",
         operator: principal.name,
         email: principal.email,
         role: principal.role,
-        serviceId: attempt.serviceId,
-        requestId: attempt.requestId,
+        serviceId: request.serviceId,
+        justification: request.justification,
+        requestId: caller.requestId,
         ...attempt.details,
       };
       let service: ResolvedService;
       try {
-        service = services.resolve(attempt.serviceId);
+        service = services.resolve(request.serviceId);
       } catch (error) {
         audit.record({ ...record, ...failedCompletion(error, 0) });
         throw error;
       }
       record.target = service.gateway.target.baseUrl;
-      const name = service.name ?? attempt.serviceId;
+      const name = service.name ?? request.serviceId;
       if (service.environment === "production" && attempt.channel === "matrix") {
         refuse(record, "forbidden", {
           kind: "forbidden",
@@ -82,7 +85,7 @@ export function createFailPolicy(deps: {
           detail: `${name} is production. Choose a test or staging service.`,
         });
       }
-      const unconfirmed = missingProductionConfirmation(service, name, attempt.confirmation);
+      const unconfirmed = missingProductionConfirmation(service, name, request, attempt.expect);
       if (unconfirmed) refuse(record, "invalid", unconfirmed);
       if (attempt.channel === "single") {
         const allowance = singleFailLimiter.take(principal.email ?? principal.name);
@@ -110,10 +113,11 @@ export type FailPolicy = ReturnType<typeof createFailPolicy>;
 function missingProductionConfirmation(
   service: ResolvedService,
   name: string,
-  given: FailAttempt["confirmation"],
+  given: FailAttempt["request"],
+  expected: FailAttempt["expect"],
 ): ProblemInit | undefined {
   if (service.environment !== "production") return undefined;
-  if (given === undefined) {
+  if (expected === undefined) {
     return {
       kind: "confirmation-required",
       status: 400,
@@ -122,8 +126,8 @@ function missingProductionConfirmation(
     };
   }
   const errors = [];
-  if (given.given !== given.expected) {
-    errors.push({ path: "confirmation", message: `Type ${given.what} to confirm.` });
+  if (given.confirmation !== expected.value) {
+    errors.push({ path: "confirmation", message: `Type ${expected.what} to confirm.` });
   }
   if (!given.justification) {
     errors.push({ path: "justification", message: "Say why: production fails need a reason." });
@@ -133,7 +137,7 @@ function missingProductionConfirmation(
     kind: "confirmation-required",
     status: 400,
     title: `${name} is a production service: confirm first`,
-    detail: `Type ${given.what} and a justification; nothing was sent to Authlete.`,
+    detail: `Type ${expected.what} and a justification; nothing was sent to Authlete.`,
     errors,
   };
 }

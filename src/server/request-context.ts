@@ -11,3 +11,8 @@ export type AppEnv = {
     principal: Principal;
   };
 };
+
+/** The signed-in caller of a guarded route, as the fail policy and audit records name it. */
+export function callerOf(c: { var: { principal: Principal; requestId: string } }) {
+  return { principal: c.var.principal, requestId: c.var.requestId };
+}

@@ -11,10 +11,11 @@ import {
   type SimulatedClient,
   type SimulatedService,
 } from "./seed";
+import { asText, clampInt } from "./request-values";
 import { TicketStore } from "./ticket-store";
-import { FaultSwitch, injectFaults, simulatorFaultsSchema } from "./faults";
+import { FaultSwitch, injectFaults } from "./faults";
+import { faultRoutes } from "./fault-routes";
 import type { SimulatorFault } from "./faults";
-import { z } from "zod";
 
 export type { SimulatorFault };
 
@@ -85,24 +86,12 @@ export function createSimulator(options: SimulatorOptions = {}) {
   });
 
   // Simulator-only: switch faults at run time. Same token as the API; not part of Authlete.
-  app.use("/_simulator/*", async (c, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
-    if (match?.[1] !== (options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN)) {
-      return answer(401, RESULT.missingToken);
-    }
-    return next();
-  });
-  app.get("/_simulator/faults", (c) => c.json(faults.get(), 200));
-  app.put("/_simulator/faults", async (c) => {
-    const parsed = simulatorFaultsSchema.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) return c.json({ error: z.prettifyError(parsed.error) }, 400);
-    faults.set(parsed.data);
-    return c.json(faults.get(), 200);
-  });
-  app.delete("/_simulator/faults", (c) => {
-    faults.set([]);
-    return c.body(null, 204);
-  });
+  app.route(
+    "/_simulator/faults",
+    faultRoutes(faults, options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN, () =>
+      answer(401, RESULT.missingToken),
+    ),
+  );
 
   app.use("/api/*", injectFaults(faults, options.random));
 
@@ -214,12 +203,14 @@ export function createSimulator(options: SimulatorOptions = {}) {
     });
   });
 
+  /** The pending ticket a request's body names, when this service holds it. */
+  function ticketOf(c: { var: Env["Variables"]; req: { param(name: "serviceId"): string } }) {
+    const { ticket } = c.var.body as Record<string, unknown>;
+    return typeof ticket === "string" ? tickets.find(ticket, c.req.param("serviceId")) : undefined;
+  }
+
   app.post("/api/:serviceId/backchannel/authentication/issue", (c) => {
-    const body = c.var.body as Record<string, unknown>;
-    const stored =
-      typeof body.ticket === "string"
-        ? tickets.find(body.ticket, c.req.param("serviceId"))
-        : undefined;
+    const stored = ticketOf(c);
     if (!stored) {
       return answer(200, RESULT.issueUnknownTicket, { action: "INVALID_TICKET" });
     }
@@ -275,11 +266,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
   }
 
   app.post("/api/:serviceId/backchannel/authentication/complete", (c) => {
-    const body = c.var.body as Record<string, unknown>;
-    const stored =
-      typeof body.ticket === "string"
-        ? tickets.find(body.ticket, c.req.param("serviceId"))
-        : undefined;
+    const stored = ticketOf(c);
     if (!stored) return answer(200, RESULT.completeUnknownTicket, { action: "SERVER_ERROR" });
     tickets.delete(stored.ticket);
     // POLL mode: the client fetches the result from the token endpoint; nothing to push.
@@ -296,23 +283,9 @@ export function createSimulator(options: SimulatorOptions = {}) {
     tickets,
     requestLog,
     /** One fault (or none), replacing the others. */
-    setFault(next: SimulatorFault | null) {
-      faults.set(next ? [next] : []);
-    },
-    setFaults(next: SimulatorFault[]) {
-      faults.set(next);
-    },
+    setFault: (next: SimulatorFault | null) => faults.set(next ? [next] : []),
+    setFaults: (next: SimulatorFault[]) => faults.set(next),
   };
 }
 
 export type Simulator = ReturnType<typeof createSimulator>;
-
-function clampInt(value: string | undefined, fallback: number): number {
-  const parsed = Number.parseInt(value ?? "", 10);
-  return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
-}
-
-/** Authlete accepts a client ID as a number or a string. */
-function asText(value: unknown): string {
-  return typeof value === "string" || typeof value === "number" ? String(value) : "";
-}

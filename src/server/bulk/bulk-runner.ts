@@ -1,12 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
 import PQueue from "p-queue";
-import pRetry from "p-retry";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
-import type { FailReason } from "../../shared/reasons";
-import { auditedFail } from "../audit/audited-calls";
-import { answeredOutcome, isRetryable, problemOf } from "../audit/outcomes";
 import type { Logger } from "../logger";
 import type { ResolvedService } from "../service-directory";
 import type { Principal } from "../sessions";
@@ -14,6 +9,9 @@ import type { AuditTrail } from "../store/audit-trail";
 import type { BulkJobStore } from "../store/bulk-job-store";
 import { fingerprintOf } from "../store/fingerprint";
 import { recoverUnfinishedJobs } from "./recovery";
+import { estimate, jobRecord } from "./live-job";
+import type { LiveJob } from "./live-job";
+import { failTicket } from "./ticket-call";
 
 export interface RetryPolicy {
   /** Tries per ticket for 5xx and network errors (a fail call is idempotent). */
@@ -22,8 +20,6 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-/** Tries per ticket while Authlete answers 429, which says nothing about the ticket. */
-const MAX_RATE_LIMITED = 20;
 /** Tickets whose end times make the estimate. */
 const PACE_WINDOW = 50;
 
@@ -35,24 +31,6 @@ export interface BulkRunnerOptions {
   retry: RetryPolicy;
   /** How long an ended job keeps its failed tickets for Retry failed; then they are dropped. */
   retryWindowMs: number;
-}
-
-interface LiveJob {
-  id: string;
-  service: ResolvedService;
-  principal: Principal;
-  request: Omit<BulkJobRequest, "tickets">;
-  status: BulkJob["status"];
-  /** p-queue: at most `concurrency` tickets of this job at once; paused with the job. */
-  queue: PQueue;
-  /** The only copy of each ticket, held while the job can still send it. */
-  tickets: Map<number, { ticket: string; reason: FailReason }>;
-  /** Ends the retries of a cancelled job's tickets. */
-  abort: AbortController;
-  /** Authlete asked the whole token to wait until then (429 + Retry-After). */
-  notBefore: number;
-  finishedTimes: number[];
-  releaseTimer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -168,7 +146,7 @@ export class BulkRunner {
     const neverSent = this.options.store.moveItems(id, "queued", "not-attempted");
     this.options.audit.recordMany(
       neverSent.map((item) => ({
-        ...this.#record(job),
+        ...jobRecord(job),
         outcome: "not-attempted" as const,
         ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
         reason: item.reason,
@@ -235,7 +213,17 @@ export class BulkRunner {
       return;
     }
     // No await between the check above and this line: the ticket is claimed atomically.
-    const call = this.#call(job, seq, entry);
+    const call = failTicket({
+      job,
+      seq,
+      entry,
+      audit: this.options.audit,
+      store: this.options.store,
+      logger: this.options.logger,
+      retry: this.options.retry,
+      record: jobRecord(job, entry),
+      rateLimitGate: () => this.#rateLimitGate(job),
+    });
     this.#inFlight.set(key, call);
     try {
       await call;
@@ -246,119 +234,11 @@ export class BulkRunner {
     }
   }
 
-  async #call(job: LiveJob, seq: number, entry: { ticket: string; reason: FailReason }) {
-    const { store, retry } = this.options;
-    const request = {
-      serviceId: job.request.serviceId,
-      backchannelAuthenticationFailRequest: {
-        ticket: entry.ticket,
-        reason: entry.reason,
-        errorDescription: job.request.errorDescription,
-        errorUri: job.request.errorUri,
-      },
-    };
-    let attempts = 0;
-    let rateLimited = 0;
-    let lastError: unknown;
-    // A cancel ends the wait between two tries, never a call Authlete is answering.
-    let calling = false;
-    const betweenTries = new AbortController();
-    const cancelled = job.abort.signal;
-    const onCancel = () => {
-      if (!calling) betweenTries.abort();
-    };
-    cancelled.addEventListener("abort", onCancel, { once: true });
-    const sendWithRetries = () =>
-      pRetry(
-        async (attemptNumber): Promise<BackchannelAuthenticationFailResponse> => {
-          if (attemptNumber > 1) await this.#rateLimitGate(job);
-          calling = true;
-          attempts++;
-          store.updateItem(job.id, seq, { state: "in-flight", attempts });
-          return job.service.gateway.fail(request);
-        },
-        {
-          retries: retry.attempts - 1,
-          minTimeout: retry.baseDelayMs,
-          maxTimeout: retry.maxDelayMs,
-          randomize: true,
-          signal: betweenTries.signal,
-          onFailedAttempt: ({ error }) => {
-            calling = false;
-            lastError = error;
-            const problem = problemOf(error);
-            if (problem?.upstreamStatus === 429) {
-              rateLimited++;
-              attempts--; // Not the ticket's fault: it does not use up a try.
-              const waitMs = (problem.retryAfterSeconds ?? 1) * 1000;
-              job.notBefore = Math.max(job.notBefore, Date.now() + waitMs);
-            }
-            store.updateItem(job.id, seq, { attempts, error: problem?.title ?? "unexpected" });
-          },
-          shouldConsumeRetry: ({ error }) => problemOf(error)?.upstreamStatus !== 429,
-          shouldRetry: ({ error }) =>
-            !cancelled.aborted &&
-            (problemOf(error)?.upstreamStatus === 429
-              ? rateLimited < MAX_RATE_LIMITED
-              : isRetryable(error)),
-        },
-      ).catch((error: unknown) => {
-        // Cancelled between tries: the ticket ends with what Authlete last said.
-        throw betweenTries.signal.aborted && lastError !== undefined ? lastError : error;
-      });
-
-    try {
-      const { answer } = await auditedFail(
-        this.options.audit,
-        this.#record(job, entry),
-        sendWithRetries,
-      );
-      const outcome = answeredOutcome(answer.resultCode);
-      store.updateItem(job.id, seq, {
-        state: outcome === "succeeded" ? "succeeded" : "failed",
-        attempts,
-        resultCode: answer.resultCode ?? null,
-        action: answer.action ?? null,
-        upstreamStatus: 200,
-        error: outcome === "succeeded" ? null : (answer.resultMessage ?? "refused"),
-      });
-    } catch (error) {
-      const problem = problemOf(error);
-      if (!problem) this.options.logger.error({ err: error, jobId: job.id }, "bulk call failed");
-      store.updateItem(job.id, seq, {
-        state: "failed",
-        attempts,
-        upstreamStatus: problem?.upstreamStatus ?? null,
-        resultCode: problem?.resultCode ?? null,
-        error: problem?.title ?? "unexpected error (see the log)",
-      });
-    } finally {
-      cancelled.removeEventListener("abort", onCancel);
-    }
-  }
-
   /** Waits out a 429's Retry-After (ended early by a cancel). */
   async #rateLimitGate(job: LiveJob): Promise<void> {
     const waitMs = job.notBefore - Date.now();
     if (waitMs <= 0 || job.abort.signal.aborted) return;
     await sleep(waitMs, undefined, { signal: job.abort.signal }).catch(() => undefined);
-  }
-
-  #record(job: LiveJob, entry?: { ticket: string; reason: FailReason }) {
-    return {
-      kind: "fail" as const,
-      operator: job.principal.name,
-      email: job.principal.email,
-      role: job.principal.role,
-      serviceId: job.request.serviceId,
-      target: job.service.gateway.target.baseUrl,
-      ticket: entry?.ticket,
-      reason: entry?.reason,
-      errorDescription: job.request.errorDescription,
-      errorUri: job.request.errorUri,
-      justification: job.request.justification,
-      jobId: job.id,
-    };
   }
 
   #setStatus(job: LiveJob, status: BulkJob["status"]): void {
@@ -391,12 +271,4 @@ export class BulkRunner {
     }, this.options.retryWindowMs);
     job.releaseTimer.unref();
   }
-}
-
-/** Seconds until done at the recent pace; null until there is a pace. */
-function estimate(finishedTimes: number[], remaining: number): number | null {
-  if (remaining === 0) return 0;
-  if (finishedTimes.length < 2) return null;
-  const spanSeconds = Math.max(0.001, (finishedTimes.at(-1)! - finishedTimes[0]!) / 1000);
-  return Math.ceil(remaining / ((finishedTimes.length - 1) / spanSeconds));
 }

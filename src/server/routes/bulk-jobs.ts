@@ -8,6 +8,7 @@ import { EXPORT_CHUNK, EXPORT_FORMATS, streamExport } from "../export";
 import type { FailPolicy } from "../fail-policy";
 import { MAX_BULK_BODY_BYTES, requireRole, signedInArea } from "../guards";
 import { ProblemError, problemResponse } from "../problem";
+import { callerOf } from "../request-context";
 import type { AppEnv } from "../request-context";
 import type { ServiceDirectory } from "../service-directory";
 import type { SessionStore } from "../sessions";
@@ -123,22 +124,13 @@ export function bulkJobRoutes(deps: {
   return signedInArea(deps.sessions, MAX_BULK_BODY_BYTES)
     .post("/", operatorOnly, jsonBody(bulkJobRequestSchema), async (c) => {
       const request = c.req.valid("json");
+      const count = request.tickets.length;
       const { service } = failPolicy.admit({
         channel: "bulk",
-        principal: c.var.principal,
-        requestId: c.var.requestId,
-        serviceId: request.serviceId,
-        confirmation: {
-          given: request.confirmation,
-          justification: request.justification,
-          expected: String(request.tickets.length),
-          what: "the number of tickets",
-        },
-        details: {
-          reason: request.reason,
-          justification: request.justification,
-          detail: `bulk job of ${request.tickets.length} tickets`,
-        },
+        caller: callerOf(c),
+        request,
+        expect: { value: String(count), what: "the number of tickets" },
+        details: { reason: request.reason, detail: `bulk job of ${count} tickets` },
       });
       const name = service.name ?? (await services.nameOf(request.serviceId));
       const id = runner.start(request, { ...service, name }, c.var.principal);

@@ -5,6 +5,7 @@ import { auditedFail } from "../audit/audited-calls";
 import { toClientResponse } from "../client-response";
 import type { FailPolicy } from "../fail-policy";
 import { requireRole, signedInArea } from "../guards";
+import { callerOf } from "../request-context";
 import type { AppEnv } from "../request-context";
 import type { SessionStore } from "../sessions";
 import type { AuditTrail } from "../store/audit-trail";
@@ -50,22 +51,10 @@ export function failRoutes(deps: {
       Object.assign(c.var.logFields, { serviceId: request.serviceId, reason });
       const { service, record } = failPolicy.admit({
         channel: "single",
-        principal: c.var.principal,
-        requestId: c.var.requestId,
-        serviceId: request.serviceId,
-        confirmation: {
-          given: request.confirmation,
-          justification: request.justification,
-          expected: ticket.slice(-6),
-          what: "the last 6 characters of the ticket",
-        },
-        details: {
-          ticket,
-          reason,
-          errorDescription,
-          errorUri,
-          justification: request.justification,
-        },
+        caller: callerOf(c),
+        request,
+        expect: { value: ticket.slice(-6), what: "the last 6 characters of the ticket" },
+        details: { ticket, reason, errorDescription, errorUri },
       });
       // Recorded before anything leaves: if that throws (503), Authlete is never called.
       const { answer, durationMs } = await auditedFail(audit, record, () =>

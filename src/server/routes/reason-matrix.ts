@@ -14,6 +14,7 @@ import { ProblemError } from "../problem";
 import type { ServiceDirectory } from "../service-directory";
 import type { SessionStore } from "../sessions";
 import type { AuditTrail } from "../store/audit-trail";
+import { callerOf } from "../request-context";
 import { jsonBody } from "../validation";
 
 /**
@@ -35,10 +36,8 @@ export function reasonMatrixRoutes(deps: {
       const request = c.req.valid("json");
       const { service, record } = failPolicy.admit({
         channel: "matrix",
-        principal: c.var.principal,
-        requestId: c.var.requestId,
-        serviceId: request.serviceId,
-        details: { justification: "reason matrix" },
+        caller: callerOf(c),
+        request: { ...request, justification: "reason matrix" },
       });
       const rows: MatrixRow[] = [];
       for (const reason of FAIL_REASONS) {

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Link } from "wouter";
 import { BULK_ITEM_STATES } from "../../../shared/bulk-job";
 import type { BulkItemState, BulkJob } from "../../../shared/bulk-job";
+import { AuthleteAnswerCell, DataTable } from "../../components/data-table";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { formatTime } from "../../lib/format";
 import {
@@ -148,41 +149,24 @@ function JobDetails({ job }: { job: BulkJob }) {
         </label>
       </div>
       <RequestErrorAlert error={items.error} title="The tickets could not be read" />
-      <div className="table-scroll">
-        <table className="data-table">
-          <caption className="visually-hidden">Tickets of this job and what became of each</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Ticket</th>
-              <th scope="col">Reason</th>
-              <th scope="col">State</th>
-              <th scope="col">Tries</th>
-              <th scope="col">Authlete</th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.data?.items.map((item) => (
-              <tr key={item.seq}>
-                <td>{item.seq}</td>
-                <td className="mono nowrap">…{item.ticketTail}</td>
-                <td className="mono">{item.reason}</td>
-                <td>
-                  <span className={`outcome outcome-${item.state}`}>{item.state}</span>
-                </td>
-                <td>{item.attempts}</td>
-                <td className="mono">
-                  {[item.resultCode, item.action, item.upstreamStatus]
-                    .filter((part) => part !== null)
-                    .join(" · ")}
-                </td>
-                <td>{item.error}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Tickets of this job and what became of each"
+        columns={["#", "Ticket", "Reason", "State", "Tries", "Authlete", "Last error"]}
+      >
+        {items.data?.items.map((item) => (
+          <tr key={item.seq}>
+            <td>{item.seq}</td>
+            <td className="mono nowrap">…{item.ticketTail}</td>
+            <td className="mono">{item.reason}</td>
+            <td>
+              <span className={`outcome outcome-${item.state}`}>{item.state}</span>
+            </td>
+            <td>{item.attempts}</td>
+            <AuthleteAnswerCell {...item} />
+            <td>{item.error}</td>
+          </tr>
+        ))}
+      </DataTable>
       {pages > 1 && (
         <nav aria-label="Pages of tickets" className="actions">
           <button

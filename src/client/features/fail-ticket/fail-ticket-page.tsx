@@ -1,7 +1,11 @@
-import { useState } from "react";
+import { Suspense, lazy, useState } from "react";
 import type { FailResult } from "../../../shared/fail-result";
-import { FailResultView } from "./fail-result-view";
 import { FailTicketForm } from "./fail-ticket-form";
+
+// Needed only once a ticket is failed: not part of what the form waits for.
+const FailResultView = lazy(() =>
+  import("./fail-result-view").then((m) => ({ default: m.FailResultView })),
+);
 
 /** One screen: the form on the left, the answer on the right (below on narrow screens). */
 export function FailTicketPage() {
@@ -11,7 +15,9 @@ export function FailTicketPage() {
       <FailTicketForm onResult={setResult} />
       <div className="result-column" aria-live="polite">
         {result ? (
-          <FailResultView result={result} />
+          <Suspense fallback={<p className="muted">Loading the result…</p>}>
+            <FailResultView result={result} />
+          </Suspense>
         ) : (
           <div className="card placeholder">
             <h2>Result</h2>

@@ -4,6 +4,7 @@ import { useForm } from "react-hook-form";
 import { matrixToMarkdown, reasonMatrixRequestSchema } from "../../../shared/reason-matrix";
 import type { ReasonMatrixRequest, ReasonMatrixResult } from "../../../shared/reason-matrix";
 import type { z } from "zod";
+import { DataTable } from "../../components/data-table";
 import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { Field } from "../../components/field";
 import { RequestErrorAlert } from "../../components/problem-alert";
@@ -111,57 +112,44 @@ function MatrixResult({ result }: { result: ReasonMatrixResult }) {
         service&apos;s Authlete, {summary.error} could not be judged. Run {formatTime(result.ranAt)}{" "}
         against <span className="mono">{result.target}</span>.
       </p>
-      <div className="table-scroll">
-        <table className="data-table">
-          <caption className="visually-hidden">
-            Each reason, what was expected and what came back
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Reason</th>
-              <th scope="col">Verdict</th>
-              <th scope="col">Expected</th>
-              <th scope="col">Actual</th>
-              <th scope="col">Differences</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.rows.map((row) => (
-              <tr key={row.reason}>
-                <th scope="row" className="mono">
-                  {row.reason}
-                </th>
-                <td>
-                  <span className={`verdict verdict-${row.verdict}`}>{row.verdict}</span>
-                </td>
-                <td className="mono">
-                  {row.expected.action} · {row.expected.error} · {row.expected.clientStatus}
-                </td>
-                <td className="mono">
-                  {row.actual
-                    ? [
-                        row.actual.action,
-                        row.actual.error,
-                        row.actual.clientStatus,
-                        row.actual.resultCode,
-                      ]
-                        .map((part) => part ?? "–")
-                        .join(" · ")
-                    : "–"}
-                </td>
-                <td>
-                  {row.differences.map((difference) => (
-                    <span key={difference} className="block">
-                      {difference}
-                    </span>
-                  ))}
-                  {row.detail && <span className="block">{row.detail}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Each reason, what was expected and what came back"
+        columns={["Reason", "Verdict", "Expected", "Actual", "Differences"]}
+      >
+        {result.rows.map((row) => (
+          <tr key={row.reason}>
+            <th scope="row" className="mono">
+              {row.reason}
+            </th>
+            <td>
+              <span className={`verdict verdict-${row.verdict}`}>{row.verdict}</span>
+            </td>
+            <td className="mono">
+              {row.expected.action} · {row.expected.error} · {row.expected.clientStatus}
+            </td>
+            <td className="mono">
+              {row.actual
+                ? [
+                    row.actual.action,
+                    row.actual.error,
+                    row.actual.clientStatus,
+                    row.actual.resultCode,
+                  ]
+                    .map((part) => part ?? "–")
+                    .join(" · ")
+                : "–"}
+            </td>
+            <td>
+              {row.differences.map((difference) => (
+                <span key={difference} className="block">
+                  {difference}
+                </span>
+              ))}
+              {row.detail && <span className="block">{row.detail}</span>}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

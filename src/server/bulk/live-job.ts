@@ -1,0 +1,50 @@
+import type PQueue from "p-queue";
+import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
+import type { FailReason } from "../../shared/reasons";
+import type { ResolvedService } from "../service-directory";
+import type { Principal } from "../sessions";
+
+/** A job this process is running or still holds tickets of. */
+export interface LiveJob {
+  id: string;
+  service: ResolvedService;
+  principal: Principal;
+  request: Omit<BulkJobRequest, "tickets">;
+  status: BulkJob["status"];
+  /** p-queue: at most `concurrency` tickets of this job at once; paused with the job. */
+  queue: PQueue;
+  /** The only copy of each ticket, held while the job can still send it. */
+  tickets: Map<number, { ticket: string; reason: FailReason }>;
+  /** Ends the retries of a cancelled job's tickets. */
+  abort: AbortController;
+  /** Authlete asked the whole token to wait until then (429 + Retry-After). */
+  notBefore: number;
+  finishedTimes: number[];
+  releaseTimer: NodeJS.Timeout | undefined;
+}
+
+/** The audit record of a job's ticket (or of the job's unsent tickets, without `entry`). */
+export function jobRecord(job: LiveJob, entry?: { ticket: string; reason: FailReason }) {
+  return {
+    kind: "fail" as const,
+    operator: job.principal.name,
+    email: job.principal.email,
+    role: job.principal.role,
+    serviceId: job.request.serviceId,
+    target: job.service.gateway.target.baseUrl,
+    ticket: entry?.ticket,
+    reason: entry?.reason,
+    errorDescription: job.request.errorDescription,
+    errorUri: job.request.errorUri,
+    justification: job.request.justification,
+    jobId: job.id,
+  };
+}
+
+/** Seconds until done at the recent pace; null until there is a pace. */
+export function estimate(finishedTimes: number[], remaining: number): number | null {
+  if (remaining === 0) return 0;
+  if (finishedTimes.length < 2) return null;
+  const spanSeconds = Math.max(0.001, (finishedTimes.at(-1)! - finishedTimes[0]!) / 1000);
+  return Math.ceil(remaining / ((finishedTimes.length - 1) / spanSeconds));
+}

@@ -1,0 +1,119 @@
+import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
+import pRetry from "p-retry";
+import type { FailReason } from "../../shared/reasons";
+import { auditedFail } from "../audit/audited-calls";
+import { answeredOutcome, isRetryable, problemOf } from "../audit/outcomes";
+import type { Logger } from "../logger";
+import type { AuditInput, AuditTrail } from "../store/audit-trail";
+import type { BulkJobStore } from "../store/bulk-job-store";
+import type { RetryPolicy } from "./bulk-runner";
+import type { LiveJob } from "./live-job";
+
+/** Tries per ticket while Authlete answers 429, which says nothing about the ticket. */
+const MAX_RATE_LIMITED = 20;
+
+export interface TicketCall {
+  job: LiveJob;
+  seq: number;
+  entry: { ticket: string; reason: FailReason };
+  audit: AuditTrail;
+  store: BulkJobStore;
+  logger: Logger;
+  retry: RetryPolicy;
+  /** The ticket's audit record: one for all its tries. */
+  record: Omit<AuditInput, "outcome">;
+  /** Resolves when the job may send again after a 429. */
+  rateLimitGate: () => Promise<void>;
+}
+
+/**
+ * One bulk ticket: the audited fail call (the same as a single fail's), sent again by p-retry
+ * after a 5xx or a transport error, and after a 429 once the job's wait is over. Its state and
+ * tries go to the store as they change; its final answer ends its one audit record.
+ */
+export async function failTicket(context: TicketCall): Promise<void> {
+  const { job, seq, entry, store, retry } = context;
+  const request = {
+    serviceId: job.request.serviceId,
+    backchannelAuthenticationFailRequest: {
+      ticket: entry.ticket,
+      reason: entry.reason,
+      errorDescription: job.request.errorDescription,
+      errorUri: job.request.errorUri,
+    },
+  };
+  let attempts = 0;
+  let rateLimited = 0;
+  let lastError: unknown;
+  // A cancel ends the wait between two tries, never a call Authlete is answering.
+  let calling = false;
+  const betweenTries = new AbortController();
+  const cancelled = job.abort.signal;
+  const onCancel = () => {
+    if (!calling) betweenTries.abort();
+  };
+  cancelled.addEventListener("abort", onCancel, { once: true });
+  const sendWithRetries = () =>
+    pRetry(
+      async (attemptNumber): Promise<BackchannelAuthenticationFailResponse> => {
+        if (attemptNumber > 1) await context.rateLimitGate();
+        calling = true;
+        attempts++;
+        store.updateItem(job.id, seq, { state: "in-flight", attempts });
+        return job.service.gateway.fail(request);
+      },
+      {
+        retries: retry.attempts - 1,
+        minTimeout: retry.baseDelayMs,
+        maxTimeout: retry.maxDelayMs,
+        randomize: true,
+        signal: betweenTries.signal,
+        onFailedAttempt: ({ error }) => {
+          calling = false;
+          lastError = error;
+          const problem = problemOf(error);
+          if (problem?.upstreamStatus === 429) {
+            rateLimited++;
+            attempts--; // Not the ticket's fault: it does not use up a try.
+            const waitMs = (problem.retryAfterSeconds ?? 1) * 1000;
+            job.notBefore = Math.max(job.notBefore, Date.now() + waitMs);
+          }
+          store.updateItem(job.id, seq, { attempts, error: problem?.title ?? "unexpected" });
+        },
+        shouldConsumeRetry: ({ error }) => problemOf(error)?.upstreamStatus !== 429,
+        shouldRetry: ({ error }) =>
+          !cancelled.aborted &&
+          (problemOf(error)?.upstreamStatus === 429
+            ? rateLimited < MAX_RATE_LIMITED
+            : isRetryable(error)),
+      },
+    ).catch((error: unknown) => {
+      // Cancelled between tries: the ticket ends with what Authlete last said.
+      throw betweenTries.signal.aborted && lastError !== undefined ? lastError : error;
+    });
+
+  try {
+    const { answer } = await auditedFail(context.audit, context.record, sendWithRetries);
+    const outcome = answeredOutcome(answer.resultCode);
+    store.updateItem(job.id, seq, {
+      state: outcome === "succeeded" ? "succeeded" : "failed",
+      attempts,
+      resultCode: answer.resultCode ?? null,
+      action: answer.action ?? null,
+      upstreamStatus: 200,
+      error: outcome === "succeeded" ? null : (answer.resultMessage ?? "refused"),
+    });
+  } catch (error) {
+    const problem = problemOf(error);
+    if (!problem) context.logger.error({ err: error, jobId: job.id }, "bulk call failed");
+    store.updateItem(job.id, seq, {
+      state: "failed",
+      attempts,
+      upstreamStatus: problem?.upstreamStatus ?? null,
+      resultCode: problem?.resultCode ?? null,
+      error: problem?.title ?? "unexpected error (see the log)",
+    });
+  } finally {
+    cancelled.removeEventListener("abort", onCancel);
+  }
+}
