@@ -403,6 +403,14 @@ async function main() {
 
   const only = process.argv.slice(2);
   const want = (part: string) => only.length === 0 || only.includes(part);
+  if (only.length === 1 && only[0] === "page") {
+    // `npm run bench -- page`: only the page (sizes and time to interactive), a minute.
+    await startSimulator(PORTS.simulator);
+    await startBff(PORTS.bff, PORTS.simulator);
+    const result = await page(`http://127.0.0.1:${PORTS.bff}`);
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
   const over = await overhead();
   if (!want("endurance")) {
     console.table(

@@ -64,3 +64,29 @@ test("a staging service fails without the dialog, with its badge and cluster sho
   await form.submit().click();
   await expect(form.authleteResponse()).toContainText("FORBIDDEN");
 });
+
+test("when the services list cannot be loaded, the server's answer still asks for the confirmation", async ({
+  page,
+}) => {
+  // The page cannot tell production from test: /api/services fails.
+  await page.route("**/api/services", (route) =>
+    route.fulfill({ status: 503, contentType: "application/problem+json", body: "{}" }),
+  );
+  await page.goto(PROFILES_CONSOLE);
+  const form = new FailForm(page);
+  const ticket = `prod-nolist-${Date.now().toString(36)}-Qw3rTy`;
+  await form.serviceId().fill("1000000001");
+  await form.ticket().fill(ticket);
+  await form.reason().selectOption("ACCESS_DENIED");
+  await form.submit().click();
+
+  // The server refused (confirmation-required): the dialog asks instead of an error.
+  const dialog = page.getByRole("dialog", { name: "Production: Service 1000000001" });
+  await expect(dialog).toBeVisible();
+  await expect(form.alert()).toHaveCount(0);
+  await dialog.getByLabel("Type the last 6 characters of the ticket").fill("Qw3rTy");
+  await dialog.getByLabel("Justification").fill("INC-9002 list down");
+  await dialog.getByRole("button", { name: "Fail in production" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(form.authleteResponse()).toContainText("A185001");
+});

@@ -60,6 +60,44 @@ describe("body limit", () => {
   });
 });
 
+describe("guards on the routes", () => {
+  const noSession = (path: string, body: string) =>
+    running.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: "" },
+      body,
+    });
+
+  it("checks the session before reading a body: no session is 401, whatever the body says", async () => {
+    // Duplicate keys, invalid JSON, a bulk-sized body: each would be refused for what it is
+    // (400 or 413) if it were read; without a session it is never read.
+    for (const [path, body] of [
+      [FAIL, '{"serviceId":"1","serviceId":"2"}'],
+      [FAIL, "{not json"],
+      [FAIL, JSON.stringify({ padding: "x".repeat(64 * 1024) })],
+      ["/api/bulk-jobs", '{"tickets":[],"tickets":[]}'],
+      ["/api/reason-matrix", "{not json"],
+    ] as const) {
+      const answer = await noSession(path, body);
+      expect(answer.status, path).toBe(401);
+      expect(problemSchema.parse(answer.json).type).toMatch(/not-signed-in$/);
+    }
+  });
+
+  it("gives the bulk-jobs route alone its 4 MiB limit", async () => {
+    const big = JSON.stringify({ padding: "x".repeat(64 * 1024) });
+    expect((await running.post("/api/bulk-jobs", big)).status).toBe(400);
+    expect((await running.post("/api/reason-matrix", big)).status).toBe(413);
+    expect((await running.post("/api/test-tickets", big)).status).toBe(413);
+  });
+
+  it("leaves only sign-in open, with the small limit", async () => {
+    expect((await noSession("/api/session", "{}")).status).toBe(400);
+    const big = JSON.stringify({ padding: "x".repeat(17 * 1024) });
+    expect((await noSession("/api/session", big)).status).toBe(413);
+  });
+});
+
 describe("security headers", () => {
   it.each(["/api/config", "/api/nope", "/healthz"])("are on %s", async (path) => {
     const answer = await running.get(path);

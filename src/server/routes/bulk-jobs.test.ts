@@ -219,6 +219,23 @@ describe("bulk fail over HTTP, against the simulator", () => {
     await untilStopped(running, bulkJobSchema.parse(confirmed.json).id);
   });
 
+  it("refuses a job for a service not configured, and records the refusal like a single fail's", async () => {
+    running = await startConsole({
+      profiles: [{ serviceId: "1000000002", name: "QA", environment: "test" }],
+    });
+    const refused = await running.post("/api/bulk-jobs", {
+      serviceId: "1000000009",
+      tickets: [{ ticket: "u-1" }, { ticket: "u-2" }],
+      reason: "SERVER_ERROR",
+    });
+    expect(refused.status).toBe(404);
+    expect(problemSchema.parse(refused.json).type).toMatch(/unknown-service$/);
+    expect(running.upstreamCalls("/backchannel/authentication/fail")).toHaveLength(0);
+    const [record] = running.audit.page({ serviceId: "1000000009" }, 10).events;
+    expect(record).toMatchObject({ kind: "fail", outcome: "refused", operator: "Test Operator" });
+    expect(record!.detail).toContain("bulk job of 2 tickets");
+  });
+
   it("lets a viewer watch jobs but not start or stop one", async () => {
     running = await startConsole();
     const created = await running.post("/api/bulk-jobs", {

@@ -64,6 +64,17 @@ describe("POST /api/reason-matrix", () => {
     expect(prod.status).toBe(403);
     expect(problemSchema.parse(prod.json).title).toContain("never runs on a production service");
     expect(running.upstreamCalls("/backchannel")).toHaveLength(0);
+    // Refusals are recorded, as a single fail's are: production, and a service not configured.
+    const unknown = await running.post("/api/reason-matrix", { serviceId: "1000000009" });
+    expect(unknown.status).toBe(404);
+    expect(running.audit.page({ serviceId: "1000000001" }, 5).events[0]).toMatchObject({
+      kind: "fail",
+      outcome: "forbidden",
+    });
+    expect(running.audit.page({ serviceId: "1000000009" }, 5).events[0]).toMatchObject({
+      kind: "fail",
+      outcome: "refused",
+    });
 
     running.simulator.setFault({ kind: "status", status: 500 });
     const down = reasonMatrixResultSchema.parse(
