@@ -1,6 +1,15 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { CONSOLE, OIDC_CONSOLE, PROFILES_CONSOLE, expect, signIn, test } from "./fixtures";
+import {
+  CONSOLE,
+  OIDC_CONSOLE,
+  PROFILES_CONSOLE,
+  expect,
+  failATestTicket,
+  runBulkJob,
+  signIn,
+  test,
+} from "./fixtures";
 
 /**
  * One axe-core scan per page, each its own test: a scan takes seconds on a busy 2-core machine,
@@ -18,15 +27,6 @@ async function expectAccessible(page: Page, what: string) {
     serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`),
     what,
   ).toEqual([]);
-}
-
-async function failATestTicket(page: Page) {
-  await page.getByLabel("Service ID").fill("1000000001");
-  await page.getByRole("button", { name: "Create test ticket" }).click();
-  await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
-  await page.getByLabel("Reason").selectOption("ACCESS_DENIED");
-  await page.getByRole("button", { name: "Fail ticket" }).click();
-  await expect(page.getByRole("region", { name: "Authlete response" })).toBeVisible();
 }
 
 test("axe: sign-in with an access code", async ({ page }) => {
@@ -78,13 +78,9 @@ test("axe: reason matrix, with a result", async ({ page }) => {
 test("axe: bulk fail form with invalid lines, then the job", async ({ page }) => {
   await signIn(page);
   await page.goto(`${CONSOLE}bulk`);
-  await page.getByLabel("Service ID").fill("1000000001");
-  await page.getByLabel("Tickets", { exact: true }).fill("a11y-1\nbad one\na11y-2");
-  await page.getByLabel("Reason", { exact: true }).selectOption("SERVER_ERROR");
-  await expectAccessible(page, "bulk fail form with invalid lines");
-  await page.getByRole("button", { name: "Fail 2 tickets…" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Start" }).click();
-  await expect(page.getByRole("heading", { name: /Bulk job/ })).toContainText("finished");
+  await runBulkJob(page, ["a11y-1", "bad one", "a11y-2"], () =>
+    expectAccessible(page, "bulk fail form with invalid lines"),
+  );
   await expectAccessible(page, "bulk job");
 });
 

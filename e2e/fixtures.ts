@@ -56,6 +56,32 @@ export async function signIn(
   expect(answer.status()).toBe(200);
 }
 
+/** From the fail form: a fresh test ticket of the first service, failed; waits for the answer. */
+export async function failATestTicket(page: Page): Promise<void> {
+  await page.getByLabel("Service ID").fill(SERVICE_ID);
+  await page.getByRole("button", { name: "Create test ticket" }).click();
+  await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
+  await page.getByLabel("Reason").selectOption("ACCESS_DENIED");
+  await page.getByRole("button", { name: "Fail ticket" }).click();
+  await expect(page.getByRole("region", { name: "Authlete response" })).toBeVisible();
+}
+
+/** On the Bulk fail page: these lines with SERVER_ERROR (`check` runs on the filled form). */
+export async function runBulkJob(
+  page: Page,
+  lines: string[],
+  check: () => Promise<void>,
+): Promise<void> {
+  await page.getByLabel("Service ID").fill(SERVICE_ID);
+  await page.getByLabel("Tickets", { exact: true }).fill(lines.join("\n"));
+  await page.getByLabel("Reason", { exact: true }).selectOption("SERVER_ERROR");
+  await check();
+  const valid = lines.filter((line) => !line.includes(" ")).length;
+  await page.getByRole("button", { name: `Fail ${valid} tickets…` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Start" }).click();
+  await expect(page.getByRole("heading", { name: /Bulk job/ })).toContainText("finished");
+}
+
 /** Signs in on the OpenID Connect console as the test provider's `login` (any password). */
 export async function signInWithProvider(page: Page, login: string): Promise<void> {
   await page.goto(OIDC_CONSOLE);

@@ -1,5 +1,14 @@
 import type { Page } from "@playwright/test";
-import { CONSOLE, OIDC_CONSOLE, expect, signIn, signInWithProvider, test } from "./fixtures";
+import {
+  CONSOLE,
+  OIDC_CONSOLE,
+  expect,
+  failATestTicket,
+  runBulkJob,
+  signIn,
+  signInWithProvider,
+  test,
+} from "./fixtures";
 
 /**
  * Every signed-in page at 360 px, the narrowest phone the console promises, in light and dark:
@@ -26,12 +35,7 @@ for (const colorScheme of ["light", "dark"] as const) {
     test(`an operator's pages fit 360 px (${colorScheme})`, async ({ page }) => {
       await signIn(page, CONSOLE, "Operator With A Rather Long Name");
       await page.goto(CONSOLE);
-      await page.getByLabel("Service ID").fill("1000000001");
-      await page.getByRole("button", { name: "Create test ticket" }).click();
-      await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
-      await page.getByLabel("Reason").selectOption("ACCESS_DENIED");
-      await page.getByRole("button", { name: "Fail ticket" }).click();
-      await expect(page.getByRole("region", { name: "Authlete response" })).toBeVisible();
+      await failATestTicket(page);
       await expectNoHorizontalScroll(page, "fail a ticket, with a result");
 
       await page.goto(`${CONSOLE}audit`);
@@ -45,13 +49,9 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expectNoHorizontalScroll(page, "reason matrix, with a result");
 
       await page.goto(`${CONSOLE}bulk`);
-      await page.getByLabel("Service ID").fill("1000000001");
-      await page.getByLabel("Tickets", { exact: true }).fill("narrow-1\nnot a ticket\nnarrow-2");
-      await page.getByLabel("Reason", { exact: true }).selectOption("SERVER_ERROR");
-      await expectNoHorizontalScroll(page, "bulk fail form");
-      await page.getByRole("button", { name: "Fail 2 tickets…" }).click();
-      await page.getByRole("dialog").getByRole("button", { name: "Start" }).click();
-      await expect(page.getByRole("heading", { name: /Bulk job/ })).toContainText("finished");
+      await runBulkJob(page, ["narrow-1", "not a ticket", "narrow-2"], () =>
+        expectNoHorizontalScroll(page, "bulk fail form"),
+      );
       await expectNoHorizontalScroll(page, "bulk job");
     });
 

@@ -1,4 +1,4 @@
-import type { AuditInput, AuditTrail } from "./store/audit-trail";
+import type { AuditCompletion, AuditInput, AuditTrail } from "./store/audit-trail";
 import { failedCompletion } from "./audit/outcomes";
 import { ProblemError } from "./problem";
 import type { ProblemInit } from "./problem";
@@ -40,13 +40,18 @@ export function createFailPolicy(deps: {
 }) {
   const { services, audit, singleFailLimiter } = deps;
 
+  /** Records a refusal; the record's own detail (e.g. the job's size) comes first. */
+  function recordRefusal(record: Omit<AuditInput, "outcome">, refusal: AuditCompletion) {
+    const detail = [record.detail, refusal.detail].filter(Boolean).join(": ");
+    audit.record({ ...record, ...refusal, detail });
+  }
+
   function refuse(
     record: Omit<AuditInput, "outcome">,
     outcome: AuditInput["outcome"],
     problem: ProblemInit,
   ): never {
-    const detail = record.detail ? `${record.detail}: ${problem.title}` : problem.title;
-    audit.record({ ...record, outcome, detail });
+    recordRefusal(record, { outcome, detail: problem.title });
     throw new ProblemError(problem);
   }
 
@@ -72,7 +77,7 @@ export function createFailPolicy(deps: {
       try {
         service = services.resolve(request.serviceId);
       } catch (error) {
-        audit.record({ ...record, ...failedCompletion(error, 0) });
+        recordRefusal(record, failedCompletion(error, 0));
         throw error;
       }
       record.target = service.gateway.target.baseUrl;
