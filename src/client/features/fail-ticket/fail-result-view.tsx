@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { CopyButton } from "../../components/copy-button";
 import { JsonView, prettyJsonString } from "../../components/json-view";
 import type { FailResult } from "../../../shared/fail-result";
@@ -6,6 +7,13 @@ import { ACTION_MEANINGS, STATUS_TEXT } from "../../../shared/reasons";
 /** Authlete's answer and what the authorization server now sends to its client. */
 export function FailResultView({ result }: { result: FailResult }) {
   const { authlete, clientResponse, meta } = result;
+  const top = useRef<HTMLDivElement>(null);
+  // On a phone the answer sits below the whole form: bring it into view (no-op when visible).
+  // A block body: Chromium's scrollIntoView now returns a promise, which React would take for
+  // the effect's cleanup function.
+  useEffect(() => {
+    void top.current?.scrollIntoView({ block: "nearest" });
+  }, [result]);
   const statusLine =
     `HTTP/1.1 ${clientResponse.status} ${STATUS_TEXT[clientResponse.status] ?? ""}`.trim();
   const headerLines = Object.entries(clientResponse.headers).map(
@@ -16,7 +24,7 @@ export function FailResultView({ result }: { result: FailResult }) {
       ? (authlete.responseContent ?? "")
       : JSON.stringify(clientResponse.body, null, 2);
   return (
-    <div className="results">
+    <div className="results" ref={top}>
       <section aria-labelledby="authlete-response-heading" className="card">
         <h2 id="authlete-response-heading">Authlete response</h2>
         <dl className="facts">
