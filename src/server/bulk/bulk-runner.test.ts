@@ -169,6 +169,22 @@ describe("BulkRunner", () => {
     expect(runner.view(jobId)!.canRetry).toBe(true);
   });
 
+  it("a 429 after the 5xx tries does not use up the ticket's last try", async () => {
+    const answers = [problem(503), problem(503), problem(429, 0)];
+    const { runner, store, start, stats } = setup(async (_request, call) => {
+      const answer = answers[call - 1];
+      if (answer) throw answer;
+      return ok();
+    }, 1);
+    const id = start(["unlucky"]);
+    await runner.idle();
+    expect(stats().calls).toBe(4);
+    expect(store.items(id, undefined, 0, 10)[0]).toMatchObject({
+      state: "succeeded",
+      attempts: 3,
+    });
+  });
+
   it("does not retry a refusal that would only repeat (403)", async () => {
     const { runner, store, start, stats } = setup(() => Promise.reject(problem(403)));
     const id = start(["t-1"]);

@@ -63,7 +63,9 @@ export async function failTicket(context: TicketCall): Promise<void> {
         return job.service.gateway.fail(request);
       },
       {
-        retries: retry.attempts - 1,
+        // p-retry stops when its budget is spent even for a try that consumed none, so the
+        // budget leaves room for the 429s; shouldRetry keeps each kind to its own limit.
+        retries: retry.attempts - 1 + MAX_RATE_LIMITED,
         minTimeout: retry.baseDelayMs,
         maxTimeout: retry.maxDelayMs,
         randomize: true,
@@ -85,7 +87,7 @@ export async function failTicket(context: TicketCall): Promise<void> {
           !cancelled.aborted &&
           (problemOf(error)?.upstreamStatus === 429
             ? rateLimited < MAX_RATE_LIMITED
-            : isRetryable(error)),
+            : isRetryable(error) && attempts < retry.attempts),
       },
     ).catch((error: unknown) => {
       // Cancelled between tries: the ticket ends with what Authlete last said.
