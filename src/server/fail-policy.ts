@@ -6,8 +6,9 @@ import type { SlidingWindowLimiter } from "./rate-limit";
 import type { ResolvedService, ServiceDirectory } from "./service-directory";
 import type { Principal } from "./sessions";
 
-/** The three ways a fail call leaves the console. */
-export type FailChannel = "single" | "bulk" | "matrix";
+/** The three ways a fail call leaves the console, as a refusal names them. */
+const CHANNELS = { single: "A fail", bulk: "A bulk job", matrix: "The reason matrix" } as const;
+export type FailChannel = keyof typeof CHANNELS;
 
 /** Who asks: the signed-in person and the request's id, for the audit record. */
 export interface Caller {
@@ -20,7 +21,10 @@ export interface FailAttempt {
   caller: Caller;
   /** The request's own fields: its service, and the production confirmation it carries. */
   request: { serviceId: string; confirmation?: string; justification?: string };
-  /** What a production service wants typed back: a ticket's tail, or a job's count. */
+  /**
+   * What a production service wants typed back: a ticket's tail, or a job's count. Without
+   * it (the matrix) the channel never runs on production.
+   */
   expect?: { value: string; what: string };
   /** What else the audit record should say (ticket, reason, …). */
   details?: Partial<Omit<AuditInput, "outcome" | "kind">>;
@@ -82,16 +86,18 @@ export function createFailPolicy(deps: {
       }
       record.target = service.gateway.target.baseUrl;
       const name = service.name ?? request.serviceId;
-      if (service.environment === "production" && attempt.channel === "matrix") {
-        refuse(record, "forbidden", {
-          kind: "forbidden",
-          status: 403,
-          title: "The reason matrix never runs on a production service",
-          detail: `${name} is production. Choose a test or staging service.`,
-        });
+      if (service.environment === "production") {
+        if (!attempt.expect) {
+          refuse(record, "forbidden", {
+            kind: "forbidden",
+            status: 403,
+            title: `${CHANNELS[attempt.channel]} never runs on a production service`,
+            detail: `${name} is production. Choose a test or staging service.`,
+          });
+        }
+        const unconfirmed = missingConfirmation(name, request, attempt.expect);
+        if (unconfirmed) refuse(record, "invalid", unconfirmed);
       }
-      const unconfirmed = missingProductionConfirmation(service, name, request, attempt.expect);
-      if (unconfirmed) refuse(record, "invalid", unconfirmed);
       if (attempt.channel === "single") {
         const allowance = singleFailLimiter.take(principal.email ?? principal.name);
         if (!allowance.allowed) {
@@ -115,21 +121,11 @@ export type FailPolicy = ReturnType<typeof createFailPolicy>;
  * A production service's second question, asked by the page's dialog and checked here so that
  * no client can skip it: the operator typed back what is about to be failed and said why.
  */
-function missingProductionConfirmation(
-  service: ResolvedService,
+function missingConfirmation(
   name: string,
   given: FailAttempt["request"],
-  expected: FailAttempt["expect"],
+  expected: NonNullable<FailAttempt["expect"]>,
 ): ProblemInit | undefined {
-  if (service.environment !== "production") return undefined;
-  if (expected === undefined) {
-    return {
-      kind: "confirmation-required",
-      status: 400,
-      title: `${name} is a production service: this way of failing is not allowed there`,
-      detail: "Nothing was sent to Authlete.",
-    };
-  }
   const errors = [];
   if (given.confirmation !== expected.value) {
     errors.push({ path: "confirmation", message: `Type ${expected.what} to confirm.` });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { ModalDialog } from "./modal-dialog";
 
 const SHORTCUTS: [keys: string[], what: string][] = [
@@ -15,20 +15,30 @@ function typingInField(target: EventTarget | null): boolean {
   );
 }
 
-/** `?` lists the shortcuts (not while typing in a field). The fail form handles its own `/`. */
-export function KeyboardShortcuts() {
-  const [open, setOpen] = useState(false);
+/**
+ * A one-key shortcut for the whole page while the calling component is shown; never while
+ * typing in a field or with a modifier held.
+ */
+export function usePageShortcut(key: string, action: () => void): void {
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
-      if (event.ctrlKey || event.metaKey || event.altKey || typingInField(event.target)) return;
-      if (event.key === "?") {
-        event.preventDefault();
-        setOpen(true);
-      }
+      if (event.key !== key || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (typingInField(event.target)) return;
+      event.preventDefault();
+      action();
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  }, [key, action]);
+}
+
+/** `?` lists the shortcuts. The fail form declares its own `/` (focus Ticket). */
+export function KeyboardShortcuts() {
+  const [open, setOpen] = useState(false);
+  usePageShortcut(
+    "?",
+    useCallback(() => setOpen(true), []),
+  );
   if (!open) return null;
   return (
     <ModalDialog title="Keyboard shortcuts" onCancel={() => setOpen(false)}>

@@ -1,8 +1,17 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { justificationSchema } from "../../shared/fail-request";
+import { isProblem } from "../lib/api-client";
 import { ModalDialog } from "./modal-dialog";
 import { Field } from "./field";
+
+/**
+ * The server refused an unconfirmed request to a production service the page did not know was
+ * production (its services list failed or is stale): open this dialog instead of an error.
+ */
+export function serverAsksToConfirm(error: unknown, sent: { confirmation?: string }): boolean {
+  return isProblem(error, "confirmation-required") && !sent.confirmation;
+}
 
 interface ProductionConfirmDialogProps {
   serviceName: string;

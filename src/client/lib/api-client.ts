@@ -2,7 +2,7 @@ import { hc } from "hono/client";
 import type { z } from "zod";
 import type { AppType } from "../../server/app";
 import { problemSchema, problemType } from "../../shared/problem";
-import type { Problem } from "../../shared/problem";
+import type { Problem, ProblemKind } from "../../shared/problem";
 
 /** The BFF, typed end to end from its routes. */
 export const api = hc<AppType>(window.location.origin).api;
@@ -13,6 +13,11 @@ export class ApiProblem extends Error {
     super(problem.title);
     this.name = "ApiProblem";
   }
+}
+
+/** Whether a failed call is the BFF's problem of this kind (e.g. "confirmation-required"). */
+export function isProblem(error: unknown, kind: ProblemKind): error is ApiProblem {
+  return error instanceof ApiProblem && error.problem.type === problemType(kind);
 }
 
 /**

@@ -1,8 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
 import { consoleConfigSchema, servicesSchema } from "../../shared/console-info";
-import { problemType } from "../../shared/problem";
-import type { ProblemKind } from "../../shared/problem";
-import { ApiProblem, api, readAnswer } from "./api-client";
+import { api, readAnswer } from "./api-client";
 
 /**
  * App-wide queries, used by every page. Keys start with "console": everything under it belongs
@@ -16,6 +14,12 @@ export const consoleKeys = {
   audit: () => [...consoleKeys.all, "audit"] as const,
 };
 
+/** Who is signed in, and how one signs in: outside "console", they outlive a sign-out. */
+export const sessionKeys = {
+  current: () => ["session"] as const,
+  method: () => ["sign-in-method"] as const,
+};
+
 export const consoleConfigQuery = queryOptions({
   queryKey: consoleKeys.config(),
   queryFn: () => readAnswer(api.config.$get(), consoleConfigSchema),
@@ -27,8 +31,3 @@ export const servicesQuery = queryOptions({
   queryFn: () => readAnswer(api.services.$get(), servicesSchema),
   staleTime: 5 * 60_000,
 });
-
-/** Whether a failed call is the BFF's problem of this kind (e.g. "confirmation-required"). */
-export function isProblem(error: unknown, kind: ProblemKind): error is ApiProblem {
-  return error instanceof ApiProblem && error.problem.type === problemType(kind);
-}

@@ -1,11 +1,11 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
-import { problemType } from "../../shared/problem";
-import { ApiProblem } from "./api-client";
+import { isProblem } from "./api-client";
+import { sessionKeys } from "./console-queries";
 
 /** A 401 anywhere means the session ended: show the sign-in form (nothing typed is sent). */
 function signOutOnUnauthorized(error: Error): void {
-  if (error instanceof ApiProblem && error.problem.type === problemType("not-signed-in")) {
-    queryClient.setQueryData(["session"], null);
+  if (isProblem(error, "not-signed-in")) {
+    queryClient.setQueryData(sessionKeys.current(), null);
   }
 }
 

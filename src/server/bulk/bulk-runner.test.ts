@@ -346,6 +346,19 @@ describe("BulkRunner", () => {
     expect(runner.view(id)!.canRetry).toBe(false);
   });
 
+  it("cancel during a 429's wait sends nothing more", async () => {
+    const { runner, store, start, stats } = setup(() => Promise.reject(problem(429, 10)), 1);
+    const id = start(["waiting"]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(runner.cancel(id)).toBe(true);
+    await runner.idle();
+    expect(stats().calls).toBe(1);
+    expect(store.items(id, undefined, 0, 10)[0]).toMatchObject({
+      state: "failed",
+      upstreamStatus: 429,
+    });
+  });
+
   it("keeps only an ended job's failed tickets, and only for the retry window", async () => {
     const { runner, start } = setup(
       (request) =>

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import PQueue from "p-queue";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
 import type { Logger } from "../logger";
@@ -9,7 +8,7 @@ import type { AuditTrail } from "../store/audit-trail";
 import type { BulkJobStore } from "../store/bulk-job-store";
 import { fingerprintOf } from "../store/fingerprint";
 import { recoverUnfinishedJobs } from "./recovery";
-import { estimate, jobRecord } from "./live-job";
+import { estimate, jobRecord, waitOutRateLimit } from "./live-job";
 import type { LiveJob } from "./live-job";
 import { failTicket } from "./ticket-call";
 
@@ -165,7 +164,6 @@ export class BulkRunner {
       .filter((item) => job.tickets.has(item.seq));
     if (failed.length === 0) return 0;
     clearTimeout(job.releaseTimer);
-    job.abort = new AbortController();
     this.#setStatus(job, "running");
     for (const item of failed) {
       this.options.store.updateItem(id, item.seq, { state: "queued", error: null });
@@ -202,7 +200,7 @@ export class BulkRunner {
     const entry = job.tickets.get(seq);
     if (!entry) return;
     const key = `${job.request.serviceId} ${entry.ticket}`;
-    await this.#rateLimitGate(job);
+    await waitOutRateLimit(job);
     // One call per ticket at a time, across jobs: wait for the other one to end.
     for (let other = this.#inFlight.get(key); other; other = this.#inFlight.get(key)) {
       await other.catch(() => undefined);
@@ -221,8 +219,6 @@ export class BulkRunner {
       store: this.options.store,
       logger: this.options.logger,
       retry: this.options.retry,
-      record: jobRecord(job, entry),
-      rateLimitGate: () => this.#rateLimitGate(job),
     });
     this.#inFlight.set(key, call);
     try {
@@ -232,13 +228,6 @@ export class BulkRunner {
       job.finishedTimes.push(Date.now());
       if (job.finishedTimes.length > PACE_WINDOW) job.finishedTimes.shift();
     }
-  }
-
-  /** Waits out a 429's Retry-After (ended early by a cancel). */
-  async #rateLimitGate(job: LiveJob): Promise<void> {
-    const waitMs = job.notBefore - Date.now();
-    if (waitMs <= 0 || job.abort.signal.aborted) return;
-    await sleep(waitMs, undefined, { signal: job.abort.signal }).catch(() => undefined);
   }
 
   #setStatus(job: LiveJob, status: BulkJob["status"]): void {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type PQueue from "p-queue";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
 import type { FailReason } from "../../shared/reasons";
@@ -39,6 +40,13 @@ export function jobRecord(job: LiveJob, entry?: { ticket: string; reason: FailRe
     justification: job.request.justification,
     jobId: job.id,
   };
+}
+
+/** Waits out the job's 429 Retry-After; a cancel ends the wait at once. */
+export async function waitOutRateLimit(job: LiveJob): Promise<void> {
+  const waitMs = job.notBefore - Date.now();
+  if (waitMs <= 0 || job.abort.signal.aborted) return;
+  await sleep(waitMs, undefined, { signal: job.abort.signal }).catch(() => undefined);
 }
 
 /** Seconds until done at the recent pace; null until there is a pace. */

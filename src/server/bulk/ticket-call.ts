@@ -1,12 +1,13 @@
 import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
-import pRetry from "p-retry";
+import pRetry, { AbortError } from "p-retry";
 import type { FailReason } from "../../shared/reasons";
 import { auditedFail } from "../audit/audited-calls";
 import { answeredOutcome, isRetryable, problemOf } from "../audit/outcomes";
 import type { Logger } from "../logger";
-import type { AuditInput, AuditTrail } from "../store/audit-trail";
+import type { AuditTrail } from "../store/audit-trail";
 import type { BulkJobStore } from "../store/bulk-job-store";
 import type { RetryPolicy } from "./bulk-runner";
+import { jobRecord, waitOutRateLimit } from "./live-job";
 import type { LiveJob } from "./live-job";
 
 /** Tries per ticket while Authlete answers 429, which says nothing about the ticket. */
@@ -20,10 +21,6 @@ export interface TicketCall {
   store: BulkJobStore;
   logger: Logger;
   retry: RetryPolicy;
-  /** The ticket's audit record: one for all its tries. */
-  record: Omit<AuditInput, "outcome">;
-  /** Resolves when the job may send again after a 429. */
-  rateLimitGate: () => Promise<void>;
 }
 
 /**
@@ -56,7 +53,11 @@ export async function failTicket(context: TicketCall): Promise<void> {
   const sendWithRetries = () =>
     pRetry(
       async (attemptNumber): Promise<BackchannelAuthenticationFailResponse> => {
-        if (attemptNumber > 1) await context.rateLimitGate();
+        if (attemptNumber > 1) {
+          await waitOutRateLimit(job);
+          // Cancelled while waiting out a 429: this try is never sent.
+          if (cancelled.aborted) throw new AbortError(lastError as Error);
+        }
         calling = true;
         attempts++;
         store.updateItem(job.id, seq, { state: "in-flight", attempts });
@@ -91,11 +92,12 @@ export async function failTicket(context: TicketCall): Promise<void> {
       },
     ).catch((error: unknown) => {
       // Cancelled between tries: the ticket ends with what Authlete last said.
-      throw betweenTries.signal.aborted && lastError !== undefined ? lastError : error;
+      throw cancelled.aborted && lastError !== undefined ? lastError : error;
     });
 
   try {
-    const { answer } = await auditedFail(context.audit, context.record, sendWithRetries);
+    // One audit record for all the ticket's tries.
+    const { answer } = await auditedFail(context.audit, jobRecord(job, entry), sendWithRetries);
     const outcome = answeredOutcome(answer.resultCode);
     store.updateItem(job.id, seq, {
       state: outcome === "succeeded" ? "succeeded" : "failed",

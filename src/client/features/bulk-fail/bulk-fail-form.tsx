@@ -14,10 +14,13 @@ import { Field } from "../../components/field";
 import { ModalDialog } from "../../components/modal-dialog";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { ProductionBanner } from "../../components/production-banner";
-import { ProductionConfirmDialog } from "../../components/production-confirm-dialog";
+import {
+  ProductionConfirmDialog,
+  serverAsksToConfirm,
+} from "../../components/production-confirm-dialog";
 import { ReasonSelect } from "../../components/reason-select";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
-import { isProblem, servicesQuery } from "../../lib/console-queries";
+import { servicesQuery } from "../../lib/console-queries";
 import { readLastServiceId } from "../../lib/last-service";
 import { useStartBulkJob } from "./queries";
 
@@ -91,7 +94,7 @@ export function BulkFailForm() {
       },
       onError: (error) => {
         // The server knows the service is production even when this page's list did not.
-        const ask = isProblem(error, "confirmation-required") && !request.confirmation;
+        const ask = serverAsksToConfirm(error, request);
         if (ask) startJob.reset();
         setConfirming(ask ? { request, production: true } : undefined);
       },

@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import type { KeyboardEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { AuditEvent } from "../../../shared/audit";
@@ -8,6 +8,7 @@ import { failRequestSchema } from "../../../shared/fail-request";
 import type { FailRequest, FailRequestInput } from "../../../shared/fail-request";
 import type { FailResult } from "../../../shared/fail-result";
 import { ErrorDetailsFields } from "../../components/error-details-fields";
+import { usePageShortcut } from "../../components/keyboard-shortcuts";
 import { Field } from "../../components/field";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { ProductionBanner } from "../../components/production-banner";
@@ -67,18 +68,10 @@ export function FailTicketForm({
   });
 
   // `/` anywhere on the page (but in a field) jumps to Ticket.
-  useEffect(() => {
-    function onKey(event: globalThis.KeyboardEvent) {
-      const target = event.target as HTMLElement | null;
-      const typing =
-        target?.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target?.tagName ?? "");
-      if (event.key !== "/" || typing || event.ctrlKey || event.metaKey || event.altKey) return;
-      event.preventDefault();
-      setFocus(TICKET);
-    }
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [setFocus]);
+  usePageShortcut(
+    "/",
+    useCallback(() => setFocus(TICKET), [setFocus]),
+  );
 
   const submit = handleSubmit((request) => {
     createTestTicket.reset();

@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { PreviousFails } from "../../../shared/audit";
 import type { FailRequest } from "../../../shared/fail-request";
 import type { FailResult } from "../../../shared/fail-result";
-import { isProblem } from "../../lib/console-queries";
+import { serverAsksToConfirm } from "../../components/production-confirm-dialog";
 import { rememberServiceId } from "../../lib/last-service";
 import { useFailTicket, usePreviousFails } from "./queries";
 
@@ -35,7 +35,7 @@ export function useFailSubmission(options: {
         options.onResult(result);
       },
       onError: (error) => {
-        if (isProblem(error, "confirmation-required") && request.confirmation === undefined) {
+        if (serverAsksToConfirm(error, request)) {
           failTicket.reset(); // Asked in the dialog instead of shown as an error.
           setQuestion({ step: "production", request });
         }

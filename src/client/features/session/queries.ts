@@ -2,12 +2,7 @@ import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query
 import { sessionSchema, signInMethodSchema } from "../../../shared/session";
 import type { SessionInfo, SignInRequest } from "../../../shared/session";
 import { ApiProblem, api, readAnswer } from "../../lib/api-client";
-import { consoleKeys } from "../../lib/console-queries";
-
-export const sessionKeys = {
-  current: () => ["session"] as const,
-  method: () => ["sign-in-method"] as const,
-};
+import { consoleKeys, sessionKeys } from "../../lib/console-queries";
 
 /** Who is signed in; null when nobody is (the page then shows the sign-in form). */
 export const sessionQuery = queryOptions({
