@@ -20,6 +20,7 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.{ts,tsx}"],
+    globalSetup: ["scripts/vitest-postgres.ts"],
     testTimeout: 15_000,
   },
 });

@@ -6,6 +6,8 @@ import type { FailPolicy } from "./fail-policy";
 import { sameOriginWrites, securityHeaders } from "./hardening";
 import type { Logger } from "./logger";
 import { ProblemError, problemResponse } from "./problem";
+import { publicAddress } from "./public-address";
+import type { TrustProxy } from "./public-address";
 import type { AppEnv } from "./request-context";
 import { auditRoutes } from "./routes/audit";
 import { bulkJobRoutes } from "./routes/bulk-jobs";
@@ -37,6 +39,8 @@ export interface AppDeps {
   bulkStore: BulkJobStore;
   /** The built page; absent in development, where Vite serves it. */
   clientDir?: string;
+  /** PUBLIC_URL and TRUST_PROXY. */
+  publicAddress: { publicUrl: string | undefined; trustProxy: TrustProxy };
 }
 
 export function createApp(deps: AppDeps) {
@@ -79,6 +83,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono<AppEnv>()
     .use(requestId())
+    .use(publicAddress(deps.publicAddress))
     .use(securityHeaders())
     .use(async (c, next) => {
       c.set("logFields", {});

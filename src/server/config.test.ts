@@ -24,6 +24,11 @@ describe("parseSettings", () => {
       },
       auditDbPath: "./data/audit.db",
       auditBusyTimeoutMs: 5000,
+      auditSynchronous: "full",
+      databaseUrl: undefined,
+      ticketKey: undefined,
+      publicUrl: undefined,
+      trustProxy: { kind: "none" },
       failsPerMinute: 30,
       services: undefined,
       bulk: {

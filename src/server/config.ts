@@ -9,6 +9,9 @@ import { readServices } from "./service-profiles";
 import type { ServiceSettings } from "./service-profiles";
 import { ConfigError } from "./config-error";
 import type { OidcSettings } from "./oidc";
+import { OIDC_CALLBACK_PATH } from "./oidc";
+import { parseTrustProxy, publicOrigin } from "./public-address";
+import type { TrustProxy } from "./public-address";
 
 /**
  * The only reader of the environment. Parsed once at boot; a bad value stops the start with a
@@ -112,6 +115,32 @@ const envSchema = z
       .max(7 * 24 * 3600)
       .default(3600),
     AUDIT_DB: z.string().min(1).default("./data/audit.db"),
+    AUDIT_DB_SYNCHRONOUS: z
+      .enum(["full", "normal"], { error: "must be full or normal" })
+      .default("full"),
+    DATABASE_URL: optional(
+      z
+        .string()
+        .regex(/^postgres(?:ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+        .pipe(z.url({ error: "must be a postgres:// or postgresql:// URL" })),
+    ),
+    TICKET_ENCRYPTION_KEY: optional(z.string()),
+    TICKET_ENCRYPTION_KEY_FILE: optional(z.string()),
+    PUBLIC_URL: optional(z.string()).transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const origin = publicOrigin(value);
+      if (typeof origin === "string") return origin;
+      ctx.addIssue({ code: "custom", message: origin.error });
+      return z.NEVER;
+    }),
+    TRUST_PROXY: optional(z.string()).transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
     AUDIT_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
     FAIL_RATE_LIMIT_PER_MINUTE: z.coerce
       .number({ error: "must be a number" })
@@ -132,8 +161,24 @@ const envSchema = z
     },
   )
   .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && !env.TICKET_ENCRYPTION_KEY && !env.TICKET_ENCRYPTION_KEY_FILE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TICKET_ENCRYPTION_KEY"],
+        message:
+          "is required with DATABASE_URL (32 random bytes, base64: openssl rand -base64 32), so that another replica can go on with a bulk job",
+      });
+    }
+    if (env.TICKET_ENCRYPTION_KEY && env.TICKET_ENCRYPTION_KEY_FILE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TICKET_ENCRYPTION_KEY_FILE"],
+        message: "set TICKET_ENCRYPTION_KEY or TICKET_ENCRYPTION_KEY_FILE, not both",
+      });
+    }
     if (env.AUTH_MODE !== "oidc") return;
     for (const name of OIDC_REQUIRED) {
+      if (name === "OIDC_REDIRECT_URI" && env.PUBLIC_URL) continue;
       if (env[name] === undefined) {
         ctx.addIssue({ code: "custom", path: [name], message: "is required when AUTH_MODE=oidc" });
       }
@@ -184,6 +229,14 @@ export interface ConsoleSettings {
   };
   auditDbPath: string;
   auditBusyTimeoutMs: number;
+  auditSynchronous: "full" | "normal";
+  /** PostgreSQL; absent: SQLite at auditDbPath. */
+  databaseUrl: string | undefined;
+  /** 32 bytes for sealing bulk tickets in the database; absent: tickets stay in memory. */
+  ticketKey: Buffer | undefined;
+  /** The origin people use (scheme, host, port); absent: loopback behaviour. */
+  publicUrl: string | undefined;
+  trustProxy: TrustProxy;
   failsPerMinute: number;
   /** The services of CONSOLE_CONFIG, secrets resolved; absent without the file. */
   services: ServiceSettings[] | undefined;
@@ -196,6 +249,27 @@ export interface ConsoleSettings {
 }
 
 export { ConfigError };
+
+/** The ticket key: base64 of 32 bytes, inline or in a file (a mounted secret). */
+function readTicketKey(inline: string | undefined, file: string | undefined): Buffer | undefined {
+  let encoded = inline;
+  if (file !== undefined) {
+    try {
+      encoded = readFileSync(file, "utf8").trim();
+    } catch {
+      throw new ConfigError([`TICKET_ENCRYPTION_KEY_FILE: cannot read ${file}`]);
+    }
+  }
+  if (encoded === undefined) return undefined;
+  const key = Buffer.from(encoded, "base64");
+  if (key.length !== 32 || !/^[A-Za-z0-9+/=\s]+$/.test(encoded)) {
+    const name = file === undefined ? "TICKET_ENCRYPTION_KEY" : "TICKET_ENCRYPTION_KEY_FILE";
+    throw new ConfigError([
+      `${name}: must be 32 bytes in base64 (openssl rand -base64 32); this is ${key.length} bytes`,
+    ]);
+  }
+  return key;
+}
 
 /** Reads `.env` (when present) under the real environment, which wins. */
 export function readEnvironment(dotenvPath = ".env"): Record<string, string | undefined> {
@@ -238,7 +312,7 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
               issuer: e.OIDC_ISSUER!,
               clientId: e.OIDC_CLIENT_ID!,
               clientSecret: e.OIDC_CLIENT_SECRET!,
-              redirectUri: e.OIDC_REDIRECT_URI!,
+              redirectUri: e.OIDC_REDIRECT_URI ?? `${e.PUBLIC_URL!}${OIDC_CALLBACK_PATH}`,
               scopes: e.OIDC_SCOPES,
               roles: {
                 operatorEmails: e.OIDC_OPERATOR_EMAILS,
@@ -254,6 +328,11 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
     },
     auditDbPath: e.AUDIT_DB,
     auditBusyTimeoutMs: e.AUDIT_DB_BUSY_TIMEOUT_MS,
+    auditSynchronous: e.AUDIT_DB_SYNCHRONOUS,
+    databaseUrl: e.DATABASE_URL,
+    ticketKey: readTicketKey(e.TICKET_ENCRYPTION_KEY, e.TICKET_ENCRYPTION_KEY_FILE),
+    publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY,
     failsPerMinute: e.FAIL_RATE_LIMIT_PER_MINUTE,
     services: e.CONSOLE_CONFIG === undefined ? undefined : readServices(e.CONSOLE_CONFIG, env),
     bulk: {

@@ -2,6 +2,7 @@
  * The one composition root: settings (parsed by config.ts) in, the whole console out. main.ts
  * calls it, and so does every test, with overrides for the few things a test must replace.
  */
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DestinationStream } from "pino";
@@ -19,14 +20,16 @@ import { listen } from "./listen";
 import type { Listening } from "./listen";
 import { createLogger } from "./logger";
 import { OidcSignIn } from "./oidc";
-import { SlidingWindowLimiter } from "./rate-limit";
 import type { ConsoleAuth } from "./routes/session";
 import { configuredDirectory, singleGatewayDirectory } from "./service-directory";
 import type { ServiceDirectory } from "./service-directory";
-import { FailedSignIns, SessionStore, generateAccessCode } from "./sessions";
-import { SqliteAuditTrail } from "./store/audit-trail";
-import { SqliteBulkJobStore } from "./store/bulk-job-store";
+import { generateAccessCode } from "./sessions";
+import { SqlAuditTrail } from "./store/audit-trail";
+import { SqlBulkJobStore } from "./store/bulk-job-store";
+import { SqlFailedSignIns, SqlSlidingWindowLimiter } from "./store/counters";
 import { openDatabase } from "./store/database";
+import { SqlSessionStore } from "./store/session-store";
+import { createTicketSeal } from "./store/ticket-seal";
 
 export interface ConsoleOverrides {
   /**
@@ -36,13 +39,15 @@ export interface ConsoleOverrides {
   authleteBaseUrl?: string;
   /** The clock of sessions, sign-in and rate limits (tests move it instead of waiting). */
   now?: () => number;
-  /** Where the database lives instead of AUDIT_DB (tests: ":memory:" or a temporary file). */
+  /** Where the SQLite database lives instead of AUDIT_DB (tests: ":memory:" or a temporary file). */
   databasePath?: string;
   /** Where log lines go (tests read them). Default: standard output. */
   logDestination?: DestinationStream;
   /** The built page; default dist/client when it exists. Null: serve no page. */
   clientDir?: string | null;
   version?: string;
+  /** Bulk job leases: shorter in tests that kill a replica. */
+  bulkTiming?: { leaseMs?: number; heartbeatMs?: number };
 }
 
 // Built: dist/server/main.js → dist/client; from source: src/server/console.ts → dist/client.
@@ -56,18 +61,25 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
   const authlete = await connectAuthlete(settings, overrides.authleteBaseUrl);
   if (authlete.embedded) listening.push(authlete.embedded.server);
 
-  const db = openDatabase({
+  const database = await openDatabase({
+    url: settings.databaseUrl,
     path: overrides.databasePath ?? settings.auditDbPath,
     busyTimeoutMs: settings.auditBusyTimeoutMs,
+    synchronous: settings.auditSynchronous,
+  }).catch(async (error: unknown) => {
+    await Promise.all(listening.map((server) => server.close()));
+    throw error;
   });
-  const audit = new SqliteAuditTrail(db, logger, () => new Date(now()));
-  const bulkStore = new SqliteBulkJobStore(db, () => new Date(now()));
+  const { db, dialect } = database;
+  const audit = new SqlAuditTrail(db, logger, () => new Date(now()));
+  const bulkStore = new SqlBulkJobStore(db, dialect, () => new Date(now()));
 
   const signIn = settings.auth.method;
   const generatedAccessCode =
     signIn.mode === "local" && signIn.accessCode === undefined ? generateAccessCode() : undefined;
   const auth: ConsoleAuth = {
-    sessions: new SessionStore(
+    sessions: new SqlSessionStore(
+      db,
       { idleMs: settings.auth.idleMs, absoluteMs: settings.auth.absoluteMs },
       now,
     ),
@@ -76,7 +88,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
         ? {
             mode: "local",
             accessCode: signIn.accessCode ?? generatedAccessCode!,
-            failedSignIns: new FailedSignIns(),
+            failedSignIns: new SqlFailedSignIns(db, now),
           }
         : new OidcSignIn(signIn, now),
   };
@@ -84,19 +96,32 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
   const failPolicy = createFailPolicy({
     services: authlete.services,
     audit,
-    singleFailLimiter: new SlidingWindowLimiter(settings.failsPerMinute, 60_000, now),
+    singleFailLimiter: new SqlSlidingWindowLimiter({
+      database,
+      name: "single-fail",
+      limit: settings.failsPerMinute,
+      windowMs: 60_000,
+      logger,
+      now,
+    }),
   });
   const bulkRunner = new BulkRunner({
     store: bulkStore,
     audit,
+    services: authlete.services,
     logger,
     concurrency: settings.bulk.concurrency,
     retry: settings.bulk.retry,
     retryWindowMs: settings.bulk.retryWindowMs,
+    seal: settings.ticketKey ? createTicketSeal(settings.ticketKey) : undefined,
+    replicaId: randomUUID(),
+    soleReplica: dialect === "sqlite",
+    callTimeoutMs: settings.timeoutMs,
+    ...overrides.bulkTiming,
   });
-  const interruptedJobs = bulkRunner.recover();
-  if (interruptedJobs.length > 0) {
-    logger.warn({ jobs: interruptedJobs }, "bulk jobs interrupted by the last stop");
+  const takenOver = await bulkRunner.run();
+  if (takenOver.length > 0) {
+    logger.warn({ jobs: takenOver }, "bulk jobs left by the last stop were taken over");
   }
 
   const clientDir =
@@ -115,6 +140,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     logger,
     version,
     clientDir,
+    publicAddress: { publicUrl: settings.publicUrl, trustProxy: settings.trustProxy },
   });
 
   return {
@@ -130,11 +156,14 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     auth,
     audit,
     bulkRunner,
-    /** Stops sending, stops the embedded simulator, closes the database. */
+    bulkStore,
+    /** Where the records are, for the start banner. */
+    database: database.description,
+    /** Hands bulk jobs back, stops the embedded simulator, closes the database. */
     async close(): Promise<void> {
       await bulkRunner.stop();
       await Promise.all(listening.map((server) => server.close()));
-      db.close();
+      await database.close();
     },
   };
 }

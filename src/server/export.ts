@@ -18,7 +18,7 @@ export function streamExport<Row extends Record<string, string | number | null>>
     format: ExportFormat;
     filename: string;
     columns: readonly (keyof Row & string)[];
-    nextRows: () => Row[];
+    nextRows: () => Promise<Row[]>;
   },
 ): Response {
   const { format, columns, nextRows } = options;
@@ -30,7 +30,7 @@ export function streamExport<Row extends Record<string, string | number | null>>
   return stream(c, async (out) => {
     await out.write(format === "csv" ? csvRecord(columns) : "[");
     let first = true;
-    for (let rows = nextRows(); rows.length > 0; rows = nextRows()) {
+    for (let rows = await nextRows(); rows.length > 0; rows = await nextRows()) {
       let chunk = "";
       for (const row of rows) {
         if (format === "csv") {

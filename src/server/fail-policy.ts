@@ -45,18 +45,19 @@ export function createFailPolicy(deps: {
   const { services, audit, singleFailLimiter } = deps;
 
   /** Records a refusal; the record's own detail (e.g. the job's size) comes first. */
-  function recordRefusal(record: Omit<AuditInput, "outcome">, refusal: AuditCompletion) {
+  async function recordRefusal(record: Omit<AuditInput, "outcome">, refusal: AuditCompletion) {
     const detail = [record.detail, refusal.detail].filter(Boolean).join(": ");
-    audit.record({ ...record, ...refusal, detail });
+    await audit.record({ ...record, ...refusal, detail });
   }
 
-  function refuse(
+  /** Records the refusal and returns the problem to throw. */
+  async function refusal(
     record: Omit<AuditInput, "outcome">,
     outcome: AuditInput["outcome"],
     problem: ProblemInit,
-  ): never {
-    recordRefusal(record, { outcome, detail: problem.title });
-    throw new ProblemError(problem);
+  ): Promise<ProblemError> {
+    await recordRefusal(record, { outcome, detail: problem.title });
+    return new ProblemError(problem);
   }
 
   return {
@@ -64,7 +65,9 @@ export function createFailPolicy(deps: {
      * The service the call goes to and the audit record to write for it, once every rule is
      * met; otherwise the refusal is recorded and thrown.
      */
-    admit(attempt: FailAttempt): { service: ResolvedService; record: Omit<AuditInput, "outcome"> } {
+    async admit(
+      attempt: FailAttempt,
+    ): Promise<{ service: ResolvedService; record: Omit<AuditInput, "outcome"> }> {
       const { caller, request } = attempt;
       const { principal } = caller;
       const record: Omit<AuditInput, "outcome"> = {
@@ -81,14 +84,14 @@ export function createFailPolicy(deps: {
       try {
         service = services.resolve(request.serviceId);
       } catch (error) {
-        recordRefusal(record, failedCompletion(error, 0));
+        await recordRefusal(record, failedCompletion(error, 0));
         throw error;
       }
       record.target = service.gateway.target.baseUrl;
       const name = service.name ?? request.serviceId;
       if (service.environment === "production") {
         if (!attempt.expect) {
-          refuse(record, "forbidden", {
+          throw await refusal(record, "forbidden", {
             kind: "forbidden",
             status: 403,
             title: `${CHANNELS[attempt.channel]} never runs on a production service`,
@@ -96,12 +99,12 @@ export function createFailPolicy(deps: {
           });
         }
         const unconfirmed = missingConfirmation(name, request, attempt.expect);
-        if (unconfirmed) refuse(record, "invalid", unconfirmed);
+        if (unconfirmed) throw await refusal(record, "invalid", unconfirmed);
       }
       if (attempt.channel === "single") {
-        const allowance = singleFailLimiter.take(principal.email ?? principal.name);
+        const allowance = await singleFailLimiter.take(principal.email ?? principal.name);
         if (!allowance.allowed) {
-          refuse(record, "rate-limited", {
+          throw await refusal(record, "rate-limited", {
             kind: "rate-limited",
             status: 429,
             title: "Too many fail calls",

@@ -17,6 +17,14 @@ import type { AuditTrail } from "./store/audit-trail";
 
 export const SESSION_COOKIE = "cfc_session";
 
+/**
+ * The session cookie's name: over https `__Host-` is added, so the browser takes it only with
+ * Secure, Path=/ and no Domain (no sibling host can plant or widen it).
+ */
+export function sessionCookieName(c: Context<AppEnv>): string {
+  return c.var.client.https ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
+
 /** Larger bodies are refused before they are read: a fail request is well under 4 KiB. */
 export const MAX_BODY_BYTES = 16 * 1024;
 /** A bulk job's list: 10,000 tickets of up to 256 characters, with JSON around them. */
@@ -35,7 +43,7 @@ export function signedInArea(sessions: SessionStore, maxBodyBytes = MAX_BODY_BYT
 
 export function requireSession(sessions: SessionStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const session = sessions.touch(getCookie(c, SESSION_COOKIE));
+    const session = await sessions.touch(getCookie(c, sessionCookieName(c)));
     if (!session) return notSignedIn(c);
     c.set("principal", session);
     c.var.logFields.operator = session.name;
@@ -52,7 +60,7 @@ export function requireRole(
   return async (c, next) => {
     const principal = c.var.principal;
     if (principal.role === role) return next();
-    audit.record({
+    await audit.record({
       kind,
       outcome: "forbidden",
       operator: principal.name,

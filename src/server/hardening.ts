@@ -6,7 +6,8 @@ import { problemResponse } from "./problem";
 /**
  * Security headers on every answer. The built page has no inline script or style, so the policy
  * can be strict; frame-ancestors 'none' stops the console being framed (clickjacking).
- * HSTS only over https: on plain-http loopback it would be meaningless.
+ * HSTS only over https (PUBLIC_URL, or a trusted proxy's X-Forwarded-Proto): on plain-http
+ * loopback it would be meaningless.
  */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   const headers = secureHeaders({
@@ -29,7 +30,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
   });
   return async (c, next) => {
     await headers(c, next);
-    if (new URL(c.req.url).protocol === "https:") {
+    if (c.var.client.https) {
       c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
   };
@@ -50,7 +51,7 @@ export function sameOriginWrites(): MiddlewareHandler<AppEnv> {
     const origin = c.req.header("origin");
     const crossSite =
       (site !== undefined && site !== "same-origin" && site !== "none") ||
-      (origin !== undefined && origin !== new URL(c.req.url).origin);
+      (origin !== undefined && origin !== c.var.client.origin);
     if (crossSite) {
       return problemResponse(c, {
         kind: "cross-site-request",

@@ -34,6 +34,9 @@ export type OidcOutcome =
 
 type Claims = Record<string, unknown>;
 
+/** Where the provider sends people back (OIDC_REDIRECT_URI defaults to PUBLIC_URL + this). */
+export const OIDC_CALLBACK_PATH = "/auth/oidc/callback";
+
 /** The role the claims earn: operator wins over viewer; undefined means no entry. */
 export function roleFor(claims: Claims, rules: RoleRules): Role | undefined {
   const email = typeof claims.email === "string" ? claims.email.toLowerCase() : undefined;

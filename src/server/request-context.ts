@@ -1,4 +1,5 @@
 import type { RequestIdVariables } from "hono/request-id";
+import type { ClientFacts } from "./public-address";
 import type { Principal } from "./sessions";
 
 /** Fields a route adds to its request's log line (e.g. serviceId, reason, resultCode). */
@@ -9,6 +10,8 @@ export type AppEnv = {
     logFields: LogFields;
     /** Who is signed in; set by requireSession, so present in every route behind it. */
     principal: Principal;
+    /** Where the request comes from, as PUBLIC_URL and TRUST_PROXY say (public-address.ts). */
+    client: ClientFacts;
   };
 };
 

@@ -19,44 +19,14 @@ export interface SessionLimits {
 }
 
 /**
- * Server-side sessions in memory: the cookie holds only a random ID. A restart signs everyone
- * out, which is acceptable for a console used in short, deliberate visits.
+ * Server-side sessions (a port): the cookie holds only a random id. They live in the console's
+ * database (store/session-store.ts), so a restart signs no one out and any replica knows them.
  */
-export class SessionStore {
-  readonly #sessions = new Map<string, Session>();
-
-  constructor(
-    private readonly limits: SessionLimits,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  create(principal: Principal): string {
-    const id = randomBytes(32).toString("base64url");
-    const at = this.now();
-    this.#sessions.set(id, { ...principal, createdAt: at, lastSeenAt: at });
-    return id;
-  }
-
+export interface SessionStore {
+  create(principal: Principal): Promise<string>;
   /** The live session, its idle clock restarted; undefined once idle or absolute time ran out. */
-  touch(id: string | undefined): Session | undefined {
-    if (!id) return undefined;
-    const session = this.#sessions.get(id);
-    if (!session) return undefined;
-    const at = this.now();
-    if (
-      at - session.lastSeenAt > this.limits.idleMs ||
-      at - session.createdAt > this.limits.absoluteMs
-    ) {
-      this.#sessions.delete(id);
-      return undefined;
-    }
-    session.lastSeenAt = at;
-    return session;
-  }
-
-  delete(id: string | undefined): void {
-    if (id) this.#sessions.delete(id);
-  }
+  touch(id: string | undefined): Promise<Session | undefined>;
+  delete(id: string | undefined): Promise<void>;
 }
 
 /** Compares secrets in constant time (hashing first makes the lengths equal). */
@@ -71,22 +41,16 @@ export function generateAccessCode(): string {
 }
 
 /**
- * Slows down guessing: after each wrong code from a client, the next answer waits twice as long
- * (0.25 s, 0.5 s, 1 s … up to 8 s). A right code clears the count.
+ * Slows down guessing (a port; counted in the database, so across replicas): after each wrong
+ * code from a client, the next answer waits twice as long (0.25 s, 0.5 s, 1 s … up to 8 s).
+ * A right code clears the count.
  */
-export class FailedSignIns {
-  readonly #failures = new Map<string, number>();
+export interface FailedSignIns {
+  delayMs(client: string): Promise<number>;
+  record(client: string): Promise<void>;
+  clear(client: string): Promise<void>;
+}
 
-  delayMs(client: string): number {
-    const failures = this.#failures.get(client) ?? 0;
-    return failures === 0 ? 0 : Math.min(250 * 2 ** (failures - 1), 8000);
-  }
-
-  record(client: string): void {
-    this.#failures.set(client, (this.#failures.get(client) ?? 0) + 1);
-  }
-
-  clear(client: string): void {
-    this.#failures.delete(client);
-  }
+export function signInDelayMs(failures: number): number {
+  return failures === 0 ? 0 : Math.min(250 * 2 ** (failures - 1), 8000);
 }

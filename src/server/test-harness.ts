@@ -18,6 +18,8 @@ import { listen } from "./listen";
 import type { Principal } from "./sessions";
 
 export const TEST_ACCESS_CODE = "test-access-code-123";
+/** 32 bytes, base64: the ticket key of test consoles on PostgreSQL. */
+export const TEST_TICKET_KEY = Buffer.alloc(32, 7).toString("base64");
 
 export interface HarnessOptions {
   simulator?: SimulatorOptions;
@@ -35,8 +37,12 @@ export interface HarnessOptions {
   /** Default: the harness signs in as "Test Operator" and sends the cookie with every request. */
   signedIn?: boolean;
   now?: () => number;
-  /** Default: a fresh database in memory. */
+  /** Default: a fresh SQLite database in memory. */
   databasePath?: string;
+  /** A PostgreSQL database (DATABASE_URL) instead, e.g. one another console also uses. */
+  databaseUrl?: string;
+  /** Bulk job leases, shorter for takeover tests. */
+  bulkTiming?: { leaseMs?: number; heartbeatMs?: number };
   /** Default: any free port. */
   port?: number;
 }
@@ -93,6 +99,10 @@ function environmentFor(options: HarnessOptions, simulatorUrl: string, configDir
     // The embedded-simulator mode, with the test's simulator in place of the embedded one.
     env.SIMULATOR_ACCESS_TOKEN = simulatorToken;
   }
+  if (options.databaseUrl) {
+    env.DATABASE_URL = options.databaseUrl;
+    env.TICKET_ENCRYPTION_KEY = TEST_TICKET_KEY;
+  }
   return { ...env, ...options.env };
 }
 
@@ -109,6 +119,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     logDestination: { write: (line: string) => void logLines.push(line) },
     clientDir: options.clientDir ?? null,
     version: "0.0.0-test",
+    bulkTiming: options.bulkTiming,
   });
   const bff = await listen(built.app.fetch, "127.0.0.1", options.port ?? 0);
   const exchanges: Exchange[] = [];
@@ -162,9 +173,11 @@ export async function startConsole(options: HarnessOptions = {}) {
     upstreamCalls: (suffix: string) =>
       simulator.requestLog.filter((entry) => entry.path.endsWith(suffix)),
     /** Signs in as anyone, e.g. a viewer, which local sign-in cannot make. */
-    signInAs(principal: Principal) {
-      cookie = `${SESSION_COOKIE}=${built.auth.sessions.create(principal)}`;
+    async signInAs(principal: Principal) {
+      cookie = `${SESSION_COOKIE}=${await built.auth.sessions.create(principal)}`;
     },
+    /** The console's own database, for tests that look at what it stored. */
+    bulkStore: built.bulkStore,
     /** Replaces the session cookie the harness sends (e.g. one from an OIDC sign-in). */
     useCookie(value: string | undefined) {
       cookie = value;

@@ -7,7 +7,7 @@ import { problemResponse } from "./problem";
 type FieldErrors = NonNullable<Problem["errors"]>;
 
 /** Called before the 400 is sent, e.g. to record the refused attempt. */
-export type OnInvalid = (c: Context, input: unknown, errors: FieldErrors) => void;
+export type OnInvalid = (c: Context, input: unknown, errors: FieldErrors) => Promise<void>;
 
 /**
  * The one validator wrapper: input checked against a shared zod schema, or a 400 problem with
@@ -18,7 +18,7 @@ function validated<Target extends "json" | "query", T extends z.ZodType>(
   schema: T,
   onInvalid?: OnInvalid,
 ) {
-  return validator(target, (value, c) => {
+  return validator(target, async (value, c) => {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     const errors = new Map<string, string>();
@@ -35,7 +35,7 @@ function validated<Target extends "json" | "query", T extends z.ZodType>(
       }
     }
     const fieldErrors = [...errors].map(([path, message]) => ({ path, message }));
-    onInvalid?.(c, value, fieldErrors);
+    await onInvalid?.(c, value, fieldErrors);
     const count = `${errors.size} field${errors.size === 1 ? " is" : "s are"} invalid`;
     return problemResponse(c, {
       kind: "validation-failed",

@@ -37,6 +37,8 @@ export type ProblemKind =
   | "test-client-refused"
   | "not-found"
   | "cross-site-request"
+  /** PUBLIC_URL is set and the request names another host (421). */
+  | "misdirected-request"
   | "sign-in-failed"
   | "not-signed-in"
   | "body-too-large"

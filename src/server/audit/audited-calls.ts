@@ -22,17 +22,17 @@ export async function auditedFail(
   record: Omit<AuditInput, "outcome">,
   send: () => Promise<BackchannelAuthenticationFailResponse>,
 ): Promise<{ answer: BackchannelAuthenticationFailResponse; durationMs: number }> {
-  const auditId = audit.begin(record);
+  const auditId = await audit.begin(record);
   const elapsed = stopwatch();
   let answer;
   try {
     answer = await send();
   } catch (error) {
-    audit.complete(auditId, failedCompletion(error, elapsed()));
+    await audit.complete(auditId, failedCompletion(error, elapsed()));
     throw error;
   }
   const durationMs = elapsed();
-  audit.complete(auditId, {
+  await audit.complete(auditId, {
     outcome: answeredOutcome(answer.resultCode),
     resultCode: answer.resultCode,
     action: answer.action,
@@ -56,10 +56,10 @@ export async function auditedTestTicket(
   try {
     ticket = await createTestTicket(service, request, services);
   } catch (error) {
-    audit.record({ ...base, ...failedCompletion(error, elapsed()) });
+    await audit.record({ ...base, ...failedCompletion(error, elapsed()) });
     throw error;
   }
-  audit.record({
+  await audit.record({
     ...base,
     outcome: "succeeded",
     ticket: ticket.ticket,

@@ -5,10 +5,13 @@ import type { AuthleteGateway } from "../authlete";
 import { createLogger } from "../logger";
 import { ProblemError } from "../problem";
 import type { ResolvedService } from "../service-directory";
-import { SqliteAuditTrail } from "../store/audit-trail";
-import { SqliteBulkJobStore } from "../store/bulk-job-store";
-import { openDatabase } from "../store/database";
-import type { SqliteDatabase } from "../store/database";
+import { SqlAuditTrail } from "../store/audit-trail";
+import { SqlBulkJobStore } from "../store/bulk-job-store";
+import type { ConsoleDatabase } from "../store/database";
+import { openTestDatabase } from "../store/test-databases";
+import type { Dialect } from "../store/test-databases";
+import { createTicketSeal } from "../store/ticket-seal";
+import type { TicketSeal } from "../store/ticket-seal";
 import { ticketHash } from "../store/fingerprint";
 import { BulkRunner } from "./bulk-runner";
 
@@ -19,30 +22,40 @@ import { BulkRunner } from "./bulk-runner";
  */
 const principal = { name: "Ada", email: null, role: "operator" as const };
 const FAST = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
-const databases: SqliteDatabase[] = [];
-afterEach(() => {
-  for (const db of databases.splice(0)) db.close();
+const databases: ConsoleDatabase[] = [];
+const runners: BulkRunner[] = [];
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((runner) => runner.stop()));
+  await Promise.all(databases.splice(0).map((database) => database.close()));
 });
+export const testSeal: TicketSeal = createTicketSeal(Buffer.alloc(32, 1));
 
 type Script = (
   request: FailRequest,
   call: number,
 ) => Promise<BackchannelAuthenticationFailResponse>;
 
-function newDatabase(): SqliteDatabase {
-  const db = openDatabase({ path: ":memory:", busyTimeoutMs: 1000 });
-  databases.push(db);
-  return db;
+async function newDatabase(dialect: Dialect = "sqlite"): Promise<ConsoleDatabase> {
+  const database = await openTestDatabase(dialect);
+  databases.push(database);
+  return database;
 }
 
-function setup(
+export async function setup(
   script: Script,
   concurrency = 3,
-  options: { db?: SqliteDatabase; retry?: typeof FAST; retryWindowMs?: number } = {},
+  options: {
+    database?: ConsoleDatabase;
+    retry?: typeof FAST;
+    retryWindowMs?: number;
+    seal?: TicketSeal;
+    leaseMs?: number;
+  } = {},
 ) {
-  const db = options.db ?? newDatabase();
-  const trail = new SqliteAuditTrail(db, createLogger("silent"));
-  const store = new SqliteBulkJobStore(db);
+  const database = options.database ?? (await newDatabase());
+  const db = database.db;
+  const trail = new SqlAuditTrail(db, createLogger("silent"));
+  const store = new SqlBulkJobStore(db, database.dialect);
   let calls = 0;
   let inFlight = 0;
   let maxInFlight = 0;
@@ -73,11 +86,27 @@ function setup(
   const runner = new BulkRunner({
     store,
     audit: trail,
+    services: {
+      resolve: () => service,
+      listServices: () => Promise.resolve([]),
+      nameOf: () => Promise.resolve("QA"),
+      checkReachable: () => Promise.resolve(),
+      defaultTarget: gateway.target,
+      testTicketsAvailable: false,
+      testTicketsHint: undefined,
+    },
     logger: createLogger("silent"),
     concurrency,
     retry: options.retry ?? FAST,
     retryWindowMs: options.retryWindowMs ?? 60_000,
+    seal: options.seal,
+    replicaId: `replica-${runners.length + 1}`,
+    soleReplica: database.dialect === "sqlite",
+    leaseMs: options.leaseMs ?? 10_000,
+    heartbeatMs: 50,
+    callTimeoutMs: 200,
   });
+  runners.push(runner);
   const start = (tickets: string[]) =>
     runner.start(
       {
@@ -94,6 +123,7 @@ function setup(
     store,
     trail,
     db,
+    database,
     start,
     stats: () => ({ calls, maxInFlight, sent: sent.map((call) => call.ticket), times: sent }),
   };
@@ -118,18 +148,20 @@ const tickets = (n: number) => Array.from({ length: n }, (_, i) => `ticket-${i +
 
 describe("BulkRunner", () => {
   it("fails every ticket with at most `concurrency` calls in flight, one audit record each", async () => {
-    const { runner, store, trail, start, stats } = setup(ok, 3);
-    const id = start(tickets(20));
+    const { runner, store, trail, start, stats } = await setup(ok, 3);
+    const id = await start(tickets(20));
     await runner.idle();
     expect(stats().maxInFlight).toBe(3);
     expect(stats().calls).toBe(20);
-    const job = runner.view(id)!;
+    const job = (await runner.view(id))!;
     expect(job.status).toBe("finished");
     expect(job.counts.succeeded).toBe(20);
-    expect(store.items(id, undefined, 0, 100).every((item) => item.attempts === 1)).toBe(true);
+    expect((await store.items(id, undefined, 0, 100)).every((item) => item.attempts === 1)).toBe(
+      true,
+    );
     // A finished job with nothing to retry lets go of its tickets at once.
     expect(runner.heldTickets(id)).toBe(0);
-    const records = trail.page({ jobId: id }, 100).events;
+    const records = (await trail.page({ jobId: id }, 100)).events;
     expect(records).toHaveLength(20);
     expect(records.every((r) => r.outcome === "succeeded" && r.justification === "INC-1")).toBe(
       true,
@@ -138,7 +170,7 @@ describe("BulkRunner", () => {
 
   it("retries 5xx and network errors with backoff, then gives up with the last error", async () => {
     let flakyCalls = 0;
-    const { runner, store, start, stats } = setup(async (request) => {
+    const { runner, store, start, stats } = await setup(async (request) => {
       const ticket = request.backchannelAuthenticationFailRequest.ticket;
       if (ticket === "flaky" && ++flakyCalls === 1) throw problem(503);
       if (ticket === "down") {
@@ -150,7 +182,7 @@ describe("BulkRunner", () => {
       }
       return ok();
     });
-    const jobId = start(["flaky", "down"]);
+    const jobId = await start(["flaky", "down"]);
     await runner.idle();
     // Each retry waited at least its backoff (5 ms, then 10 ms; randomised up to twice that).
     const downAt = stats()
@@ -159,37 +191,37 @@ describe("BulkRunner", () => {
     expect(downAt).toHaveLength(3);
     expect(downAt[1]! - downAt[0]!).toBeGreaterThanOrEqual(FAST.baseDelayMs - 1);
     expect(downAt[2]! - downAt[1]!).toBeGreaterThanOrEqual(2 * FAST.baseDelayMs - 1);
-    const [flaky, down] = store.items(jobId, undefined, 0, 10);
+    const [flaky, down] = await store.items(jobId, undefined, 0, 10);
     expect(flaky).toMatchObject({ state: "succeeded", attempts: 2 });
     expect(down).toMatchObject({
       state: "failed",
       attempts: 3,
       error: "Authlete could not be reached",
     });
-    expect(runner.view(jobId)!.canRetry).toBe(true);
+    expect((await runner.view(jobId))!.canRetry).toBe(true);
   });
 
   it("a 429 after the 5xx tries does not use up the ticket's last try", async () => {
     const answers = [problem(503), problem(503), problem(429, 0)];
-    const { runner, store, start, stats } = setup(async (_request, call) => {
+    const { runner, store, start, stats } = await setup(async (_request, call) => {
       const answer = answers[call - 1];
       if (answer) throw answer;
       return ok();
     }, 1);
-    const id = start(["unlucky"]);
+    const id = await start(["unlucky"]);
     await runner.idle();
     expect(stats().calls).toBe(4);
-    expect(store.items(id, undefined, 0, 10)[0]).toMatchObject({
+    expect((await store.items(id, undefined, 0, 10))[0]).toMatchObject({
       state: "succeeded",
       attempts: 3,
     });
   });
 
   it("does not retry a refusal that would only repeat (403)", async () => {
-    const { runner, store, start, stats } = setup(() => Promise.reject(problem(403)));
-    const id = start(["t-1"]);
+    const { runner, store, start, stats } = await setup(() => Promise.reject(problem(403)));
+    const id = await start(["t-1"]);
     await runner.idle();
-    expect(store.items(id, undefined, 0, 10)[0]).toMatchObject({
+    expect((await store.items(id, undefined, 0, 10))[0]).toMatchObject({
       state: "failed",
       attempts: 1,
       upstreamStatus: 403,
@@ -199,50 +231,50 @@ describe("BulkRunner", () => {
 
   it("honours 429 Retry-After for the whole job before sending anything else", async () => {
     const times: number[] = [];
-    const { runner, store, start } = setup(async (_request, call) => {
+    const { runner, store, start } = await setup(async (_request, call) => {
       times.push(Date.now());
       if (call === 1) throw problem(429, 1);
       return ok();
     }, 1);
-    const id = start(["a", "b"]);
+    const id = await start(["a", "b"]);
     await runner.idle();
-    expect(store.items(id, undefined, 0, 10).map((i) => i.state)).toEqual([
+    expect((await store.items(id, undefined, 0, 10)).map((i) => i.state)).toEqual([
       "succeeded",
       "succeeded",
     ]);
     // The second call waited for Retry-After (1 s), and the 429 did not use up a try.
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
-    expect(store.items(id, undefined, 0, 10)[0]!.attempts).toBe(1);
+    expect((await store.items(id, undefined, 0, 10))[0]!.attempts).toBe(1);
   });
 
   it("pauses (calls in flight finish, nothing new starts) and resumes", async () => {
-    const { runner, start, stats } = setup(ok, 2);
-    const id = start(tickets(40));
+    const { runner, start, stats } = await setup(ok, 2);
+    const id = await start(tickets(40));
     await new Promise((resolve) => setTimeout(resolve, 12));
-    expect(runner.pause(id)).toBe(true);
+    expect(await runner.pause(id)).toBe(true);
     await runner.idle();
     const sentWhilePausing = stats().calls;
     expect(sentWhilePausing).toBeLessThan(40);
-    expect(runner.view(id)!.status).toBe("paused");
+    expect((await runner.view(id))!.status).toBe("paused");
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(stats().calls).toBe(sentWhilePausing);
-    expect(runner.resume(id)).toBe(true);
+    expect(await runner.resume(id)).toBe(true);
     await runner.idle();
-    expect(runner.view(id)!.counts.succeeded).toBe(40);
-    expect(runner.view(id)!.status).toBe("finished");
+    expect((await runner.view(id))!.counts.succeeded).toBe(40);
+    expect((await runner.view(id))!.status).toBe("finished");
   });
 
   it("cancels: queued tickets are never sent and are recorded as not attempted", async () => {
-    const { runner, trail, start, stats } = setup(ok, 1);
-    const id = start(tickets(30));
+    const { runner, trail, start, stats } = await setup(ok, 1);
+    const id = await start(tickets(30));
     await new Promise((resolve) => setTimeout(resolve, 15));
-    expect(runner.cancel(id)).toBe(true);
+    expect(await runner.cancel(id)).toBe(true);
     await runner.idle();
-    const job = runner.view(id)!;
+    const job = (await runner.view(id))!;
     expect(job.status).toBe("cancelled");
     expect(job.counts.succeeded).toBe(stats().calls);
     expect(job.counts["not-attempted"]).toBe(30 - stats().calls);
-    expect(trail.page({ jobId: id, outcome: "not-attempted" }, 100).events).toHaveLength(
+    expect((await trail.page({ jobId: id, outcome: "not-attempted" }, 100)).events).toHaveLength(
       30 - stats().calls,
     );
   });
@@ -250,7 +282,7 @@ describe("BulkRunner", () => {
   it("never has one ticket in flight twice, across jobs", async () => {
     let inFlightA = 0;
     let overlap = false;
-    const { runner, start } = setup(async (request) => {
+    const { runner, start } = await setup(async (request) => {
       if (request.backchannelAuthenticationFailRequest.ticket === "same") {
         inFlightA++;
         if (inFlightA > 1) overlap = true;
@@ -259,23 +291,23 @@ describe("BulkRunner", () => {
       }
       return ok();
     }, 4);
-    start(["same", "x-1"]);
-    start(["same", "y-1"]);
+    await start(["same", "x-1"]);
+    await start(["same", "y-1"]);
     await runner.idle();
     expect(overlap).toBe(false);
   });
 
   it("after a restart, says what became of every ticket: interrupted or not attempted", async () => {
-    const db = newDatabase();
+    const database = await newDatabase();
     // The first process: one call hangs forever, as if the process died during it.
-    const first = setup(() => new Promise(() => undefined), 1, { db });
-    const id = first.start(["in-flight-one", "queued-one", "queued-two"]);
+    const first = await setup(() => new Promise(() => undefined), 1, { database });
+    const id = await first.start(["in-flight-one", "queued-one", "queued-two"]);
     await new Promise((resolve) => setTimeout(resolve, 20));
 
-    const second = setup(ok, 1, { db });
+    const second = await setup(ok, 1, { database });
     const trail = second.trail;
-    expect(second.runner.recover()).toEqual([id]);
-    const job = second.runner.view(id)!;
+    expect(await second.runner.run()).toEqual([id]);
+    const job = (await second.runner.view(id))!;
     expect(job.status).toBe("interrupted");
     expect(job.counts).toMatchObject({
       interrupted: 1,
@@ -284,7 +316,7 @@ describe("BulkRunner", () => {
       "in-flight": 0,
     });
     expect(job.canRetry).toBe(false);
-    const records = trail.page({ jobId: id }, 10).events;
+    const records = (await trail.page({ jobId: id }, 10)).events;
     expect(records.map((r) => [r.ticketHash, r.outcome]).sort()).toEqual(
       [
         [ticketHash("in-flight-one"), "interrupted"],
@@ -296,21 +328,24 @@ describe("BulkRunner", () => {
 
   it("retries the failed tickets of a stopped job on request", async () => {
     let down = true;
-    const { runner, start, stats } = setup(() => (down ? Promise.reject(problem(500)) : ok()), 2);
-    const id = start(["r-1", "r-2"]);
+    const { runner, start, stats } = await setup(
+      () => (down ? Promise.reject(problem(500)) : ok()),
+      2,
+    );
+    const id = await start(["r-1", "r-2"]);
     await runner.idle();
-    expect(runner.view(id)!.counts.failed).toBe(2);
+    expect((await runner.view(id))!.counts.failed).toBe(2);
     down = false;
-    expect(runner.retryFailed(id)).toBe(2);
+    expect(await runner.retryFailed(id)).toBe(2);
     await runner.idle();
-    expect(runner.view(id)!.counts.succeeded).toBe(2);
+    expect((await runner.view(id))!.counts.succeeded).toBe(2);
     expect(stats().calls).toBe(2 * FAST.attempts + 2);
   });
 
   it("waits the configured backoff between tries (measured with long delays)", async () => {
     const retry = { attempts: 3, baseDelayMs: 150, maxDelayMs: 1000 };
-    const { runner, start, stats } = setup(() => Promise.reject(problem(503)), 1, { retry });
-    start(["slow"]);
+    const { runner, start, stats } = await setup(() => Promise.reject(problem(503)), 1, { retry });
+    await start(["slow"]);
     await runner.idle();
     const at = stats().times.map((call) => call.at);
     expect(at).toHaveLength(3);
@@ -321,20 +356,25 @@ describe("BulkRunner", () => {
 
   it("cancel stops a ticket between retries: failed with its last error, not not-attempted", async () => {
     const retry = { attempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 };
-    const { runner, store, trail, start, stats } = setup(() => Promise.reject(problem(503)), 1, {
-      retry,
-    });
-    const id = start(["sent-once", "never-sent"]);
+    const { runner, store, trail, start, stats } = await setup(
+      () => Promise.reject(problem(503)),
+      1,
+      {
+        retry,
+      },
+    );
+    const id = await start(["sent-once", "never-sent"]);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(stats().calls).toBe(1);
-    expect(runner.cancel(id)).toBe(true);
+    expect(await runner.cancel(id)).toBe(true);
     await runner.idle();
-    const [sentOnce, neverSent] = store.items(id, undefined, 0, 10);
+    const [sentOnce, neverSent] = await store.items(id, undefined, 0, 10);
     expect(sentOnce).toMatchObject({ state: "failed", attempts: 1, error: "HTTP 503" });
     expect(neverSent).toMatchObject({ state: "not-attempted", attempts: 0 });
-    const outcomes = trail
-      .page({ jobId: id }, 10)
-      .events.map((event) => [event.ticketTail, event.outcome]);
+    const outcomes = (await trail.page({ jobId: id }, 10)).events.map((event) => [
+      event.ticketTail,
+      event.outcome,
+    ]);
     expect(outcomes.sort()).toEqual(
       [
         ["r-sent", "not-attempted"],
@@ -343,24 +383,24 @@ describe("BulkRunner", () => {
     );
     // A cancelled job holds no ticket.
     expect(runner.heldTickets(id)).toBe(0);
-    expect(runner.view(id)!.canRetry).toBe(false);
+    expect((await runner.view(id))!.canRetry).toBe(false);
   });
 
   it("cancel during a 429's wait sends nothing more", async () => {
-    const { runner, store, start, stats } = setup(() => Promise.reject(problem(429, 10)), 1);
-    const id = start(["waiting"]);
+    const { runner, store, start, stats } = await setup(() => Promise.reject(problem(429, 10)), 1);
+    const id = await start(["waiting"]);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(runner.cancel(id)).toBe(true);
+    expect(await runner.cancel(id)).toBe(true);
     await runner.idle();
     expect(stats().calls).toBe(1);
-    expect(store.items(id, undefined, 0, 10)[0]).toMatchObject({
+    expect((await store.items(id, undefined, 0, 10))[0]).toMatchObject({
       state: "failed",
       upstreamStatus: 429,
     });
   });
 
   it("keeps only an ended job's failed tickets, and only for the retry window", async () => {
-    const { runner, start } = setup(
+    const { runner, start } = await setup(
       (request) =>
         request.backchannelAuthenticationFailRequest.ticket === "bad"
           ? Promise.reject(problem(400))
@@ -368,13 +408,13 @@ describe("BulkRunner", () => {
       2,
       { retryWindowMs: 100 },
     );
-    const id = start(["good-1", "bad", "good-2"]);
+    const id = await start(["good-1", "bad", "good-2"]);
     await runner.idle();
     expect(runner.heldTickets(id)).toBe(1);
-    expect(runner.view(id)!.canRetry).toBe(true);
+    expect((await runner.view(id))!.canRetry).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(runner.heldTickets(id)).toBe(0);
-    expect(runner.view(id)!.canRetry).toBe(false);
-    expect(runner.retryFailed(id)).toBe(0);
+    expect((await runner.view(id))!.canRetry).toBe(false);
+    expect(await runner.retryFailed(id)).toBe(0);
   });
 });

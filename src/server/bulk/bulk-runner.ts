@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import PQueue from "p-queue";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
+import type { FailReason } from "../../shared/reasons";
 import type { Logger } from "../logger";
-import type { ResolvedService } from "../service-directory";
+import type { ResolvedService, ServiceDirectory } from "../service-directory";
 import type { Principal } from "../sessions";
 import type { AuditTrail } from "../store/audit-trail";
-import type { BulkJobStore } from "../store/bulk-job-store";
+import type { BulkJobStore, JobRequest } from "../store/bulk-job-store";
 import { fingerprintOf } from "../store/fingerprint";
-import { recoverUnfinishedJobs } from "./recovery";
+import type { TicketSeal } from "../store/ticket-seal";
+import { adoptJob } from "./adopt";
 import { estimate, jobRecord, waitOutRateLimit } from "./live-job";
 import type { LiveJob } from "./live-job";
 import { failTicket } from "./ticket-call";
@@ -25,33 +27,79 @@ const PACE_WINDOW = 50;
 export interface BulkRunnerOptions {
   store: BulkJobStore;
   audit: AuditTrail;
+  services: ServiceDirectory;
   logger: Logger;
   concurrency: number;
   retry: RetryPolicy;
   /** How long an ended job keeps its failed tickets for Retry failed; then they are dropped. */
   retryWindowMs: number;
+  /** Seals tickets into the database so that another replica can go on; absent: memory only. */
+  seal: TicketSeal | undefined;
+  /** This process, as the owner of job leases. */
+  replicaId: string;
+  /** SQLite: the only console on its database, so every unfinished job at start is its own. */
+  soleReplica: boolean;
+  /** A lease not renewed for this long is another replica's to take (default 10 s). */
+  leaseMs?: number;
+  /** How often leases are renewed and requests from other replicas read (default 1 s). */
+  heartbeatMs?: number;
+  /** The longest a call may take (AUTHLETE_TIMEOUT_MS): what a shutdown waits for. */
+  callTimeoutMs: number;
 }
 
 /**
- * Runs bulk fail jobs in the BFF: a p-queue per job bounds concurrency, p-retry retries 5xx and
- * network errors with exponential backoff (randomised ×1–2), 429's Retry-After holds the whole
- * job, and one ticket is never in flight twice, across jobs. Each ticket is one audited call
- * (the same `auditedFail` as a single fail), so one record per ticket. Every state change is
- * written to the store, so a reload reattaches and a restart can say what became of each ticket.
+ * Runs bulk fail jobs: a p-queue per job bounds concurrency, p-retry retries 5xx and network
+ * errors with exponential backoff (randomised ×1–2), 429's Retry-After holds the whole job, and
+ * one ticket is never in flight twice, across jobs. Each ticket is one audited call (the same
+ * `auditedFail` as a single fail), so one record per ticket.
+ *
+ * Across replicas (decision 011): a job runs on the replica holding its lease in the database,
+ * renewed every heartbeat. An operator's pause, resume or cancel on another replica is written
+ * to the job and applied by the holder at its next heartbeat. A lease that runs out (its replica
+ * died) is taken by one other replica (FOR UPDATE SKIP LOCKED), which goes on from the database.
  */
 export class BulkRunner {
   readonly #jobs = new Map<string, LiveJob>();
   /** serviceId + ticket → the call in flight, across jobs. */
   readonly #inFlight = new Map<string, Promise<unknown>>();
+  /** Each job's last settling (writes after its queue ran dry), for idle() to wait on. */
+  readonly #settling = new Map<string, Promise<void>>();
+  readonly #leaseMs: number;
+  readonly #heartbeatMs: number;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #beats = 0;
+  #stopping = false;
 
-  constructor(private readonly options: BulkRunnerOptions) {}
-
-  /** At start: what a previous process left running ends interrupted (see recovery.ts). */
-  recover(): string[] {
-    return recoverUnfinishedJobs(this.options.store, this.options.audit);
+  constructor(private readonly options: BulkRunnerOptions) {
+    this.#leaseMs = options.leaseMs ?? 10_000;
+    this.#heartbeatMs = options.heartbeatMs ?? 1000;
   }
 
-  start(request: BulkJobRequest, service: ResolvedService, principal: Principal): string {
+  /** At start: takes over what the last run left (SQLite), then keeps leases alive. */
+  async run(): Promise<string[]> {
+    const taken: string[] = [];
+    if (this.options.soleReplica) {
+      for (;;) {
+        const id = await this.options.store.claimOrphan(
+          this.options.replicaId,
+          Date.now() + this.#leaseMs,
+          Date.now(),
+          true,
+        );
+        if (id === undefined) break;
+        taken.push(id);
+        await this.#adopt(id);
+      }
+    }
+    this.#scheduleBeat();
+    return taken;
+  }
+
+  async start(
+    request: BulkJobRequest,
+    service: ResolvedService,
+    principal: Principal,
+  ): Promise<string> {
     const id = randomUUID();
     const { tickets, ...settings } = request;
     const items = tickets.map((item, index) => ({
@@ -59,10 +107,11 @@ export class BulkRunner {
       ticket: item.ticket,
       reason: (item.reason ?? request.reason)!,
     }));
-    this.options.store.create({
+    await this.options.store.create({
       id,
       operator: principal.name,
       email: principal.email,
+      role: principal.role,
       serviceId: request.serviceId,
       serviceName: service.name ?? null,
       concurrency: this.options.concurrency,
@@ -70,42 +119,39 @@ export class BulkRunner {
       errorDescription: request.errorDescription ?? null,
       errorUri: request.errorUri ?? null,
       justification: request.justification ?? null,
+      lease: { owner: this.options.replicaId, until: Date.now() + this.#leaseMs },
       items: items.map(({ seq, ticket, reason }) => {
         const { hash, tail } = fingerprintOf(ticket);
-        return { seq, reason, ticketHash: hash, ticketTail: tail };
+        const sealed = this.options.seal?.seal(ticket, id, seq) ?? null;
+        return { seq, reason, ticketHash: hash, ticketTail: tail, sealed };
       }),
     });
-    const job: LiveJob = {
-      id,
-      service,
-      principal,
-      request: settings,
-      status: "running",
-      queue: new PQueue({ concurrency: this.options.concurrency }),
-      tickets: new Map(items.map(({ seq, ticket, reason }) => [seq, { ticket, reason }])),
-      abort: new AbortController(),
-      notBefore: 0,
-      finishedTimes: [],
-      releaseTimer: undefined,
-    };
-    job.queue.on("idle", () => this.#settle(job));
-    this.#jobs.set(id, job);
+    const tickets_ = new Map(items.map(({ seq, ticket, reason }) => [seq, { ticket, reason }]));
+    const job = this.#live(id, service, principal, settings, tickets_);
     for (const { seq } of items) this.#enqueue(job, seq);
     return id;
   }
 
-  /** The job as the page shows it; live figures while this process holds it. */
-  view(id: string): BulkJob | undefined {
-    const stored = this.options.store.job(id);
+  /** The job as the page shows it, from the database; live figures where this replica runs it. */
+  async view(id: string): Promise<BulkJob | undefined> {
+    const stored = await this.options.store.job(id);
     if (!stored) return undefined;
     const live = this.#jobs.get(id);
+    const status = live && !live.handedOff ? live.status : stored.status;
     const remaining = stored.counts.queued + stored.counts["in-flight"];
-    const ended = live !== undefined && live.status !== "running" && live.status !== "paused";
+    const ended = status !== "running" && status !== "paused";
+    const sealedStillKept =
+      this.options.seal !== undefined &&
+      stored.finishedAt !== null &&
+      status !== "cancelled" &&
+      Date.now() - Date.parse(stored.finishedAt) < this.options.retryWindowMs;
+    const { leaseOwner: _owner, leaseUntil: _until, ...job } = stored;
     return {
-      ...stored,
-      status: live?.status ?? stored.status,
+      ...job,
+      status,
       estimateSeconds: live?.status === "running" ? estimate(live.finishedTimes, remaining) : null,
-      canRetry: ended && live.tickets.size > 0 && stored.counts.failed > 0,
+      canRetry:
+        ended && stored.counts.failed > 0 && ((live?.tickets.size ?? 0) > 0 || sealedStillKept),
     };
   }
 
@@ -114,21 +160,24 @@ export class BulkRunner {
     return this.#jobs.get(id)?.tickets.size ?? 0;
   }
 
-  pause(id: string): boolean {
+  /** Pauses here, or asks the replica running the job; false when it is not running. */
+  async pause(id: string): Promise<boolean> {
     const job = this.#jobs.get(id);
-    if (job?.status !== "running") return false;
+    if (!job || job.handedOff) return this.options.store.request(id, "pause");
+    if (job.status !== "running") return false;
     job.queue.pause();
-    this.#setStatus(job, "paused");
+    await this.#setStatus(job, "paused");
     return true;
   }
 
-  resume(id: string): boolean {
+  async resume(id: string): Promise<boolean> {
     const job = this.#jobs.get(id);
-    if (job?.status !== "paused") return false;
-    this.#setStatus(job, "running");
+    if (!job || job.handedOff) return this.options.store.request(id, "resume");
+    if (job.status !== "paused") return false;
+    await this.#setStatus(job, "running");
     job.queue.start();
     // Every ticket had started before the pause: no "idle" is coming, so settle now.
-    if (job.queue.size === 0 && job.queue.pending === 0) this.#settle(job);
+    if (job.queue.size === 0 && job.queue.pending === 0) await this.#settle(job);
     return true;
   }
 
@@ -136,14 +185,15 @@ export class BulkRunner {
    * Stops sending. Tickets never sent become not-attempted (one record each, in one write);
    * a ticket between retries stops retrying and ends failed with its last error.
    */
-  cancel(id: string): boolean {
+  async cancel(id: string): Promise<boolean> {
     const job = this.#jobs.get(id);
-    if (job?.status !== "running" && job?.status !== "paused") return false;
-    this.#setStatus(job, "cancelled");
+    if (!job || job.handedOff) return this.options.store.request(id, "cancel");
+    if (job.status !== "running" && job.status !== "paused") return false;
     job.abort.abort();
     job.queue.clear();
-    const neverSent = this.options.store.moveItems(id, "queued", "not-attempted");
-    this.options.audit.recordMany(
+    await this.#setStatus(job, "cancelled");
+    const neverSent = await this.options.store.moveItems(id, "queued", "not-attempted");
+    await this.options.audit.recordMany(
       neverSent.map((item) => ({
         ...jobRecord(job),
         outcome: "not-attempted" as const,
@@ -152,48 +202,142 @@ export class BulkRunner {
         detail: "cancelled by an operator before it was sent",
       })),
     );
-    return true; // clear() emits "idle" once nothing is in flight: #settle lets go of the tickets.
+    // clear() emits "idle" once nothing is in flight: #settle lets go of the tickets.
+    if (job.queue.pending === 0) await this.#settle(job);
+    return true;
   }
 
-  /** Sends the failed tickets of an ended job again, while it still holds them. */
-  retryFailed(id: string): number {
-    const job = this.#jobs.get(id);
-    if (!job || job.status === "running" || job.status === "paused") return 0;
-    const failed = this.options.store
-      .items(id, "failed", 0, Number.MAX_SAFE_INTEGER)
-      .filter((item) => job.tickets.has(item.seq));
-    if (failed.length === 0) return 0;
+  /** Sends the failed tickets of an ended job again: here if held, else from sealed copies. */
+  async retryFailed(id: string): Promise<number> {
+    const { store, replicaId } = this.options;
+    let job = this.#jobs.get(id);
+    if (job?.status === "running" || job?.status === "paused") return 0;
+    if (!(await store.claimEnded(id, replicaId, Date.now() + this.#leaseMs, Date.now()))) {
+      return 0;
+    }
+    if (!job || job.tickets.size === 0) {
+      const adopted = await adoptJob({ ...this.#adoptDeps(), jobId: id, retrying: true });
+      if (!adopted) return 0;
+      job = this.#live(id, adopted.service, adopted.principal, adopted.request, adopted.tickets);
+    }
+    const failed = (await store.items(id, "failed", 0, Number.MAX_SAFE_INTEGER)).filter((item) =>
+      job.tickets.has(item.seq),
+    );
     clearTimeout(job.releaseTimer);
-    this.#setStatus(job, "running");
+    job.abort = new AbortController();
+    await this.#setStatus(job, "running");
     for (const item of failed) {
-      this.options.store.updateItem(id, item.seq, { state: "queued", error: null });
+      await store.updateItem(id, item.seq, { state: "queued", error: null });
       this.#enqueue(job, item.seq);
     }
+    if (failed.length === 0) await this.#settle(job);
     return failed.length;
   }
 
-  /** Resolves once no job of this process is sending (tests, shutdown). */
+  /** Resolves once no job of this process is sending (tests). */
   async idle(): Promise<void> {
-    for (const job of this.#jobs.values()) {
+    for (const job of [...this.#jobs.values()]) {
       await (job.status === "running" ? job.queue.onIdle() : job.queue.onPendingZero());
     }
+    await Promise.all(this.#settling.values());
   }
 
-  /** Shutdown: starts nothing new, lets calls in flight end; the next start recovers the rest. */
+  /**
+   * Shutdown: starts nothing new, stops retries, lets calls Authlete is answering end (at most
+   * the call timeout), then hands every unfinished job back: its lease is released, so another
+   * replica (or the next start on SQLite) goes on with its queued tickets.
+   */
   async stop(): Promise<void> {
-    for (const job of this.#jobs.values()) {
-      job.queue.pause();
+    this.#stopping = true;
+    clearTimeout(this.#heartbeat);
+    const jobs = [...this.#jobs.values()];
+    for (const job of jobs) {
       clearTimeout(job.releaseTimer);
+      if (job.status === "running" || job.status === "paused") {
+        job.handedOff = true;
+        job.queue.pause();
+        job.queue.clear();
+        job.abort.abort();
+      }
     }
-    await Promise.all([...this.#jobs.values()].map((job) => job.queue.onPendingZero()));
+    const drained = Promise.all(jobs.map((job) => job.queue.onPendingZero()));
+    const limit = new Promise((resolve) => setTimeout(resolve, this.options.callTimeoutMs + 1000));
+    await Promise.race([drained, limit]);
+    for (const job of jobs) {
+      if (job.handedOff) await this.options.store.releaseLease(this.options.replicaId, job.id);
+    }
+    this.#jobs.clear();
+  }
+
+  #live(
+    id: string,
+    service: ResolvedService,
+    principal: Principal,
+    request: Omit<BulkJobRequest, "tickets">,
+    tickets: Map<number, { ticket: string; reason: FailReason }>,
+  ): LiveJob {
+    const job: LiveJob = {
+      id,
+      service,
+      principal,
+      request,
+      status: "running",
+      queue: new PQueue({ concurrency: this.options.concurrency }),
+      tickets,
+      abort: new AbortController(),
+      notBefore: 0,
+      finishedTimes: [],
+      releaseTimer: undefined,
+      handedOff: false,
+    };
+    job.queue.on("idle", () => {
+      const settling = this.#settle(job).catch((error: unknown) => this.#logError(job, error));
+      this.#settling.set(id, settling);
+      void settling.finally(() => {
+        if (this.#settling.get(id) === settling) this.#settling.delete(id);
+      });
+    });
+    this.#jobs.set(id, job);
+    return job;
+  }
+
+  #adoptDeps() {
+    const { store, audit, services, seal, logger } = this.options;
+    return { store, audit, services, seal, logger };
+  }
+
+  /** Goes on with a job this replica just took the lease of. */
+  async #adopt(id: string): Promise<void> {
+    const adopted = await adoptJob({ ...this.#adoptDeps(), jobId: id, retrying: false });
+    if (!adopted) {
+      await this.options.store.releaseLease(this.options.replicaId, id);
+      this.options.logger.warn({ jobId: id }, "bulk job interrupted: nothing left to send");
+      return;
+    }
+    const job = this.#live(
+      id,
+      adopted.service,
+      adopted.principal,
+      adopted.request,
+      adopted.tickets,
+    );
+    this.options.logger.info(
+      { jobId: id, queued: adopted.queued.length },
+      "bulk job taken over: going on with its queued tickets",
+    );
+    if (adopted.status === "paused") {
+      job.status = "paused";
+      job.queue.pause();
+    }
+    for (const seq of adopted.queued) this.#enqueue(job, seq);
   }
 
   #enqueue(job: LiveJob, seq: number): void {
-    void job.queue
-      .add(() => this.#send(job, seq))
-      .catch((error: unknown) => {
-        this.options.logger.error({ err: error, jobId: job.id }, "bulk ticket failed unexpectedly");
-      });
+    void job.queue.add(() => this.#send(job, seq)).catch((error) => this.#logError(job, error));
+  }
+
+  #logError(job: LiveJob, error: unknown): void {
+    this.options.logger.error({ err: error, jobId: job.id }, "bulk job failed unexpectedly");
   }
 
   async #send(job: LiveJob, seq: number): Promise<void> {
@@ -205,6 +349,7 @@ export class BulkRunner {
     for (let other = this.#inFlight.get(key); other; other = this.#inFlight.get(key)) {
       await other.catch(() => undefined);
     }
+    if (job.handedOff) return; // Still queued in the database: the next holder sends it.
     if (job.status !== "running") {
       // Paused while waiting: back in the queue, sent after resume. Cancelled: already recorded.
       if (job.status === "paused") this.#enqueue(job, seq);
@@ -230,23 +375,28 @@ export class BulkRunner {
     }
   }
 
-  #setStatus(job: LiveJob, status: BulkJob["status"]): void {
+  async #setStatus(job: LiveJob, status: BulkJob["status"]): Promise<void> {
     job.status = status;
-    this.options.store.setStatus(job.id, status, status === "finished" || status === "cancelled");
+    await this.options.store.setStatus(
+      job.id,
+      status,
+      status === "finished" || status === "cancelled",
+    );
   }
 
   /**
-   * The queue ran dry. A running job is finished. An ended job keeps only its failed tickets,
-   * for Retry failed, during the retry window; a cancelled job, or one with nothing to retry,
-   * lets go of every ticket at once.
+   * The queue ran dry. A running job is finished and its lease let go. An ended job keeps only
+   * its failed tickets, for Retry failed, during the retry window; a cancelled job, or one
+   * with nothing to retry, lets go of every ticket at once.
    */
-  #settle(job: LiveJob): void {
-    if (job.status === "paused") return;
-    if (job.status === "running") this.#setStatus(job, "finished");
+  async #settle(job: LiveJob): Promise<void> {
+    if (job.status === "paused" || job.handedOff) return;
+    if (job.status === "running") await this.#setStatus(job, "finished");
+    await this.options.store.releaseLease(this.options.replicaId, job.id);
     const failed =
       job.status === "cancelled"
         ? []
-        : this.options.store.items(job.id, "failed", 0, Number.MAX_SAFE_INTEGER);
+        : await this.options.store.items(job.id, "failed", 0, Number.MAX_SAFE_INTEGER);
     const keep = new Set(failed.map((item) => item.seq));
     for (const seq of job.tickets.keys()) if (!keep.has(seq)) job.tickets.delete(seq);
     clearTimeout(job.releaseTimer);
@@ -256,8 +406,62 @@ export class BulkRunner {
     }
     job.releaseTimer = setTimeout(() => {
       job.tickets.clear();
-      this.#jobs.delete(job.id);
+      if (this.#jobs.get(job.id) === job) this.#jobs.delete(job.id);
     }, this.options.retryWindowMs);
     job.releaseTimer.unref();
+  }
+
+  #scheduleBeat(): void {
+    if (this.#stopping) return;
+    this.#heartbeat = setTimeout(() => {
+      void this.#beat()
+        .catch((error: unknown) => {
+          this.options.logger.error({ err: error }, "bulk job heartbeat failed");
+        })
+        .finally(() => this.#scheduleBeat());
+    }, this.#heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  /** Keeps leases, applies requests from other replicas, takes one orphaned job. */
+  async #beat(): Promise<void> {
+    const { store, replicaId } = this.options;
+    const now = Date.now();
+    const mine = [...this.#jobs.values()].filter(
+      (job) => !job.handedOff && (job.status === "running" || job.status === "paused"),
+    );
+    const held = new Set(
+      await store.renewLeases(
+        replicaId,
+        mine.map((job) => job.id),
+        now + this.#leaseMs,
+      ),
+    );
+    for (const job of mine) {
+      if (held.has(job.id)) continue;
+      // Another replica took the job (this one stalled past its lease): stop at once.
+      this.options.logger.error({ jobId: job.id }, "bulk job lease lost: another replica has it");
+      job.handedOff = true;
+      job.queue.clear();
+      job.abort.abort();
+      this.#jobs.delete(job.id);
+    }
+    for (const { jobId, action } of await store.takeRequests(replicaId)) {
+      await this.#apply(jobId, action);
+    }
+    if (this.#stopping) return;
+    const orphan = await store.claimOrphan(replicaId, now + this.#leaseMs, now, false);
+    if (orphan !== undefined) await this.#adopt(orphan);
+    if (++this.#beats % 60 === 0) {
+      await store.wipeSealedTickets(new Date(now - this.options.retryWindowMs).toISOString());
+    }
+  }
+
+  async #apply(id: string, action: JobRequest): Promise<void> {
+    const job = this.#jobs.get(id);
+    if (!job) return;
+    if (action === "pause") await this.pause(id);
+    else if (action === "resume") await this.resume(id);
+    else await this.cancel(id);
   }
 }

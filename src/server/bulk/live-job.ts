@@ -22,6 +22,11 @@ export interface LiveJob {
   notBefore: number;
   finishedTimes: number[];
   releaseTimer: NodeJS.Timeout | undefined;
+  /**
+   * This replica stopped running the job (shutdown, or its lease was lost): it sends nothing
+   * more and writes nothing more about the job; whoever holds the lease goes on with it.
+   */
+  handedOff: boolean;
 }
 
 /** The audit record of a job's ticket (or of the job's unsent tickets, without `entry`). */

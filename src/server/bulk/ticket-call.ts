@@ -55,12 +55,12 @@ export async function failTicket(context: TicketCall): Promise<void> {
       async (attemptNumber): Promise<BackchannelAuthenticationFailResponse> => {
         if (attemptNumber > 1) {
           await waitOutRateLimit(job);
-          // Cancelled while waiting out a 429: this try is never sent.
+          // Cancelled (or handed off at shutdown) while waiting: this try is never sent.
           if (cancelled.aborted) throw new AbortError(lastError as Error);
         }
         calling = true;
         attempts++;
-        store.updateItem(job.id, seq, { state: "in-flight", attempts });
+        await store.updateItem(job.id, seq, { state: "in-flight", attempts });
         return job.service.gateway.fail(request);
       },
       {
@@ -71,7 +71,7 @@ export async function failTicket(context: TicketCall): Promise<void> {
         maxTimeout: retry.maxDelayMs,
         randomize: true,
         signal: betweenTries.signal,
-        onFailedAttempt: ({ error }) => {
+        onFailedAttempt: async ({ error }) => {
           calling = false;
           lastError = error;
           const problem = problemOf(error);
@@ -81,7 +81,10 @@ export async function failTicket(context: TicketCall): Promise<void> {
             const waitMs = (problem.retryAfterSeconds ?? 1) * 1000;
             job.notBefore = Math.max(job.notBefore, Date.now() + waitMs);
           }
-          store.updateItem(job.id, seq, { attempts, error: problem?.title ?? "unexpected" });
+          await store.updateItem(job.id, seq, {
+            attempts,
+            error: problem?.title ?? "unexpected",
+          });
         },
         shouldConsumeRetry: ({ error }) => problemOf(error)?.upstreamStatus !== 429,
         shouldRetry: ({ error }) =>
@@ -99,7 +102,7 @@ export async function failTicket(context: TicketCall): Promise<void> {
     // One audit record for all the ticket's tries.
     const { answer } = await auditedFail(context.audit, jobRecord(job, entry), sendWithRetries);
     const outcome = answeredOutcome(answer.resultCode);
-    store.updateItem(job.id, seq, {
+    await store.updateItem(job.id, seq, {
       state: outcome === "succeeded" ? "succeeded" : "failed",
       attempts,
       resultCode: answer.resultCode ?? null,
@@ -110,7 +113,7 @@ export async function failTicket(context: TicketCall): Promise<void> {
   } catch (error) {
     const problem = problemOf(error);
     if (!problem) context.logger.error({ err: error, jobId: job.id }, "bulk call failed");
-    store.updateItem(job.id, seq, {
+    await store.updateItem(job.id, seq, {
       state: "failed",
       attempts,
       upstreamStatus: problem?.upstreamStatus ?? null,

@@ -120,7 +120,7 @@ describe("the audit trail of fail calls", () => {
     running = await startConsole();
     const ticket = await testTicket(running);
     expect((await running.request("/api/session", { method: "DELETE" })).status).toBe(204);
-    running.signInAs({ name: "Auditor", email: null, role: "viewer" });
+    await running.signInAs({ name: "Auditor", email: null, role: "viewer" });
     const kinds = (await auditPage(running)).events.map((e) => [e.kind, e.outcome, e.operator]);
     expect(kinds).toEqual([
       ["sign-out", "succeeded", "Test Operator"],
@@ -159,7 +159,7 @@ describe("the audit trail of fail calls", () => {
 describe("roles", () => {
   it("lets a viewer read the audit trail but neither fail tickets nor create test tickets", async () => {
     running = await startConsole();
-    running.signInAs({ name: "Vera Viewer", email: "vera@example.com", role: "viewer" });
+    await running.signInAs({ name: "Vera Viewer", email: "vera@example.com", role: "viewer" });
     const fail = await running.post(FAIL, failBody("any-ticket"));
     expect(fail.status).toBe(403);
     expect(problemSchema.parse(fail.json).type).toBe("urn:ciba-fail-console:problem:forbidden");
@@ -191,14 +191,14 @@ describe("rate limit per operator", () => {
     expect(running.upstreamCalls("/fail")).toHaveLength(2);
 
     // Another operator has their own allowance.
-    running.signInAs({ name: "Second Operator", email: null, role: "operator" });
+    await running.signInAs({ name: "Second Operator", email: null, role: "operator" });
     expect((await running.post(FAIL, failBody("t-3"))).status).toBe(200);
     const [event] = (await auditPage(running, "?outcome=rate-limited")).events;
     expect(event).toMatchObject({ operator: "Test Operator", ticketTail: "t-2" });
 
     now += 60_001;
     running.useCookie(undefined);
-    running.signInAs({ name: "Test Operator", email: null, role: "operator" });
+    await running.signInAs({ name: "Test Operator", email: null, role: "operator" });
     expect((await running.post(FAIL, failBody("t-4"))).status).toBe(200);
   });
 });
@@ -322,11 +322,11 @@ describe("GET /api/audit/recent", () => {
     running = await startConsole();
     await running.post(FAIL, failBody("mine-1"));
     await running.post(FAIL, { ...failBody("mine-2"), justification: "INC-2" });
-    running.signInAs({ name: "Someone Else", email: null, role: "operator" });
+    await running.signInAs({ name: "Someone Else", email: null, role: "operator" });
     await running.post(FAIL, failBody("theirs-1"));
     const theirs = auditPageSchema.parse((await running.get("/api/audit/recent")).json);
     expect(theirs.events.map((e) => e.ticketTail)).toEqual(["eirs-1"]);
-    running.signInAs({ name: "Test Operator", email: null, role: "operator" });
+    await running.signInAs({ name: "Test Operator", email: null, role: "operator" });
     const mine = auditPageSchema.parse((await running.get("/api/audit/recent")).json);
     expect(mine.events.map((e) => [e.ticketTail, e.justification])).toEqual([
       ["mine-2", "INC-2"],

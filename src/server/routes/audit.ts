@@ -22,9 +22,9 @@ const EXPORT_COLUMNS = auditEventSchema.keyof().options;
 export function auditRoutes(deps: { sessions: SessionStore; audit: AuditTrail }) {
   const { audit } = deps;
   return signedInArea(deps.sessions)
-    .get("/", queryParams(auditPageQuerySchema), (c) => {
+    .get("/", queryParams(auditPageQuerySchema), async (c) => {
       const { cursor, limit, ...filters } = c.req.valid("query");
-      const page: AuditPage = audit.page(filters, limit, cursor);
+      const page: AuditPage = await audit.page(filters, limit, cursor);
       return c.json(page, 200);
     })
     .get("/export", queryParams(exportQuerySchema), (c) => {
@@ -35,26 +35,26 @@ export function auditRoutes(deps: { sessions: SessionStore; audit: AuditTrail })
         format,
         filename: `audit-${new Date().toISOString().replace(/[:.]/g, "-")}`,
         columns: EXPORT_COLUMNS,
-        nextRows: () => {
+        nextRows: async () => {
           if (!more) return [];
-          const page = audit.page(filters, EXPORT_CHUNK, cursor);
+          const page = await audit.page(filters, EXPORT_CHUNK, cursor);
           cursor = page.nextCursor ?? undefined;
           more = cursor !== undefined;
           return page.events;
         },
       });
     })
-    .get("/recent", (c) => {
+    .get("/recent", async (c) => {
       const me = c.var.principal;
       const page: AuditPage = {
-        events: audit.recentFailsOf(me.name, me.email, 8),
+        events: await audit.recentFailsOf(me.name, me.email, 8),
         nextCursor: null,
       };
       return c.json(page, 200);
     })
-    .post("/previous-fails", jsonBody(previousFailsRequestSchema), (c) => {
+    .post("/previous-fails", jsonBody(previousFailsRequestSchema), async (c) => {
       const { serviceId, ticket } = c.req.valid("json");
-      const answer: PreviousFails = { fails: audit.previousFails(serviceId, ticket) };
+      const answer: PreviousFails = { fails: await audit.previousFails(serviceId, ticket) };
       return c.json(answer, 200);
     });
 }

@@ -231,7 +231,7 @@ describe("bulk fail over HTTP, against the simulator", () => {
     expect(refused.status).toBe(404);
     expect(problemSchema.parse(refused.json).type).toMatch(/unknown-service$/);
     expect(running.upstreamCalls("/backchannel/authentication/fail")).toHaveLength(0);
-    const [record] = running.audit.page({ serviceId: "1000000009" }, 10).events;
+    const [record] = (await running.audit.page({ serviceId: "1000000009" }, 10)).events;
     expect(record).toMatchObject({ kind: "fail", outcome: "refused", operator: "Test Operator" });
     expect(record!.detail).toContain("bulk job of 2 tickets");
   });
@@ -245,7 +245,7 @@ describe("bulk fail over HTTP, against the simulator", () => {
     });
     const { id } = bulkJobSchema.parse(created.json);
     await untilStopped(running, id);
-    running.signInAs({ name: "Vera", email: null, role: "viewer" });
+    await running.signInAs({ name: "Vera", email: null, role: "viewer" });
     expect((await running.get(`/api/bulk-jobs/${id}`)).status).toBe(200);
     expect((await running.post(`/api/bulk-jobs/${id}/cancel`, {})).status).toBe(403);
     expect(

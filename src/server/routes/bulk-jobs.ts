@@ -36,8 +36,8 @@ export function bulkJobRoutes(deps: {
   const { services, audit, failPolicy, runner, store } = deps;
   const operatorOnly = requireRole("operator", audit, "fail");
 
-  function jobOr404(c: Context<AppEnv>): BulkJob {
-    const job = runner.view(c.req.param("id") ?? "");
+  async function jobOr404(c: Context<AppEnv>): Promise<BulkJob> {
+    const job = await runner.view(c.req.param("id") ?? "");
     if (!job) {
       throw new ProblemError({
         kind: "not-found",
@@ -50,12 +50,12 @@ export function bulkJobRoutes(deps: {
   }
 
   /** Pause, resume, cancel: 409 when the job is not in a state that allows it. */
-  const control = (verb: "pause" | "resume" | "cancel", act: (id: string) => boolean) =>
+  const control = (verb: "pause" | "resume" | "cancel", act: (id: string) => Promise<boolean>) =>
     [
       operatorOnly,
-      (c: Context<AppEnv>) => {
-        const job = jobOr404(c);
-        if (!act(job.id)) {
+      async (c: Context<AppEnv>) => {
+        const job = await jobOr404(c);
+        if (!(await act(job.id))) {
           return problemResponse(c, {
             kind: "conflict",
             status: 409,
@@ -63,35 +63,32 @@ export function bulkJobRoutes(deps: {
             detail: `It is ${job.status}${job.status === "interrupted" ? " (the console restarted)" : ""}.`,
           });
         }
-        return c.json(runner.view(job.id)!, 200);
+        return c.json((await runner.view(job.id))!, 200);
       },
     ] as const;
 
   const jobs = new Hono<AppEnv>()
-    .get("/", (c) => {
-      const recent = store
-        .recentJobs(20)
-        .map((job) => runner.view(job.id))
-        .filter((job): job is BulkJob => job !== undefined);
+    .get("/", async (c) => {
+      const recent = (
+        await Promise.all((await store.recentJobs(20)).map((job) => runner.view(job.id)))
+      ).filter((job): job is BulkJob => job !== undefined);
       return c.json(recent, 200);
     })
-    .get("/:id", (c) => c.json(jobOr404(c), 200))
-    .get("/:id/items", queryParams(bulkItemsQuerySchema), (c) => {
-      const job = jobOr404(c);
+    .get("/:id", async (c) => c.json(await jobOr404(c), 200))
+    .get("/:id/items", queryParams(bulkItemsQuerySchema), async (c) => {
+      const job = await jobOr404(c);
       const { state, offset, limit } = c.req.valid("query");
-      return c.json(
-        {
-          items: store.items(job.id, state, offset, limit),
-          total: store.countItems(job.id, state),
-        },
-        200,
-      );
+      const [items, total] = await Promise.all([
+        store.items(job.id, state, offset, limit),
+        store.countItems(job.id, state),
+      ]);
+      return c.json({ items, total }, 200);
     })
     .post("/:id/pause", ...control("pause", (id) => runner.pause(id)))
     .post("/:id/resume", ...control("resume", (id) => runner.resume(id)))
     .post("/:id/cancel", ...control("cancel", (id) => runner.cancel(id)))
-    .post("/:id/retry-failed", operatorOnly, (c) => {
-      const job = jobOr404(c);
+    .post("/:id/retry-failed", operatorOnly, async (c) => {
+      const job = await jobOr404(c);
       if (!job.canRetry) {
         return problemResponse(c, {
           kind: "conflict",
@@ -99,22 +96,29 @@ export function bulkJobRoutes(deps: {
           title: "Nothing to retry here",
           detail:
             job.status === "interrupted"
-              ? "The console restarted, and tickets are never stored: start a new job with the tickets of the failed lines."
+              ? "The console stopped, and without TICKET_ENCRYPTION_KEY tickets are kept only in its memory: start a new job with the tickets of the failed lines."
               : "Retry works once the job has ended with failed tickets, while the console still holds them (BULK_RETRY_WINDOW_SECONDS after the end).",
         });
       }
-      runner.retryFailed(job.id);
-      return c.json(runner.view(job.id)!, 200);
+      if ((await runner.retryFailed(job.id)) === 0) {
+        return problemResponse(c, {
+          kind: "conflict",
+          status: 409,
+          title: "Nothing to retry here",
+          detail: "Another console is retrying this job, or its tickets are no longer kept.",
+        });
+      }
+      return c.json((await runner.view(job.id))!, 200);
     })
-    .get("/:id/export", queryParams(exportQuerySchema), (c) => {
-      const job = jobOr404(c);
+    .get("/:id/export", queryParams(exportQuerySchema), async (c) => {
+      const job = await jobOr404(c);
       let offset = 0;
       return streamExport(c, {
         format: c.req.valid("query").format,
         filename: `bulk-${job.id}`,
         columns: ITEM_COLUMNS,
-        nextRows: () => {
-          const items = store.items(job.id, undefined, offset, EXPORT_CHUNK);
+        nextRows: async () => {
+          const items = await store.items(job.id, undefined, offset, EXPORT_CHUNK);
           offset += items.length;
           return items;
         },
@@ -125,7 +129,7 @@ export function bulkJobRoutes(deps: {
     .post("/", operatorOnly, jsonBody(bulkJobRequestSchema), async (c) => {
       const request = c.req.valid("json");
       const count = request.tickets.length;
-      const { service } = failPolicy.admit({
+      const { service } = await failPolicy.admit({
         channel: "bulk",
         caller: callerOf(c),
         request,
@@ -133,9 +137,9 @@ export function bulkJobRoutes(deps: {
         details: { reason: request.reason, detail: `bulk job of ${count} tickets` },
       });
       const name = service.name ?? (await services.nameOf(request.serviceId));
-      const id = runner.start(request, { ...service, name }, c.var.principal);
+      const id = await runner.start(request, { ...service, name }, c.var.principal);
       c.var.logFields.jobId = id;
-      return c.json(runner.view(id)!, 201);
+      return c.json((await runner.view(id))!, 201);
     })
     .route("/", jobs);
 }

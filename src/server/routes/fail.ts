@@ -19,13 +19,13 @@ export function failRoutes(deps: {
 }) {
   const { audit, failPolicy } = deps;
   /** An invalid attempt is recorded too, with whatever of it can be read. */
-  const recordInvalid = (c: Context<AppEnv>, body: unknown, errors: { path: string }[]) => {
+  const recordInvalid = async (c: Context<AppEnv>, body: unknown, errors: { path: string }[]) => {
     const principal = c.var.principal;
     const outer = isRecord(body) ? body : {};
     const inner = isRecord(outer.backchannelAuthenticationFailRequest)
       ? outer.backchannelAuthenticationFailRequest
       : {};
-    audit.record({
+    await audit.record({
       kind: "fail",
       outcome: "invalid",
       operator: principal.name,
@@ -49,7 +49,7 @@ export function failRoutes(deps: {
         request.backchannelAuthenticationFailRequest;
       // The ticket is never logged: it is a bearer of the pending request.
       Object.assign(c.var.logFields, { serviceId: request.serviceId, reason });
-      const { service, record } = failPolicy.admit({
+      const { service, record } = await failPolicy.admit({
         channel: "single",
         caller: callerOf(c),
         request,

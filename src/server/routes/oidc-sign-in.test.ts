@@ -136,7 +136,7 @@ describe("OpenID Connect sign-in", () => {
     const { browser, landing } = await signInAs("mallory");
     expect(landing).toBe(`${running.url}/login?error=not-allowed`);
     expect(sessionCookie(browser)).toBeUndefined();
-    running.signInAs({ name: "Checker", email: null, role: "viewer" });
+    await running.signInAs({ name: "Checker", email: null, role: "viewer" });
     const page = auditPageSchema.parse((await running.get("/api/audit?kind=sign-in")).json);
     expect(page.events[0]).toMatchObject({
       outcome: "forbidden",

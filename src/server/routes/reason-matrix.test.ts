@@ -67,11 +67,11 @@ describe("POST /api/reason-matrix", () => {
     // Refusals are recorded, as a single fail's are: production, and a service not configured.
     const unknown = await running.post("/api/reason-matrix", { serviceId: "1000000009" });
     expect(unknown.status).toBe(404);
-    expect(running.audit.page({ serviceId: "1000000001" }, 5).events[0]).toMatchObject({
+    expect((await running.audit.page({ serviceId: "1000000001" }, 5)).events[0]).toMatchObject({
       kind: "fail",
       outcome: "forbidden",
     });
-    expect(running.audit.page({ serviceId: "1000000009" }, 5).events[0]).toMatchObject({
+    expect((await running.audit.page({ serviceId: "1000000009" }, 5)).events[0]).toMatchObject({
       kind: "fail",
       outcome: "refused",
     });

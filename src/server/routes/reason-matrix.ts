@@ -34,7 +34,7 @@ export function reasonMatrixRoutes(deps: {
     jsonBody(reasonMatrixRequestSchema),
     async (c) => {
       const request = c.req.valid("json");
-      const { service, record } = failPolicy.admit({
+      const { service, record } = await failPolicy.admit({
         channel: "matrix",
         caller: callerOf(c),
         request: { ...request, justification: "reason matrix" },

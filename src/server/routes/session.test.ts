@@ -14,7 +14,7 @@ afterEach(async () => {
       expect(exchange.text).not.toContain(TEST_ACCESS_CODE);
       expect(JSON.stringify([...exchange.headers])).not.toContain(TEST_ACCESS_CODE);
     }
-    running.signInAs({ name: "Checker", email: null, role: "viewer" });
+    await running.signInAs({ name: "Checker", email: null, role: "viewer" });
     const records = await running.get("/api/audit/export?format=json");
     expect(records.status).toBe(200);
     expect(records.text).not.toContain(TEST_ACCESS_CODE);

@@ -1,10 +1,9 @@
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { signInRequestSchema } from "../../shared/session";
 import type { SessionInfo, SignInMethod } from "../../shared/session";
-import { limitBodySize, notSignedIn, SESSION_COOKIE } from "../guards";
+import { limitBodySize, notSignedIn, sessionCookieName } from "../guards";
 import { refuseDuplicateKeys } from "../strict-json";
 import type { AuditTrail } from "../store/audit-trail";
 import type { AppEnv } from "../request-context";
@@ -28,26 +27,18 @@ export interface ConsoleAuth {
   method: LocalSignIn | OidcSignIn;
 }
 
-function clientAddress(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
-function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === "https:";
-}
-
 /** Starts a session for a signed-in person: a new ID every time (no session fixation). */
-function startSession(c: Context<AppEnv>, auth: ConsoleAuth, principal: Principal): void {
-  auth.sessions.delete(getCookie(c, SESSION_COOKIE));
-  const id = auth.sessions.create(principal);
-  setCookie(c, SESSION_COOKIE, id, {
+async function startSession(
+  c: Context<AppEnv>,
+  auth: ConsoleAuth,
+  principal: Principal,
+): Promise<void> {
+  await auth.sessions.delete(getCookie(c, sessionCookieName(c)));
+  const id = await auth.sessions.create(principal);
+  setCookie(c, sessionCookieName(c), id, {
     httpOnly: true,
     sameSite: "Strict",
-    secure: isHttps(c),
+    secure: c.var.client.https,
     path: "/",
   });
   c.var.logFields.operator = principal.name;
@@ -80,12 +71,12 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
         });
       }
       const { name, accessCode } = c.req.valid("json");
-      const client = clientAddress(c);
-      const delay = method.failedSignIns.delayMs(client);
+      const client = c.var.client.address;
+      const delay = await method.failedSignIns.delayMs(client);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (!secretsEqual(accessCode, method.accessCode)) {
-        method.failedSignIns.record(client);
-        audit.record({
+        await method.failedSignIns.record(client);
+        await audit.record({
           kind: "sign-in",
           outcome: "refused",
           operator: name,
@@ -101,29 +92,29 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
           errors: [{ path: "accessCode", message: "This access code is not right." }],
         });
       }
-      method.failedSignIns.clear(client);
+      await method.failedSignIns.clear(client);
       // In local mode everyone who knows the code is an operator (issue 3).
       const principal: Principal = { name, email: null, role: "operator" };
-      audit.record({
+      await audit.record({
         kind: "sign-in",
         outcome: "succeeded",
         operator: name,
         role: principal.role,
         requestId: c.var.requestId,
       });
-      startSession(c, auth, principal);
+      await startSession(c, auth, principal);
       return c.json(sessionInfo(principal), 200);
     })
-    .get("/", (c) => {
-      const session = auth.sessions.touch(getCookie(c, SESSION_COOKIE));
+    .get("/", async (c) => {
+      const session = await auth.sessions.touch(getCookie(c, sessionCookieName(c)));
       if (!session) return notSignedIn(c);
       return c.json(sessionInfo(session), 200);
     })
-    .delete("/", (c) => {
-      const id = getCookie(c, SESSION_COOKIE);
-      const session = auth.sessions.touch(id);
+    .delete("/", async (c) => {
+      const id = getCookie(c, sessionCookieName(c));
+      const session = await auth.sessions.touch(id);
       if (session) {
-        audit.record({
+        await audit.record({
           kind: "sign-out",
           outcome: "succeeded",
           operator: session.name,
@@ -132,8 +123,11 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
           requestId: c.var.requestId,
         });
       }
-      auth.sessions.delete(id);
-      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      await auth.sessions.delete(id);
+      deleteCookie(c, sessionCookieName(c), {
+        path: "/",
+        secure: c.var.client.https,
+      });
       return c.body(null, 204);
     });
 }
@@ -155,7 +149,7 @@ export function oidcRoutes(auth: ConsoleAuth, oidc: OidcSignIn, audit: AuditTrai
       }
       setCookie(c, OIDC_PENDING_COOKIE, started.pendingId, {
         ...pendingCookie,
-        secure: isHttps(c),
+        secure: c.var.client.https,
         maxAge: 600,
       });
       return c.redirect(started.url, 303);
@@ -165,7 +159,7 @@ export function oidcRoutes(auth: ConsoleAuth, oidc: OidcSignIn, audit: AuditTrai
       deleteCookie(c, OIDC_PENDING_COOKIE, { path: pendingCookie.path });
       const outcome = await oidc.finish(pendingId, new URL(c.req.url).search);
       if (!outcome.ok) {
-        audit.record({
+        await audit.record({
           kind: "sign-in",
           outcome: outcome.refusal === "not-allowed" ? "forbidden" : "refused",
           operator: outcome.who ?? "(unknown)",
@@ -175,7 +169,7 @@ export function oidcRoutes(auth: ConsoleAuth, oidc: OidcSignIn, audit: AuditTrai
         return c.redirect(`/login?error=${outcome.refusal}`, 303);
       }
       const { principal } = outcome;
-      audit.record({
+      await audit.record({
         kind: "sign-in",
         outcome: "succeeded",
         operator: principal.name,
@@ -183,7 +177,7 @@ export function oidcRoutes(auth: ConsoleAuth, oidc: OidcSignIn, audit: AuditTrai
         role: principal.role,
         requestId: c.var.requestId,
       });
-      startSession(c, auth, principal);
+      await startSession(c, auth, principal);
       return c.redirect("/", 303);
     });
 }

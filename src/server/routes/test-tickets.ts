@@ -34,7 +34,7 @@ export function testTicketRoutes(deps: {
         service = services.resolve(request.serviceId);
       } catch (error) {
         // A service CONSOLE_CONFIG does not list: refused, and recorded like any refusal.
-        audit.record({ ...record, kind: "test-ticket", ...failedCompletion(error, 0) });
+        await audit.record({ ...record, kind: "test-ticket", ...failedCompletion(error, 0) });
         throw error;
       }
       const ticket = await auditedTestTicket(audit, services, service, request, record);

@@ -1,11 +1,13 @@
-import type Database from "better-sqlite3";
+import { sql } from "kysely";
+import type { Insertable, SelectQueryBuilder } from "kysely";
 import type { AuditEvent, AuditFilters, AuditKind, AuditOutcome } from "../../shared/audit";
 import type { Role } from "../../shared/session";
 import type { Logger } from "../logger";
 import { ProblemError } from "../problem";
-import type { SqliteDatabase } from "./database";
+import type { SqlDatabase } from "./database";
 import { fingerprintOf, ticketHash } from "./fingerprint";
 import type { TicketFingerprint } from "./fingerprint";
+import type { AuditEventsTable, ConsoleSchema } from "./schema";
 
 /** What a route knows about an action. The raw ticket goes in; only its hash and tail are kept. */
 export interface AuditInput {
@@ -38,6 +40,8 @@ export type AuditCompletion = Pick<
   "outcome" | "resultCode" | "action" | "upstreamStatus" | "durationMs" | "detail"
 >;
 
+type Column = Exclude<keyof AuditEventsTable, "id">;
+
 // Column ↔ field names, in one place.
 const COLUMNS = {
   at: "at",
@@ -61,12 +65,12 @@ const COLUMNS = {
   requestId: "request_id",
   detail: "detail",
   jobId: "job_id",
-} as const satisfies Record<Exclude<keyof AuditEvent, "id">, string>;
+} as const satisfies Record<Exclude<keyof AuditEvent, "id">, Column>;
 
-const SELECT_FIELDS = [
+const SELECTION = [
   "id",
-  ...Object.entries(COLUMNS).map(([field, column]) => `${column} AS "${field}"`),
-].join(", ");
+  ...Object.entries(COLUMNS).map(([field, column]) => `${column} as ${field}` as const),
+] as unknown as readonly ["id"];
 
 /** A person's earlier fail of a ticket, for the repeat warning. */
 export interface PreviousFail {
@@ -80,171 +84,181 @@ export interface PreviousFail {
  * Every write either lands or throws a 503 problem, so no action happens unrecorded.
  */
 export interface AuditTrail {
-  record(input: AuditInput): AuditEvent;
+  record(input: AuditInput): Promise<AuditEvent>;
   /** Records many finished actions in one write (a cancelled job's unsent tickets). */
-  recordMany(inputs: AuditInput[]): void;
-  begin(input: Omit<AuditInput, "outcome">): number;
+  recordMany(inputs: AuditInput[]): Promise<void>;
+  begin(input: Omit<AuditInput, "outcome">): Promise<number>;
   /** Completes a pending record; a failure is logged with the whole event, never thrown. */
-  complete(id: number, completion: AuditCompletion): void;
-  /** After a restart: completes a bulk ticket's pending record. False when there is none. */
-  completePendingOf(jobId: string, hash: string, completion: AuditCompletion): boolean;
+  complete(id: number, completion: AuditCompletion): Promise<void>;
+  /** Completes a bulk ticket's pending record (after a stop). False when there is none. */
+  completePendingOf(jobId: string, hash: string, completion: AuditCompletion): Promise<boolean>;
   page(
     filters: AuditFilters,
     limit: number,
     cursor?: string,
-  ): { events: AuditEvent[]; nextCursor: string | null };
+  ): Promise<{ events: AuditEvent[]; nextCursor: string | null }>;
   /** The newest single fail attempts of one person (same name, and same email when there is one). */
-  recentFailsOf(operator: string, email: string | null, limit: number): AuditEvent[];
-  previousFails(serviceId: string, ticket: string): PreviousFail[];
+  recentFailsOf(operator: string, email: string | null, limit: number): Promise<AuditEvent[]>;
+  previousFails(serviceId: string, ticket: string): Promise<PreviousFail[]>;
 }
 
 /**
- * The audit trail in SQLite, and the same event as one structured log line for log shippers.
- * Writes are synchronous: a route has its record written before it answers, or it answers 503.
- * A record stays "pending" while its call is out, and afterwards only if the process stopped
- * during the call or the completion could not be written (then the log line has the outcome).
+ * The audit trail in the console's database (SQLite or PostgreSQL), and the same event as one
+ * structured log line for log shippers. A route awaits its record before it answers, or it
+ * answers 503. A record stays "pending" while its call is out, and afterwards only if the
+ * process stopped during the call or the completion could not be written (then the log line
+ * has the outcome).
  */
-export class SqliteAuditTrail implements AuditTrail {
-  readonly #db: SqliteDatabase;
-  readonly #logger: Logger;
-  readonly #now: () => Date;
-  readonly #insert: Database.Statement;
-  readonly #complete: Database.Statement;
-  readonly #byId: Database.Statement<[number], AuditEvent>;
+export class SqlAuditTrail implements AuditTrail {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
-  constructor(db: SqliteDatabase, logger: Logger, now: () => Date = () => new Date()) {
-    this.#db = db;
-    this.#logger = logger;
-    this.#now = now;
-    const columns = Object.values(COLUMNS);
-    this.#insert = this.#db.prepare(
-      `INSERT INTO audit_events (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
-    );
-    this.#complete = this.#db.prepare(
-      `UPDATE audit_events SET outcome = @outcome, result_code = @result_code, action = @action,
-         upstream_status = @upstream_status, duration_ms = @duration_ms, detail = @detail
-       WHERE id = @id`,
-    );
-    this.#byId = this.#db.prepare(`SELECT ${SELECT_FIELDS} FROM audit_events WHERE id = ?`);
-  }
-
-  record(input: AuditInput): AuditEvent {
-    const id = this.#write(() => Number(this.#insert.run(this.#toRow(input)).lastInsertRowid));
+  async record(input: AuditInput): Promise<AuditEvent> {
+    const id = await this.#write(() => this.#insert(input));
     return this.#published(id);
   }
 
-  recordMany(inputs: AuditInput[]): void {
+  async recordMany(inputs: AuditInput[]): Promise<void> {
     if (inputs.length === 0) return;
-    this.#write(() => {
-      this.#db.transaction(() => {
-        for (const input of inputs) this.#insert.run(this.#toRow(input));
-      })();
+    // In chunks: SQLite allows at most 32,766 bound values per statement.
+    const CHUNK = 500;
+    await this.#write(async () => {
+      await this.db.transaction().execute(async (trx) => {
+        for (let start = 0; start < inputs.length; start += CHUNK) {
+          const rows = inputs.slice(start, start + CHUNK).map((input) => this.#toRow(input));
+          await trx.insertInto("audit_events").values(rows).execute();
+        }
+      });
       return 0;
     });
     // One log line for the batch: the rows are in the database, each with the job's id.
     const { kind, outcome, jobId, operator } = inputs[0]!;
-    this.#logger.info(
+    this.logger.info(
       { auditBatch: { kind, outcome, jobId, operator, count: inputs.length } },
       "audit",
     );
   }
 
-  begin(input: Omit<AuditInput, "outcome">): number {
-    return this.#write(() =>
-      Number(this.#insert.run(this.#toRow({ ...input, outcome: "pending" })).lastInsertRowid),
-    );
+  begin(input: Omit<AuditInput, "outcome">): Promise<number> {
+    return this.#write(() => this.#insert({ ...input, outcome: "pending" }));
   }
 
   // The action has already happened, so a failure here cannot undo it: the record stays
   // "pending" and the log line carries the outcome for the log shipper.
-  complete(id: number, completion: AuditCompletion): void {
+  async complete(id: number, completion: AuditCompletion): Promise<void> {
     try {
-      this.#complete.run({
-        id,
-        outcome: completion.outcome,
-        result_code: completion.resultCode ?? null,
-        action: completion.action ?? null,
-        upstream_status: completion.upstreamStatus ?? null,
-        duration_ms: completion.durationMs ?? null,
-        detail: completion.detail ?? null,
-      });
-      this.#published(id);
+      await this.db
+        .updateTable("audit_events")
+        .set({
+          outcome: completion.outcome,
+          result_code: completion.resultCode ?? null,
+          action: completion.action ?? null,
+          upstream_status: completion.upstreamStatus ?? null,
+          duration_ms: completion.durationMs ?? null,
+          detail: completion.detail ?? null,
+        })
+        .where("id", "=", id)
+        .execute();
+      await this.#published(id);
     } catch (error) {
-      this.#logger.error(
+      this.logger.error(
         { auditId: id, ...completion, err: error },
         "audit record could not be completed",
       );
     }
   }
 
-  completePendingOf(jobId: string, hash: string, completion: AuditCompletion): boolean {
-    const row = this.#db
-      .prepare(
-        "SELECT id FROM audit_events WHERE job_id = ? AND ticket_hash = ? AND outcome = 'pending'",
-      )
-      .get(jobId, hash) as { id: number } | undefined;
+  async completePendingOf(
+    jobId: string,
+    hash: string,
+    completion: AuditCompletion,
+  ): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("audit_events")
+      .select("id")
+      .where("job_id", "=", jobId)
+      .where("ticket_hash", "=", hash)
+      .where("outcome", "=", "pending")
+      .executeTakeFirst();
     if (!row) return false;
-    this.complete(row.id, completion);
+    await this.complete(row.id, completion);
     return true;
   }
 
-  page(filters: AuditFilters, limit: number, cursor?: string) {
-    const { where, params } = this.#where(filters, cursor);
-    const rows = this.#db
-      .prepare(`SELECT ${SELECT_FIELDS} FROM audit_events ${where} ORDER BY id DESC LIMIT @limit`)
-      .all({ ...params, limit: limit + 1 }) as AuditEvent[];
+  async page(filters: AuditFilters, limit: number, cursor?: string) {
+    const rows = (await this.#filtered(filters, cursor)
+      .select(SELECTION)
+      .orderBy("id", "desc")
+      .limit(limit + 1)
+      .execute()) as unknown as AuditEvent[];
     const events = rows.slice(0, limit);
     const nextCursor = rows.length > limit ? String(events[events.length - 1]!.id) : null;
     return { events, nextCursor };
   }
 
-  recentFailsOf(operator: string, email: string | null, limit: number): AuditEvent[] {
-    return this.#db
-      .prepare(
-        `SELECT ${SELECT_FIELDS} FROM audit_events
-         WHERE kind = 'fail' AND operator = ? AND email IS ? AND job_id IS NULL
-           AND outcome NOT IN ('forbidden', 'pending')
-         ORDER BY id DESC LIMIT ?`,
-      )
-      .all(operator, email, limit) as AuditEvent[];
+  async recentFailsOf(operator: string, email: string | null, limit: number) {
+    return (await this.db
+      .selectFrom("audit_events")
+      .select(SELECTION)
+      .where("kind", "=", "fail")
+      .where("operator", "=", operator)
+      .where("email", email === null ? "is" : "=", email)
+      .where("job_id", "is", null)
+      .where("outcome", "not in", ["forbidden", "pending"])
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute()) as unknown as AuditEvent[];
   }
 
-  previousFails(serviceId: string, ticket: string): PreviousFail[] {
-    return this.#db
-      .prepare(
-        `SELECT at, operator, reason FROM audit_events
-         WHERE kind = 'fail' AND outcome = 'succeeded' AND service_id = ? AND ticket_hash = ?
-         ORDER BY id DESC LIMIT 20`,
-      )
-      .all(serviceId, ticketHash(ticket)) as PreviousFail[];
+  previousFails(serviceId: string, ticket: string): Promise<PreviousFail[]> {
+    return this.db
+      .selectFrom("audit_events")
+      .select(["at", "operator", "reason"])
+      .where("ticket_hash", "=", ticketHash(ticket))
+      .where("kind", "=", "fail")
+      .where("outcome", "=", "succeeded")
+      .where("service_id", "=", serviceId)
+      .orderBy("id", "desc")
+      .limit(20)
+      .execute() as Promise<PreviousFail[]>;
   }
 
-  #write(run: () => number): number {
+  async #insert(input: AuditInput): Promise<number> {
+    const { id } = await this.db
+      .insertInto("audit_events")
+      .values(this.#toRow(input))
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async #write(run: () => Promise<number>): Promise<number> {
     try {
-      return run();
+      return await run();
     } catch (error) {
-      this.#logger.error({ err: error }, "audit record could not be written");
-      throw new ProblemError({
-        kind: "audit-unavailable",
-        status: 503,
-        title: "The audit trail cannot be written",
-        detail:
-          "Nothing was done: every action must be recorded first. The cause is in the console's log.",
-      });
+      this.logger.error({ err: error }, "audit record could not be written");
+      throw auditUnavailable();
     }
   }
 
-  #published(id: number): AuditEvent {
-    const event = this.#byId.get(id)!;
-    this.#logger.info({ audit: event }, "audit");
+  async #published(id: number): Promise<AuditEvent> {
+    const event = (await this.db
+      .selectFrom("audit_events")
+      .select(SELECTION)
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow()) as unknown as AuditEvent;
+    this.logger.info({ audit: event }, "audit");
     return event;
   }
 
-  #toRow(input: AuditInput): Record<string, unknown> {
+  #toRow(input: AuditInput): Insertable<AuditEventsTable> {
     const ticket = input.ticket ?? null;
     const fingerprint = ticket === null ? input.ticketFingerprint : fingerprintOf(ticket);
     const row: Record<string, unknown> = {
-      at: this.#now().toISOString(),
+      at: this.now().toISOString(),
       ticket_hash: fingerprint?.hash ?? null,
       ticket_tail: fingerprint?.tail ?? null,
     };
@@ -253,16 +267,16 @@ export class SqliteAuditTrail implements AuditTrail {
       const value = (input as unknown as Record<string, unknown>)[field];
       row[column] = value === undefined || value === "" ? null : value;
     }
-    return row;
+    return row as unknown as Insertable<AuditEventsTable>;
   }
 
-  #where(filters: AuditFilters, cursor?: string) {
-    const clauses: string[] = [];
-    const params: Record<string, unknown> = {};
-    const equal = (column: string, value: unknown) => {
-      if (value === undefined) return;
-      clauses.push(`${column} = @${column}`);
-      params[column] = value;
+  #filtered(
+    filters: AuditFilters,
+    cursor?: string,
+  ): SelectQueryBuilder<ConsoleSchema, "audit_events", object> {
+    let query = this.db.selectFrom("audit_events");
+    const equal = (column: Column, value: string | undefined) => {
+      if (value !== undefined) query = query.where(column, "=", value);
     };
     equal("service_id", filters.serviceId);
     equal("reason", filters.reason);
@@ -272,23 +286,28 @@ export class SqliteAuditTrail implements AuditTrail {
     if (filters.ticket !== undefined) equal("ticket_hash", ticketHash(filters.ticket));
     if (filters.operator !== undefined) {
       // Case-insensitive part of a name or email: people rarely remember either exactly.
-      clauses.push(`(operator LIKE @operator ESCAPE '\\' OR email LIKE @operator ESCAPE '\\')`);
-      params.operator = `%${filters.operator.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const pattern = `%${filters.operator.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      // ESCAPE spelled out: SQLite has no default escape character for LIKE.
+      query = query.where(
+        sql<boolean>`(lower(operator) LIKE ${pattern} ESCAPE '\\' OR lower(email) LIKE ${pattern} ESCAPE '\\')`,
+      );
     }
-    if (filters.from !== undefined) {
-      clauses.push("at >= @from");
-      params.from = asUtc(filters.from);
-    }
-    if (filters.to !== undefined) {
-      clauses.push("at <= @to");
-      params.to = asUtc(filters.to);
-    }
-    if (cursor !== undefined) {
-      clauses.push("id < @cursor");
-      params.cursor = Number(cursor);
-    }
-    return { where: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "", params };
+    if (filters.from !== undefined) query = query.where("at", ">=", asUtc(filters.from));
+    if (filters.to !== undefined) query = query.where("at", "<=", asUtc(filters.to));
+    if (cursor !== undefined) query = query.where("id", "<", Number(cursor));
+    return query;
   }
+}
+
+/** The database that holds the audit trail cannot be written: nothing may be done. */
+export function auditUnavailable(): ProblemError {
+  return new ProblemError({
+    kind: "audit-unavailable",
+    status: 503,
+    title: "The audit trail cannot be written",
+    detail:
+      "Nothing was done: every action must be recorded first. The cause is in the console's log.",
+  });
 }
 
 /** Stored times are UTC ISO strings, so they compare as text; a time without offset is UTC. */

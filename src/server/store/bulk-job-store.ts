@@ -1,11 +1,15 @@
+import type { Updateable } from "kysely";
 import type { BulkItem, BulkItemState, BulkJob } from "../../shared/bulk-job";
 import { BULK_ITEM_STATES } from "../../shared/bulk-job";
-import type { SqliteDatabase } from "./database";
+import type { Role } from "../../shared/session";
+import type { SqlDatabase } from "./database";
+import type { BulkItemsTable } from "./schema";
 
 export interface NewJob {
   id: string;
   operator: string;
   email: string | null;
+  role: Role;
   serviceId: string;
   serviceName: string | null;
   concurrency: number;
@@ -13,7 +17,16 @@ export interface NewJob {
   errorDescription: string | null;
   errorUri: string | null;
   justification: string | null;
-  items: { seq: number; ticketHash: string; ticketTail: string; reason: string }[];
+  /** The replica that runs it, and until when its lease holds. */
+  lease: { owner: string; until: number };
+  items: {
+    seq: number;
+    ticketHash: string;
+    ticketTail: string;
+    reason: string;
+    /** The ticket sealed under TICKET_ENCRYPTION_KEY, when one is set. */
+    sealed: string | null;
+  }[];
 }
 
 export type JobRow = Omit<BulkJob, "counts" | "estimateSeconds" | "canRetry">;
@@ -22,170 +35,398 @@ export type ItemUpdate = Partial<
   Pick<BulkItem, "state" | "attempts" | "resultCode" | "action" | "upstreamStatus" | "error">
 >;
 
-const ITEM_FIELDS = `seq, ticket_tail AS ticketTail, ticket_hash AS ticketHash, reason, state,
-  attempts, result_code AS resultCode, action, upstream_status AS upstreamStatus, error,
-  updated_at AS updatedAt`;
-const JOB_FIELDS = `id, service_id AS serviceId, service_name AS serviceName, operator,
-  created_at AS createdAt, finished_at AS finishedAt, status, total, concurrency`;
+export type StoredJob = JobRow & {
+  counts: Record<BulkItemState, number>;
+  leaseOwner: string | null;
+  leaseUntil: number;
+};
 
-export type StoredJob = JobRow & { counts: Record<BulkItemState, number> };
-
+/** What a replica needs to go on with a job another one started. */
 export interface JobSettings {
+  operator: string;
+  email: string | null;
+  role: Role;
+  serviceId: string;
+  serviceName: string | null;
   reason: string | null;
   errorDescription: string | null;
   errorUri: string | null;
   justification: string | null;
-  email: string | null;
 }
+
+/** An operator's action asked on a replica that does not run the job. */
+export type JobRequest = "pause" | "resume" | "cancel";
+
+/** States in which a ticket can never be sent again by its job: its sealed copy goes. */
+const DONE_WITH_TICKET: readonly BulkItemState[] = ["succeeded", "not-attempted", "interrupted"];
+
+const ITEM_SELECTION = [
+  "seq",
+  "ticket_tail as ticketTail",
+  "ticket_hash as ticketHash",
+  "reason",
+  "state",
+  "attempts",
+  "result_code as resultCode",
+  "action",
+  "upstream_status as upstreamStatus",
+  "error",
+  "updated_at as updatedAt",
+] as const;
+const JOB_SELECTION = [
+  "id",
+  "service_id as serviceId",
+  "service_name as serviceName",
+  "operator",
+  "created_at as createdAt",
+  "finished_at as finishedAt",
+  "status",
+  "total",
+  "concurrency",
+] as const;
 
 /**
- * Bulk jobs and their tickets (a port), so that a reload finds a job and a restart can say
- * what became of every ticket. Tickets themselves are never stored, only their hash and tail.
+ * Bulk jobs and their tickets (a port), so that a reload finds a job, any replica can show it,
+ * and a replica can go on with a job another one started. A ticket is stored only sealed, and
+ * only while its job may still send it; its hash and tail stay.
  */
 export interface BulkJobStore {
-  create(job: NewJob): void;
-  updateItem(jobId: string, seq: number, update: ItemUpdate): void;
-  moveItems(jobId: string, from: BulkItemState, to: BulkItemState): BulkItem[];
-  setStatus(jobId: string, status: BulkJob["status"], finished?: boolean): void;
-  job(jobId: string): StoredJob | undefined;
-  jobSettings(jobId: string): JobSettings | undefined;
-  items(jobId: string, state: BulkItemState | undefined, offset: number, limit: number): BulkItem[];
-  countItems(jobId: string, state: BulkItemState | undefined): number;
-  recentJobs(limit: number): JobRow[];
-  /** Jobs that were running or paused when the last process stopped. */
-  unfinishedJobIds(): string[];
-}
-
-/** Bulk jobs in the console's SQLite database, beside the audit trail. */
-export class SqliteBulkJobStore implements BulkJobStore {
-  constructor(
-    private readonly db: SqliteDatabase,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  create(job: NewJob): void {
-    const at = this.now().toISOString();
-    const insertItem = this.db.prepare(
-      `INSERT INTO bulk_items (job_id, seq, ticket_hash, ticket_tail, reason, state, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'queued', ?)`,
-    );
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO bulk_jobs (id, created_at, operator, email, service_id, service_name, status,
-             total, concurrency, reason, error_description, error_uri, justification)
-           VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          job.id,
-          at,
-          job.operator,
-          job.email,
-          job.serviceId,
-          job.serviceName,
-          job.items.length,
-          job.concurrency,
-          job.reason,
-          job.errorDescription,
-          job.errorUri,
-          job.justification,
-        );
-      for (const item of job.items) {
-        insertItem.run(job.id, item.seq, item.ticketHash, item.ticketTail, item.reason, at);
-      }
-    })();
-  }
-
-  updateItem(jobId: string, seq: number, update: ItemUpdate): void {
-    const columns: Record<keyof ItemUpdate, string> = {
-      state: "state",
-      attempts: "attempts",
-      resultCode: "result_code",
-      action: "action",
-      upstreamStatus: "upstream_status",
-      error: "error",
-    };
-    const sets = Object.keys(update).map((key) => `${columns[key as keyof ItemUpdate]} = @${key}`);
-    this.db
-      .prepare(
-        `UPDATE bulk_items SET ${[...sets, "updated_at = @at"].join(", ")}
-         WHERE job_id = @jobId AND seq = @seq`,
-      )
-      .run({ ...update, at: this.now().toISOString(), jobId, seq });
-  }
-
-  moveItems(jobId: string, from: BulkItemState, to: BulkItemState): BulkItem[] {
-    const moved = this.items(jobId, from, 0, Number.MAX_SAFE_INTEGER);
-    this.db
-      .prepare("UPDATE bulk_items SET state = ?, updated_at = ? WHERE job_id = ? AND state = ?")
-      .run(to, this.now().toISOString(), jobId, from);
-    return moved;
-  }
-
-  setStatus(jobId: string, status: BulkJob["status"], finished = false): void {
-    this.db
-      .prepare("UPDATE bulk_jobs SET status = ?, finished_at = ? WHERE id = ?")
-      .run(status, finished ? this.now().toISOString() : null, jobId);
-  }
-
-  job(jobId: string): StoredJob | undefined {
-    const row = this.db.prepare(`SELECT ${JOB_FIELDS} FROM bulk_jobs WHERE id = ?`).get(jobId) as
-      JobRow | undefined;
-    if (!row) return undefined;
-    const counts = Object.fromEntries(BULK_ITEM_STATES.map((state) => [state, 0])) as Record<
-      BulkItemState,
-      number
-    >;
-    const grouped = this.db
-      .prepare("SELECT state, COUNT(*) AS n FROM bulk_items WHERE job_id = ? GROUP BY state")
-      .all(jobId) as { state: BulkItemState; n: number }[];
-    for (const { state, n } of grouped) counts[state] = n;
-    return { ...row, counts };
-  }
-
-  jobSettings(jobId: string): JobSettings | undefined {
-    return this.db
-      .prepare(
-        `SELECT reason, error_description AS errorDescription, error_uri AS errorUri,
-           justification, email FROM bulk_jobs WHERE id = ?`,
-      )
-      .get(jobId) as JobSettings | undefined;
-  }
-
+  create(job: NewJob): Promise<void>;
+  updateItem(jobId: string, seq: number, update: ItemUpdate): Promise<void>;
+  moveItems(jobId: string, from: BulkItemState, to: BulkItemState): Promise<BulkItem[]>;
+  setStatus(jobId: string, status: BulkJob["status"], finished?: boolean): Promise<void>;
+  job(jobId: string): Promise<StoredJob | undefined>;
+  jobSettings(jobId: string): Promise<JobSettings | undefined>;
   items(
     jobId: string,
     state: BulkItemState | undefined,
     offset: number,
     limit: number,
-  ): BulkItem[] {
-    return this.db
-      .prepare(
-        `SELECT ${ITEM_FIELDS} FROM bulk_items WHERE job_id = @jobId
-           ${state ? "AND state = @state" : ""} ORDER BY seq LIMIT @limit OFFSET @offset`,
+  ): Promise<BulkItem[]>;
+  countItems(jobId: string, state: BulkItemState | undefined): Promise<number>;
+  recentJobs(limit: number): Promise<JobRow[]>;
+  /** The sealed tickets of a job's items in one state, by sequence number. */
+  sealedTickets(jobId: string, state: BulkItemState): Promise<Map<number, string>>;
+  /** Wipes the sealed tickets of jobs that ended before `endedBefore` (ISO time). */
+  wipeSealedTickets(endedBefore: string): Promise<number>;
+
+  /**
+   * Takes one unfinished job whose lease ran out (its replica died or handed it back), so that
+   * exactly one replica goes on with it. `any`: every unfinished job counts as orphaned (a
+   * SQLite console at start: it is the only one on its file).
+   */
+  claimOrphan(owner: string, until: number, now: number, any: boolean): Promise<string | undefined>;
+  /** Takes an ended job back to run its failed tickets again; false if another replica has it. */
+  claimEnded(jobId: string, owner: string, until: number, now: number): Promise<boolean>;
+  /** Extends the leases of `jobIds` that `owner` still holds; returns those. */
+  renewLeases(owner: string, jobIds: string[], until: number): Promise<string[]>;
+  releaseLease(owner: string, jobId: string): Promise<void>;
+  /** Asks the replica running a job to pause, resume or cancel it (false: job not unfinished). */
+  request(jobId: string, action: JobRequest): Promise<boolean>;
+  /** The requests waiting for `owner`'s jobs, cleared as they are read. */
+  takeRequests(owner: string): Promise<{ jobId: string; action: JobRequest }[]>;
+}
+
+const UNFINISHED = ["running", "paused"] as const;
+
+/** Bulk jobs in the console's database (SQLite or PostgreSQL), beside the audit trail. */
+export class SqlBulkJobStore implements BulkJobStore {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly dialect: "sqlite" | "postgres",
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(job: NewJob): Promise<void> {
+    const at = this.now().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("bulk_jobs")
+        .values({
+          id: job.id,
+          created_at: at,
+          operator: job.operator,
+          email: job.email,
+          role: job.role,
+          service_id: job.serviceId,
+          service_name: job.serviceName,
+          status: "running",
+          total: job.items.length,
+          concurrency: job.concurrency,
+          reason: job.reason,
+          error_description: job.errorDescription,
+          error_uri: job.errorUri,
+          justification: job.justification,
+          lease_owner: job.lease.owner,
+          lease_until: job.lease.until,
+          requested: null,
+        })
+        .execute();
+      // In chunks: SQLite allows at most 32,766 bound values per statement.
+      for (let start = 0; start < job.items.length; start += 1000) {
+        await trx
+          .insertInto("bulk_items")
+          .values(
+            job.items.slice(start, start + 1000).map((item) => ({
+              job_id: job.id,
+              seq: item.seq,
+              ticket_hash: item.ticketHash,
+              ticket_tail: item.ticketTail,
+              ticket_sealed: item.sealed,
+              reason: item.reason,
+              state: "queued",
+              updated_at: at,
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async updateItem(jobId: string, seq: number, update: ItemUpdate): Promise<void> {
+    const set: Updateable<BulkItemsTable> = { updated_at: this.now().toISOString() };
+    if (update.state !== undefined) set.state = update.state;
+    if (update.attempts !== undefined) set.attempts = update.attempts;
+    if (update.resultCode !== undefined) set.result_code = update.resultCode;
+    if (update.action !== undefined) set.action = update.action;
+    if (update.upstreamStatus !== undefined) set.upstream_status = update.upstreamStatus;
+    if (update.error !== undefined) set.error = update.error;
+    if (update.state !== undefined && DONE_WITH_TICKET.includes(update.state)) {
+      set.ticket_sealed = null;
+    }
+    await this.db
+      .updateTable("bulk_items")
+      .set(set)
+      .where("job_id", "=", jobId)
+      .where("seq", "=", seq)
+      .execute();
+  }
+
+  async moveItems(jobId: string, from: BulkItemState, to: BulkItemState): Promise<BulkItem[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const moved = (await trx
+        .selectFrom("bulk_items")
+        .select(ITEM_SELECTION)
+        .where("job_id", "=", jobId)
+        .where("state", "=", from)
+        .orderBy("seq")
+        .execute()) as BulkItem[];
+      await trx
+        .updateTable("bulk_items")
+        .set({
+          state: to,
+          updated_at: this.now().toISOString(),
+          ...(DONE_WITH_TICKET.includes(to) ? { ticket_sealed: null } : {}),
+        })
+        .where("job_id", "=", jobId)
+        .where("state", "=", from)
+        .execute();
+      return moved;
+    });
+  }
+
+  async setStatus(jobId: string, status: BulkJob["status"], finished = false): Promise<void> {
+    await this.db
+      .updateTable("bulk_jobs")
+      .set({ status, finished_at: finished ? this.now().toISOString() : null })
+      .where("id", "=", jobId)
+      .execute();
+    if (status === "cancelled") {
+      // A cancelled job sends nothing again: its tickets go at once.
+      await this.db
+        .updateTable("bulk_items")
+        .set({ ticket_sealed: null })
+        .where("job_id", "=", jobId)
+        .where("ticket_sealed", "is not", null)
+        .execute();
+    }
+  }
+
+  async job(jobId: string): Promise<StoredJob | undefined> {
+    const row = await this.db
+      .selectFrom("bulk_jobs")
+      .select([...JOB_SELECTION, "lease_owner as leaseOwner", "lease_until as leaseUntil"])
+      .where("id", "=", jobId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const counts = Object.fromEntries(BULK_ITEM_STATES.map((state) => [state, 0])) as Record<
+      BulkItemState,
+      number
+    >;
+    const grouped = await this.db
+      .selectFrom("bulk_items")
+      .select(["state", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("job_id", "=", jobId)
+      .groupBy("state")
+      .execute();
+    for (const { state, n } of grouped) counts[state as BulkItemState] = Number(n);
+    return { ...(row as unknown as JobRow & Pick<StoredJob, "leaseOwner" | "leaseUntil">), counts };
+  }
+
+  async jobSettings(jobId: string): Promise<JobSettings | undefined> {
+    const row = await this.db
+      .selectFrom("bulk_jobs")
+      .select([
+        "operator",
+        "email",
+        "role",
+        "service_id as serviceId",
+        "service_name as serviceName",
+        "reason",
+        "error_description as errorDescription",
+        "error_uri as errorUri",
+        "justification",
+      ])
+      .where("id", "=", jobId)
+      .executeTakeFirst();
+    return row ? { ...row, role: (row.role ?? "operator") as Role } : undefined;
+  }
+
+  async items(
+    jobId: string,
+    state: BulkItemState | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<BulkItem[]> {
+    let query = this.db.selectFrom("bulk_items").select(ITEM_SELECTION).where("job_id", "=", jobId);
+    if (state) query = query.where("state", "=", state);
+    return (await query.orderBy("seq").limit(limit).offset(offset).execute()) as BulkItem[];
+  }
+
+  async countItems(jobId: string, state: BulkItemState | undefined): Promise<number> {
+    let query = this.db
+      .selectFrom("bulk_items")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("job_id", "=", jobId);
+    if (state) query = query.where("state", "=", state);
+    const { n } = await query.executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  async recentJobs(limit: number): Promise<JobRow[]> {
+    return (await this.db
+      .selectFrom("bulk_jobs")
+      .select(JOB_SELECTION)
+      .orderBy("created_at", "desc")
+      .orderBy("id")
+      .limit(limit)
+      .execute()) as JobRow[];
+  }
+
+  async sealedTickets(jobId: string, state: BulkItemState): Promise<Map<number, string>> {
+    const rows = await this.db
+      .selectFrom("bulk_items")
+      .select(["seq", "ticket_sealed"])
+      .where("job_id", "=", jobId)
+      .where("state", "=", state)
+      .where("ticket_sealed", "is not", null)
+      .execute();
+    return new Map(rows.map((row) => [row.seq, row.ticket_sealed!]));
+  }
+
+  async wipeSealedTickets(endedBefore: string): Promise<number> {
+    const result = await this.db
+      .updateTable("bulk_items")
+      .set({ ticket_sealed: null })
+      .where("ticket_sealed", "is not", null)
+      .where("job_id", "in", (eb) =>
+        eb
+          .selectFrom("bulk_jobs")
+          .select("id")
+          .where("finished_at", "is not", null)
+          .where("finished_at", "<", endedBefore),
       )
-      .all({ jobId, state, limit, offset }) as BulkItem[];
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
-  countItems(jobId: string, state: BulkItemState | undefined): number {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM bulk_items WHERE job_id = @jobId ${state ? "AND state = @state" : ""}`,
-      )
-      .get({ jobId, state }) as { n: number };
-    return row.n;
+  async claimOrphan(
+    owner: string,
+    until: number,
+    now: number,
+    any: boolean,
+  ): Promise<string | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .selectFrom("bulk_jobs")
+        .select("id")
+        .where("status", "in", UNFINISHED)
+        .orderBy("created_at")
+        .limit(1);
+      if (!any) query = query.where("lease_until", "<", now);
+      // Replicas looking at once each get a different job, or none; never the same one.
+      if (this.dialect === "postgres") query = query.forUpdate().skipLocked();
+      const orphan = await query.executeTakeFirst();
+      if (!orphan) return undefined;
+      await trx
+        .updateTable("bulk_jobs")
+        .set({ lease_owner: owner, lease_until: until })
+        .where("id", "=", orphan.id)
+        .execute();
+      return orphan.id;
+    });
   }
 
-  recentJobs(limit: number): JobRow[] {
-    return this.db
-      .prepare(`SELECT ${JOB_FIELDS} FROM bulk_jobs ORDER BY created_at DESC, rowid DESC LIMIT ?`)
-      .all(limit) as JobRow[];
+  async claimEnded(jobId: string, owner: string, until: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("bulk_jobs")
+      .set({ lease_owner: owner, lease_until: until, status: "running", finished_at: null })
+      .where("id", "=", jobId)
+      .where("status", "in", ["finished", "interrupted"])
+      .where((eb) => eb.or([eb("lease_until", "<", now), eb("lease_owner", "=", owner)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
-  unfinishedJobIds(): string[] {
-    return (
-      this.db.prepare("SELECT id FROM bulk_jobs WHERE status IN ('running', 'paused')").all() as {
-        id: string;
-      }[]
-    ).map((row) => row.id);
+  async renewLeases(owner: string, jobIds: string[], until: number): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    const held = await this.db
+      .updateTable("bulk_jobs")
+      .set({ lease_until: until })
+      .where("id", "in", jobIds)
+      .where("lease_owner", "=", owner)
+      .returning("id")
+      .execute();
+    return held.map((row) => row.id);
+  }
+
+  async releaseLease(owner: string, jobId: string): Promise<void> {
+    await this.db
+      .updateTable("bulk_jobs")
+      .set({ lease_owner: null, lease_until: 0 })
+      .where("id", "=", jobId)
+      .where("lease_owner", "=", owner)
+      .execute();
+  }
+
+  async request(jobId: string, action: JobRequest): Promise<boolean> {
+    const result = await this.db
+      .updateTable("bulk_jobs")
+      .set({ requested: action })
+      .where("id", "=", jobId)
+      .where("status", "in", UNFINISHED)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async takeRequests(owner: string): Promise<{ jobId: string; action: JobRequest }[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom("bulk_jobs")
+        .select(["id", "requested"])
+        .where("lease_owner", "=", owner)
+        .where("requested", "is not", null)
+        .execute();
+      for (const row of rows) {
+        // Only the request read: one asked in between stays for the next heartbeat.
+        await trx
+          .updateTable("bulk_jobs")
+          .set({ requested: null })
+          .where("id", "=", row.id)
+          .where("requested", "=", row.requested)
+          .execute();
+      }
+      return rows.map((row) => ({ jobId: row.id, action: row.requested as JobRequest }));
+    });
   }
 }

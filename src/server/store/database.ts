@@ -1,42 +1,162 @@
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import type { MigrationProvider } from "kysely";
+import pg from "pg";
 import { MIGRATIONS } from "./migrations";
+import type { ConsoleSchema } from "./schema";
 
-export type SqliteDatabase = Database.Database;
+export type SqlDatabase = Kysely<ConsoleSchema>;
 
 export interface DatabaseOptions {
-  /** A file path, or ":memory:" for tests. */
+  /** DATABASE_URL (postgres:// or postgresql://); without it, SQLite at `path`. */
+  url?: string;
+  /** A SQLite file path, or ":memory:" for tests. */
   path: string;
-  /** How long a write waits for a lock before it gives up (and the action with it). */
+  /** SQLite: how long a write waits for a lock before it gives up (and the action with it). */
   busyTimeoutMs: number;
+  /** SQLite: FULL syncs every commit (survives a power loss), NORMAL only a process crash. */
+  synchronous: "full" | "normal";
+}
+
+/** The console's one database, opened and migrated once by the composition root. */
+export interface ConsoleDatabase {
+  db: SqlDatabase;
+  dialect: "sqlite" | "postgres";
+  /** Where it is, for the start banner: the file, or the server and database (no password). */
+  description: string;
+  close(): Promise<void>;
+}
+
+export class DatabaseInUseError extends Error {}
+
+// PostgreSQL's bigint arrives as a string by default; every bigint here is epoch milliseconds
+// or a count, well inside Number's exact range.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+
+/**
+ * Opens the database and brings its schema up to date (under Kysely's migration lock).
+ *
+ * SQLite runs in WAL mode, so reads never block the writer. With synchronous=FULL (the default,
+ * decision 011) each commit is on disk before the call goes out; NORMAL keeps commits through a
+ * crash of the process but may lose the last ones to a power loss or a kernel crash.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<ConsoleDatabase> {
+  if (options.url) return openPostgres(options.url);
+  return openSqlite(options);
+}
+
+async function openPostgres(url: string): Promise<ConsoleDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<ConsoleSchema>({ dialect: new PostgresDialect({ pool }) });
+  await migrate(db);
+  const { host, pathname } = new URL(url);
+  return {
+    db,
+    dialect: "postgres",
+    description: `PostgreSQL ${host || "(local socket)"}${pathname}`,
+    close: () => db.destroy(),
+  };
+}
+
+async function openSqlite(options: DatabaseOptions): Promise<ConsoleDatabase> {
+  if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+  const file = new Database(options.path);
+  file.pragma("journal_mode = WAL");
+  file.pragma(`synchronous = ${options.synchronous.toUpperCase()}`);
+  file.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
+  bringLegacyFileToStepOne(file);
+  const db = new Kysely<ConsoleSchema>({ dialect: new SqliteDialect({ database: file }) });
+  await migrate(db);
+  const instance = await claimSqliteFile(db, options.path);
+  return {
+    db,
+    dialect: "sqlite",
+    description: options.path,
+    async close() {
+      await instance.release();
+      await db.destroy();
+    },
+  };
+}
+
+async function migrate(db: SqlDatabase): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === "Error")?.migrationName;
+    throw new Error(`The database schema could not be brought up to date (${failed ?? "?"})`, {
+      cause: error,
+    });
+  }
 }
 
 /**
- * The console's one SQLite database: the audit trail and the bulk jobs. Opened once by the
- * composition root and handed to each store; no store hands it on.
- *
- * WAL, so reads never block the writer. synchronous=NORMAL: in WAL mode a commit survives a
- * crash of the process (the WAL is in the OS's cache) but the last commits can be lost to a
- * power loss or a kernel crash; decision 005 says why that is the embedded default.
+ * Consoles before PostgreSQL support counted their schema steps in `PRAGMA user_version`. A file
+ * at step 1 lacks the bulk tables of step 2: add them, so that migration 001 (IF NOT EXISTS)
+ * finds the file exactly as it would have made it.
  */
-export function openDatabase(options: DatabaseOptions): SqliteDatabase {
-  if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
-  migrate(db);
-  return db;
+function bringLegacyFileToStepOne(file: Database.Database): void {
+  const version = file.pragma("user_version", { simple: true }) as number;
+  if (version !== 1) return;
+  file.exec("ALTER TABLE audit_events ADD COLUMN job_id TEXT; PRAGMA user_version = 2;");
 }
 
-/** Brings a database made by an older console up to date; `user_version` counts the steps. */
-function migrate(db: SqliteDatabase): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
+const INSTANCE_HEARTBEAT_MS = 10_000;
+
+/**
+ * Two consoles on one SQLite file would both run its bulk jobs and race on its counters: refuse
+ * the second where it can be seen. On this host: a live process holds the file. From another
+ * host (a shared volume): a heartbeat younger than three beats.
+ */
+async function claimSqliteFile(db: SqlDatabase, path: string) {
+  const id = randomUUID();
+  const host = hostname();
+  if (path !== ":memory:") {
+    const others = await db.selectFrom("console_instances").selectAll().execute();
+    for (const other of others) {
+      const alive =
+        other.host === host
+          ? other.pid !== process.pid && processIsAlive(other.pid)
+          : Date.now() - other.heartbeat_at < 3 * INSTANCE_HEARTBEAT_MS;
+      if (alive) {
+        await db.destroy();
+        throw new DatabaseInUseError(
+          `another console (process ${other.pid} on ${other.host}) is using ${path}. ` +
+            "Two consoles on one SQLite file are not supported: give each its own AUDIT_DB, " +
+            "or set DATABASE_URL to run replicas on PostgreSQL.",
+        );
+      }
+      if (other.pid !== process.pid || other.host !== host) {
+        await db.deleteFrom("console_instances").where("id", "=", other.id).execute();
+      }
+    }
+  }
+  const beat = () =>
+    db
+      .insertInto("console_instances")
+      .values({ id, host, pid: process.pid, heartbeat_at: Date.now() })
+      .onConflict((conflict) => conflict.column("id").doUpdateSet({ heartbeat_at: Date.now() }))
+      .execute();
+  await beat();
+  const timer = setInterval(() => void beat().catch(() => undefined), INSTANCE_HEARTBEAT_MS);
+  timer.unref();
+  return {
+    async release() {
+      clearInterval(timer);
+      await db.deleteFrom("console_instances").where("id", "=", id).execute();
+    },
+  };
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -1,68 +1,179 @@
+import { PostgresAdapter } from "kysely";
+import type { Kysely, Migration } from "kysely";
+
 /**
- * The database's schema (audit trail and bulk jobs), one step per entry; `PRAGMA user_version`
- * counts the steps done. Append, never edit: a database made by an older console is brought up to date at start.
+ * The schema, for SQLite and PostgreSQL alike, one named step each; Kysely's Migrator runs the
+ * missing ones at start under its lock (an advisory lock on PostgreSQL), so replicas starting
+ * together do not race. Append, never edit.
+ *
+ * Step 001 is the schema consoles before PostgreSQL support made with `PRAGMA user_version`
+ * (see database.ts), written with IF NOT EXISTS so that their files carry on.
  */
-export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE audit_events (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     at TEXT NOT NULL,
-     kind TEXT NOT NULL,
-     outcome TEXT NOT NULL,
-     operator TEXT NOT NULL,
-     email TEXT,
-     role TEXT,
-     service_id TEXT,
-     target TEXT,
-     ticket_hash TEXT,
-     ticket_tail TEXT,
-     reason TEXT,
-     error_description TEXT,
-     error_uri TEXT,
-     justification TEXT,
-     result_code TEXT,
-     action TEXT,
-     upstream_status INTEGER,
-     duration_ms INTEGER,
-     request_id TEXT,
-     detail TEXT
-   );
-   CREATE INDEX audit_events_at ON audit_events (at);
-   CREATE INDEX audit_events_ticket ON audit_events (ticket_hash);
-   CREATE INDEX audit_events_service ON audit_events (service_id, id);
-   CREATE INDEX audit_events_operator ON audit_events (operator, id);`,
-  // Bulk fail jobs (issue 4): the job, one row per ticket (hash and tail only), and the job's id
-  // on each ticket's audit record.
-  `ALTER TABLE audit_events ADD COLUMN job_id TEXT;
-   CREATE TABLE bulk_jobs (
-     id TEXT PRIMARY KEY,
-     created_at TEXT NOT NULL,
-     finished_at TEXT,
-     operator TEXT NOT NULL,
-     email TEXT,
-     service_id TEXT NOT NULL,
-     service_name TEXT,
-     status TEXT NOT NULL,
-     total INTEGER NOT NULL,
-     concurrency INTEGER NOT NULL,
-     reason TEXT,
-     error_description TEXT,
-     error_uri TEXT,
-     justification TEXT
-   );
-   CREATE TABLE bulk_items (
-     job_id TEXT NOT NULL REFERENCES bulk_jobs (id),
-     seq INTEGER NOT NULL,
-     ticket_hash TEXT NOT NULL,
-     ticket_tail TEXT NOT NULL,
-     reason TEXT NOT NULL,
-     state TEXT NOT NULL,
-     attempts INTEGER NOT NULL DEFAULT 0,
-     result_code TEXT,
-     action TEXT,
-     upstream_status INTEGER,
-     error TEXT,
-     updated_at TEXT NOT NULL,
-     PRIMARY KEY (job_id, seq)
-   );
-   CREATE INDEX bulk_items_state ON bulk_items (job_id, state);`,
-];
+export const MIGRATIONS: Record<string, Migration> = {
+  "001-audit-and-bulk-jobs": {
+    async up(db: Kysely<unknown>) {
+      const postgres = isPostgres(db);
+      await db.schema
+        .createTable("audit_events")
+        .ifNotExists()
+        .addColumn("id", "integer", (column) =>
+          postgres
+            ? column.primaryKey().generatedAlwaysAsIdentity()
+            : column.primaryKey().autoIncrement(),
+        )
+        .addColumn("at", "text", (column) => column.notNull())
+        .addColumn("kind", "text", (column) => column.notNull())
+        .addColumn("outcome", "text", (column) => column.notNull())
+        .addColumn("operator", "text", (column) => column.notNull())
+        .addColumn("email", "text")
+        .addColumn("role", "text")
+        .addColumn("service_id", "text")
+        .addColumn("target", "text")
+        .addColumn("ticket_hash", "text")
+        .addColumn("ticket_tail", "text")
+        .addColumn("reason", "text")
+        .addColumn("error_description", "text")
+        .addColumn("error_uri", "text")
+        .addColumn("justification", "text")
+        .addColumn("result_code", "text")
+        .addColumn("action", "text")
+        .addColumn("upstream_status", "integer")
+        .addColumn("duration_ms", "integer")
+        .addColumn("request_id", "text")
+        .addColumn("detail", "text")
+        .addColumn("job_id", "text")
+        .execute();
+      const index = (name: string, ...columns: string[]) =>
+        db.schema.createIndex(name).ifNotExists().on("audit_events").columns(columns).execute();
+      await index("audit_events_at", "at");
+      await index("audit_events_ticket", "ticket_hash");
+      await index("audit_events_service", "service_id", "id");
+      await index("audit_events_operator", "operator", "id");
+
+      await db.schema
+        .createTable("bulk_jobs")
+        .ifNotExists()
+        .addColumn("id", "text", (column) => column.primaryKey())
+        .addColumn("created_at", "text", (column) => column.notNull())
+        .addColumn("finished_at", "text")
+        .addColumn("operator", "text", (column) => column.notNull())
+        .addColumn("email", "text")
+        .addColumn("service_id", "text", (column) => column.notNull())
+        .addColumn("service_name", "text")
+        .addColumn("status", "text", (column) => column.notNull())
+        .addColumn("total", "integer", (column) => column.notNull())
+        .addColumn("concurrency", "integer", (column) => column.notNull())
+        .addColumn("reason", "text")
+        .addColumn("error_description", "text")
+        .addColumn("error_uri", "text")
+        .addColumn("justification", "text")
+        .execute();
+      await db.schema
+        .createTable("bulk_items")
+        .ifNotExists()
+        .addColumn("job_id", "text", (column) => column.notNull().references("bulk_jobs.id"))
+        .addColumn("seq", "integer", (column) => column.notNull())
+        .addColumn("ticket_hash", "text", (column) => column.notNull())
+        .addColumn("ticket_tail", "text", (column) => column.notNull())
+        .addColumn("reason", "text", (column) => column.notNull())
+        .addColumn("state", "text", (column) => column.notNull())
+        .addColumn("attempts", "integer", (column) => column.notNull().defaultTo(0))
+        .addColumn("result_code", "text")
+        .addColumn("action", "text")
+        .addColumn("upstream_status", "integer")
+        .addColumn("error", "text")
+        .addColumn("updated_at", "text", (column) => column.notNull())
+        .addPrimaryKeyConstraint("bulk_items_pk", ["job_id", "seq"])
+        .execute();
+      await db.schema
+        .createIndex("bulk_items_state")
+        .ifNotExists()
+        .on("bulk_items")
+        .columns(["job_id", "state"])
+        .execute();
+    },
+  },
+
+  // Issue 10: replicas share sessions, limits and jobs; jobs have a lease and may keep their
+  // tickets sealed; every Audit log filter has an index that also serves ORDER BY id DESC.
+  "002-shared-state-and-leases": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("bulk_jobs").addColumn("role", "text").execute();
+      await db.schema.alterTable("bulk_jobs").addColumn("lease_owner", "text").execute();
+      await db.schema
+        .alterTable("bulk_jobs")
+        .addColumn("lease_until", "bigint", (column) => column.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable("bulk_jobs").addColumn("requested", "text").execute();
+      await db.schema.alterTable("bulk_items").addColumn("ticket_sealed", "text").execute();
+      await db.schema
+        .createIndex("bulk_jobs_status")
+        .on("bulk_jobs")
+        .columns(["status", "lease_until"])
+        .execute();
+      await db.schema
+        .createIndex("bulk_jobs_created")
+        .on("bulk_jobs")
+        .columns(["created_at"])
+        .execute();
+
+      const index = (name: string, ...columns: string[]) =>
+        db.schema.createIndex(name).on("audit_events").columns(columns).execute();
+      await index("audit_events_kind", "kind", "id");
+      await index("audit_events_outcome", "outcome", "id");
+      await index("audit_events_reason", "reason", "id");
+      await index("audit_events_job", "job_id", "id");
+      await index("audit_events_ticket_id", "ticket_hash", "id");
+      await index("audit_events_email", "email", "id");
+
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id_hash", "text", (column) => column.primaryKey())
+        .addColumn("name", "text", (column) => column.notNull())
+        .addColumn("email", "text")
+        .addColumn("role", "text", (column) => column.notNull())
+        .addColumn("created_at", "bigint", (column) => column.notNull())
+        .addColumn("last_seen_at", "bigint", (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex("sessions_last_seen")
+        .on("sessions")
+        .column("last_seen_at")
+        .execute();
+
+      const postgres = isPostgres(db);
+      await db.schema
+        .createTable("rate_limit_hits")
+        .addColumn("id", "integer", (column) =>
+          postgres
+            ? column.primaryKey().generatedAlwaysAsIdentity()
+            : column.primaryKey().autoIncrement(),
+        )
+        .addColumn("key", "text", (column) => column.notNull())
+        .addColumn("at", "bigint", (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex("rate_limit_hits_key")
+        .on("rate_limit_hits")
+        .columns(["key", "at"])
+        .execute();
+      await db.schema
+        .createTable("sign_in_failures")
+        .addColumn("client", "text", (column) => column.primaryKey())
+        .addColumn("failures", "integer", (column) => column.notNull())
+        .addColumn("updated_at", "bigint", (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable("console_instances")
+        .addColumn("id", "text", (column) => column.primaryKey())
+        .addColumn("host", "text", (column) => column.notNull())
+        .addColumn("pid", "integer", (column) => column.notNull())
+        .addColumn("heartbeat_at", "bigint", (column) => column.notNull())
+        .execute();
+    },
+  },
+};
+
+function isPostgres(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}

@@ -1,0 +1,151 @@
+import { BlockList, isIP } from "node:net";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context, MiddlewareHandler } from "hono";
+import { problemResponse } from "./problem";
+import type { AppEnv } from "./request-context";
+
+/**
+ * Where a request really comes from, and which address people use: PUBLIC_URL and TRUST_PROXY.
+ * Forwarded headers are believed only from a proxy TRUST_PROXY names; from anyone else they
+ * are ignored, never believed.
+ */
+
+/** TRUST_PROXY: how many nearest hops are proxies, or which addresses are. */
+export type TrustProxy =
+  | { kind: "none" }
+  | { kind: "hops"; hops: number }
+  | { kind: "addresses"; list: BlockList; text: string };
+
+/** What the console knows of a request once TRUST_PROXY is applied. */
+export interface ClientFacts {
+  /** The client's address: the socket's, or the nearest untrusted one in X-Forwarded-For. */
+  address: string;
+  /** Whether the browser reached the console over https. */
+  https: boolean;
+  /** The origin the browser used, which its writes must come from. */
+  origin: string;
+}
+
+/** PUBLIC_URL: scheme, host and optional port only. */
+export function publicOrigin(value: string): string | { error: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { error: "must be a URL such as https://ciba-console.example.com" };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return { error: "must start with https:// (or http://)" };
+  }
+  if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
+    return {
+      error:
+        "must be an origin only (scheme, host and port): the console is served at the root of its host",
+    };
+  }
+  return url.origin;
+}
+
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  if (value === undefined || value.trim() === "" || value.trim() === "0") return { kind: "none" };
+  if (/^\d+$/.test(value.trim())) return { kind: "hops", hops: Number(value.trim()) };
+  const list = new BlockList();
+  for (const entry of value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    const [address, prefix] = entry.split("/");
+    const family = isIP(address ?? "");
+    if (family === 0) {
+      throw new Error(
+        `"${entry}" is not an address or CIDR range (use e.g. 1, or 10.0.0.0/8,127.0.0.1)`,
+      );
+    }
+    const type = family === 4 ? "ipv4" : "ipv6";
+    if (prefix === undefined) {
+      list.addAddress(address!, type);
+    } else {
+      const bits = Number(prefix);
+      if (!/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128)) {
+        throw new Error(`"${entry}" has an invalid prefix length`);
+      }
+      list.addSubnet(address!, bits, type);
+    }
+  }
+  return { kind: "addresses", list, text: value };
+}
+
+function trusted(trust: TrustProxy, address: string, hop: number): boolean {
+  switch (trust.kind) {
+    case "none":
+      return false;
+    case "hops":
+      return hop < trust.hops;
+    case "addresses": {
+      const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+      const family = isIP(plain);
+      return family !== 0 && trust.list.check(plain, family === 4 ? "ipv4" : "ipv6");
+    }
+  }
+}
+
+function socketAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown"; // Not on Node's server (app.request in a test).
+  }
+}
+
+function firstValue(header: string | undefined): string | undefined {
+  return header?.split(",")[0]?.trim() || undefined;
+}
+
+/**
+ * Sets `c.var.client`. With PUBLIC_URL, a request for another host is refused with 421 (a
+ * DNS-rebinding page, a mistyped ingress rule), except the orchestrator's probes.
+ */
+export function publicAddress(options: {
+  publicUrl: string | undefined;
+  trustProxy: TrustProxy;
+}): MiddlewareHandler<AppEnv> {
+  const { publicUrl, trustProxy } = options;
+  const publicHost = publicUrl === undefined ? undefined : new URL(publicUrl).host;
+  return async (c, next) => {
+    const socket = socketAddress(c);
+    // proxy-addr's walk: socket first, then X-Forwarded-For from right to left, while trusted.
+    const forwardedFor = (c.req.header("x-forwarded-for") ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .reverse();
+    const chain = [socket, ...forwardedFor];
+    let hop = 0;
+    while (hop < chain.length - 1 && trusted(trustProxy, chain[hop]!, hop)) hop++;
+    const viaTrustedProxy = trusted(trustProxy, socket, 0);
+
+    const url = new URL(c.req.url);
+    const proto = viaTrustedProxy ? firstValue(c.req.header("x-forwarded-proto")) : undefined;
+    const forwardedHost = viaTrustedProxy
+      ? firstValue(c.req.header("x-forwarded-host"))
+      : undefined;
+    const host = forwardedHost ?? c.req.header("host") ?? url.host;
+    const scheme = proto === "https" || proto === "http" ? `${proto}:` : url.protocol;
+    c.set("client", {
+      address: chain[hop]!,
+      https: publicUrl ? publicUrl.startsWith("https:") : scheme === "https:",
+      origin: publicUrl ?? `${scheme}//${host}`,
+    });
+
+    if (publicHost !== undefined && host.toLowerCase() !== publicHost.toLowerCase()) {
+      if (c.req.path === "/healthz" || c.req.path === "/readyz") return next();
+      return problemResponse(c, {
+        kind: "misdirected-request",
+        status: 421,
+        title: "This console is not served at that address",
+        detail: `Open it at ${publicUrl}.`,
+      });
+    }
+    return next();
+  };
+}

@@ -1,0 +1,101 @@
+import { sql } from "kysely";
+import type { Allowance, SlidingWindowLimiter } from "../rate-limit";
+import { signInDelayMs } from "../sessions";
+import type { FailedSignIns } from "../sessions";
+import type { Logger } from "../logger";
+import { auditUnavailable } from "./audit-trail";
+import type { ConsoleDatabase, SqlDatabase } from "./database";
+
+/**
+ * A sliding-window limit in the database: one row per action, counted inside a transaction.
+ * On PostgreSQL an advisory lock on the key makes replicas count one after another (without it
+ * two could each see one slot left and both take it); SQLite's single writer does that itself.
+ */
+export class SqlSlidingWindowLimiter implements SlidingWindowLimiter {
+  constructor(
+    private readonly options: {
+      database: ConsoleDatabase;
+      /** Which limit: keys of different limits never share a count. */
+      name: string;
+      limit: number;
+      windowMs: number;
+      logger: Logger;
+      now?: () => number;
+    },
+  ) {}
+
+  async take(key: string): Promise<Allowance> {
+    try {
+      return await this.#take(`${this.options.name}:${key}`);
+    } catch (error) {
+      // The counters live beside the audit trail: if they cannot be written, neither can it.
+      this.options.logger.error({ err: error }, "rate limit could not be counted");
+      throw auditUnavailable();
+    }
+  }
+
+  #take(scoped: string): Promise<Allowance> {
+    const { database, limit, windowMs } = this.options;
+    return database.db.transaction().execute(async (trx) => {
+      if (database.dialect === "postgres") {
+        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${scoped}, 0))`.execute(trx);
+      }
+      const at = (this.options.now ?? Date.now)();
+      await trx
+        .deleteFrom("rate_limit_hits")
+        .where("key", "=", scoped)
+        .where("at", "<=", at - windowMs)
+        .execute();
+      const { n, oldest } = await trx
+        .selectFrom("rate_limit_hits")
+        .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("at").as("oldest")])
+        .where("key", "=", scoped)
+        .executeTakeFirstOrThrow();
+      if (Number(n) >= limit) {
+        const retryAfterMs = Number(oldest) + windowMs - at;
+        return {
+          allowed: false,
+          retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+        } as const;
+      }
+      await trx.insertInto("rate_limit_hits").values({ key: scoped, at }).execute();
+      return { allowed: true } as const;
+    });
+  }
+}
+
+/** Wrong sign-in codes per client, in the database; a count older than a day starts over. */
+export class SqlFailedSignIns implements FailedSignIns {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async delayMs(client: string): Promise<number> {
+    const row = await this.db
+      .selectFrom("sign_in_failures")
+      .select(["failures", "updated_at"])
+      .where("client", "=", client)
+      .executeTakeFirst();
+    if (!row || this.now() - row.updated_at > 86_400_000) return 0;
+    return signInDelayMs(row.failures);
+  }
+
+  async record(client: string): Promise<void> {
+    const at = this.now();
+    await this.db
+      .insertInto("sign_in_failures")
+      .values({ client, failures: 1, updated_at: at })
+      .onConflict((conflict) =>
+        conflict.column("client").doUpdateSet({
+          failures: sql`sign_in_failures.failures + 1`,
+          updated_at: at,
+        }),
+      )
+      .execute();
+  }
+
+  async clear(client: string): Promise<void> {
+    await this.db.deleteFrom("sign_in_failures").where("client", "=", client).execute();
+  }
+}

@@ -1,0 +1,110 @@
+import type { Generated } from "kysely";
+
+/**
+ * The console's tables as Kysely sees them, for both dialects. Times people read are UTC ISO
+ * strings (they sort as text in both); times only code compares are epoch milliseconds.
+ */
+export interface ConsoleSchema {
+  audit_events: AuditEventsTable;
+  bulk_jobs: BulkJobsTable;
+  bulk_items: BulkItemsTable;
+  sessions: SessionsTable;
+  rate_limit_hits: RateLimitHitsTable;
+  sign_in_failures: SignInFailuresTable;
+  console_instances: ConsoleInstancesTable;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: string;
+  kind: string;
+  outcome: string;
+  operator: string;
+  email: string | null;
+  role: string | null;
+  service_id: string | null;
+  target: string | null;
+  ticket_hash: string | null;
+  ticket_tail: string | null;
+  reason: string | null;
+  error_description: string | null;
+  error_uri: string | null;
+  justification: string | null;
+  result_code: string | null;
+  action: string | null;
+  upstream_status: number | null;
+  duration_ms: number | null;
+  request_id: string | null;
+  detail: string | null;
+  job_id: string | null;
+}
+
+export interface BulkJobsTable {
+  id: string;
+  created_at: string;
+  finished_at: string | null;
+  operator: string;
+  email: string | null;
+  role: string | null;
+  service_id: string;
+  service_name: string | null;
+  status: string;
+  total: number;
+  concurrency: number;
+  reason: string | null;
+  error_description: string | null;
+  error_uri: string | null;
+  justification: string | null;
+  /** The replica running the job, and until when (epoch ms) its lease holds without a heartbeat. */
+  lease_owner: string | null;
+  lease_until: number;
+  /** An operator's pause, resume, cancel or retry, asked on a replica that does not run the job. */
+  requested: string | null;
+}
+
+export interface BulkItemsTable {
+  job_id: string;
+  seq: number;
+  ticket_hash: string;
+  ticket_tail: string;
+  /** The ticket, AES-256-GCM under TICKET_ENCRYPTION_KEY, while the job may still send it. */
+  ticket_sealed: string | null;
+  reason: string;
+  state: string;
+  attempts: Generated<number>;
+  result_code: string | null;
+  action: string | null;
+  upstream_status: number | null;
+  error: string | null;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie's random id: a copy of the table signs no one in. */
+  id_hash: string;
+  name: string;
+  email: string | null;
+  role: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+export interface RateLimitHitsTable {
+  id: Generated<number>;
+  key: string;
+  at: number;
+}
+
+export interface SignInFailuresTable {
+  client: string;
+  failures: number;
+  updated_at: number;
+}
+
+/** SQLite only: who has the file open, so that a second console on it is refused. */
+export interface ConsoleInstancesTable {
+  id: string;
+  host: string;
+  pid: number;
+  heartbeat_at: number;
+}
