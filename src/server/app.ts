@@ -92,6 +92,7 @@ export function createApp(deps: AppDeps) {
       deps.logger.info(
         {
           requestId: c.var.requestId,
+          client: c.var.client.address,
           method: c.req.method,
           path: c.req.path,
           status: c.res.status,

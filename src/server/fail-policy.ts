@@ -14,6 +14,8 @@ export type FailChannel = keyof typeof CHANNELS;
 export interface Caller {
   principal: Principal;
   requestId: string;
+  /** As TRUST_PROXY says: the socket's address, or the nearest untrusted forwarded one. */
+  clientAddress: string;
 }
 
 export interface FailAttempt {
@@ -78,6 +80,7 @@ export function createFailPolicy(deps: {
         serviceId: request.serviceId,
         justification: request.justification,
         requestId: caller.requestId,
+        clientAddress: caller.clientAddress,
         ...attempt.details,
       };
       let service: ResolvedService;

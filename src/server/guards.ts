@@ -67,6 +67,7 @@ export function requireRole(
       email: principal.email,
       role: principal.role,
       requestId: c.var.requestId,
+      clientAddress: c.var.client.address,
       detail: `needs the ${role} role`,
     });
     return problemResponse(c, {

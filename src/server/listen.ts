@@ -5,7 +5,13 @@ export interface Listening {
   /** e.g. http://127.0.0.1:8787 */
   url: string;
   port: number;
+  /** Stops at once, cutting every connection. */
   close(): Promise<void>;
+  /**
+   * Stops taking requests, lets those in progress end (at most `graceMs`), closes idle
+   * keep-alive connections; then cuts what is left.
+   */
+  drain(graceMs: number): Promise<void>;
 }
 
 /** Serves a fetch handler over real HTTP; port 0 picks a free one. */
@@ -25,6 +31,19 @@ export function listen(
           new Promise<void>((done) => {
             if ("closeAllConnections" in server!) server.closeAllConnections();
             server!.close(() => done());
+          }),
+        drain: (graceMs) =>
+          new Promise<void>((done) => {
+            const http = server!;
+            const cut = setTimeout(() => {
+              if ("closeAllConnections" in http) http.closeAllConnections();
+            }, graceMs);
+            http.close(() => {
+              clearTimeout(cut);
+              done();
+            });
+            // Idle keep-alive connections would hold close() open; busy ones end after their answer.
+            if ("closeIdleConnections" in http) http.closeIdleConnections();
           }),
       });
     });

@@ -2,6 +2,7 @@
 import { buildConsole } from "./console";
 import { ConfigError, parseSettings, readEnvironment } from "./config";
 import { listen } from "./listen";
+import { DatabaseInUseError } from "./store/database";
 
 async function main(): Promise<void> {
   let settings;
@@ -12,38 +13,58 @@ async function main(): Promise<void> {
     console.error(`ciba-fail-console cannot start. ${error.message}`);
     process.exit(1);
   }
-  const built = await buildConsole(settings);
+  let built;
+  try {
+    built = await buildConsole(settings);
+  } catch (error) {
+    if (!(error instanceof DatabaseInUseError)) throw error;
+    console.error(`ciba-fail-console cannot start: ${error.message}`);
+    process.exit(1);
+  }
   // A library's stray promise must not stop the console in the middle of an incident: log it.
   process.on("unhandledRejection", (reason) => {
     built.logger.error({ err: reason }, "unhandled rejection (kept running)");
   });
 
   const server = await listen(built.app.fetch, settings.host, settings.port);
+  const address = settings.publicUrl ?? server.url;
   const signIn = settings.auth.method;
   console.log(`\n  ciba-fail-console ${built.version} is talking to ${built.target}.`);
   if (built.generatedAccessCode) {
     // Shown once, here, like Jupyter's token: it is never logged or sent anywhere else.
     console.log(
-      `  Open ${server.url}/login?code=${built.generatedAccessCode} in your browser to sign in.`,
+      `  Open ${address}/login?code=${built.generatedAccessCode} in your browser to sign in.`,
     );
     console.log(
       "  (The access code is new at every start; set CONSOLE_ACCESS_CODE to keep one.)\n",
     );
   } else if (signIn.mode === "local") {
-    console.log(`  Open ${server.url}/ in your browser and sign in with CONSOLE_ACCESS_CODE.\n`);
+    console.log(`  Open ${address}/ in your browser and sign in with CONSOLE_ACCESS_CODE.\n`);
   } else {
-    console.log(`  Open ${server.url}/ in your browser and sign in with ${signIn.issuer}.\n`);
+    console.log(`  Open ${address}/ in your browser and sign in with ${signIn.issuer}.\n`);
   }
-  console.log(`  Audit trail: ${settings.auditDbPath}\n`);
+  console.log(`  Audit trail: ${built.database}\n`);
 
-  const stop = () => {
-    void server
-      .close()
+  // SIGTERM (a node drain, a rolling update): take no new requests, let calls in flight end
+  // (at most AUTHLETE_TIMEOUT_MS) with their audit records, hand bulk jobs back, close the
+  // database, exit 0. A second signal stops at once.
+  const stop = (signal: string) => {
+    built.logger.info({ signal }, "stopping: finishing calls in flight, handing bulk jobs back");
+    process.once(signal, () => process.exit(1));
+    const grace = settings.timeoutMs + 1000;
+    void Promise.all([server.drain(grace), built.bulkRunner.stop()])
       .then(() => built.close())
-      .then(() => process.exit(0));
+      .then(() => {
+        built.logger.info("stopped");
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        built.logger.error({ err: error }, "could not stop cleanly");
+        process.exit(1);
+      });
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
 }
 
 await main();

@@ -16,6 +16,12 @@ export type AppEnv = {
 };
 
 /** The signed-in caller of a guarded route, as the fail policy and audit records name it. */
-export function callerOf(c: { var: { principal: Principal; requestId: string } }) {
-  return { principal: c.var.principal, requestId: c.var.requestId };
+export function callerOf(c: {
+  var: { principal: Principal; requestId: string; client: ClientFacts };
+}) {
+  return {
+    principal: c.var.principal,
+    requestId: c.var.requestId,
+    clientAddress: c.var.client.address,
+  };
 }

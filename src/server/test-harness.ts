@@ -5,6 +5,7 @@
  * location are overrides. Log lines are captured to assert on.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSimulator } from "../simulator/app";
@@ -52,6 +53,29 @@ export async function freePort(): Promise<number> {
   const probe = await listen(() => new Response(), "127.0.0.1", 0);
   await probe.close();
   return probe.port;
+}
+
+/** An HTTP request with the Host header the test chose (what a proxy or an attacker sends). */
+function requestWithHost(url: string, init: RequestInit & { headers: Headers }): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method: init.method ?? "GET", headers: Object.fromEntries(init.headers) },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const item of [value ?? []].flat()) headers.append(name, item);
+          }
+          resolve(new Response(Buffer.concat(chunks), { status: response.statusCode!, headers }));
+        });
+      },
+    );
+    request.on("error", reject);
+    request.end(typeof init.body === "string" ? init.body : undefined);
+  });
 }
 
 export interface Exchange {
@@ -129,7 +153,10 @@ export async function startConsole(options: HarnessOptions = {}) {
   async function send(path: string, init: RequestInit = {}): Promise<Exchange> {
     const headers = new Headers(init.headers);
     if (cookie && !headers.has("cookie")) headers.set("cookie", cookie);
-    const response = await fetch(`${bff.url}${path}`, { ...init, headers });
+    // fetch() always sends the URL's host; a test that names another Host goes through node:http.
+    const response = headers.has("host")
+      ? await requestWithHost(`${bff.url}${path}`, { ...init, headers })
+      : await fetch(`${bff.url}${path}`, { ...init, headers });
     const text = await response.text();
     let json: unknown;
     try {
@@ -178,6 +205,8 @@ export async function startConsole(options: HarnessOptions = {}) {
     },
     /** The console's own database, for tests that look at what it stored. */
     bulkStore: built.bulkStore,
+    /** The session cookie the harness sends now (e.g. to hand it to another replica). */
+    cookie: () => cookie,
     /** Replaces the session cookie the harness sends (e.g. one from an OIDC sign-in). */
     useCookie(value: string | undefined) {
       cookie = value;

@@ -56,6 +56,8 @@ export const auditEventSchema = z.object({
   upstreamStatus: z.number().int().nullable(),
   durationMs: z.number().int().nullable(),
   requestId: z.string().nullable(),
+  /** Where the request came from: the socket's address, or TRUST_PROXY's X-Forwarded-For. */
+  clientAddress: z.string().nullable(),
   /** Why, in a few words, when the outcome is not "succeeded" (e.g. the fields that were invalid). */
   detail: z.string().nullable(),
   /** The bulk job this ticket was part of. */

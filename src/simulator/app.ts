@@ -93,6 +93,22 @@ export function createSimulator(options: SimulatorOptions = {}) {
     ),
   );
 
+  // Simulator-only: how many fail calls each ticket received (the crash journeys prove that
+  // no ticket was sent twice). Same token as the API; not part of Authlete.
+  app.get("/_simulator/fail-calls", (c) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
+    if (match?.[1] !== (options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN)) {
+      return answer(401, RESULT.missingToken);
+    }
+    const counts: Record<string, number> = {};
+    for (const record of requestLog) {
+      if (!record.path.endsWith("/backchannel/authentication/fail")) continue;
+      const ticket = (record.body as { ticket?: unknown } | undefined)?.ticket;
+      if (typeof ticket === "string") counts[ticket] = (counts[ticket] ?? 0) + 1;
+    }
+    return c.json(counts, 200);
+  });
+
   app.use("/api/*", injectFaults(faults, options.random));
 
   // Bearer authentication, answered in Authlete's shape.

@@ -248,6 +248,7 @@ export class BulkRunner {
    * replica (or the next start on SQLite) goes on with its queued tickets.
    */
   async stop(): Promise<void> {
+    if (this.#stopping) return;
     this.#stopping = true;
     clearTimeout(this.#heartbeat);
     const jobs = [...this.#jobs.values()];

@@ -35,6 +35,7 @@ export function failRoutes(deps: {
       ticket: shortText(inner.ticket, 256),
       reason: shortText(inner.reason, 64),
       requestId: c.var.requestId,
+      clientAddress: c.var.client.address,
       detail: `invalid: ${errors.map((error) => error.path).join(", ")}`,
     });
   };

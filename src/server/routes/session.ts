@@ -81,6 +81,7 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
           outcome: "refused",
           operator: name,
           requestId: c.var.requestId,
+          clientAddress: c.var.client.address,
           detail: "wrong access code",
         });
         return problemResponse(c, {
@@ -101,6 +102,7 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
         operator: name,
         role: principal.role,
         requestId: c.var.requestId,
+        clientAddress: c.var.client.address,
       });
       await startSession(c, auth, principal);
       return c.json(sessionInfo(principal), 200);
@@ -121,6 +123,7 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
           email: session.email,
           role: session.role,
           requestId: c.var.requestId,
+          clientAddress: c.var.client.address,
         });
       }
       await auth.sessions.delete(id);
@@ -164,6 +167,7 @@ export function oidcRoutes(auth: ConsoleAuth, oidc: OidcSignIn, audit: AuditTrai
           outcome: outcome.refusal === "not-allowed" ? "forbidden" : "refused",
           operator: outcome.who ?? "(unknown)",
           requestId: c.var.requestId,
+          clientAddress: c.var.client.address,
           detail: outcome.detail,
         });
         return c.redirect(`/login?error=${outcome.refusal}`, 303);
@@ -176,6 +180,7 @@ export function oidcRoutes(auth: ConsoleAuth, oidc: OidcSignIn, audit: AuditTrai
         email: principal.email,
         role: principal.role,
         requestId: c.var.requestId,
+        clientAddress: c.var.client.address,
       });
       await startSession(c, auth, principal);
       return c.redirect("/", 303);

@@ -28,6 +28,7 @@ export function testTicketRoutes(deps: {
         role: principal.role,
         serviceId: request.serviceId,
         requestId: c.var.requestId,
+        clientAddress: c.var.client.address,
       };
       let service;
       try {

@@ -30,6 +30,7 @@ export interface AuditInput {
   requestId?: string | null;
   detail?: string | null;
   jobId?: string | null;
+  clientAddress?: string | null;
   /** Instead of `ticket`, when only its fingerprint is known (a bulk ticket after a restart). */
   ticketFingerprint?: TicketFingerprint;
 }
@@ -65,6 +66,7 @@ const COLUMNS = {
   requestId: "request_id",
   detail: "detail",
   jobId: "job_id",
+  clientAddress: "client_address",
 } as const satisfies Record<Exclude<keyof AuditEvent, "id">, Column>;
 
 const SELECTION = [

@@ -98,6 +98,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   // tickets sealed; every Audit log filter has an index that also serves ORDER BY id DESC.
   "002-shared-state-and-leases": {
     async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("audit_events").addColumn("client_address", "text").execute();
       await db.schema.alterTable("bulk_jobs").addColumn("role", "text").execute();
       await db.schema.alterTable("bulk_jobs").addColumn("lease_owner", "text").execute();
       await db.schema

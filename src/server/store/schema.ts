@@ -37,6 +37,7 @@ export interface AuditEventsTable {
   request_id: string | null;
   detail: string | null;
   job_id: string | null;
+  client_address: string | null;
 }
 
 export interface BulkJobsTable {

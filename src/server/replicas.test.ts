@@ -1,0 +1,167 @@
+/**
+ * Two consoles on one PostgreSQL database, as two replicas behind a load balancer: the same
+ * sessions, one fail budget, and bulk jobs that any replica can control and another can take
+ * over. In-process but over real HTTP, each replica with its own database pool; a crash
+ * (kill -9) of a real process is the end-to-end journey's (e2e/deployment.spec.ts).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { bulkJobSchema } from "../shared/bulk-job";
+import type { BulkJob } from "../shared/bulk-job";
+import { createPostgresDatabase } from "./store/test-databases";
+import { startConsole } from "./test-harness";
+import type { ConsoleUnderTest } from "./test-harness";
+
+const consoles: ConsoleUnderTest[] = [];
+afterEach(async () => {
+  for (const running of consoles.splice(0).reverse()) await running.close();
+});
+
+const timing = { leaseMs: 1500, heartbeatMs: 100 };
+
+/** Replica A with its simulator, and replica B on the same database and simulator. */
+async function twoReplicas(env: Record<string, string> = {}) {
+  const databaseUrl = await createPostgresDatabase();
+  const a = await startConsole({ databaseUrl, env, bulkTiming: timing });
+  consoles.push(a);
+  const b = await startConsole({
+    databaseUrl,
+    env,
+    bulkTiming: timing,
+    authleteBaseUrl: a.simulatorUrl,
+    signedIn: false,
+  });
+  consoles.push(b);
+  // B uses the session A's sign-in made: the proof that sessions are shared.
+  b.useCookie(a.cookie());
+  return { a, b };
+}
+
+async function freshTickets(on: ConsoleUnderTest, n: number) {
+  const tickets: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const created = await on.post("/api/test-tickets", { serviceId: "1000000001" });
+    tickets.push((created.json as { ticket: string }).ticket);
+  }
+  return tickets;
+}
+
+async function jobOn(on: ConsoleUnderTest, id: string): Promise<BulkJob> {
+  return bulkJobSchema.parse((await on.get(`/api/bulk-jobs/${id}`)).json);
+}
+
+/** Polls until `done` holds, for at most `withinMs`; the time it took. */
+async function until(
+  withinMs: number,
+  check: () => Promise<boolean>,
+  what: string,
+): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > withinMs) throw new Error(`not within ${withinMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return Date.now() - started;
+}
+
+function failCalls(on: ConsoleUnderTest): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const call of on.upstreamCalls("/backchannel/authentication/fail")) {
+    const ticket = (call.body as { ticket: string }).ticket;
+    counts.set(ticket, (counts.get(ticket) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe("two replicas on one PostgreSQL database", () => {
+  it("share sessions, the audit trail and one fail budget", async () => {
+    const { a, b } = await twoReplicas({ FAIL_RATE_LIMIT_PER_MINUTE: "3" });
+    expect((await b.get("/api/session")).status).toBe(200);
+    const tickets = await freshTickets(a, 4);
+    const fail = (on: ConsoleUnderTest, ticket: string) =>
+      on.post("/api/backchannel/authentication/fail", {
+        serviceId: "1000000001",
+        backchannelAuthenticationFailRequest: { ticket, reason: "ACCESS_DENIED" },
+      });
+    expect((await fail(a, tickets[0]!)).status).toBe(200);
+    expect((await fail(b, tickets[1]!)).status).toBe(200);
+    expect((await fail(a, tickets[2]!)).status).toBe(200);
+    expect((await fail(b, tickets[3]!)).status).toBe(429);
+    const onA = (await a.audit.page({ kind: "fail" }, 10)).events.map((e) => e.outcome);
+    expect(onA).toEqual(["rate-limited", "succeeded", "succeeded", "succeeded"]);
+    // Signing out on B ends the session on A too.
+    expect((await b.request("/api/session", { method: "DELETE" })).status).toBe(204);
+    expect((await a.get("/api/session")).status).toBe(401);
+  });
+
+  it("lets the other replica pause, resume and cancel a job within 2 s", async () => {
+    const { a, b } = await twoReplicas({ BULK_CONCURRENCY: "1" });
+    const tickets = await freshTickets(a, 40);
+    a.simulator.setFault({ kind: "delay", ms: 50, fraction: 1 });
+    const created = await a.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets: tickets.map((ticket) => ({ ticket })),
+      reason: "ACCESS_DENIED",
+    });
+    const { id } = bulkJobSchema.parse(created.json);
+    expect((await b.post(`/api/bulk-jobs/${id}/pause`, {})).status).toBe(200);
+    await until(2000, async () => (await jobOn(b, id)).status === "paused", "paused");
+    const sentWhenPaused = failCalls(a).size;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(failCalls(a).size).toBeLessThanOrEqual(sentWhenPaused + 1);
+
+    expect((await b.post(`/api/bulk-jobs/${id}/resume`, {})).status).toBe(200);
+    await until(2000, async () => (await jobOn(a, id)).status === "running", "running again");
+    expect((await b.post(`/api/bulk-jobs/${id}/cancel`, {})).status).toBe(200);
+    await until(2000, async () => (await jobOn(b, id)).status === "cancelled", "cancelled");
+    const job = await jobOn(b, id);
+    expect(job.counts.succeeded + job.counts.failed + job.counts["not-attempted"]).toBe(40);
+    expect(job.counts["not-attempted"]).toBeGreaterThan(0);
+    expect([...failCalls(a).values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it("goes on with a job on the other replica when one stops (SIGTERM), sending no ticket twice", async () => {
+    const { a, b } = await twoReplicas({ BULK_CONCURRENCY: "2" });
+    const tickets = await freshTickets(a, 60);
+    a.simulator.setFault({ kind: "delay", ms: 40, fraction: 1 });
+    const created = await a.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets: tickets.map((ticket) => ({ ticket })),
+      reason: "ACCESS_DENIED",
+    });
+    const { id } = bulkJobSchema.parse(created.json);
+    await until(5000, async () => failCalls(a).size >= 10, "ten tickets sent");
+    // What main.ts does on SIGTERM: calls in flight end, the job is handed back.
+    await a.bulkRunner.stop();
+    const handedOverAfter = await until(
+      5000,
+      async () => (await jobOn(b, id)).status === "finished",
+      "finished by B",
+    );
+    const job = await jobOn(b, id);
+    expect(job.counts.succeeded).toBe(60);
+    expect(failCalls(a).size).toBe(60);
+    expect([...failCalls(a).values()].every((count) => count === 1)).toBe(true);
+    const records = (await b.audit.page({ jobId: id }, 100)).events;
+    expect(records).toHaveLength(60);
+    expect(records.every((record) => record.outcome === "succeeded")).toBe(true);
+    expect(handedOverAfter).toBeLessThan(5000);
+  });
+
+  it("retries the failed tickets on the replica that did not run the job", async () => {
+    const { a, b } = await twoReplicas();
+    a.simulator.setFault({ kind: "status", status: 500, fraction: 1 });
+    const created = await a.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets: [{ ticket: "retry-me-1" }, { ticket: "retry-me-2" }],
+      reason: "ACCESS_DENIED",
+    });
+    const { id } = bulkJobSchema.parse(created.json);
+    await until(5000, async () => (await jobOn(a, id)).status === "finished", "finished");
+    expect((await jobOn(b, id)).canRetry).toBe(true);
+    a.simulator.setFault(null);
+    const before = failCalls(a).get("retry-me-1")!;
+    expect((await b.post(`/api/bulk-jobs/${id}/retry-failed`, {})).status).toBe(200);
+    await until(5000, async () => (await jobOn(b, id)).status === "finished", "retried");
+    expect(failCalls(a).get("retry-me-1")).toBe(before + 1);
+  });
+});
