@@ -129,7 +129,7 @@ describe("two replicas on one PostgreSQL database", () => {
       reason: "ACCESS_DENIED",
     });
     const { id } = bulkJobSchema.parse(created.json);
-    await until(5000, async () => failCalls(a).size >= 10, "ten tickets sent");
+    await until(5000, () => Promise.resolve(failCalls(a).size >= 10), "ten tickets sent");
     // What main.ts does on SIGTERM: calls in flight end, the job is handed back.
     await a.bulkRunner.stop();
     const handedOverAfter = await until(
