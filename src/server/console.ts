@@ -105,6 +105,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
       now,
     }),
   });
+  const replicaId = randomUUID();
   const bulkRunner = new BulkRunner({
     store: bulkStore,
     audit,
@@ -114,11 +115,12 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     retry: settings.bulk.retry,
     retryWindowMs: settings.bulk.retryWindowMs,
     seal: settings.ticketKey ? createTicketSeal(settings.ticketKey) : undefined,
-    replicaId: randomUUID(),
+    replicaId,
     soleReplica: dialect === "sqlite",
     callTimeoutMs: settings.timeoutMs,
     ...overrides.bulkTiming,
   });
+  logger.info({ replicaId }, "bulk jobs: this replica's id in job leases");
   const takenOver = await bulkRunner.run();
   if (takenOver.length > 0) {
     logger.warn({ jobs: takenOver }, "bulk jobs left by the last stop were taken over");

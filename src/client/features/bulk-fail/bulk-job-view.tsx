@@ -86,9 +86,18 @@ function JobDetails({ job }: { job: BulkJob }) {
         </p>
         {job.status === "interrupted" && (
           <p className="note">
-            The console stopped while this job ran. Tickets never sent are marked not attempted;
-            those in flight are marked interrupted (they may or may not have been failed; failing
-            them again is safe). Tickets are never stored, so start a new job for them.
+            The console stopped while this job ran, and it could not go on: its tickets were kept
+            only in that console&apos;s memory (no TICKET_ENCRYPTION_KEY). Tickets never sent are
+            marked not attempted; those in flight are marked interrupted (they may or may not have
+            been failed; failing them again is safe). Start a new job for them.
+          </p>
+        )}
+        {job.status !== "interrupted" && counts.interrupted > 0 && (
+          <p className="note">
+            The console running this job stopped, and another one went on with it.{" "}
+            {counts.interrupted === 1 ? "One ticket was" : `${counts.interrupted} tickets were`} in
+            flight at that moment: marked interrupted, not sent again (they may or may not have been
+            failed; failing them again is safe).
           </p>
         )}
       </div>
