@@ -3,22 +3,31 @@
  * bench/results.json. It starts everything it needs on loopback and stops it afterwards.
  * A measurement, not a test: nothing here passes or fails; the README compares with targets.
  */
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Agent, createServer, request as httpRequest } from "node:http";
+import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
-import autocannon from "autocannon";
 import { chromium } from "@playwright/test";
 import { build } from "vite";
+import { databaseBench } from "./database";
+import {
+  CODE,
+  ROOT,
+  TOKEN,
+  children,
+  load,
+  settled,
+  sleep,
+  startBff,
+  startProcess,
+  startSimulator,
+  waitFor,
+  work,
+} from "./tools";
+import type { LoadResult } from "./tools";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TOKEN = "simulator-access-token";
-const CODE = "bench-access-code-0123";
 const PORTS = {
   simulator: 9711,
   proxy: 9712,
@@ -27,165 +36,7 @@ const PORTS = {
   bulkBff: 9715,
   baselinePage: 9716,
 };
-const FAIL_BODY = JSON.stringify({ ticket: "bench-ticket-0001", reason: "SERVER_ERROR" });
-const work = mkdtempSync(join(tmpdir(), "ciba-bench-"));
-const children: ChildProcess[] = [];
-
-function startProcess(command: string, args: string[], env: Record<string, string>) {
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(child);
-  return child;
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function startSimulator(port: number, delayMs = 0) {
-  startProcess("node", ["--import", "tsx", "src/simulator/main.ts"], {
-    SIMULATOR_PORT: String(port),
-    SIMULATOR_DELAY_MS: String(delayMs),
-  });
-  return waitFor(`http://127.0.0.1:${port}/`);
-}
-
-async function startBff(port: number, upstreamPort: number, extra: Record<string, string> = {}) {
-  const child = startProcess("node", ["dist/server/main.js"], {
-    PORT: String(port),
-    AUTHLETE_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
-    AUTHLETE_ACCESS_TOKEN: TOKEN,
-    CONSOLE_ACCESS_CODE: CODE,
-    AUDIT_DB: join(work, `audit-${port}.db`),
-    FAIL_RATE_LIMIT_PER_MINUTE: "1000000",
-    LOG_LEVEL: "info",
-    ...extra,
-  });
-  await waitFor(`http://127.0.0.1:${port}/healthz`);
-  const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: "Bench", accessCode: CODE }),
-  });
-  const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
-  return { pid: child.pid!, cookie };
-}
-
-interface LoadResult {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  errors: number;
-}
-
-/**
- * Throughput from a fixed-length run (autocannon ends runs of a fixed request count only on its
- * next one-second tick, which would round every rate down); errors from a count of requests.
- */
-async function load(
-  url: string,
-  connections: number,
-  headers: Record<string, string>,
-  body: string,
-  options: { seconds?: number; amount?: number },
-): Promise<LoadResult> {
-  const result = await autocannon({
-    url,
-    method: "POST",
-    connections,
-    headers,
-    body,
-    ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? 5 }),
-  });
-  const timing =
-    connections === 1
-      ? await sequentialLatency(url, headers, body, 2000)
-      : { p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
-  return {
-    requestsPerSecond: Math.round(result.requests.total / (options.seconds ?? result.duration)),
-    ...timing,
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts + result.non2xx,
-  };
-}
-
-/**
- * One request at a time over one kept-alive connection, timed with hrtime: autocannon rounds
- * latencies to whole milliseconds, too coarse to see a sub-millisecond difference.
- */
-async function sequentialLatency(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  count: number,
-): Promise<{ p50Ms: number; p99Ms: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const target = new URL(url);
-  const once = () =>
-    new Promise<number>((resolve, reject) => {
-      const started = process.hrtime.bigint();
-      const req = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: "POST",
-          headers,
-          agent,
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) times.push(await once());
-  agent.destroy();
-  times.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(times[Math.floor(q * (times.length - 1))]! * 1000) / 1000;
-  return { p50Ms: at(0.5), p99Ms: at(0.99) };
-}
-
-function memoryOf(pid: number): { rssMiB: number; fds: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return {
-    rssMiB: Math.round((rssKiB / 1024) * 10) / 10,
-    fds: readdirSync(`/proc/${pid}/fd`).length,
-  };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * The process at rest: 7 s idle (kept-alive sockets close after about 5 s), RSS sampled every
- * 500 ms and the lowest kept. A single RSS reading swings by tens of MiB with V8's garbage
- * collection; the floor after idling is what a leak would raise.
- */
-async function settled(pid: number): Promise<{ rssMiB: number; fds: number }> {
-  let rssMiB = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 14; i++) {
-    await sleep(500);
-    rssMiB = Math.min(rssMiB, memoryOf(pid).rssMiB);
-  }
-  return { rssMiB, fds: memoryOf(pid).fds };
-}
-
+export const FAIL_BODY = JSON.stringify({ ticket: "bench-ticket-0001", reason: "SERVER_ERROR" });
 async function overhead() {
   await startSimulator(PORTS.simulator);
   startProcess(
@@ -403,6 +254,16 @@ async function main() {
 
   const only = process.argv.slice(2);
   const want = (part: string) => only.length === 0 || only.includes(part);
+  if (only.length === 1 && only[0] === "database") {
+    // `npm run bench -- database`: SQLite and PostgreSQL side by side (a few minutes).
+    const result = await databaseBench();
+    console.log(JSON.stringify({ ...result, auditFilters: undefined }, null, 2));
+    writeFileSync(
+      join(ROOT, "bench/results-database.json"),
+      `${JSON.stringify({ at: new Date().toISOString(), machine, ...result }, null, 2)}\n`,
+    );
+    return;
+  }
   if (only.length === 1 && only[0] === "page") {
     // `npm run bench -- page`: only the page (sizes and time to interactive), a minute.
     await startSimulator(PORTS.simulator);

@@ -65,14 +65,29 @@ export async function adoptJob(deps: {
   };
   const inFlight = deps.retrying ? [] : await store.moveItems(id, "in-flight", "interrupted");
   for (const item of inFlight) {
+    // Its record says how far the call got: still pending (it may or may not have reached
+    // Authlete), already answered (the process died before the ticket's state was written),
+    // or none yet (it died before the record was begun: never sent).
+    const latest = await audit.latestOfJobTicket(id, item.ticketHash);
     const completion = { outcome: "interrupted" as const, detail: STOPPED };
-    if (await audit.completePendingOf(id, item.ticketHash, completion)) continue;
-    await audit.record({
-      ...base,
-      ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
-      reason: item.reason,
-      ...completion,
-    });
+    if (latest?.outcome === "pending") {
+      await audit.complete(latest.id, completion);
+    } else if (latest) {
+      await store.updateItem(id, item.seq, {
+        state: latest.outcome === "succeeded" ? "succeeded" : "failed",
+        resultCode: latest.resultCode,
+        action: latest.action,
+        upstreamStatus: latest.upstreamStatus,
+        error: latest.outcome === "succeeded" ? null : (latest.detail ?? latest.outcome),
+      });
+    } else {
+      await audit.record({
+        ...base,
+        ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
+        reason: item.reason,
+        ...completion,
+      });
+    }
   }
 
   let service: ResolvedService | undefined;

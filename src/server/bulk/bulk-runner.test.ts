@@ -326,6 +326,62 @@ describe("BulkRunner", () => {
     );
   });
 
+  it("after a stop, resolves each ticket in flight from its record: answered, pending or never begun", async () => {
+    const database = await newDatabase();
+    const first = await setup(ok, 1, { database });
+    // The job as a killed process left it: made by hand in the store.
+    const jobId = "killed-job";
+    await first.store.create({
+      id: jobId,
+      operator: "Ada",
+      email: null,
+      role: "operator",
+      serviceId: "1000000001",
+      serviceName: "QA",
+      concurrency: 1,
+      reason: "ACCESS_DENIED",
+      errorDescription: null,
+      errorUri: null,
+      justification: null,
+      lease: { owner: "dead-replica", until: Date.now() + 60_000 },
+      items: ["answered", "pending", "never-begun"].map((ticket, index) => ({
+        seq: index + 1,
+        ticketHash: ticketHash(ticket),
+        ticketTail: ticket.slice(-6),
+        reason: "ACCESS_DENIED",
+        sealed: null,
+      })),
+    });
+    for (const seq of [1, 2, 3]) await first.store.updateItem(jobId, seq, { state: "in-flight" });
+    const base = { kind: "fail" as const, operator: "Ada", jobId, reason: "ACCESS_DENIED" };
+    await first.trail.record({
+      ...base,
+      ticket: "answered",
+      outcome: "succeeded",
+      resultCode: "A185001",
+      upstreamStatus: 200,
+    });
+    await first.trail.begin({ ...base, ticket: "pending" });
+
+    const second = await setup(ok, 1, { database });
+    expect(await second.runner.run()).toEqual([jobId]);
+    const items = await second.store.items(jobId, undefined, 0, 10);
+    expect(items.map((item) => [item.seq, item.state])).toEqual([
+      [1, "succeeded"],
+      [2, "interrupted"],
+      [3, "interrupted"],
+    ]);
+    const records = (await second.trail.page({ jobId }, 10)).events;
+    expect(records.map((r) => [r.ticketHash, r.outcome]).sort()).toEqual(
+      [
+        [ticketHash("answered"), "succeeded"],
+        [ticketHash("pending"), "interrupted"],
+        [ticketHash("never-begun"), "interrupted"],
+      ].sort(),
+    );
+    expect(second.stats().calls).toBe(0);
+  });
+
   it("retries the failed tickets of a stopped job on request", async () => {
     let down = true;
     const { runner, start, stats } = await setup(

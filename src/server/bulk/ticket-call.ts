@@ -99,6 +99,9 @@ export async function failTicket(context: TicketCall): Promise<void> {
     });
 
   try {
+    // In flight before its record is begun: a stop at any point leaves the ticket either queued
+    // with no record (never sent) or in flight (the next holder resolves it from its record).
+    await store.updateItem(job.id, seq, { state: "in-flight" });
     // One audit record for all the ticket's tries.
     const { answer } = await auditedFail(context.audit, jobRecord(job, entry), sendWithRetries);
     const outcome = answeredOutcome(answer.resultCode);

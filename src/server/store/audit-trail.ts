@@ -92,8 +92,8 @@ export interface AuditTrail {
   begin(input: Omit<AuditInput, "outcome">): Promise<number>;
   /** Completes a pending record; a failure is logged with the whole event, never thrown. */
   complete(id: number, completion: AuditCompletion): Promise<void>;
-  /** Completes a bulk ticket's pending record (after a stop). False when there is none. */
-  completePendingOf(jobId: string, hash: string, completion: AuditCompletion): Promise<boolean>;
+  /** A bulk ticket's latest record in its job (after a stop: what became of its call). */
+  latestOfJobTicket(jobId: string, hash: string): Promise<AuditEvent | undefined>;
   page(
     filters: AuditFilters,
     limit: number,
@@ -173,21 +173,15 @@ export class SqlAuditTrail implements AuditTrail {
     }
   }
 
-  async completePendingOf(
-    jobId: string,
-    hash: string,
-    completion: AuditCompletion,
-  ): Promise<boolean> {
-    const row = await this.db
+  async latestOfJobTicket(jobId: string, hash: string): Promise<AuditEvent | undefined> {
+    return (await this.db
       .selectFrom("audit_events")
-      .select("id")
+      .select(SELECTION)
       .where("job_id", "=", jobId)
       .where("ticket_hash", "=", hash)
-      .where("outcome", "=", "pending")
-      .executeTakeFirst();
-    if (!row) return false;
-    await this.complete(row.id, completion);
-    return true;
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst()) as AuditEvent | undefined;
   }
 
   async page(filters: AuditFilters, limit: number, cursor?: string) {
