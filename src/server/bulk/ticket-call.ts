@@ -60,7 +60,8 @@ export async function failTicket(context: TicketCall): Promise<void> {
         }
         calling = true;
         attempts++;
-        await store.updateItem(job.id, seq, { state: "in-flight", attempts });
+        // The first try's state was written before the record; a retry's count is written now.
+        if (attempts > 1) await store.updateItem(job.id, seq, { state: "in-flight", attempts });
         return job.service.gateway.fail(request);
       },
       {

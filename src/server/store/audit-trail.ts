@@ -119,8 +119,17 @@ export class SqlAuditTrail implements AuditTrail {
   ) {}
 
   async record(input: AuditInput): Promise<AuditEvent> {
-    const id = await this.#write(() => this.#insert(input));
-    return this.#published(id);
+    let event: AuditEvent | undefined;
+    await this.#write(async () => {
+      event = (await this.db
+        .insertInto("audit_events")
+        .values(this.#toRow(input))
+        .returning(SELECTION)
+        .executeTakeFirstOrThrow()) as unknown as AuditEvent;
+      return event.id;
+    });
+    this.logger.info({ audit: event }, "audit");
+    return event!;
   }
 
   async recordMany(inputs: AuditInput[]): Promise<void> {
@@ -152,7 +161,7 @@ export class SqlAuditTrail implements AuditTrail {
   // "pending" and the log line carries the outcome for the log shipper.
   async complete(id: number, completion: AuditCompletion): Promise<void> {
     try {
-      await this.db
+      const event = await this.db
         .updateTable("audit_events")
         .set({
           outcome: completion.outcome,
@@ -163,8 +172,9 @@ export class SqlAuditTrail implements AuditTrail {
           detail: completion.detail ?? null,
         })
         .where("id", "=", id)
-        .execute();
-      await this.#published(id);
+        .returning(SELECTION)
+        .executeTakeFirst();
+      this.logger.info({ audit: event }, "audit");
     } catch (error) {
       this.logger.error(
         { auditId: id, ...completion, err: error },
@@ -238,16 +248,6 @@ export class SqlAuditTrail implements AuditTrail {
       this.logger.error({ err: error }, "audit record could not be written");
       throw auditUnavailable();
     }
-  }
-
-  async #published(id: number): Promise<AuditEvent> {
-    const event = (await this.db
-      .selectFrom("audit_events")
-      .select(SELECTION)
-      .where("id", "=", id)
-      .executeTakeFirstOrThrow()) as unknown as AuditEvent;
-    this.logger.info({ audit: event }, "audit");
-    return event;
   }
 
   #toRow(input: AuditInput): Insertable<AuditEventsTable> {

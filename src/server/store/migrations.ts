@@ -142,21 +142,12 @@ export const MIGRATIONS: Record<string, Migration> = {
         .column("last_seen_at")
         .execute();
 
-      const postgres = isPostgres(db);
       await db.schema
-        .createTable("rate_limit_hits")
-        .addColumn("id", "integer", (column) =>
-          postgres
-            ? column.primaryKey().generatedAlwaysAsIdentity()
-            : column.primaryKey().autoIncrement(),
-        )
+        .createTable("rate_limit_buckets")
         .addColumn("key", "text", (column) => column.notNull())
-        .addColumn("at", "bigint", (column) => column.notNull())
-        .execute();
-      await db.schema
-        .createIndex("rate_limit_hits_key")
-        .on("rate_limit_hits")
-        .columns(["key", "at"])
+        .addColumn("bucket", "bigint", (column) => column.notNull())
+        .addColumn("count", "integer", (column) => column.notNull())
+        .addPrimaryKeyConstraint("rate_limit_buckets_pk", ["key", "bucket"])
         .execute();
       await db.schema
         .createTable("sign_in_failures")

@@ -9,7 +9,7 @@ export interface ConsoleSchema {
   bulk_jobs: BulkJobsTable;
   bulk_items: BulkItemsTable;
   sessions: SessionsTable;
-  rate_limit_hits: RateLimitHitsTable;
+  rate_limit_buckets: RateLimitBucketsTable;
   sign_in_failures: SignInFailuresTable;
   console_instances: ConsoleInstancesTable;
 }
@@ -90,10 +90,12 @@ export interface SessionsTable {
   last_seen_at: number;
 }
 
-export interface RateLimitHitsTable {
-  id: Generated<number>;
+/** Actions per key in one slice of the window (a sixtieth of it: a second of a minute). */
+export interface RateLimitBucketsTable {
   key: string;
-  at: number;
+  /** The slice's start, epoch milliseconds. */
+  bucket: number;
+  count: number;
 }
 
 export interface SignInFailuresTable {
