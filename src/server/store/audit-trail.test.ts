@@ -94,6 +94,26 @@ describe.each(DIALECTS)("SqlAuditTrail on %s", (dialect) => {
     expect(await operators({ operator: "ADA" })).toEqual(["100% Ada"]);
   });
 
+  it("finds records by time even when two replicas' clocks disagree a little", async () => {
+    let now = new Date("2026-11-29T10:00:30Z");
+    const { trail: audit } = await trail(() => now);
+    await audit.record({ kind: "sign-in", outcome: "succeeded", operator: "Fast clock" });
+    // Written later (a larger id) by a replica whose clock is 20 s behind.
+    now = new Date("2026-11-29T10:00:10Z");
+    await audit.record({ kind: "sign-in", outcome: "succeeded", operator: "Slow clock" });
+    now = new Date("2026-11-29T12:00:00Z");
+    await audit.record({ kind: "sign-in", outcome: "succeeded", operator: "Later" });
+    const operators = async (filters: Parameters<SqlAuditTrail["page"]>[0]) =>
+      (await audit.page(filters, 10)).events.map((e) => e.operator);
+    expect(await operators({ to: "2026-11-29T10:00:20Z" })).toEqual(["Slow clock"]);
+    expect(await operators({ from: "2026-11-29T10:00:20Z", to: "2026-11-29T11:00Z" })).toEqual([
+      "Fast clock",
+    ]);
+    expect(await operators({ from: "2026-11-30T00:00Z" })).toEqual([]);
+    expect(await operators({ operator: "nobody" })).toEqual([]);
+    expect(await operators({ operator: "CLOCK" })).toEqual(["Slow clock", "Fast clock"]);
+  });
+
   it("pages newest first with a cursor, and combines filters", async () => {
     const { trail: audit } = await trail();
     for (let i = 0; i < 5; i++) {
@@ -161,6 +181,10 @@ describe("SQLite file", () => {
     const audit = new SqlAuditTrail(database.db, silent);
     await audit.record({ kind: "fail", outcome: "succeeded", operator: "New", jobId: "j" });
     expect((await audit.page({}, 10)).events.map((e) => e.operator)).toEqual(["New", "Old"]);
+    // The people of older records are known to the Operator filter too.
+    expect((await audit.page({ operator: "ol" }, 10)).events.map((e) => e.operator)).toEqual([
+      "Old",
+    ]);
   });
 
   it("refuses a second console on the same file while the first runs", async () => {

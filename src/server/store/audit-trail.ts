@@ -112,6 +112,9 @@ export interface AuditTrail {
  * has the outcome).
  */
 export class SqlAuditTrail implements AuditTrail {
+  /** People already in audit_people, so that each is written there once per process. */
+  readonly #knownPeople = new Set<string>();
+
   constructor(
     private readonly db: SqlDatabase,
     private readonly logger: Logger,
@@ -121,6 +124,7 @@ export class SqlAuditTrail implements AuditTrail {
   async record(input: AuditInput): Promise<AuditEvent> {
     let event: AuditEvent | undefined;
     await this.#write(async () => {
+      await this.#rememberPeople([input]);
       event = (await this.db
         .insertInto("audit_events")
         .values(this.#toRow(input))
@@ -137,6 +141,7 @@ export class SqlAuditTrail implements AuditTrail {
     // In chunks: SQLite allows at most 32,766 bound values per statement.
     const CHUNK = 500;
     await this.#write(async () => {
+      await this.#rememberPeople(inputs);
       await this.db.transaction().execute(async (trx) => {
         for (let start = 0; start < inputs.length; start += CHUNK) {
           const rows = inputs.slice(start, start + CHUNK).map((input) => this.#toRow(input));
@@ -195,7 +200,9 @@ export class SqlAuditTrail implements AuditTrail {
   }
 
   async page(filters: AuditFilters, limit: number, cursor?: string) {
-    const rows = (await this.#filtered(filters, cursor)
+    const query = await this.#filtered(filters, cursor);
+    if (query === undefined) return { events: [], nextCursor: null };
+    const rows = (await query
       .select(SELECTION)
       .orderBy("id", "desc")
       .limit(limit + 1)
@@ -232,7 +239,24 @@ export class SqlAuditTrail implements AuditTrail {
       .execute() as Promise<PreviousFail[]>;
   }
 
+  async #rememberPeople(inputs: Pick<AuditInput, "operator" | "email">[]): Promise<void> {
+    const fresh = new Map<string, { name: string; email: string }>();
+    for (const { operator, email } of inputs) {
+      const person = { name: operator, email: email ?? "" };
+      const key = JSON.stringify(person);
+      if (!this.#knownPeople.has(key)) fresh.set(key, person);
+    }
+    if (fresh.size === 0) return;
+    await this.db
+      .insertInto("audit_people")
+      .values([...fresh.values()])
+      .onConflict((conflict) => conflict.columns(["name", "email"]).doNothing())
+      .execute();
+    for (const key of fresh.keys()) this.#knownPeople.add(key);
+  }
+
   async #insert(input: AuditInput): Promise<number> {
+    await this.#rememberPeople([input]);
     const { id } = await this.db
       .insertInto("audit_events")
       .values(this.#toRow(input))
@@ -266,10 +290,15 @@ export class SqlAuditTrail implements AuditTrail {
     return row as unknown as Insertable<AuditEventsTable>;
   }
 
-  #filtered(
+  /**
+   * The records the filters select, newest first by id; undefined when none can match. Each
+   * filter reaches an index that also serves the order (migration 002), so a first page costs
+   * the same whether a filter matches every record or one in a hundred thousand.
+   */
+  async #filtered(
     filters: AuditFilters,
     cursor?: string,
-  ): SelectQueryBuilder<ConsoleSchema, "audit_events", object> {
+  ): Promise<SelectQueryBuilder<ConsoleSchema, "audit_events", object> | undefined> {
     let query = this.db.selectFrom("audit_events");
     const equal = (column: Column, value: string | undefined) => {
       if (value !== undefined) query = query.where(column, "=", value);
@@ -282,17 +311,70 @@ export class SqlAuditTrail implements AuditTrail {
     if (filters.ticket !== undefined) equal("ticket_hash", ticketHash(filters.ticket));
     if (filters.operator !== undefined) {
       // Case-insensitive part of a name or email: people rarely remember either exactly.
-      const pattern = `%${filters.operator.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
       // ESCAPE spelled out: SQLite has no default escape character for LIKE.
-      query = query.where(
-        sql<boolean>`(lower(operator) LIKE ${pattern} ESCAPE '\\' OR lower(email) LIKE ${pattern} ESCAPE '\\')`,
-      );
+      const pattern = `%${filters.operator.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const matches = (name: string, email: string) =>
+        sql<boolean>`(lower(${sql.ref(name)}) LIKE ${pattern} ESCAPE '\\' OR lower(${sql.ref(email)}) LIKE ${pattern} ESCAPE '\\')`;
+      const people = await this.db
+        .selectFrom("audit_people")
+        .select("name")
+        .distinct()
+        .where(matches("name", "email"))
+        .limit(MAX_NAMES + 1)
+        .execute();
+      if (people.length === 0) return undefined;
+      // A few names: read their records through the operator index. Many (a pattern such as
+      // "a"): matching records are everywhere, and reading newest first finds a page at once.
+      if (people.length <= MAX_NAMES) {
+        query = query.where(
+          "operator",
+          "in",
+          people.map((person) => person.name),
+        );
+      }
+      query = query.where(matches("operator", "email"));
     }
-    if (filters.from !== undefined) query = query.where("at", ">=", asUtc(filters.from));
-    if (filters.to !== undefined) query = query.where("at", "<=", asUtc(filters.to));
+    // Times become id bounds too, so that the newest-first read starts and stops in the right
+    // place. Ids follow the order records were written in, and each record's time is its
+    // writer's clock, off by at most CLOCK_SKEW_MS: a record stamped more than twice that before
+    // `from` was written before any record stamped from `from` on, so its id is a lower bound
+    // (and likewise after `to`, an upper bound).
+    if (filters.from !== undefined) {
+      const from = asUtc(filters.from);
+      query = query.where("at", ">=", from);
+      const before = await this.db
+        .selectFrom("audit_events")
+        .select("id")
+        .where("at", "<", shifted(from, -2 * CLOCK_SKEW_MS))
+        .orderBy("at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      if (before !== undefined) query = query.where("id", ">", before.id);
+    }
+    if (filters.to !== undefined) {
+      const to = asUtc(filters.to);
+      query = query.where("at", "<=", to);
+      const after = await this.db
+        .selectFrom("audit_events")
+        .select("id")
+        .where("at", ">", shifted(to, 2 * CLOCK_SKEW_MS))
+        .orderBy("at")
+        .limit(1)
+        .executeTakeFirst();
+      if (after !== undefined) query = query.where("id", "<", after.id);
+    }
     if (cursor !== undefined) query = query.where("id", "<", Number(cursor));
     return query;
   }
+}
+
+/** More names than this matching an Operator filter: it is read newest first instead. */
+const MAX_NAMES = 200;
+/** How far apart two replicas' clocks may be for time filters to stay exact. */
+const CLOCK_SKEW_MS = 60_000;
+
+function shifted(isoTime: string, ms: number): string {
+  return new Date(Date.parse(isoTime) + ms).toISOString();
 }
 
 /** The database that holds the audit trail cannot be written: nothing may be done. */

@@ -1,4 +1,4 @@
-import { PostgresAdapter } from "kysely";
+import { PostgresAdapter, sql } from "kysely";
 import type { Kysely, Migration } from "kysely";
 
 /**
@@ -99,6 +99,14 @@ export const MIGRATIONS: Record<string, Migration> = {
   "002-shared-state-and-leases": {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable("audit_events").addColumn("client_address", "text").execute();
+      await db.schema
+        .createTable("audit_people")
+        .addColumn("name", "text", (column) => column.notNull())
+        .addColumn("email", "text", (column) => column.notNull())
+        .addPrimaryKeyConstraint("audit_people_pk", ["name", "email"])
+        .execute();
+      await sql`INSERT INTO audit_people (name, email)
+        SELECT DISTINCT operator, coalesce(email, '') FROM audit_events`.execute(db);
       await db.schema.alterTable("bulk_jobs").addColumn("role", "text").execute();
       await db.schema.alterTable("bulk_jobs").addColumn("lease_owner", "text").execute();
       await db.schema

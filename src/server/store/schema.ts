@@ -6,6 +6,7 @@ import type { Generated } from "kysely";
  */
 export interface ConsoleSchema {
   audit_events: AuditEventsTable;
+  audit_people: AuditPeopleTable;
   bulk_jobs: BulkJobsTable;
   bulk_items: BulkItemsTable;
   sessions: SessionsTable;
@@ -38,6 +39,17 @@ export interface AuditEventsTable {
   detail: string | null;
   job_id: string | null;
   client_address: string | null;
+}
+
+/**
+ * Every (name, email) that appears in the audit trail, once: the Operator filter matches a part
+ * of a name or email here (a few rows per person), then reads records through the operator
+ * index, instead of reading every record to find a rare name.
+ */
+export interface AuditPeopleTable {
+  name: string;
+  /** Empty when the records carry none. */
+  email: string;
 }
 
 export interface BulkJobsTable {
