@@ -121,6 +121,21 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     ...overrides.bulkTiming,
   });
   logger.info({ replicaId }, "bulk jobs: this replica's id in job leases");
+  // A single call's record left pending by a console that died during the call (kill -9, a
+  // crash): once no call could still be running, it is completed as interrupted. At start, and
+  // every minute, since on PostgreSQL the console that died may have been another replica.
+  const resolveAbandoned = async () => {
+    const before = new Date(now() - settings.timeoutMs - 60_000).toISOString();
+    const count = await audit.resolveAbandoned(before);
+    if (count > 0) logger.warn({ count }, "calls left pending by a stopped console: interrupted");
+  };
+  await resolveAbandoned();
+  const sweeper = setInterval(() => {
+    resolveAbandoned().catch((error: unknown) => {
+      logger.error({ err: error }, "pending calls could not be resolved");
+    });
+  }, 60_000);
+  sweeper.unref();
   const takenOver = await bulkRunner.run();
   if (takenOver.length > 0) {
     logger.warn({ jobs: takenOver }, "bulk jobs left by the last stop were taken over");
@@ -163,6 +178,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     database: database.description,
     /** Hands bulk jobs back, stops the embedded simulator, closes the database. */
     async close(): Promise<void> {
+      clearInterval(sweeper);
       await bulkRunner.stop();
       await Promise.all(listening.map((server) => server.close()));
       await database.close();

@@ -382,6 +382,39 @@ describe("BulkRunner", () => {
     expect(second.stats().calls).toBe(0);
   });
 
+  it("stores tickets only sealed, and only while the job may still send them", async () => {
+    const { runner, store, database, start } = await setup(
+      (request) =>
+        request.backchannelAuthenticationFailRequest.ticket === "sealed-bad"
+          ? Promise.reject(problem(400))
+          : ok(),
+      2,
+      { seal: testSeal },
+    );
+    const id = await start(["sealed-good-1", "sealed-bad", "sealed-good-2"]);
+    const sealedNow = async () =>
+      (
+        await database.db
+          .selectFrom("bulk_items")
+          .select(["seq", "ticket_sealed"])
+          .where("job_id", "=", id)
+          .orderBy("seq")
+          .execute()
+      ).map((row) => row.ticket_sealed !== null);
+    await runner.idle();
+    // Succeeded: gone at once. Failed: kept for Retry failed, opening only for its own row.
+    expect(await sealedNow()).toEqual([false, true, false]);
+    const sealed = (await store.sealedTickets(id, "failed")).get(2)!;
+    expect(sealed).not.toContain("sealed-bad");
+    expect(testSeal.open(sealed, id, 2)).toBe("sealed-bad");
+    expect(() => testSeal.open(sealed, id, 3)).toThrow();
+    const dump = JSON.stringify(await database.db.selectFrom("bulk_items").selectAll().execute());
+    expect(dump).not.toContain("sealed-good");
+    // After the retry window (here: any end before "now + 1 s"), wiped.
+    await store.wipeSealedTickets(new Date(Date.now() + 1000).toISOString());
+    expect(await sealedNow()).toEqual([false, false, false]);
+  });
+
   it("retries the failed tickets of a stopped job on request", async () => {
     let down = true;
     const { runner, start, stats } = await setup(

@@ -92,6 +92,11 @@ export interface AuditTrail {
   begin(input: Omit<AuditInput, "outcome">): Promise<number>;
   /** Completes a pending record; a failure is logged with the whole event, never thrown. */
   complete(id: number, completion: AuditCompletion): Promise<void>;
+  /**
+   * Single calls (not a bulk job's) still pending since before `before`: no call lasts that
+   * long, so the console that made them stopped during the call. Completed as interrupted.
+   */
+  resolveAbandoned(before: string): Promise<number>;
   /** A bulk ticket's latest record in its job (after a stop: what became of its call). */
   latestOfJobTicket(jobId: string, hash: string): Promise<AuditEvent | undefined>;
   page(
@@ -186,6 +191,22 @@ export class SqlAuditTrail implements AuditTrail {
         "audit record could not be completed",
       );
     }
+  }
+
+  async resolveAbandoned(before: string): Promise<number> {
+    const resolved = await this.db
+      .updateTable("audit_events")
+      .set({
+        outcome: "interrupted",
+        detail: "the console stopped during the call: Authlete may or may not have failed the ticket",
+      })
+      .where("outcome", "=", "pending")
+      .where("job_id", "is", null)
+      .where("at", "<", before)
+      .returning(SELECTION)
+      .execute();
+    for (const event of resolved) this.logger.info({ audit: event }, "audit");
+    return resolved.length;
   }
 
   async latestOfJobTicket(jobId: string, hash: string): Promise<AuditEvent | undefined> {
