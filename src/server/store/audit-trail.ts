@@ -198,7 +198,8 @@ export class SqlAuditTrail implements AuditTrail {
       .updateTable("audit_events")
       .set({
         outcome: "interrupted",
-        detail: "the console stopped during the call: Authlete may or may not have failed the ticket",
+        detail:
+          "the console stopped during the call: Authlete may or may not have failed the ticket",
       })
       .where("outcome", "=", "pending")
       .where("job_id", "is", null)
