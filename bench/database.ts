@@ -202,6 +202,10 @@ async function fill(databaseUrl: string | undefined, sqlitePath: string) {
     db.transaction(() => {
       for (let i = 0; i < RECORDS; i++) insert.run(recordOf(i));
     })();
+    // What the console keeps beside its records (and migration 002 fills from older ones).
+    db.exec(
+      "INSERT OR IGNORE INTO audit_people SELECT DISTINCT operator, coalesce(email, '') FROM audit_events",
+    );
     db.exec("ANALYZE");
     db.close();
   } else {
@@ -223,6 +227,9 @@ async function fill(databaseUrl: string | undefined, sqlitePath: string) {
         values,
       );
     }
+    await client.query(
+      "INSERT INTO audit_people SELECT DISTINCT operator, coalesce(email, '') FROM audit_events ON CONFLICT DO NOTHING",
+    );
     await client.query("ANALYZE audit_events");
     await client.end();
   }

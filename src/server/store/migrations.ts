@@ -132,8 +132,6 @@ export const MIGRATIONS: Record<string, Migration> = {
       await index("audit_events_outcome", "outcome", "id");
       await index("audit_events_reason", "reason", "id");
       await index("audit_events_job", "job_id", "id");
-      await index("audit_events_ticket_id", "ticket_hash", "id");
-      await index("audit_events_email", "email", "id");
 
       await db.schema
         .createTable("sessions")
