@@ -323,6 +323,9 @@ async function main() {
     `Initial JS: ${pageResult.jsRatio} × the baseline; form interactive after ${pageResult.interactiveMsMedian} ms, baseline button after ${pageResult.baselineMsMedian} ms (medians of 10, alternating): ${pageResult.interactiveRatio} ×`,
   );
 
+  // SQLite and PostgreSQL side by side (also alone: npm run bench -- database).
+  const databaseResult = await databaseBench();
+
   const c1 = over.rows;
   const targets = {
     bffP50OverDirectAtC1Ms: Math.round((c1.bff!.c1!.p50Ms - c1.direct!.c1!.p50Ms) * 1000) / 1000,
@@ -334,6 +337,10 @@ async function main() {
     initialJsRatio: pageResult.jsRatio,
     interactiveRatioToBaseline: pageResult.interactiveRatio,
     bulkShareOfIdealPercent: bulkResult.shareOfIdeal,
+    postgresToSqliteAtEqualDurability: databaseResult.postgresToSqliteAtEqualDurability,
+    postgresBulkShareOfIdealPercent: databaseResult.bulk.shareOfIdealPercent,
+    leaseTakeoverSeconds: databaseResult.lease.secondsAfterKill,
+    worstAuditFilterP95MsAt1M: databaseResult.worstFilterP95Ms,
   };
   console.log("\nAgainst the targets (README, Performance):");
   console.table([targets]);
@@ -344,6 +351,7 @@ async function main() {
     endurance: endured,
     bulk: bulkResult,
     page: pageResult,
+    database: databaseResult,
     targets,
   };
   writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);

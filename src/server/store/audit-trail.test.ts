@@ -112,6 +112,23 @@ describe.each(DIALECTS)("SqlAuditTrail on %s", (dialect) => {
     expect(await operators({ from: "2026-11-30T00:00Z" })).toEqual([]);
     expect(await operators({ operator: "nobody" })).toEqual([]);
     expect(await operators({ operator: "CLOCK" })).toEqual(["Slow clock", "Fast clock"]);
+    // One name with two emails: a part of one email selects only that person's records.
+    await audit.record({
+      kind: "fail",
+      outcome: "succeeded",
+      operator: "Ada",
+      email: "ada@lab.example",
+    });
+    await audit.record({
+      kind: "fail",
+      outcome: "succeeded",
+      operator: "Ada",
+      email: "a@ops.test",
+    });
+    const emails = async (part: string) =>
+      (await audit.page({ operator: part }, 10)).events.map((e) => e.email);
+    expect(await emails("lab")).toEqual(["ada@lab.example"]);
+    expect(await emails("ada")).toEqual(["a@ops.test", "ada@lab.example"]);
   });
 
   it("pages newest first with a cursor, and combines filters", async () => {

@@ -345,16 +345,26 @@ export class SqlAuditTrail implements AuditTrail {
         .limit(MAX_NAMES + 1)
         .execute();
       if (people.length === 0) return undefined;
-      // A few names: read their records through the operator index. Many (a pattern such as
-      // "a"): matching records are everywhere, and reading newest first finds a page at once.
-      if (people.length <= MAX_NAMES) {
-        query = query.where(
-          "operator",
-          "in",
-          people.map((person) => person.name),
+      const names = people.map((person) => person.name);
+      if (people.length > MAX_NAMES) {
+        // A pattern such as "a": matching records are everywhere; newest first finds a page.
+        query = query.where(matches("operator", "email"));
+      } else {
+        // A few names: read their records through the operator index. When one of those names
+        // also appears with an email that does not match, the records are checked one by one.
+        const part = filters.operator.toLowerCase();
+        const others = await this.db
+          .selectFrom("audit_people")
+          .select(["name", "email"])
+          .where("name", "in", names)
+          .execute();
+        const exact = others.every(
+          (person) =>
+            person.name.toLowerCase().includes(part) || person.email.toLowerCase().includes(part),
         );
+        query = query.where("operator", "in", names);
+        if (!exact) query = query.where(matches("operator", "email"));
       }
-      query = query.where(matches("operator", "email"));
     }
     // Times become id bounds too, so that the newest-first read starts and stops in the right
     // place. Ids follow the order records were written in, and each record's time is its

@@ -132,6 +132,7 @@ export const MIGRATIONS: Record<string, Migration> = {
       await index("audit_events_outcome", "outcome", "id");
       await index("audit_events_reason", "reason", "id");
       await index("audit_events_job", "job_id", "id");
+      await index("audit_events_kind_outcome", "kind", "outcome", "id");
 
       await db.schema
         .createTable("sessions")
