@@ -24,6 +24,7 @@ import {
   sleep,
   startBff,
   startSimulator,
+  timeBulkJob,
   work,
 } from "./tools";
 
@@ -84,30 +85,9 @@ async function bulkOn(store: Store) {
     ...store.env,
     BULK_CONCURRENCY: "8",
   });
-  const base = `http://127.0.0.1:${PORTS.bff}/api/bulk-jobs`;
-  const headers = { cookie: bff.cookie, "content-type": "application/json" };
-  const tickets = Array.from({ length: 1000 }, (_, i) => ({ ticket: `bulk-pg-${i}` }));
-  const created = (await (
-    await fetch(base, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ serviceId: "1000000001", tickets, reason: "SERVER_ERROR" }),
-    })
-  ).json()) as { id: string };
-  let job: { status: string; createdAt: string; finishedAt: string | null };
-  do {
-    await sleep(100);
-    job = (await (await fetch(`${base}/${created.id}`, { headers })).json()) as typeof job;
-  } while (job.status === "running");
+  const result = await timeBulkJob(`http://127.0.0.1:${PORTS.bff}`, bff.cookie, "bulk-pg");
   await stopBff(bff.pid);
-  const seconds = (Date.parse(job.finishedAt!) - Date.parse(job.createdAt)) / 1000;
-  const ideal = 8 / 0.05;
-  return {
-    store: store.name,
-    seconds,
-    ticketsPerSecond: Math.round((1000 / seconds) * 10) / 10,
-    shareOfIdealPercent: Math.round((1000 / seconds / ideal) * 1000) / 10,
-  };
+  return { store: store.name, ...result, shareOfIdealPercent: result.shareOfIdeal };
 }
 
 /** Two replicas on one PostgreSQL; the one running a job is killed; until the other holds it. */

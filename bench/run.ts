@@ -19,10 +19,10 @@ import {
   children,
   load,
   settled,
-  sleep,
   startBff,
   startProcess,
   startSimulator,
+  timeBulkJob,
   waitFor,
   work,
 } from "./tools";
@@ -93,38 +93,7 @@ async function overhead() {
 async function bulk() {
   await startSimulator(PORTS.slowSimulator, 50);
   const bff = await startBff(PORTS.bulkBff, PORTS.slowSimulator, { BULK_CONCURRENCY: "8" });
-  const base = `http://127.0.0.1:${PORTS.bulkBff}/api/bulk-jobs`;
-  const headers = { cookie: bff.cookie, "content-type": "application/json" };
-  const tickets = Array.from({ length: 1000 }, (_, i) => ({
-    ticket: `bulk-bench-${String(i).padStart(4, "0")}`,
-  }));
-  const created = (await (
-    await fetch(base, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ serviceId: "1000000001", tickets, reason: "SERVER_ERROR" }),
-    })
-  ).json()) as { id: string };
-  let job: {
-    status: string;
-    createdAt: string;
-    finishedAt: string | null;
-    counts: Record<string, number>;
-  };
-  do {
-    await sleep(100);
-    job = (await (await fetch(`${base}/${created.id}`, { headers })).json()) as typeof job;
-  } while (job.status === "running");
-  const seconds = (Date.parse(job.finishedAt!) - Date.parse(job.createdAt)) / 1000;
-  const ideal = 8 / 0.05;
-  return {
-    tickets: 1000,
-    succeeded: job.counts.succeeded,
-    seconds,
-    ticketsPerSecond: Math.round((1000 / seconds) * 10) / 10,
-    idealPerSecond: ideal,
-    shareOfIdeal: Math.round((1000 / seconds / ideal) * 1000) / 10,
-  };
+  return timeBulkJob(`http://127.0.0.1:${PORTS.bulkBff}`, bff.cookie, "bulk-bench");
 }
 
 function initialAssets(dir: string) {

@@ -175,3 +175,42 @@ export async function settled(pid: number): Promise<{ rssMiB: number; fds: numbe
   }
   return { rssMiB, fds: memoryOf(pid).fds };
 }
+
+/**
+ * 1,000 tickets through a BFF's bulk job against a simulator answering in 50 ms, at
+ * concurrency 8 (the BFF's BULK_CONCURRENCY): the rate, and its share of 8 / 0.05 s.
+ */
+export async function timeBulkJob(bffUrl: string, cookie: string, prefix: string) {
+  const base = `${bffUrl}/api/bulk-jobs`;
+  const headers = { cookie, "content-type": "application/json" };
+  const tickets = Array.from({ length: 1000 }, (_, i) => ({
+    ticket: `${prefix}-${String(i).padStart(4, "0")}`,
+  }));
+  const created = (await (
+    await fetch(base, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ serviceId: "1000000001", tickets, reason: "SERVER_ERROR" }),
+    })
+  ).json()) as { id: string };
+  let job: {
+    status: string;
+    createdAt: string;
+    finishedAt: string | null;
+    counts: Record<string, number>;
+  };
+  do {
+    await sleep(100);
+    job = (await (await fetch(`${base}/${created.id}`, { headers })).json()) as typeof job;
+  } while (job.status === "running");
+  const seconds = (Date.parse(job.finishedAt!) - Date.parse(job.createdAt)) / 1000;
+  const ideal = 8 / 0.05;
+  return {
+    tickets: 1000,
+    succeeded: job.counts.succeeded,
+    seconds,
+    ticketsPerSecond: Math.round((1000 / seconds) * 10) / 10,
+    idealPerSecond: ideal,
+    shareOfIdeal: Math.round((1000 / seconds / ideal) * 1000) / 10,
+  };
+}

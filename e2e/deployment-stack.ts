@@ -7,10 +7,9 @@
 import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPostgresCluster } from "../scripts/postgres-cluster";
+import { freePort, startPostgresCluster } from "../scripts/postgres-cluster";
 import type { PostgresCluster } from "../scripts/postgres-cluster";
 
 export const ACCESS_CODE = "deployment-access-code-0123";
@@ -34,17 +33,6 @@ export interface DeploymentStack {
   /** Starts a replica again on its port (after a kill). */
   restart(replica: Replica): Promise<Replica>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 async function waitFor(url: string, what: string, timeoutMs = 30_000): Promise<void> {

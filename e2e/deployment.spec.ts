@@ -63,6 +63,31 @@ async function withDatabase<T>(use: (client: pg.Client) => Promise<T>): Promise<
   }
 }
 
+/** How many of the job's tickets are in one of these states now. */
+async function ticketsIn(jobId: string, states: string[]): Promise<number> {
+  return withDatabase(async (db) => {
+    const { rows } = await db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM bulk_items WHERE job_id = $1 AND state = ANY($2)",
+      [jobId, states],
+    );
+    return Number(rows[0]!.n);
+  });
+}
+
+/** The replica whose id holds the job's lease (each logs its id at start). */
+async function replicaRunning(jobId: string): Promise<Replica> {
+  const owner = await withDatabase(async (db) => {
+    const { rows } = await db.query<{ lease_owner: string }>(
+      "SELECT lease_owner FROM bulk_jobs WHERE id = $1",
+      [jobId],
+    );
+    return rows[0]!.lease_owner;
+  });
+  const replica = stack.replicas.find((r) => r.lines.some((line) => line.includes(owner)));
+  expect(replica).toBeDefined();
+  return replica!;
+}
+
 test("over https through the proxy: sign in, fail a ticket, read the audit log, on both replicas", async ({
   page,
   context,
@@ -129,30 +154,8 @@ test("kill -9 of the replica running a 500-ticket job: the other finishes it, no
   await expect(page.getByRole("heading", { name: /Bulk job/ })).toContainText("running");
 
   // Half way, kill (SIGKILL) the replica holding the job's lease.
-  await expect
-    .poll(
-      async () =>
-        withDatabase(async (db) => {
-          const { rows } = await db.query<{ n: string }>(
-            "SELECT count(*) AS n FROM bulk_items WHERE job_id = $1 AND state = 'succeeded'",
-            [id],
-          );
-          return Number(rows[0]!.n);
-        }),
-      { timeout: 60_000 },
-    )
-    .toBeGreaterThan(200);
-  const owner = await withDatabase(async (db) => {
-    const { rows } = await db.query<{ lease_owner: string }>(
-      "SELECT lease_owner FROM bulk_jobs WHERE id = $1",
-      [id],
-    );
-    return rows[0]!.lease_owner;
-  });
-  const running = stack.replicas.find((replica) =>
-    replica.lines.some((line) => line.includes(owner)),
-  )!;
-  expect(running).toBeDefined();
+  await expect.poll(() => ticketsIn(id, ["succeeded"]), { timeout: 60_000 }).toBeGreaterThan(200);
+  const running = await replicaRunning(id);
   running.process.kill("SIGKILL");
   expect(await running.exited).toBeNull();
 
@@ -238,27 +241,10 @@ test("a restarted replica keeps people signed in; SIGTERM during calls exits 0 w
   });
   const { id } = (await created.json()) as { id: string };
   await expect
-    .poll(
-      () =>
-        withDatabase(async (db) => {
-          const { rows } = await db.query<{ n: string }>(
-            "SELECT count(*) AS n FROM bulk_items WHERE job_id = $1 AND state <> 'queued'",
-            [id],
-          );
-          return Number(rows[0]!.n);
-        }),
-      { timeout: 30_000 },
-    )
+    .poll(() => ticketsIn(id, ["in-flight", "succeeded", "failed"]), { timeout: 30_000 })
     .toBeGreaterThan(20);
-  // Stop both replicas' holder gracefully, as an orchestrator's drain does.
-  const owner = await withDatabase(async (db) => {
-    const { rows } = await db.query<{ lease_owner: string }>(
-      "SELECT lease_owner FROM bulk_jobs WHERE id = $1",
-      [id],
-    );
-    return rows[0]!.lease_owner;
-  });
-  const holder = stack.replicas.find((r) => r.lines.some((line) => line.includes(owner)))!;
+  // Stop the replica running it gracefully, as an orchestrator's drain does.
+  const holder = await replicaRunning(id);
   holder.process.kill("SIGTERM");
   expect(await holder.exited).toBe(0);
 
@@ -282,13 +268,7 @@ test("a restarted replica keeps people signed in; SIGTERM during calls exits 0 w
     return Number(rows[0]!.n);
   });
   expect(pending).toBe(0);
-  const interrupted = await withDatabase(async (db) => {
-    const { rows } = await db.query<{ n: string }>(
-      "SELECT count(*) AS n FROM bulk_items WHERE job_id = $1 AND state = 'interrupted'",
-      [id],
-    );
-    return Number(rows[0]!.n);
-  });
+  const interrupted = await ticketsIn(id, ["interrupted"]);
   // A graceful stop lets every call end: nothing is left in doubt.
   expect(interrupted).toBe(0);
 });

@@ -35,7 +35,8 @@ function binDir(): string {
   return join(root, versions[0]!, "bin");
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nobody listens on right now, on loopback. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -44,6 +45,21 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
+}
+
+/** A new empty database on the server `adminUrl` points at; its URL. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 export async function startPostgresCluster(
@@ -81,17 +97,8 @@ export async function startPostgresCluster(
   return {
     adminUrl,
     port,
-    async createDatabase(name = `console_${process.pid}_${Date.now()}_${counter++}`) {
-      const { default: pg } = await import("pg");
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE "${name}"`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
+    createDatabase: (name = `console_${process.pid}_${Date.now()}_${counter++}`) =>
+      createDatabase(adminUrl, name),
     stop() {
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);

@@ -2,8 +2,8 @@
  * The two databases the store suites run against: SQLite in memory, and a fresh database in
  * the real PostgreSQL cluster the unit run started (scripts/vitest-postgres.ts).
  */
-import pg from "pg";
 import { inject } from "vitest";
+import { createDatabase } from "../../../scripts/postgres-cluster";
 import { openDatabase } from "./database";
 import type { ConsoleDatabase } from "./database";
 
@@ -13,19 +13,11 @@ export type Dialect = (typeof DIALECTS)[number];
 let counter = 0;
 
 /** A new, empty PostgreSQL database in the test cluster; its URL. */
-export async function createPostgresDatabase(): Promise<string> {
-  const adminUrl = inject("postgresAdminUrl");
-  const name = `test_${process.pid}_${Date.now()}_${counter++}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+export function createPostgresDatabase(): Promise<string> {
+  return createDatabase(
+    inject("postgresAdminUrl"),
+    `test_${process.pid}_${Date.now()}_${counter++}`,
+  );
 }
 
 export async function openTestDatabase(dialect: Dialect): Promise<ConsoleDatabase> {
