@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { Updateable } from "kysely";
 import type { BulkItem, BulkItemState, BulkJob } from "../../shared/bulk-job";
 import { BULK_ITEM_STATES } from "../../shared/bulk-job";
@@ -195,26 +194,12 @@ export class SqlBulkJobStore implements BulkJobStore {
     if (update.state !== undefined && DONE_WITH_TICKET.includes(update.state)) {
       set.ticket_sealed = null;
     }
-    const update_ = (db: SqlDatabase) =>
-      db
-        .updateTable("bulk_items")
-        .set(set)
-        .where("job_id", "=", jobId)
-        .where("seq", "=", seq)
-        .execute();
-    if (this.dialect === "sqlite") {
-      await update_(this.db);
-      return;
-    }
-    // A ticket's state is not its record: the audit trail is, and it is synced. On PostgreSQL
-    // this commit need not wait for the disk, since the WAL is one sequence: the ticket's next
-    // synced commit (its audit record, begun right after) carries this one to disk too, and a
-    // state lost with the last seconds before a power loss is resolved from the audit record
-    // when the job is taken over (adopt.ts).
-    await this.db.transaction().execute(async (trx) => {
-      await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
-      await update_(trx);
-    });
+    await this.db
+      .updateTable("bulk_items")
+      .set(set)
+      .where("job_id", "=", jobId)
+      .where("seq", "=", seq)
+      .execute();
   }
 
   async moveItems(jobId: string, from: BulkItemState, to: BulkItemState): Promise<BulkItem[]> {
