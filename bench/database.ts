@@ -291,6 +291,38 @@ async function auditAtScale(store: Store) {
   return { rows, exports };
 }
 
+/** `npm run bench -- database-overhead`: the per-store overhead alone, in two alternating rounds. */
+export async function databaseOverhead() {
+  const cluster = await startPostgresCluster({ fsync: true });
+  try {
+    await startSimulator(PORTS.simulator);
+    const stores = await storesOn(cluster);
+    const rounds = [];
+    for (let round = 0; round < 2; round++) rounds.push(await overheadOn(stores));
+    for (const round of rounds) console.table(round.rows);
+    return rounds;
+  } finally {
+    cluster.stop();
+  }
+}
+
+async function storesOn(cluster: PostgresCluster): Promise<Store[]> {
+  return [
+    { name: "SQLite FULL (default)", env: { AUDIT_DB: join(work, "full.db") } },
+    {
+      name: "SQLite NORMAL",
+      env: { AUDIT_DB: join(work, "normal.db"), AUDIT_DB_SYNCHRONOUS: "normal" },
+    },
+    {
+      name: "PostgreSQL (synchronous_commit on)",
+      env: {
+        DATABASE_URL: await cluster.createDatabase(`overhead_${Date.now()}`),
+        TICKET_ENCRYPTION_KEY: KEY,
+      },
+    },
+  ];
+}
+
 /** The slowest p95 among single filters, or among combinations of two or three. */
 function worst(
   results: { rows: { filter: string; "p95 ms": number }[] }[],
@@ -311,17 +343,7 @@ export async function databaseBench() {
   try {
     await startSimulator(PORTS.simulator);
     await startSimulator(PORTS.slowSimulator, 50);
-    const stores: Store[] = [
-      { name: "SQLite FULL (default)", env: { AUDIT_DB: join(work, "full.db") } },
-      {
-        name: "SQLite NORMAL",
-        env: { AUDIT_DB: join(work, "normal.db"), AUDIT_DB_SYNCHRONOUS: "normal" },
-      },
-      {
-        name: "PostgreSQL (synchronous_commit on)",
-        env: { DATABASE_URL: await cluster.createDatabase("overhead"), TICKET_ENCRYPTION_KEY: KEY },
-      },
-    ];
+    const stores = await storesOn(cluster);
     console.log("Database: fail call overhead per store");
     const overhead = await overheadOn(stores);
     console.table(overhead.rows);

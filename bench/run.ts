@@ -11,7 +11,7 @@ import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { chromium } from "@playwright/test";
 import { build } from "vite";
-import { databaseBench } from "./database";
+import { databaseBench, databaseOverhead } from "./database";
 import {
   CODE,
   ROOT,
@@ -223,6 +223,10 @@ async function main() {
 
   const only = process.argv.slice(2);
   const want = (part: string) => only.length === 0 || only.includes(part);
+  if (only.length === 1 && only[0] === "database-overhead") {
+    await databaseOverhead();
+    return;
+  }
   if (only.length === 1 && only[0] === "database") {
     // `npm run bench -- database`: SQLite and PostgreSQL side by side (a few minutes).
     const result = await databaseBench();
