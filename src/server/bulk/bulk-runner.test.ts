@@ -382,6 +382,27 @@ describe("BulkRunner", () => {
     expect(second.stats().calls).toBe(0);
   });
 
+  it("with a ticket key, the next start goes on with a job: each queued ticket sent once", async () => {
+    const database = await newDatabase();
+    // The first process: its calls hang, as if it died during them.
+    const first = await setup(() => new Promise(() => undefined), 1, {
+      database,
+      seal: testSeal,
+    });
+    const id = await first.start(tickets(12));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+
+    const second = await setup(ok, 3, { database, seal: testSeal });
+    expect(await second.runner.run()).toEqual([id]);
+    await second.runner.idle();
+    const job = (await second.runner.view(id))!;
+    expect(job.status).toBe("finished");
+    expect(job.counts).toMatchObject({ succeeded: 11, interrupted: 1, queued: 0, "in-flight": 0 });
+    // The one in flight when the first process stopped is not sent again; the rest once each.
+    expect(second.stats().sent.sort()).toEqual(tickets(12).slice(1).sort());
+    expect((await second.trail.page({ jobId: id }, 50)).events).toHaveLength(12);
+  });
+
   it("stores tickets only sealed, and only while the job may still send them", async () => {
     const { runner, store, database, start } = await setup(
       (request) =>

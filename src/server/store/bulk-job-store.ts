@@ -354,6 +354,10 @@ export class SqlBulkJobStore implements BulkJobStore {
         .orderBy("created_at")
         .limit(1);
       if (!any) query = query.where("lease_until", "<", now);
+      // Never a job this replica already runs (at start it takes every job, one at a time).
+      query = query.where((eb) =>
+        eb.or([eb("lease_owner", "is", null), eb("lease_owner", "!=", owner)]),
+      );
       // Replicas looking at once each get a different job, or none; never the same one.
       if (this.dialect === "postgres") query = query.forUpdate().skipLocked();
       const orphan = await query.executeTakeFirst();
