@@ -102,7 +102,7 @@ export async function failTicket(context: TicketCall): Promise<void> {
   try {
     // In flight before its record is begun: a stop at any point leaves the ticket either queued
     // with no record (never sent) or in flight (the next holder resolves it from its record).
-    await store.updateItem(job.id, seq, { state: "in-flight" });
+    await store.updateItem(job.id, seq, { state: "in-flight", attempts: 1 });
     // One audit record for all the ticket's tries.
     const { answer } = await auditedFail(context.audit, jobRecord(job, entry), sendWithRetries);
     const outcome = answeredOutcome(answer.resultCode);

@@ -34,7 +34,7 @@ function JobDetails({ job }: { job: BulkJob }) {
   const control = useJobControl(job.id);
   const [state, setState] = useState<BulkItemState | undefined>();
   const [page, setPage] = useState(0);
-  const items = useQuery(bulkItemsQuery(job.id, state, page, job.status === "running"));
+  const items = useQuery(bulkItemsQuery(job.id, state, page, job.status));
   const { counts, total } = job;
   const done = counts.succeeded;
   const failed = counts.failed + counts.interrupted;

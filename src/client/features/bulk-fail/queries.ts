@@ -9,8 +9,13 @@ export const bulkKeys = {
   list: () => [...bulkKeys.all(), "list"] as const,
   job: (id: string) => [...bulkKeys.all(), id] as const,
   items: (id: string) => [...bulkKeys.job(id), "items"] as const,
-  itemsPage: (id: string, state: BulkItemState | undefined, page: number) =>
-    [...bulkKeys.items(id), state ?? "all", page] as const,
+  /** With the job's status: when it ends, the page is read once more, with the final states. */
+  itemsPage: (
+    id: string,
+    state: BulkItemState | undefined,
+    page: number,
+    jobStatus: BulkJob["status"],
+  ) => [...bulkKeys.items(id), state ?? "all", page, jobStatus] as const,
 };
 /** How often a running job is asked for its progress. */
 const LIVE_MS = 1000;
@@ -35,10 +40,10 @@ export function bulkItemsQuery(
   id: string,
   state: BulkItemState | undefined,
   page: number,
-  running: boolean,
+  jobStatus: BulkJob["status"],
 ) {
   return queryOptions({
-    queryKey: bulkKeys.itemsPage(id, state, page),
+    queryKey: bulkKeys.itemsPage(id, state, page, jobStatus),
     queryFn: () =>
       readAnswer(
         api["bulk-jobs"][":id"].items.$get({
@@ -51,7 +56,7 @@ export function bulkItemsQuery(
         }),
         bulkItemsPageSchema,
       ),
-    refetchInterval: running ? LIVE_MS : false,
+    refetchInterval: jobStatus === "running" ? LIVE_MS : false,
     placeholderData: (previous) => previous,
   });
 }
