@@ -93,7 +93,8 @@ export const bulkJobSchema = z.object({
   estimateSeconds: z.number().nullable(),
   /**
    * Whether Retry failed can work: the job has ended with failed tickets and the console still
-   * holds them (for BULK_RETRY_WINDOW_SECONDS after the end; never after a restart or a cancel).
+   * holds them (for BULK_RETRY_WINDOW_SECONDS after the end; never after a cancel, and after a
+   * restart only with TICKET_ENCRYPTION_KEY, which keeps them sealed in the database).
    */
   canRetry: z.boolean(),
 });
