@@ -36,7 +36,7 @@ const PORTS = {
   bulkBff: 9715,
   baselinePage: 9716,
 };
-export const FAIL_BODY = JSON.stringify({ ticket: "bench-ticket-0001", reason: "SERVER_ERROR" });
+const FAIL_BODY = JSON.stringify({ ticket: "bench-ticket-0001", reason: "SERVER_ERROR" });
 async function overhead() {
   await startSimulator(PORTS.simulator);
   startProcess(

@@ -6,7 +6,7 @@ import type { FailPolicy } from "./fail-policy";
 import { sameOriginWrites, securityHeaders } from "./hardening";
 import type { Logger } from "./logger";
 import { ProblemError, problemResponse } from "./problem";
-import { publicAddress } from "./public-address";
+import { clientFacts, publicHostOnly } from "./public-address";
 import type { TrustProxy } from "./public-address";
 import type { AppEnv } from "./request-context";
 import { auditRoutes } from "./routes/audit";
@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono<AppEnv>()
     .use(requestId())
-    .use(publicAddress(deps.publicAddress))
+    .use(clientFacts(deps.publicAddress))
     .use(securityHeaders())
     .use(async (c, next) => {
       c.set("logFields", {});
@@ -102,6 +102,7 @@ export function createApp(deps: AppDeps) {
         "request",
       );
     })
+    .use(publicHostOnly(deps.publicAddress.publicUrl))
     .route("/api", api)
     .route("/", healthRoutes(deps.services));
 

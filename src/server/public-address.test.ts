@@ -69,6 +69,10 @@ describe("PUBLIC_URL behind a trusted TLS proxy", () => {
     expect(rebound.status).toBe(421);
     expect(rebound.headers.get("content-type")).toContain("application/problem+json");
     expect(problemSchema.parse(rebound.json).type).toMatch(/misdirected-request$/);
+    // A refusal like any answer: security headers, not cached, in the request log.
+    expect(rebound.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(rebound.headers.get("cache-control")).toBe("no-store");
+    expect(lastRequestLine("/api/session/method").status).toBe(421);
     const page = await running.request("/", { headers: { host: "127.0.0.1" } });
     expect(page.status).toBe(421);
     for (const probe of ["/healthz", "/readyz"]) {

@@ -24,6 +24,8 @@ export interface ClientFacts {
   https: boolean;
   /** The origin the browser used, which its writes must come from. */
   origin: string;
+  /** The host the browser asked for: Host, or a trusted proxy's X-Forwarded-Host. */
+  host: string;
 }
 
 /** PUBLIC_URL: scheme, host and optional port only. */
@@ -101,16 +103,12 @@ function firstValue(header: string | undefined): string | undefined {
   return header?.split(",")[0]?.trim() || undefined;
 }
 
-/**
- * Sets `c.var.client`. With PUBLIC_URL, a request for another host is refused with 421 (a
- * DNS-rebinding page, a mistyped ingress rule), except the orchestrator's probes.
- */
-export function publicAddress(options: {
+/** Sets `c.var.client`: where the request comes from and how, as TRUST_PROXY allows. */
+export function clientFacts(options: {
   publicUrl: string | undefined;
   trustProxy: TrustProxy;
 }): MiddlewareHandler<AppEnv> {
   const { publicUrl, trustProxy } = options;
-  const publicHost = publicUrl === undefined ? undefined : new URL(publicUrl).host;
   return async (c, next) => {
     const socket = socketAddress(c);
     // proxy-addr's walk: socket first, then X-Forwarded-For from right to left, while trusted.
@@ -135,10 +133,23 @@ export function publicAddress(options: {
       address: chain[hop]!,
       https: publicUrl ? publicUrl.startsWith("https:") : scheme === "https:",
       origin: publicUrl ?? `${scheme}//${host}`,
+      host,
     });
+    return next();
+  };
+}
 
-    if (publicHost !== undefined && host.toLowerCase() !== publicHost.toLowerCase()) {
+/**
+ * With PUBLIC_URL, a request for another host is refused with 421 (a DNS-rebinding page, a
+ * mistyped ingress rule), except the orchestrator's probes. After clientFacts, and after the
+ * security headers and the request log, so that the refusal carries the one and is in the other.
+ */
+export function publicHostOnly(publicUrl: string | undefined): MiddlewareHandler<AppEnv> {
+  const publicHost = publicUrl === undefined ? undefined : new URL(publicUrl).host.toLowerCase();
+  return async (c, next) => {
+    if (publicHost !== undefined && c.var.client.host.toLowerCase() !== publicHost) {
       if (c.req.path === "/healthz" || c.req.path === "/readyz") return next();
+      c.header("Cache-Control", "no-store");
       return problemResponse(c, {
         kind: "misdirected-request",
         status: 421,

@@ -45,6 +45,17 @@ async function freshTickets(on: ConsoleUnderTest, n: number) {
   return tickets;
 }
 
+/** A bulk job of these tickets on that replica; its id. */
+async function startJob(on: ConsoleUnderTest, tickets: string[]): Promise<string> {
+  const created = await on.post("/api/bulk-jobs", {
+    serviceId: "1000000001",
+    tickets: tickets.map((ticket) => ({ ticket })),
+    reason: "ACCESS_DENIED",
+  });
+  expect(created.status).toBe(201);
+  return bulkJobSchema.parse(created.json).id;
+}
+
 async function jobOn(on: ConsoleUnderTest, id: string): Promise<BulkJob> {
   return bulkJobSchema.parse((await on.get(`/api/bulk-jobs/${id}`)).json);
 }
@@ -97,14 +108,11 @@ describe("two replicas on one PostgreSQL database", () => {
     const { a, b } = await twoReplicas({ BULK_CONCURRENCY: "1" });
     const tickets = await freshTickets(a, 40);
     a.simulator.setFault({ kind: "delay", ms: 50, fraction: 1 });
-    const created = await a.post("/api/bulk-jobs", {
-      serviceId: "1000000001",
-      tickets: tickets.map((ticket) => ({ ticket })),
-      reason: "ACCESS_DENIED",
-    });
-    const { id } = bulkJobSchema.parse(created.json);
+    const id = await startJob(a, tickets);
     expect((await b.post(`/api/bulk-jobs/${id}/pause`, {})).status).toBe(200);
     await until(2000, async () => (await jobOn(b, id)).status === "paused", "paused");
+    // As on the replica running it: a paused job cannot pause again.
+    expect((await b.post(`/api/bulk-jobs/${id}/pause`, {})).status).toBe(409);
     const sentWhenPaused = failCalls(a).size;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(failCalls(a).size).toBeLessThanOrEqual(sentWhenPaused + 1);
@@ -123,12 +131,7 @@ describe("two replicas on one PostgreSQL database", () => {
     const { a, b } = await twoReplicas({ BULK_CONCURRENCY: "2" });
     const tickets = await freshTickets(a, 60);
     a.simulator.setFault({ kind: "delay", ms: 40, fraction: 1 });
-    const created = await a.post("/api/bulk-jobs", {
-      serviceId: "1000000001",
-      tickets: tickets.map((ticket) => ({ ticket })),
-      reason: "ACCESS_DENIED",
-    });
-    const { id } = bulkJobSchema.parse(created.json);
+    const id = await startJob(a, tickets);
     await until(5000, () => Promise.resolve(failCalls(a).size >= 10), "ten tickets sent");
     // What main.ts does on SIGTERM: calls in flight end, the job is handed back.
     await a.bulkRunner.stop();
@@ -150,12 +153,7 @@ describe("two replicas on one PostgreSQL database", () => {
   it("retries the failed tickets on the replica that did not run the job", async () => {
     const { a, b } = await twoReplicas();
     a.simulator.setFault({ kind: "status", status: 500, fraction: 1 });
-    const created = await a.post("/api/bulk-jobs", {
-      serviceId: "1000000001",
-      tickets: [{ ticket: "retry-me-1" }, { ticket: "retry-me-2" }],
-      reason: "ACCESS_DENIED",
-    });
-    const { id } = bulkJobSchema.parse(created.json);
+    const id = await startJob(a, ["retry-me-1", "retry-me-2"]);
     await until(5000, async () => (await jobOn(a, id)).status === "finished", "finished");
     expect((await jobOn(b, id)).canRetry).toBe(true);
     a.simulator.setFault(null);

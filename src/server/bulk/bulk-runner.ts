@@ -126,8 +126,8 @@ export class BulkRunner {
         return { seq, reason, ticketHash: hash, ticketTail: tail, sealed };
       }),
     });
-    const tickets_ = new Map(items.map(({ seq, ticket, reason }) => [seq, { ticket, reason }]));
-    const job = this.#live(id, service, principal, settings, tickets_);
+    const held = new Map(items.map(({ seq, ticket, reason }) => [seq, { ticket, reason }]));
+    const job = this.#live(id, service, principal, settings, held);
     for (const { seq } of items) this.#enqueue(job, seq);
     return id;
   }

@@ -121,13 +121,19 @@ export interface BulkJobStore {
   /** Extends the leases of `jobIds` that `owner` still holds; returns those. */
   renewLeases(owner: string, jobIds: string[], until: number): Promise<string[]>;
   releaseLease(owner: string, jobId: string): Promise<void>;
-  /** Asks the replica running a job to pause, resume or cancel it (false: job not unfinished). */
+  /** Asks the replica running a job to pause, resume or cancel it (false: not in a state for it). */
   request(jobId: string, action: JobRequest): Promise<boolean>;
   /** The requests waiting for `owner`'s jobs, cleared as they are read. */
   takeRequests(owner: string): Promise<{ jobId: string; action: JobRequest }[]>;
 }
 
 const UNFINISHED = ["running", "paused"] as const;
+/** What each request needs the job to be, as when the replica running it is asked directly. */
+const REQUESTABLE_IN = {
+  pause: ["running"],
+  resume: ["paused"],
+  cancel: UNFINISHED,
+} as const satisfies Record<JobRequest, readonly string[]>;
 
 /** Bulk jobs in the console's database (SQLite or PostgreSQL), beside the audit trail. */
 export class SqlBulkJobStore implements BulkJobStore {
@@ -408,7 +414,7 @@ export class SqlBulkJobStore implements BulkJobStore {
       .updateTable("bulk_jobs")
       .set({ requested: action })
       .where("id", "=", jobId)
-      .where("status", "in", UNFINISHED)
+      .where("status", "in", REQUESTABLE_IN[action])
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
