@@ -44,7 +44,7 @@ async function freshTickets(request: APIRequestContext, n: number): Promise<stri
         const answer = await request.post(`${stack.publicUrl}/api/test-tickets`, {
           data: { serviceId: SERVICE_ID },
         });
-        expect(answer.status()).toBe(201);
+        expect(answer.status(), await answer.text()).toBe(201);
         return ((await answer.json()) as { ticket: string }).ticket;
       }),
     );

@@ -14,6 +14,9 @@ export interface Listening {
   drain(graceMs: number): Promise<void>;
 }
 
+/** Longer than the idle timeout of the usual proxies (nginx upstream keepalive, 60 s; AWS ALB, 60 s). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** Serves a fetch handler over real HTTP; port 0 picks a free one. */
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
@@ -47,6 +50,11 @@ export function listen(
           }),
       });
     });
+    // A proxy keeps idle connections to the console open (nginx's upstream keepalive: 60 s by
+    // default). If the console closed one first, a request the proxy had just sent on it would be
+    // lost, and a proxy does not resend a POST: a 502. So the console waits longer than a proxy.
+    const http = server as { keepAliveTimeout?: number };
+    http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     server.once("error", reject);
   });
 }
