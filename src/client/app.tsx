@@ -8,6 +8,7 @@ import { FailTicketPage } from "./features/fail-ticket/fail-ticket-page";
 import { TargetBanner } from "./components/target-banner";
 import { consoleConfigQuery } from "./lib/console-queries";
 import { sessionQuery, useSignOut } from "./features/session/queries";
+import { roleAllows } from "../shared/session";
 import type { SessionInfo } from "../shared/session";
 import { queryClient } from "./lib/query-client";
 
@@ -92,7 +93,8 @@ function SignedIn({ session }: { session: SessionInfo }) {
   useEffect(() => {
     for (const load of [loadAuditLog, loadBulkFail, loadReasonMatrix]) void load();
   }, []);
-  const isOperator = session.role === "operator";
+  // A supervisor may do all an operator may (and control anyone's bulk job).
+  const isOperator = roleAllows(session.role, "operator");
   return (
     <>
       <header className="app-header">
@@ -108,6 +110,14 @@ function SignedIn({ session }: { session: SessionInfo }) {
           <span>
             Signed in as <strong>{session.name}</strong>
             {session.role !== "operator" && <span className="role-badge">{session.role}</span>}
+            {!session.nameVerified && (
+              <span
+                className="role-badge role-badge-note"
+                title="Signed in with the shared access code: the records keep this name as typed."
+              >
+                name not verified
+              </span>
+            )}
           </span>
           <button type="button" className="button-secondary" onClick={() => signOut.mutate()}>
             Sign out

@@ -5,6 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { consoleConfigSchema, servicesSchema } from "../shared/console-info";
 import { problemSchema } from "../shared/problem";
 import { testTicketSchema } from "../shared/test-ticket";
+import { DEFAULT_SIMULATOR_ACCESS_TOKEN } from "../simulator/seed";
+import { parseSettings } from "./config";
+import { buildConsole } from "./console";
 import { startConsole } from "./test-harness";
 import type { ConsoleUnderTest } from "./test-harness";
 
@@ -98,6 +101,29 @@ describe("GET /api/services", () => {
     const answer = await running.get("/api/services");
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual([]);
+  });
+});
+
+describe("the embedded simulator", () => {
+  it("takes fault switches only with a token made at start, not the documented API token", async () => {
+    const built = await buildConsole(parseSettings({ CONSOLE_ACCESS_CODE: "embedded-code-1234" }), {
+      databasePath: ":memory:",
+      clientDir: null,
+      logDestination: { write: () => undefined },
+    });
+    try {
+      const answer = await built.simulator!.app.request("/_simulator/faults", {
+        method: "PUT",
+        headers: {
+          authorization: `Bearer ${DEFAULT_SIMULATOR_ACCESS_TOKEN}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify([{ kind: "drop" }]),
+      });
+      expect(answer.status).toBe(401);
+    } finally {
+      await built.close();
+    }
   });
 });
 

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
 import type { BulkRunner } from "./bulk/bulk-runner";
 import type { FailPolicy } from "./fail-policy";
 import { sameOriginWrites, securityHeaders } from "./hardening";
@@ -8,6 +7,7 @@ import type { Logger } from "./logger";
 import { ProblemError, problemResponse } from "./problem";
 import { clientFacts, publicHostOnly } from "./public-address";
 import type { TrustProxy } from "./public-address";
+import { requestIds } from "./request-context";
 import type { AppEnv } from "./request-context";
 import { auditRoutes } from "./routes/audit";
 import { bulkJobRoutes } from "./routes/bulk-jobs";
@@ -39,6 +39,8 @@ export interface AppDeps {
   bulkStore: BulkJobStore;
   /** The built page; absent in development, where Vite serves it. */
   clientDir?: string;
+  /** The clock of the readiness verdict (tests move it). */
+  now?: () => number;
   /** PUBLIC_URL and TRUST_PROXY. */
   publicAddress: { publicUrl: string | undefined; trustProxy: TrustProxy };
 }
@@ -49,11 +51,13 @@ export function createApp(deps: AppDeps) {
   // The route table: each area carries its own guards (routes/*.ts: signedInArea, requireRole,
   // body limits). Only /session is open without a session.
   const api = new Hono<AppEnv>()
-    .use(sameOriginWrites())
+    // First, so that every answer of the API carries it: the 403, 401, 413 and 400 answered
+    // before any session or body is looked at included.
     .use(async (c, next) => {
       await next();
       c.header("Cache-Control", "no-store");
     })
+    .use(sameOriginWrites())
     .route("/session", sessionRoutes(auth, audit))
     .route("/backchannel/authentication/fail", failRoutes({ sessions, audit, failPolicy }))
     .route("/services", serviceRoutes({ sessions, services }))
@@ -82,7 +86,7 @@ export function createApp(deps: AppDeps) {
     );
 
   const app = new Hono<AppEnv>()
-    .use(requestId())
+    .use(requestIds())
     .use(clientFacts(deps.publicAddress))
     .use(securityHeaders())
     .use(async (c, next) => {
@@ -92,6 +96,7 @@ export function createApp(deps: AppDeps) {
       deps.logger.info(
         {
           requestId: c.var.requestId,
+          callerRequestId: c.var.callerRequestId,
           client: c.var.client.address,
           method: c.req.method,
           path: c.req.path,
@@ -104,7 +109,7 @@ export function createApp(deps: AppDeps) {
     })
     .use(publicHostOnly(deps.publicAddress.publicUrl))
     .route("/api", api)
-    .route("/", healthRoutes(deps.services));
+    .route("/", healthRoutes(deps.services, sessions, deps.now));
 
   const signIn = deps.auth.method;
   if (signIn.mode === "oidc") app.route("/auth/oidc", oidcRoutes(deps.auth, signIn, deps.audit));
@@ -131,6 +136,20 @@ export function createApp(deps: AppDeps) {
         detail: error.message,
       });
     }
+    if (isBodyAbort(error)) {
+      // Node answered 408 itself when REQUEST_TIMEOUT_SECONDS ran out (or the client left): a
+      // client's doing, not the console's fault.
+      deps.logger.info(
+        { requestId: c.var.requestId, path: c.req.path },
+        "request body not received",
+      );
+      return problemResponse(c, {
+        kind: "request-timeout",
+        status: 408,
+        title: "The request was not received in time",
+        detail: "Its body stopped arriving; nothing was done.",
+      });
+    }
     deps.logger.error({ requestId: c.var.requestId, err: error }, "unexpected error");
     return problemResponse(c, {
       kind: "internal-error",
@@ -144,3 +163,9 @@ export function createApp(deps: AppDeps) {
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+/** The error reading a body raises when the socket went before the body came (Node: "aborted"). */
+function isBodyAbort(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return error instanceof Error && (error.message === "aborted" || code === "ECONNRESET");
+}

@@ -12,7 +12,7 @@ import * as errors from "@authlete/typescript-sdk/models/errors";
 import { HTTPClient } from "@authlete/typescript-sdk/lib/http.js";
 import type { FailRequest } from "../shared/fail-request";
 import type { Target } from "../shared/fail-result";
-import { nodeFetch } from "./node-fetch";
+import { UNREADABLE_BODY_HEADER, nodeFetch } from "./node-fetch";
 import { ProblemError } from "./problem";
 
 export interface AuthleteGatewayOptions {
@@ -151,7 +151,8 @@ export function toProblem(error: unknown, context: CallContext): ProblemError | 
   // Authlete's JSON (a proxy's HTML page, say) reaches us as a plain AuthleteError.
   if (
     error instanceof errors.ResponseValidationError ||
-    (error instanceof errors.AuthleteError && error.statusCode < 300)
+    (error instanceof errors.AuthleteError &&
+      (error.statusCode < 300 || error.headers.has(UNREADABLE_BODY_HEADER)))
   ) {
     return new ProblemError({
       kind: "authlete-bad-answer",
@@ -193,12 +194,14 @@ export function toProblem(error: unknown, context: CallContext): ProblemError | 
       detail: `No connection to ${where} while trying to ${context.what}. Check AUTHLETE_BASE_URL and the network.`,
     });
   }
-  if (error instanceof errors.SDKValidationError) {
+  // The SDK parses a body by its Content-Type: a body that claims to be JSON and is not (a
+  // proxy's error page, a cut answer) surfaces as the parser's SyntaxError, whatever the status.
+  if (error instanceof errors.SDKValidationError || error instanceof SyntaxError) {
     return new ProblemError({
       kind: "authlete-bad-answer",
       status: 502,
       title: "Authlete's answer could not be understood",
-      detail: `${where} answered in a shape the Authlete SDK does not accept.`,
+      detail: `${where} answered with a body that is not the JSON Authlete sends (or not in its shape). Check AUTHLETE_BASE_URL points at an Authlete API, not a proxy or web page.`,
     });
   }
   return undefined;

@@ -16,6 +16,7 @@ describe("parseSettings", () => {
       testClient: undefined,
       host: "127.0.0.1",
       port: 8787,
+      requestTimeouts: { headersMs: 20_000, requestMs: 60_000 },
       logLevel: "info",
       auth: {
         method: { mode: "local", accessCode: undefined },
@@ -30,6 +31,8 @@ describe("parseSettings", () => {
       publicUrl: undefined,
       trustProxy: { kind: "none" },
       failsPerMinute: 30,
+      bulkTicketsPerHour: 10_000,
+      bulkMaxOpenJobs: 3,
       services: undefined,
       bulk: {
         concurrency: 4,
@@ -109,6 +112,8 @@ describe("parseSettings", () => {
       redirectUri: "https://console.example.com/auth/oidc/callback",
       scopes: "openid email profile",
       roles: {
+        supervisorEmails: [],
+        supervisorGroups: [],
         operatorEmails: [],
         viewerEmails: ["audit@example.com"],
         groupsClaim: "roles",

@@ -8,6 +8,9 @@ import { isLoopback } from "./oidc";
 import { readServices } from "./service-profiles";
 import type { ServiceSettings } from "./service-profiles";
 import { ConfigError } from "./config-error";
+import type { RequestTimeouts } from "./listen";
+import { readLocalAccounts } from "./local-accounts";
+import type { LocalAccounts } from "./local-accounts";
 import type { OidcSettings } from "./oidc";
 import { OIDC_CALLBACK_PATH } from "./oidc";
 import { parseTrustProxy, publicOrigin } from "./public-address";
@@ -79,6 +82,8 @@ const envSchema = z
     ),
     OIDC_SCOPES: z.string().default("openid email profile"),
     OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+    OIDC_SUPERVISOR_EMAILS: commaList,
+    OIDC_SUPERVISOR_GROUPS: commaList,
     OIDC_OPERATOR_EMAILS: commaList,
     OIDC_VIEWER_EMAILS: commaList,
     OIDC_OPERATOR_GROUPS: commaList,
@@ -86,6 +91,7 @@ const envSchema = z
     CONSOLE_ACCESS_CODE: optional(
       z.string().min(12, "must be at least 12 characters (or leave it empty to get a random one)"),
     ),
+    CONSOLE_USERS: optional(z.string()),
     SESSION_IDLE_MINUTES: z.coerce
       .number()
       .int()
@@ -148,6 +154,20 @@ const envSchema = z
       .min(1, "must be at least 1")
       .max(1_000_000)
       .default(30),
+    HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+    REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    BULK_TICKETS_PER_HOUR: z.coerce
+      .number({ error: "must be a number" })
+      .int()
+      .min(1, "must be at least 1")
+      .max(10_000_000)
+      .default(10_000),
+    BULK_MAX_OPEN_JOBS: z.coerce
+      .number({ error: "must be a number" })
+      .int()
+      .min(1, "must be 1 to 100")
+      .max(100, "must be 1 to 100")
+      .default(3),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
   })
   .refine(
@@ -176,6 +196,21 @@ const envSchema = z
         message: "set TICKET_ENCRYPTION_KEY or TICKET_ENCRYPTION_KEY_FILE, not both",
       });
     }
+    if (env.CONSOLE_USERS !== undefined && env.CONSOLE_ACCESS_CODE !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CONSOLE_USERS"],
+        message:
+          "set CONSOLE_USERS (an account per person) or CONSOLE_ACCESS_CODE (one shared code), not both",
+      });
+    }
+    if (env.CONSOLE_USERS !== undefined && env.AUTH_MODE === "oidc") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CONSOLE_USERS"],
+        message: "local accounts and AUTH_MODE=oidc exclude each other: unset one",
+      });
+    }
     if (env.AUTH_MODE !== "oidc") return;
     for (const name of OIDC_REQUIRED) {
       if (name === "OIDC_REDIRECT_URI" && env.PUBLIC_URL) continue;
@@ -191,6 +226,8 @@ const envSchema = z
       });
     }
     const rules = [
+      env.OIDC_SUPERVISOR_EMAILS,
+      env.OIDC_SUPERVISOR_GROUPS,
       env.OIDC_OPERATOR_EMAILS,
       env.OIDC_VIEWER_EMAILS,
       env.OIDC_OPERATOR_GROUPS,
@@ -201,7 +238,7 @@ const envSchema = z
         code: "custom",
         path: ["OIDC_OPERATOR_EMAILS"],
         message:
-          "no one could sign in: set OIDC_OPERATOR_EMAILS, OIDC_VIEWER_EMAILS, OIDC_OPERATOR_GROUPS or OIDC_VIEWER_GROUPS",
+          "no one could sign in: set OIDC_SUPERVISOR_*, OIDC_OPERATOR_* or OIDC_VIEWER_* (EMAILS or GROUPS)",
       });
     }
   });
@@ -220,10 +257,15 @@ export interface ConsoleSettings {
   testClient: { clientId: string; clientSecret: string } | undefined;
   host: string;
   port: number;
+  /** How long a client may take to send its headers, and its whole request. */
+  requestTimeouts: RequestTimeouts;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   auth: {
     /** Local: an access code. Absent: main.ts makes a random one and prints it once. */
-    method: { mode: "local"; accessCode: string | undefined } | ({ mode: "oidc" } & OidcSettings);
+    method:
+      | { mode: "local"; accessCode: string | undefined }
+      | { mode: "accounts"; accounts: LocalAccounts }
+      | ({ mode: "oidc" } & OidcSettings);
     idleMs: number;
     absoluteMs: number;
   };
@@ -238,6 +280,9 @@ export interface ConsoleSettings {
   publicUrl: string | undefined;
   trustProxy: TrustProxy;
   failsPerMinute: number;
+  /** Budgets per person: bulk tickets per hour, and unfinished jobs at once. */
+  bulkTicketsPerHour: number;
+  bulkMaxOpenJobs: number;
   /** The services of CONSOLE_CONFIG, secrets resolved; absent without the file. */
   services: ServiceSettings[] | undefined;
   bulk: {
@@ -302,6 +347,10 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
         : undefined,
     host: e.HOST,
     port: e.PORT,
+    requestTimeouts: {
+      headersMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
+      requestMs: Math.max(e.REQUEST_TIMEOUT_SECONDS, e.HEADERS_TIMEOUT_SECONDS) * 1000,
+    },
     logLevel: e.LOG_LEVEL,
     auth: {
       method:
@@ -315,6 +364,8 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
               redirectUri: e.OIDC_REDIRECT_URI ?? `${e.PUBLIC_URL!}${OIDC_CALLBACK_PATH}`,
               scopes: e.OIDC_SCOPES,
               roles: {
+                supervisorEmails: e.OIDC_SUPERVISOR_EMAILS,
+                supervisorGroups: e.OIDC_SUPERVISOR_GROUPS,
                 operatorEmails: e.OIDC_OPERATOR_EMAILS,
                 viewerEmails: e.OIDC_VIEWER_EMAILS,
                 groupsClaim: e.OIDC_GROUPS_CLAIM,
@@ -322,7 +373,9 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
                 viewerGroups: e.OIDC_VIEWER_GROUPS,
               },
             }
-          : { mode: "local", accessCode: e.CONSOLE_ACCESS_CODE },
+          : e.CONSOLE_USERS !== undefined
+            ? { mode: "accounts", accounts: readLocalAccounts(e.CONSOLE_USERS) }
+            : { mode: "local", accessCode: e.CONSOLE_ACCESS_CODE },
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     },
@@ -334,6 +387,8 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
     publicUrl: e.PUBLIC_URL,
     trustProxy: e.TRUST_PROXY,
     failsPerMinute: e.FAIL_RATE_LIMIT_PER_MINUTE,
+    bulkTicketsPerHour: e.BULK_TICKETS_PER_HOUR,
+    bulkMaxOpenJobs: e.BULK_MAX_OPEN_JOBS,
     services: e.CONSOLE_CONFIG === undefined ? undefined : readServices(e.CONSOLE_CONFIG, env),
     bulk: {
       concurrency: e.BULK_CONCURRENCY,

@@ -2,7 +2,7 @@
  * The one composition root: settings (parsed by config.ts) in, the whole console out. main.ts
  * calls it, and so does every test, with overrides for the few things a test must replace.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DestinationStream } from "pino";
@@ -26,9 +26,10 @@ import type { ServiceDirectory } from "./service-directory";
 import { generateAccessCode } from "./sessions";
 import { SqlAuditTrail } from "./store/audit-trail";
 import { SqlBulkJobStore } from "./store/bulk-job-store";
-import { SqlFailedSignIns, SqlSlidingWindowLimiter } from "./store/counters";
+import { SqlSlidingWindowLimiter } from "./store/counters";
 import { openDatabase } from "./store/database";
 import { SqlSessionStore } from "./store/session-store";
+import { SIGN_IN_THROTTLE_DEFAULTS, SqlSignInThrottle } from "./store/sign-in-throttle";
 import { createTicketSeal } from "./store/ticket-seal";
 
 export interface ConsoleOverrides {
@@ -85,18 +86,17 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     ),
     method:
       signIn.mode === "local"
-        ? {
-            mode: "local",
-            accessCode: signIn.accessCode ?? generatedAccessCode!,
-            failedSignIns: new SqlFailedSignIns(db, now),
-          }
-        : new OidcSignIn(signIn, now),
+        ? { mode: "local", accessCode: signIn.accessCode ?? generatedAccessCode! }
+        : signIn.mode === "accounts"
+          ? signIn
+          : new OidcSignIn(signIn, now),
+    throttle: new SqlSignInThrottle(database, { ...SIGN_IN_THROTTLE_DEFAULTS, now }),
   };
 
   const failPolicy = createFailPolicy({
     services: authlete.services,
     audit,
-    singleFailLimiter: new SqlSlidingWindowLimiter({
+    failsPerMinute: new SqlSlidingWindowLimiter({
       database,
       name: "single-fail",
       limit: settings.failsPerMinute,
@@ -104,6 +104,16 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
       logger,
       now,
     }),
+    bulkTicketsPerHour: new SqlSlidingWindowLimiter({
+      database,
+      name: "bulk-tickets",
+      limit: settings.bulkTicketsPerHour,
+      windowMs: 3_600_000,
+      logger,
+      now,
+    }),
+    maxOpenJobs: settings.bulkMaxOpenJobs,
+    openJobsOf: (ownerKey) => bulkStore.openJobsOf(ownerKey),
   });
   const replicaId = randomUUID();
   const bulkRunner = new BulkRunner({
@@ -157,6 +167,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     logger,
     version,
     clientDir,
+    now,
     publicAddress: { publicUrl: settings.publicUrl, trustProxy: settings.trustProxy },
   });
 
@@ -221,6 +232,9 @@ async function connectAuthlete(
   if (baseUrlOverride === undefined) {
     const simulator = createSimulator({
       accessToken: settings.authlete.accessToken,
+      // Anyone on this machine could reach its port: its fault switch takes a token made now
+      // and never shown (faults for the embedded simulator come from SIMULATOR_FAULTS).
+      adminToken: randomBytes(24).toString("base64url"),
       ticketTtlSeconds: settings.authlete.ticketTtlSeconds,
       faults: settings.authlete.faults,
     });

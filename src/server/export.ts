@@ -12,7 +12,7 @@ export const EXPORT_CHUNK = 500;
  * A download of rows as CSV (a header line, then one record a row) or a JSON array, written a
  * chunk at a time: `nextRows` answers the next chunk, and an empty one when there is no more.
  */
-export function streamExport<Row extends Record<string, string | number | null>>(
+export function streamExport<Row extends Record<string, string | number | boolean | null>>(
   c: Context,
   options: {
     format: ExportFormat;

@@ -3,7 +3,9 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import type { AuditKind } from "../shared/audit";
+import { roleAllows } from "../shared/session";
 import type { Role } from "../shared/session";
+import { recordedCaller } from "./request-context";
 import { problemResponse } from "./problem";
 import { refuseDuplicateKeys } from "./strict-json";
 import type { AppEnv } from "./request-context";
@@ -51,7 +53,10 @@ export function requireSession(sessions: SessionStore): MiddlewareHandler<AppEnv
   };
 }
 
-/** Lets only `role` through; anyone else's attempt is refused with 403 and recorded. */
+/**
+ * Lets through `role` and the roles above it (a supervisor may do all an operator may); anyone
+ * else's attempt is refused with 403 and recorded.
+ */
 export function requireRole(
   role: Role,
   audit: AuditTrail,
@@ -59,15 +64,11 @@ export function requireRole(
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = c.var.principal;
-    if (principal.role === role) return next();
+    if (roleAllows(principal.role, role)) return next();
     await audit.record({
+      ...recordedCaller(c),
       kind,
       outcome: "forbidden",
-      operator: principal.name,
-      email: principal.email,
-      role: principal.role,
-      requestId: c.var.requestId,
-      clientAddress: c.var.client.address,
       detail: `needs the ${role} role`,
     });
     return problemResponse(c, {

@@ -17,15 +17,31 @@ export interface Listening {
 /** Longer than the idle timeout of the usual proxies (nginx upstream keepalive, 60 s; AWS ALB, 60 s). */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/** How long a client may take to send a request: its headers, and all of it with the body. */
+export interface RequestTimeouts {
+  headersMs: number;
+  requestMs: number;
+}
+
+/** Node's defaults are 60 s and 300 s, checked every 30 s: a stalled body held a slot for five minutes. */
+export const DEFAULT_REQUEST_TIMEOUTS: RequestTimeouts = { headersMs: 20_000, requestMs: 60_000 };
+
 /** Serves a fetch handler over real HTTP; port 0 picks a free one. */
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   hostname: string,
   port: number,
+  timeouts: RequestTimeouts = DEFAULT_REQUEST_TIMEOUTS,
 ): Promise<Listening> {
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined = undefined;
-    server = serve({ fetch, hostname, port }, (info) => {
+    const serverOptions = {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // How often Node looks for requests over those times (default 30 s).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    };
+    server = serve({ fetch, hostname, port, serverOptions }, (info) => {
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       resolve({
         url: `http://${host}:${info.port}`,

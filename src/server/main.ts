@@ -26,7 +26,12 @@ async function main(): Promise<void> {
     built.logger.error({ err: reason }, "unhandled rejection (kept running)");
   });
 
-  const server = await listen(built.app.fetch, settings.host, settings.port);
+  const server = await listen(
+    built.app.fetch,
+    settings.host,
+    settings.port,
+    settings.requestTimeouts,
+  );
   const address = settings.publicUrl ?? server.url;
   const signIn = settings.auth.method;
   console.log(`\n  ciba-fail-console ${built.version} is talking to ${built.target}.`);
@@ -40,6 +45,10 @@ async function main(): Promise<void> {
     );
   } else if (signIn.mode === "local") {
     console.log(`  Open ${address}/ in your browser and sign in with CONSOLE_ACCESS_CODE.\n`);
+  } else if (signIn.mode === "accounts") {
+    console.log(
+      `  Open ${address}/ in your browser and sign in with your account (CONSOLE_USERS: ${signIn.accounts.size} people).\n`,
+    );
   } else {
     console.log(`  Open ${address}/ in your browser and sign in with ${signIn.issuer}.\n`);
   }

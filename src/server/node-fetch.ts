@@ -35,11 +35,12 @@ export async function nodeFetch(input: RequestInfo | URL, init?: RequestInit): P
         incoming.on("end", () => {
           signal.removeEventListener("abort", abort);
           const status = incoming.statusCode ?? 502;
+          const body = Buffer.concat(chunks);
           resolve(
-            new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), {
+            new Response(status === 204 || status === 304 ? null : body, {
               status,
               statusText: incoming.statusMessage,
-              headers: toHeaders(incoming.headers),
+              headers: markUnreadable(toHeaders(incoming.headers), body),
             }),
           );
         });
@@ -62,6 +63,26 @@ export async function nodeFetch(input: RequestInfo | URL, init?: RequestInit): P
     outgoing.on("error", fail);
     outgoing.end(body);
   });
+}
+
+/** Set on an answer that says it is JSON and is not (authlete.ts makes it a 502). */
+export const UNREADABLE_BODY_HEADER = "x-console-unreadable-body";
+
+/**
+ * The SDK parses a body by its Content-Type, inside a promise it also hands elsewhere: a body
+ * that claims JSON and is not would surface as a SyntaxError there and as an unhandled
+ * rejection. So such an answer is passed on as text, marked, and the SDK reports it as an
+ * unexpected answer, which authlete.ts words as one that could not be understood.
+ */
+function markUnreadable(headers: Headers, body: Buffer): Headers {
+  if (!/\bjson\b/i.test(headers.get("content-type") ?? "") || body.length === 0) return headers;
+  try {
+    JSON.parse(body.toString("utf8"));
+  } catch {
+    headers.set("content-type", "text/plain");
+    headers.set(UNREADABLE_BODY_HEADER, "1");
+  }
+  return headers;
 }
 
 function toHeaders(raw: IncomingHttpHeaders): Headers {

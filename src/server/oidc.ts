@@ -8,6 +8,8 @@ import type { Principal } from "./sessions";
  */
 
 export interface RoleRules {
+  supervisorEmails: string[];
+  supervisorGroups: string[];
   operatorEmails: string[];
   viewerEmails: string[];
   /** The ID token claim that lists the person's groups (e.g. "groups" or "roles"). */
@@ -37,11 +39,12 @@ type Claims = Record<string, unknown>;
 /** Where the provider sends people back (OIDC_REDIRECT_URI defaults to PUBLIC_URL + this). */
 export const OIDC_CALLBACK_PATH = "/auth/oidc/callback";
 
-/** The role the claims earn: operator wins over viewer; undefined means no entry. */
+/** The role the claims earn, the highest that matches (supervisor > operator > viewer); undefined means no entry. */
 export function roleFor(claims: Claims, rules: RoleRules): Role | undefined {
   const email = typeof claims.email === "string" ? claims.email.toLowerCase() : undefined;
-  // An address the provider says it has not verified proves nothing about who signs in.
-  const trustedEmail = claims.email_verified === false ? undefined : email;
+  // Only an address the provider says it has verified proves who signs in: a missing
+  // email_verified proves nothing (some providers let people type any address).
+  const trustedEmail = claims.email_verified === true ? email : undefined;
   const rawGroups = claims[rules.groupsClaim];
   const groups = new Set(
     Array.isArray(rawGroups)
@@ -53,18 +56,21 @@ export function roleFor(claims: Claims, rules: RoleRules): Role | undefined {
   const matches = (emails: string[], groupNames: string[]) =>
     (trustedEmail !== undefined && emails.some((e) => e.toLowerCase() === trustedEmail)) ||
     groupNames.some((group) => groups.has(group));
+  if (matches(rules.supervisorEmails, rules.supervisorGroups)) return "supervisor";
   if (matches(rules.operatorEmails, rules.operatorGroups)) return "operator";
   if (matches(rules.viewerEmails, rules.viewerGroups)) return "viewer";
   return undefined;
 }
 
-export function principalOf(claims: Claims, role: Role): Principal {
+export function principalOf(claims: Claims, role: Role, issuer: string): Principal {
   const text = (value: unknown) => (typeof value === "string" && value.trim() ? value : undefined);
   const email = text(claims.email) ?? null;
   return {
     name: text(claims.name) ?? text(claims.preferred_username) ?? email ?? String(claims.sub),
     email,
     role,
+    // The provider's subject, unique and stable per person at that issuer (OIDC Core §5.7).
+    subject: `oidc:${issuer} ${String(claims.sub)}`,
   };
 }
 
@@ -140,7 +146,7 @@ export class OidcSignIn {
     if (!claims) return { ok: false, refusal: "failed", detail: "no ID token" };
     const role = roleFor(claims, this.settings.roles);
     if (!role) {
-      const who = principalOf(claims, "viewer");
+      const who = principalOf(claims, "viewer", this.settings.issuer);
       return {
         ok: false,
         refusal: "not-allowed",
@@ -148,7 +154,7 @@ export class OidcSignIn {
         who: who.email ?? who.name,
       };
     }
-    return { ok: true, principal: principalOf(claims, role) };
+    return { ok: true, principal: principalOf(claims, role, this.settings.issuer) };
   }
 
   /** Discovery on first use, kept once it worked: the provider may start after the console. */

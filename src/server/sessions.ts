@@ -1,11 +1,19 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Role } from "../shared/session";
 
-/** Who is signed in: in local mode a typed name; with OIDC the ID token's name and email. */
+/**
+ * Who is signed in: with the shared access code a typed name; with a local account its name;
+ * with OIDC the ID token's name and email.
+ */
 export interface Principal {
   name: string;
   email: string | null;
   role: Role;
+  /**
+   * The proven identity ("account:alice", "oidc:<issuer> <sub>"): limits and job ownership are
+   * keyed by it. Absent when the name was typed with the shared code: nothing proves it.
+   */
+  subject?: string | null;
 }
 
 export interface Session extends Principal {
@@ -40,15 +48,32 @@ export function generateAccessCode(): string {
   return randomBytes(16).toString("base64url");
 }
 
+/** A sign-in may go ahead after `delayMs`, or is refused until the lockout ends. */
+export type SignInAdmission =
+  | { admitted: true; delayMs: number }
+  | { admitted: false; retryAfterSeconds: number; why: "locked-out" | "in-flight" };
+
 /**
- * Slows down guessing (a port; counted in the database, so across replicas): after each wrong
- * code from a client, the next answer waits twice as long (0.25 s, 0.5 s, 1 s … up to 8 s).
- * A right code clears the count.
+ * Slows down and then stops guessing (a port; counted in the database, so across replicas), per
+ * key: the client address, and the account when one is named. Each attempt is counted as a
+ * failure before it is decided (parallel guesses each see the ones before), waits twice as
+ * long as the one before (0.25 s, 0.5 s … up to 8 s), and after SIGN_IN_LOCKOUT_AFTER failures
+ * in a window the key is locked out until the window ends. A right code clears its keys.
  */
-export interface FailedSignIns {
-  delayMs(client: string): Promise<number>;
-  record(client: string): Promise<void>;
-  clear(client: string): Promise<void>;
+export interface SignInThrottle {
+  admit(keys: string[]): Promise<SignInAdmission>;
+  /** The attempt is over (whatever came of it): frees its in-flight slot. */
+  settle(keys: string[]): void;
+  succeeded(keys: string[]): Promise<void>;
+  /**
+   * The window's one audit record of refused sign-ins for this key: written by `write` for the
+   * first refusal, then amended by `amend` with the window's count.
+   */
+  recordRefusal(
+    key: string,
+    write: () => Promise<number>,
+    amend: (auditId: number, failures: number, windowStart: number) => Promise<void>,
+  ): Promise<void>;
 }
 
 export function signInDelayMs(failures: number): number {

@@ -145,7 +145,12 @@ export async function startConsole(options: HarnessOptions = {}) {
     version: "0.0.0-test",
     bulkTiming: options.bulkTiming,
   });
-  const bff = await listen(built.app.fetch, "127.0.0.1", options.port ?? 0);
+  const bff = await listen(
+    built.app.fetch,
+    "127.0.0.1",
+    options.port ?? 0,
+    settings.requestTimeouts,
+  );
   const exchanges: Exchange[] = [];
 
   let cookie: string | undefined;

@@ -1,6 +1,6 @@
 /**
- * A real OpenID Provider for tests (the `oidc-provider` package, not a mock), with three people:
- * an operator, a viewer and someone with no role. Its login page takes any password.
+ * A real OpenID Provider for tests (the `oidc-provider` package, not a mock), with an
+ * operator, a viewer, a supervisor, someone with no role and someone whose email is unverified. Its login page takes any password.
  * Run standalone (Playwright starts it) with: tsx src/server/test-identity-provider.ts
  */
 import { createServer } from "node:http";
@@ -24,10 +24,24 @@ export const TEST_PEOPLE = {
     groups: ["cfc-auditors"],
   },
   mallory: { name: "Mallory", email: "mallory@example.com", email_verified: true, groups: [] },
+  /** Claims an operator's address (OIDC_OPERATOR_EMAILS lists it) that the provider never verified. */
+  uma: { name: "Uma Unverified", email: "uma@example.com", groups: [] },
+  sam: {
+    name: "Sam Supervisor",
+    email: "sam@example.com",
+    email_verified: true,
+    groups: ["cfc-supervisors"],
+  },
 } as const;
 
 /** The role rules that go with TEST_PEOPLE. */
-export const TEST_ROLE_GROUPS = { operator: "cfc-operators", viewer: "cfc-auditors" };
+export const TEST_ROLE_GROUPS = {
+  supervisor: "cfc-supervisors",
+  operator: "cfc-operators",
+  viewer: "cfc-auditors",
+};
+/** An address rule: it matches uma@example.com, whose address is not verified. */
+export const TEST_OPERATOR_EMAILS = "uma@example.com";
 
 const SCOPES = "openid email profile groups";
 

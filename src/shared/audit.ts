@@ -4,7 +4,16 @@ import { ROLES } from "./session";
 import { optional, serviceIdSchema, ticketSchema } from "./fail-request";
 
 /** What the audit trail records: every attempt, whatever came of it. */
-export const AUDIT_KINDS = ["fail", "test-ticket", "sign-in", "sign-out"] as const;
+export const AUDIT_KINDS = [
+  "fail",
+  "test-ticket",
+  "sign-in",
+  "sign-out",
+  /** A bulk job paused, resumed, cancelled or retried (or refused that), by whom. */
+  "job-control",
+  /** A bulk job started, or refused before it started (its tickets have records of their own). */
+  "bulk-job",
+] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export const AUDIT_OUTCOMES = [
@@ -58,6 +67,13 @@ export const auditEventSchema = z.object({
   requestId: z.string().nullable(),
   /** Where the request came from: the socket's address, or TRUST_PROXY's X-Forwarded-For. */
   clientAddress: z.string().nullable(),
+  /**
+   * False when the name was typed with the shared access code (nothing proves who it was);
+   * true for a local account or OIDC; null for records of no one (a system action).
+   */
+  nameVerified: z.boolean().nullable(),
+  /** The caller's own X-Request-Id, when it sent a well-formed one. */
+  callerRequestId: z.string().nullable(),
   /** Why, in a few words, when the outcome is not "succeeded" (e.g. the fields that were invalid). */
   detail: z.string().nullable(),
   /** The bulk job this ticket was part of. */

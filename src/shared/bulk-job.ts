@@ -97,8 +97,22 @@ export const bulkJobSchema = z.object({
    * restart only with TICKET_ENCRYPTION_KEY, which keeps them sealed in the database).
    */
   canRetry: z.boolean(),
+  /**
+   * Whether the person asking may pause, resume, cancel or retry it: its owner, or a
+   * supervisor. Others see the job, not its controls.
+   */
+  canControl: z.boolean(),
 });
 export type BulkJob = z.infer<typeof bulkJobSchema>;
+
+/** GET /api/bulk-jobs/budget: what the signed-in person may still start. */
+export const bulkBudgetSchema = z.object({
+  ticketsPerHour: z.number().int(),
+  ticketsLeftThisHour: z.number().int(),
+  maxOpenJobs: z.number().int(),
+  openJobs: z.number().int(),
+});
+export type BulkBudgetInfo = z.infer<typeof bulkBudgetSchema>;
 
 export const bulkItemSchema = z.object({
   seq: z.number().int(),

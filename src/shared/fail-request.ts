@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FAIL_REASONS } from "./reasons";
+import { VISIBLE_TEXT } from "./text";
 
 /**
  * The fail request in the shape of the SDK's BackchannelAuthenticationFailApiRequest.
@@ -67,7 +68,10 @@ export const justificationSchema = optional(
     .string()
     .trim()
     .max(500, "A justification is at most 500 characters.")
-    .regex(/^[^\p{Cc}]*$/u, "A justification is one line without control characters."),
+    .regex(
+      VISIBLE_TEXT,
+      "A justification is one line of visible text, without control or invisible formatting characters.",
+    ),
 );
 
 export const failReasonSchema = z.enum(FAIL_REASONS, { error: "Choose a reason." });

@@ -46,6 +46,10 @@ export type ProblemKind =
   | "unknown-service"
   | "confirmation-required"
   | "rate-limited"
+  /** A person's bulk budget (tickets per hour, unfinished jobs) does not allow this job (429). */
+  | "budget-exceeded"
+  /** A client sent its body too slowly (408). */
+  | "request-timeout"
   | "audit-unavailable"
   | "oidc-unavailable"
   | "internal-error"

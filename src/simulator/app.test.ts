@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listen } from "../server/listen";
 import type { Listening } from "../server/listen";
 import { FAIL_REASONS, REASONS } from "../shared/reasons";
-import { createSimulator } from "./app";
+import { REQUEST_LOG_LIMIT, createSimulator } from "./app";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN, SEED_CLIENTS } from "./seed";
 
 // The simulator is tested through the official SDK over real HTTP: every answer must parse with
@@ -284,5 +284,31 @@ describe("an older Authlete (service 1000000003)", () => {
     } finally {
       await legacy.close();
     }
+  });
+});
+
+describe("simulator-only routes and memory", () => {
+  it("keeps only the newest requests in its log", async () => {
+    const small = createSimulator();
+    for (let i = 0; i < REQUEST_LOG_LIMIT + 25; i++) await small.app.request("/api/nothing");
+    expect(small.requestLog).toHaveLength(REQUEST_LOG_LIMIT);
+  });
+
+  it("switches faults only with its admin token, which may differ from the API token", async () => {
+    const guarded = createSimulator({ adminToken: "admin-token-made-at-start" });
+    const put = (token: string) =>
+      guarded.app.request("/_simulator/faults", {
+        method: "PUT",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify([{ kind: "drop" }]),
+      });
+    expect((await put(DEFAULT_SIMULATOR_ACCESS_TOKEN)).status).toBe(401);
+    expect((await put("admin-token-made-at-start")).status).toBe(200);
+    // Without one, the standalone simulator's documented token (the API token) does it.
+    const standalone = createSimulator();
+    const answer = await standalone.app.request("/_simulator/faults", {
+      headers: { authorization: `Bearer ${DEFAULT_SIMULATOR_ACCESS_TOKEN}` },
+    });
+    expect(answer.status).toBe(200);
   });
 });

@@ -32,7 +32,17 @@ export interface SimulatorOptions {
   random?: () => number;
   /** Faults active from the start (SIMULATOR_FAULTS); changed later with setFaults or the admin route. */
   faults?: SimulatorFault[];
+  /**
+   * The token of the simulator-only routes (/_simulator/*). Default: the API token, as the
+   * standalone simulator documents; the console's embedded one uses a random one per start.
+   */
+  adminToken?: string;
 }
+
+/** The request log keeps the newest records only: a long-running simulator must not grow. */
+export const REQUEST_LOG_LIMIT = 10_000;
+/** Tickets whose fail calls are counted (/_simulator/fail-calls), newest kept. */
+const FAIL_COUNT_LIMIT = 100_000;
 
 export interface SimulatorRequestRecord {
   method: string;
@@ -72,41 +82,43 @@ export function createSimulator(options: SimulatorOptions = {}) {
 
   const app = new Hono<Env>();
 
+  const adminToken = options.adminToken ?? options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN;
+  const failCalls = new Map<string, number>();
+
   app.use(async (c, next) => {
     const record: SimulatorRequestRecord = { method: c.req.method, path: c.req.path, status: 0 };
     requestLog.push(record);
+    if (requestLog.length > REQUEST_LOG_LIMIT)
+      requestLog.splice(0, requestLog.length - REQUEST_LOG_LIMIT);
     if (c.req.header("content-type")?.includes("json")) {
       record.body = await c.req.raw
         .clone()
         .json()
         .catch(() => "(not JSON)");
     }
+    if (record.path.endsWith("/backchannel/authentication/fail")) {
+      const ticket = (record.body as { ticket?: unknown } | undefined)?.ticket;
+      if (typeof ticket === "string") {
+        failCalls.set(ticket, (failCalls.get(ticket) ?? 0) + 1);
+        if (failCalls.size > FAIL_COUNT_LIMIT) failCalls.delete(failCalls.keys().next().value!);
+      }
+    }
     await next();
     record.status = c.res.status;
   });
 
-  // Simulator-only: switch faults at run time. Same token as the API; not part of Authlete.
+  // Simulator-only: switch faults at run time, with the admin token. Not part of Authlete.
   app.route(
     "/_simulator/faults",
-    faultRoutes(faults, options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN, () =>
-      answer(401, RESULT.missingToken),
-    ),
+    faultRoutes(faults, adminToken, () => answer(401, RESULT.missingToken)),
   );
 
   // Simulator-only: how many fail calls each ticket received (the crash journeys prove that
-  // no ticket was sent twice). Same token as the API; not part of Authlete.
+  // no ticket was sent twice), with the admin token. Not part of Authlete.
   app.get("/_simulator/fail-calls", (c) => {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
-    if (match?.[1] !== (options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN)) {
-      return answer(401, RESULT.missingToken);
-    }
-    const counts: Record<string, number> = {};
-    for (const record of requestLog) {
-      if (!record.path.endsWith("/backchannel/authentication/fail")) continue;
-      const ticket = (record.body as { ticket?: unknown } | undefined)?.ticket;
-      if (typeof ticket === "string") counts[ticket] = (counts[ticket] ?? 0) + 1;
-    }
-    return c.json(counts, 200);
+    if (match?.[1] !== adminToken) return answer(401, RESULT.missingToken);
+    return c.json(Object.fromEntries(failCalls), 200);
   });
 
   app.use("/api/*", injectFaults(faults, options.random));

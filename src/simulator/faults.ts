@@ -33,6 +33,12 @@ export const simulatorFaultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("drop"), fraction }),
   /** HTTP 200 with an HTML page, as a proxy in the way would answer. */
   z.strictObject({ kind: z.literal("non-json"), fraction }),
+  /** Content-Type: application/json and a body that is not JSON, with this status. */
+  z.strictObject({
+    kind: z.literal("broken-json"),
+    status: z.number().int().min(200).max(599).default(200),
+    fraction,
+  }),
   /** Headers and the start of a JSON body, then nothing, ever. */
   z.strictObject({ kind: z.literal("stalled-body"), fraction }),
 ]);
@@ -83,6 +89,11 @@ export function injectFaults(
           return dropConnection(c);
         case "non-json":
           return c.text("<html>upstream proxy error</html>", 200);
+        case "broken-json":
+          return new Response('{"resultCode": "A0', {
+            status: fault.status,
+            headers: { "Content-Type": "application/json" },
+          });
         case "stalled-body":
           return stalledBody();
       }

@@ -1,5 +1,6 @@
 import type { BulkJobRequest } from "../../shared/bulk-job";
 import type { FailReason } from "../../shared/reasons";
+import { subjectOfOwner } from "../limits";
 import type { Principal } from "../sessions";
 import type { Logger } from "../logger";
 import type { ResolvedService, ServiceDirectory } from "../service-directory";
@@ -47,6 +48,7 @@ export async function adoptJob(deps: {
     operator: settings.operator,
     email: settings.email,
     role: settings.role,
+    nameVerified: subjectOfOwner(settings.ownerKey) !== null,
     serviceId: settings.serviceId,
     jobId: id,
   };
@@ -55,6 +57,7 @@ export async function adoptJob(deps: {
     name: settings.operator,
     email: settings.email,
     role: settings.role,
+    subject: subjectOfOwner(settings.ownerKey),
   };
   const request: Omit<BulkJobRequest, "tickets"> = {
     serviceId: settings.serviceId,

@@ -117,6 +117,7 @@ export async function setup(
       } as never,
       service,
       principal,
+      "person:account:ada",
     );
   return {
     runner,
@@ -336,6 +337,7 @@ describe("BulkRunner", () => {
       operator: "Ada",
       email: null,
       role: "operator",
+      ownerKey: "person:account:ada",
       serviceId: "1000000001",
       serviceName: "QA",
       concurrency: 1,
@@ -446,7 +448,7 @@ describe("BulkRunner", () => {
     await runner.idle();
     expect((await runner.view(id))!.counts.failed).toBe(2);
     down = false;
-    expect(await runner.retryFailed(id)).toBe(2);
+    expect(await runner.retryFailed(id, principal)).toBe(2);
     await runner.idle();
     expect((await runner.view(id))!.counts.succeeded).toBe(2);
     expect(stats().calls).toBe(2 * FAST.attempts + 2);
@@ -525,6 +527,6 @@ describe("BulkRunner", () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(runner.heldTickets(id)).toBe(0);
     expect((await runner.view(id))!.canRetry).toBe(false);
-    expect(await runner.retryFailed(id)).toBe(0);
+    expect(await runner.retryFailed(id, principal)).toBe(0);
   });
 });

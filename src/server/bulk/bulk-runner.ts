@@ -14,6 +14,9 @@ import { estimate, jobRecord, waitOutRateLimit } from "./live-job";
 import type { LiveJob } from "./live-job";
 import { failTicket } from "./ticket-call";
 
+/** A job as the runner knows it; the routes add whether the asker may control it. */
+export type JobView = Omit<BulkJob, "canControl">;
+
 export interface RetryPolicy {
   /** Tries per ticket for 5xx and network errors (a fail call is idempotent). */
   attempts: number;
@@ -95,10 +98,12 @@ export class BulkRunner {
     return taken;
   }
 
+  /** Starts a job for `principal`, owned by `ownerKey` (limits.ts). */
   async start(
     request: BulkJobRequest,
     service: ResolvedService,
     principal: Principal,
+    ownerKey: string,
   ): Promise<string> {
     const id = randomUUID();
     const { tickets, ...settings } = request;
@@ -119,6 +124,7 @@ export class BulkRunner {
       errorDescription: request.errorDescription ?? null,
       errorUri: request.errorUri ?? null,
       justification: request.justification ?? null,
+      ownerKey,
       lease: { owner: this.options.replicaId, until: Date.now() + this.#leaseMs },
       items: items.map(({ seq, ticket, reason }) => {
         const { hash, tail } = fingerprintOf(ticket);
@@ -132,8 +138,11 @@ export class BulkRunner {
     return id;
   }
 
-  /** The job as the page shows it, from the database; live figures where this replica runs it. */
-  async view(id: string): Promise<BulkJob | undefined> {
+  /**
+   * The job as the page shows it, from the database; live figures where this replica runs it.
+   * `ownerKey` is for the routes' access check, never sent to the page.
+   */
+  async view(id: string): Promise<(JobView & { ownerKey: string | null }) | undefined> {
     const stored = await this.options.store.job(id);
     if (!stored) return undefined;
     const live = this.#jobs.get(id);
@@ -145,7 +154,7 @@ export class BulkRunner {
       stored.finishedAt !== null &&
       status !== "cancelled" &&
       Date.now() - Date.parse(stored.finishedAt) < this.options.retryWindowMs;
-    const { leaseOwner: _owner, leaseUntil: _until, ...job } = stored;
+    const { leaseOwner: _leaseOwner, leaseUntil: _until, ...job } = stored;
     return {
       ...job,
       status,
@@ -199,7 +208,7 @@ export class BulkRunner {
         outcome: "not-attempted" as const,
         ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
         reason: item.reason,
-        detail: "cancelled by an operator before it was sent",
+        detail: "cancelled before it was sent (the job-control record says by whom)",
       })),
     );
     // clear() emits "idle" once nothing is in flight: #settle lets go of the tickets.
@@ -207,8 +216,11 @@ export class BulkRunner {
     return true;
   }
 
-  /** Sends the failed tickets of an ended job again: here if held, else from sealed copies. */
-  async retryFailed(id: string): Promise<number> {
+  /**
+   * Sends the failed tickets of an ended job again: here if held, else from sealed copies. The
+   * new calls are recorded under `by`, who asked for them.
+   */
+  async retryFailed(id: string, by: Principal): Promise<number> {
     const { store, replicaId } = this.options;
     let job = this.#jobs.get(id);
     if (job?.status === "running" || job?.status === "paused") return 0;
@@ -224,6 +236,7 @@ export class BulkRunner {
       job.tickets.has(item.seq),
     );
     clearTimeout(job.releaseTimer);
+    job.principal = by;
     job.abort = new AbortController();
     await this.#setStatus(job, "running");
     for (const item of failed) {

@@ -3,12 +3,14 @@ import type PQueue from "p-queue";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
 import type { FailReason } from "../../shared/reasons";
 import type { ResolvedService } from "../service-directory";
+import { recordedPerson } from "../request-context";
 import type { Principal } from "../sessions";
 
 /** A job this process is running or still holds tickets of. */
 export interface LiveJob {
   id: string;
   service: ResolvedService;
+  /** Whose records its calls make: the owner, or who asked for Retry failed. */
   principal: Principal;
   request: Omit<BulkJobRequest, "tickets">;
   status: BulkJob["status"];
@@ -33,9 +35,7 @@ export interface LiveJob {
 export function jobRecord(job: LiveJob, entry?: { ticket: string; reason: FailReason }) {
   return {
     kind: "fail" as const,
-    operator: job.principal.name,
-    email: job.principal.email,
-    role: job.principal.role,
+    ...recordedPerson(job.principal),
     serviceId: job.request.serviceId,
     target: job.service.gateway.target.baseUrl,
     ticket: entry?.ticket,

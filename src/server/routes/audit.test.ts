@@ -190,11 +190,19 @@ describe("rate limit per operator", () => {
     );
     expect(running.upstreamCalls("/fail")).toHaveLength(2);
 
-    // Another operator has their own allowance.
+    // With the shared code, a new typed name is the same budget: it is kept per address.
     await running.signInAs({ name: "Second Operator", email: null, role: "operator" });
+    expect((await running.post(FAIL, failBody("t-3a"))).status).toBe(429);
+    // A verified person (an account, OIDC) has their own allowance.
+    await running.signInAs({
+      name: "Second Operator",
+      email: null,
+      role: "operator",
+      subject: "account:second operator",
+    });
     expect((await running.post(FAIL, failBody("t-3"))).status).toBe(200);
-    const [event] = (await auditPage(running, "?outcome=rate-limited")).events;
-    expect(event).toMatchObject({ operator: "Test Operator", ticketTail: "t-2" });
+    const events = (await auditPage(running, "?outcome=rate-limited")).events;
+    expect(events.at(-1)).toMatchObject({ operator: "Test Operator", ticketTail: "t-2" });
 
     now += 60_001;
     running.useCookie(undefined);

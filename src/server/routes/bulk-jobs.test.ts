@@ -67,7 +67,7 @@ describe("bulk fail over HTTP, against the simulator", () => {
       action: "BAD_REQUEST",
     });
 
-    const audit = (await running.get(`/api/audit?jobId=${id}&limit=200`)).json as {
+    const audit = (await running.get(`/api/audit?jobId=${id}&kind=fail&limit=200`)).json as {
       events: unknown[];
     };
     expect(audit.events).toHaveLength(25);
@@ -185,7 +185,7 @@ describe("bulk fail over HTTP, against the simulator", () => {
     }
     // The simulator saw retries: more calls than tickets, and never two at once for one ticket.
     expect(running.upstreamCalls("/fail").length).toBeGreaterThan(100);
-    const audit = (await running.get(`/api/audit?jobId=${id}&limit=200`)).json as {
+    const audit = (await running.get(`/api/audit?jobId=${id}&kind=fail&limit=200`)).json as {
       events: { outcome: string }[];
     };
     expect(audit.events).toHaveLength(100);
@@ -232,7 +232,11 @@ describe("bulk fail over HTTP, against the simulator", () => {
     expect(problemSchema.parse(refused.json).type).toMatch(/unknown-service$/);
     expect(running.upstreamCalls("/backchannel/authentication/fail")).toHaveLength(0);
     const [record] = (await running.audit.page({ serviceId: "1000000009" }, 10)).events;
-    expect(record).toMatchObject({ kind: "fail", outcome: "refused", operator: "Test Operator" });
+    expect(record).toMatchObject({
+      kind: "bulk-job",
+      outcome: "refused",
+      operator: "Test Operator",
+    });
     expect(record!.detail).toContain("bulk job of 2 tickets");
   });
 

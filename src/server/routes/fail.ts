@@ -5,7 +5,7 @@ import { auditedFail } from "../audit/audited-calls";
 import { toClientResponse } from "../client-response";
 import type { FailPolicy } from "../fail-policy";
 import { requireRole, signedInArea } from "../guards";
-import { callerOf } from "../request-context";
+import { callerOf, recordedCaller } from "../request-context";
 import type { AppEnv } from "../request-context";
 import type { SessionStore } from "../sessions";
 import type { AuditTrail } from "../store/audit-trail";
@@ -20,22 +20,17 @@ export function failRoutes(deps: {
   const { audit, failPolicy } = deps;
   /** An invalid attempt is recorded too, with whatever of it can be read. */
   const recordInvalid = async (c: Context<AppEnv>, body: unknown, errors: { path: string }[]) => {
-    const principal = c.var.principal;
     const outer = isRecord(body) ? body : {};
     const inner = isRecord(outer.backchannelAuthenticationFailRequest)
       ? outer.backchannelAuthenticationFailRequest
       : {};
     await audit.record({
+      ...recordedCaller(c),
       kind: "fail",
       outcome: "invalid",
-      operator: principal.name,
-      email: principal.email,
-      role: principal.role,
       serviceId: shortText(outer.serviceId, 64),
       ticket: shortText(inner.ticket, 256),
       reason: shortText(inner.reason, 64),
-      requestId: c.var.requestId,
-      clientAddress: c.var.client.address,
       detail: `invalid: ${errors.map((error) => error.path).join(", ")}`,
     });
   };

@@ -6,6 +6,7 @@ import { freePort, startConsole } from "../test-harness";
 import type { ConsoleUnderTest } from "../test-harness";
 import {
   TEST_OIDC_CLIENT,
+  TEST_OPERATOR_EMAILS,
   TEST_ROLE_GROUPS,
   startIdentityProvider,
 } from "../test-identity-provider";
@@ -32,7 +33,9 @@ beforeAll(async () => {
       OIDC_CLIENT_SECRET: TEST_OIDC_CLIENT.clientSecret,
       OIDC_REDIRECT_URI: redirectUri,
       OIDC_SCOPES: "openid email profile groups",
+      OIDC_SUPERVISOR_GROUPS: TEST_ROLE_GROUPS.supervisor,
       OIDC_OPERATOR_GROUPS: TEST_ROLE_GROUPS.operator,
+      OIDC_OPERATOR_EMAILS: TEST_OPERATOR_EMAILS,
       OIDC_VIEWER_GROUPS: TEST_ROLE_GROUPS.viewer,
     },
   });
@@ -114,6 +117,7 @@ describe("OpenID Connect sign-in", () => {
     expect(sessionSchema.parse(session.json)).toEqual({
       name: "Olivia Operator",
       email: "olivia@example.com",
+      nameVerified: true,
       role: "operator",
     });
     const method = await running.get("/api/session/method");
@@ -147,6 +151,22 @@ describe("OpenID Connect sign-in", () => {
       "victor@example.com",
       "olivia@example.com",
     ]);
+  });
+
+  it("does not match an email rule when the provider has not verified the address", async () => {
+    const { browser, landing } = await signInAs("uma");
+    expect(landing).toBe(`${running.url}/login?error=not-allowed`);
+    expect(sessionCookie(browser)).toBeUndefined();
+  });
+
+  it("signs a supervisor in by group, above the operator role", async () => {
+    const { browser } = await signInAs("sam");
+    running.useCookie(sessionCookie(browser));
+    expect((await running.get("/api/session")).json).toMatchObject({
+      name: "Sam Supervisor",
+      role: "supervisor",
+      nameVerified: true,
+    });
   });
 
   it("refuses a callback that no sign-in in this browser started (login CSRF)", async () => {

@@ -63,6 +63,7 @@ describe("local sign-in", () => {
     expect(sessionSchema.parse(answer.json)).toEqual({
       name: "Ada Lovelace",
       email: null,
+      nameVerified: false,
       role: "operator",
     });
     const cookie = answer.headers.get("set-cookie") ?? "";

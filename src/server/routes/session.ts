@@ -1,3 +1,4 @@
+import { setTimeout } from "node:timers/promises";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -9,22 +10,32 @@ import type { AuditTrail } from "../store/audit-trail";
 import type { AppEnv } from "../request-context";
 import type { OidcSignIn } from "../oidc";
 import { problemResponse } from "../problem";
-import type { FailedSignIns, Principal, SessionStore } from "../sessions";
+import { nameVerified } from "../limits";
+import { LocalAccounts } from "../local-accounts";
+import { recordedPerson, requestFacts } from "../request-context";
+import type { Principal, SessionStore, SignInThrottle } from "../sessions";
 import { secretsEqual } from "../sessions";
 import { jsonBody } from "../validation";
 
 /** Holds a started OpenID Connect sign-in until the provider redirects back. */
 export const OIDC_PENDING_COOKIE = "cfc_oidc";
 
-export interface LocalSignIn {
+/** One access code for everyone, and a typed name: for one person trying the console. */
+export interface SharedCodeSignIn {
   mode: "local";
   accessCode: string;
-  failedSignIns: FailedSignIns;
+}
+
+/** CONSOLE_USERS: a name and a personal code per person. */
+export interface AccountsSignIn {
+  mode: "accounts";
+  accounts: LocalAccounts;
 }
 
 export interface ConsoleAuth {
   sessions: SessionStore;
-  method: LocalSignIn | OidcSignIn;
+  method: SharedCodeSignIn | AccountsSignIn | OidcSignIn;
+  throttle: SignInThrottle;
 }
 
 /** Starts a session for a signed-in person: a new ID every time (no session fixation). */
@@ -45,7 +56,75 @@ async function startSession(
 }
 
 function sessionInfo(principal: Principal): SessionInfo {
-  return { name: principal.name, email: principal.email, role: principal.role };
+  return {
+    name: principal.name,
+    email: principal.email,
+    role: principal.role,
+    nameVerified: nameVerified(principal),
+  };
+}
+
+/** Who a name and code sign in as, or undefined when they do not. */
+async function checkCode(
+  method: SharedCodeSignIn | AccountsSignIn,
+  name: string,
+  code: string,
+): Promise<Principal | undefined> {
+  if (method.mode === "local") {
+    // The shared code makes everyone an operator under the name they type (nothing proves it).
+    return secretsEqual(code, method.accessCode)
+      ? { name, email: null, role: "operator", subject: null }
+      : undefined;
+  }
+  const account = await method.accounts.verify(name, code);
+  return account && { ...account, email: null, subject: LocalAccounts.subjectOf(account.name) };
+}
+
+/** The throttle's key for a client address: every sign-in from it counts there. */
+const addressKey = (c: Context<AppEnv>) => `address:${c.var.client.address}`;
+
+/**
+ * Records a refused sign-in as the window's one record for this address: the first refusal
+ * writes it, later ones rewrite its count, so a burst of guesses cannot fill the disk.
+ */
+function recordRefusal(
+  c: Context<AppEnv>,
+  auth: ConsoleAuth,
+  audit: AuditTrail,
+  refusal: { outcome: "refused" | "forbidden"; who: string; detail: string },
+) {
+  return auth.throttle.recordRefusal(
+    addressKey(c),
+    async () =>
+      (
+        await audit.record({
+          ...requestFacts(c),
+          kind: "sign-in",
+          outcome: refusal.outcome,
+          operator: refusal.who,
+          nameVerified: false,
+          detail: refusal.detail,
+        })
+      ).id,
+    (auditId, attempts, windowStart) =>
+      audit.amendDetail(
+        auditId,
+        `${refusal.detail}; ${attempts} sign-in attempts from this address since ${new Date(windowStart).toISOString()} (one record for the window: the name is the first one given)`,
+      ),
+  );
+}
+
+function tooManyAttempts(c: Context<AppEnv>, retryAfterSeconds: number, why: string) {
+  return problemResponse(c, {
+    kind: "rate-limited",
+    status: 429,
+    title: "Too many sign-in attempts",
+    detail:
+      why === "in-flight"
+        ? "Another sign-in from your address is being checked. Try again in a moment."
+        : `Sign-in from your address or for this account is locked after repeated wrong codes. Try again in ${Math.ceil(retryAfterSeconds / 60)} min.`,
+    retryAfterSeconds,
+  });
 }
 
 /**
@@ -62,7 +141,7 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
       return c.json(answer, 200);
     })
     .post("/", jsonBody(signInRequestSchema), async (c) => {
-      if (method.mode !== "local") {
+      if (method.mode === "oidc") {
         return problemResponse(c, {
           kind: "sign-in-failed",
           status: 400,
@@ -71,41 +150,45 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
         });
       }
       const { name, accessCode } = c.req.valid("json");
-      const client = c.var.client.address;
-      const delay = await method.failedSignIns.delayMs(client);
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-      if (!secretsEqual(accessCode, method.accessCode)) {
-        await method.failedSignIns.record(client);
-        await audit.record({
-          kind: "sign-in",
-          outcome: "refused",
-          operator: name,
-          requestId: c.var.requestId,
-          clientAddress: c.var.client.address,
-          detail: "wrong access code",
-        });
-        return problemResponse(c, {
-          kind: "sign-in-failed",
-          status: 401,
-          title: "Wrong access code",
-          detail:
-            "Use the code printed when the console started, or the one in CONSOLE_ACCESS_CODE.",
-          errors: [{ path: "accessCode", message: "This access code is not right." }],
-        });
+      const keys = [addressKey(c)];
+      if (method.mode === "accounts") keys.push(LocalAccounts.subjectOf(name));
+      // Counted before the code is checked: parallel guesses each wait for the ones before.
+      const admission = await auth.throttle.admit(keys);
+      if (!admission.admitted) {
+        return tooManyAttempts(c, admission.retryAfterSeconds, admission.why);
       }
-      await method.failedSignIns.clear(client);
-      // In local mode everyone who knows the code is an operator (issue 3).
-      const principal: Principal = { name, email: null, role: "operator" };
-      await audit.record({
-        kind: "sign-in",
-        outcome: "succeeded",
-        operator: name,
-        role: principal.role,
-        requestId: c.var.requestId,
-        clientAddress: c.var.client.address,
-      });
-      await startSession(c, auth, principal);
-      return c.json(sessionInfo(principal), 200);
+      try {
+        if (admission.delayMs > 0) await setTimeout(admission.delayMs);
+        const principal = await checkCode(method, name, accessCode);
+        if (!principal) {
+          await recordRefusal(c, auth, audit, {
+            outcome: "refused",
+            who: name,
+            detail: method.mode === "local" ? "wrong access code" : "wrong name or access code",
+          });
+          return problemResponse(c, {
+            kind: "sign-in-failed",
+            status: 401,
+            title: method.mode === "local" ? "Wrong access code" : "Wrong name or access code",
+            detail:
+              method.mode === "local"
+                ? "Use the code printed when the console started, or the one in CONSOLE_ACCESS_CODE."
+                : "Use your name as your administrator entered it, and your own access code.",
+            errors: [{ path: "accessCode", message: "This access code is not right." }],
+          });
+        }
+        await auth.throttle.succeeded(keys);
+        await audit.record({
+          ...recordedPerson(principal),
+          ...requestFacts(c),
+          kind: "sign-in",
+          outcome: "succeeded",
+        });
+        await startSession(c, auth, principal);
+        return c.json(sessionInfo(principal), 200);
+      } finally {
+        auth.throttle.settle(keys);
+      }
     })
     .get("/", async (c) => {
       const session = await auth.sessions.touch(getCookie(c, sessionCookieName(c)));
@@ -117,13 +200,10 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
       const session = await auth.sessions.touch(id);
       if (session) {
         await audit.record({
+          ...recordedPerson(session),
+          ...requestFacts(c),
           kind: "sign-out",
           outcome: "succeeded",
-          operator: session.name,
-          email: session.email,
-          role: session.role,
-          requestId: c.var.requestId,
-          clientAddress: c.var.client.address,
         });
       }
       await auth.sessions.delete(id);
@@ -160,29 +240,31 @@ export function oidcRoutes(auth: ConsoleAuth, oidc: OidcSignIn, audit: AuditTrai
     .get("/callback", async (c) => {
       const pendingId = getCookie(c, OIDC_PENDING_COOKIE);
       deleteCookie(c, OIDC_PENDING_COOKIE, { path: pendingCookie.path });
-      const outcome = await oidc.finish(pendingId, new URL(c.req.url).search);
-      if (!outcome.ok) {
+      const keys = [addressKey(c)];
+      const admission = await auth.throttle.admit(keys);
+      if (!admission.admitted) return c.redirect("/login?error=locked", 303);
+      try {
+        const outcome = await oidc.finish(pendingId, new URL(c.req.url).search);
+        if (!outcome.ok) {
+          await recordRefusal(c, auth, audit, {
+            outcome: outcome.refusal === "not-allowed" ? "forbidden" : "refused",
+            who: outcome.who ?? "(unknown)",
+            detail: outcome.detail,
+          });
+          return c.redirect(`/login?error=${outcome.refusal}`, 303);
+        }
+        const { principal } = outcome;
+        await auth.throttle.succeeded(keys);
         await audit.record({
+          ...recordedPerson(principal),
+          ...requestFacts(c),
           kind: "sign-in",
-          outcome: outcome.refusal === "not-allowed" ? "forbidden" : "refused",
-          operator: outcome.who ?? "(unknown)",
-          requestId: c.var.requestId,
-          clientAddress: c.var.client.address,
-          detail: outcome.detail,
+          outcome: "succeeded",
         });
-        return c.redirect(`/login?error=${outcome.refusal}`, 303);
+        await startSession(c, auth, principal);
+        return c.redirect("/", 303);
+      } finally {
+        auth.throttle.settle(keys);
       }
-      const { principal } = outcome;
-      await audit.record({
-        kind: "sign-in",
-        outcome: "succeeded",
-        operator: principal.name,
-        email: principal.email,
-        role: principal.role,
-        requestId: c.var.requestId,
-        clientAddress: c.var.client.address,
-      });
-      await startSession(c, auth, principal);
-      return c.redirect("/", 303);
     });
 }

@@ -96,6 +96,24 @@ describe("Authlete's refusals become problems an operator understands", () => {
     await expectStillServing(running);
   });
 
+  it.each([200, 400, 500])(
+    "a body that is not JSON under Content-Type: application/json (HTTP %i) is a 502, and the audit says so",
+    async (status) => {
+      running = await startConsole({ simulator: { accessToken: SECRET } });
+      running.simulator.setFault({ kind: "broken-json", status });
+      const problem = await expectProblem(running.post(FAIL, body()), 502);
+      expect(problem.title).toBe("Authlete's answer could not be understood");
+      const audit = (await running.get("/api/audit?limit=1")).json as {
+        events: { outcome: string; detail: string | null }[];
+      };
+      expect(audit.events[0]).toMatchObject({
+        outcome: "transport-error",
+        detail: expect.stringContaining("could not be understood") as unknown,
+      });
+      await expectStillServing(running);
+    },
+  );
+
   it("no answer within AUTHLETE_TIMEOUT_MS is a 504, and the call is not retried", async () => {
     running = await startConsole({
       simulator: { accessToken: SECRET },

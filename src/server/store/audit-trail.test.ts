@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logger";
@@ -178,6 +178,25 @@ describe("SQLite file", () => {
     const events = (await new SqlAuditTrail(second.db, silent).page({}, 10)).events;
     expect(events.map((e) => e.operator)).toEqual(["Ada"]);
     expect(statSync(path).size).toBeGreaterThan(0);
+  });
+
+  it("is readable by its owner only: folder 0700, file and journal 0600, whatever the umask", async () => {
+    const path = tempPath();
+    const previous = process.umask(0o022);
+    try {
+      const database = await sqliteAt(path);
+      await new SqlAuditTrail(database.db, silent).record({
+        kind: "sign-in",
+        outcome: "succeeded",
+        operator: "Ada",
+      });
+      const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+      expect(mode(dirname(path))).toBe("700");
+      expect(mode(path)).toBe("600");
+      expect(mode(`${path}-wal`)).toBe("600");
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it("brings a file made by an older console (user_version 1) up to date, keeping its records", async () => {

@@ -31,6 +31,9 @@ export interface AuditInput {
   detail?: string | null;
   jobId?: string | null;
   clientAddress?: string | null;
+  /** False for a name typed with the shared access code; absent when no person is involved. */
+  nameVerified?: boolean | null;
+  callerRequestId?: string | null;
   /** Instead of `ticket`, when only its fingerprint is known (a bulk ticket after a restart). */
   ticketFingerprint?: TicketFingerprint;
 }
@@ -67,12 +70,24 @@ const COLUMNS = {
   detail: "detail",
   jobId: "job_id",
   clientAddress: "client_address",
+  nameVerified: "name_verified",
+  callerRequestId: "caller_request_id",
 } as const satisfies Record<Exclude<keyof AuditEvent, "id">, Column>;
 
 const SELECTION = [
   "id",
   ...Object.entries(COLUMNS).map(([field, column]) => `${column} as ${field}` as const),
 ] as unknown as readonly ["id"];
+
+/** A row as the API shows it: name_verified is stored as 0/1 (both databases have integers). */
+function toEvent(row: unknown): AuditEvent {
+  const event = row as AuditEvent & { nameVerified: unknown };
+  const verified = event.nameVerified;
+  return {
+    ...event,
+    nameVerified: verified === null || verified === undefined ? null : Boolean(verified),
+  };
+}
 
 /** A person's earlier fail of a ticket, for the repeat warning. */
 export interface PreviousFail {
@@ -90,6 +105,8 @@ export interface AuditTrail {
   /** Records many finished actions in one write (a cancelled job's unsent tickets). */
   recordMany(inputs: AuditInput[]): Promise<void>;
   begin(input: Omit<AuditInput, "outcome">): Promise<number>;
+  /** Rewrites a record's detail (a burst of refused sign-ins: its count so far). */
+  amendDetail(id: number, detail: string): Promise<void>;
   /** Completes a pending record; a failure is logged with the whole event, never thrown. */
   complete(id: number, completion: AuditCompletion): Promise<void>;
   /**
@@ -130,11 +147,13 @@ export class SqlAuditTrail implements AuditTrail {
     let event: AuditEvent | undefined;
     await this.#write(async () => {
       await this.#rememberPeople([input]);
-      event = (await this.db
-        .insertInto("audit_events")
-        .values(this.#toRow(input))
-        .returning(SELECTION)
-        .executeTakeFirstOrThrow()) as unknown as AuditEvent;
+      event = toEvent(
+        await this.db
+          .insertInto("audit_events")
+          .values(this.#toRow(input))
+          .returning(SELECTION)
+          .executeTakeFirstOrThrow(),
+      );
       return event.id;
     });
     this.logger.info({ audit: event }, "audit");
@@ -211,41 +230,53 @@ export class SqlAuditTrail implements AuditTrail {
   }
 
   async latestOfJobTicket(jobId: string, hash: string): Promise<AuditEvent | undefined> {
-    return (await this.db
+    const row = await this.db
       .selectFrom("audit_events")
       .select(SELECTION)
       .where("job_id", "=", jobId)
       .where("ticket_hash", "=", hash)
       .orderBy("id", "desc")
       .limit(1)
-      .executeTakeFirst()) as AuditEvent | undefined;
+      .executeTakeFirst();
+    return row === undefined ? undefined : toEvent(row);
+  }
+
+  async amendDetail(id: number, detail: string): Promise<void> {
+    await this.#write(async () => {
+      await this.db.updateTable("audit_events").set({ detail }).where("id", "=", id).execute();
+      return id;
+    });
   }
 
   async page(filters: AuditFilters, limit: number, cursor?: string) {
     const query = await this.#filtered(filters, cursor);
     if (query === undefined) return { events: [], nextCursor: null };
-    const rows = (await query
-      .select(SELECTION)
-      .orderBy("id", "desc")
-      .limit(limit + 1)
-      .execute()) as unknown as AuditEvent[];
+    const rows = (
+      await query
+        .select(SELECTION)
+        .orderBy("id", "desc")
+        .limit(limit + 1)
+        .execute()
+    ).map(toEvent);
     const events = rows.slice(0, limit);
     const nextCursor = rows.length > limit ? String(events[events.length - 1]!.id) : null;
     return { events, nextCursor };
   }
 
   async recentFailsOf(operator: string, email: string | null, limit: number) {
-    return (await this.db
-      .selectFrom("audit_events")
-      .select(SELECTION)
-      .where("kind", "=", "fail")
-      .where("operator", "=", operator)
-      .where("email", email === null ? "is" : "=", email)
-      .where("job_id", "is", null)
-      .where("outcome", "not in", ["forbidden", "pending"])
-      .orderBy("id", "desc")
-      .limit(limit)
-      .execute()) as unknown as AuditEvent[];
+    return (
+      await this.db
+        .selectFrom("audit_events")
+        .select(SELECTION)
+        .where("kind", "=", "fail")
+        .where("operator", "=", operator)
+        .where("email", email === null ? "is" : "=", email)
+        .where("job_id", "is", null)
+        .where("outcome", "not in", ["forbidden", "pending"])
+        .orderBy("id", "desc")
+        .limit(limit)
+        .execute()
+    ).map(toEvent);
   }
 
   previousFails(serviceId: string, ticket: string): Promise<PreviousFail[]> {
@@ -307,7 +338,12 @@ export class SqlAuditTrail implements AuditTrail {
     for (const [field, column] of Object.entries(COLUMNS)) {
       if (column in row) continue;
       const value = (input as unknown as Record<string, unknown>)[field];
-      row[column] = value === undefined || value === "" ? null : value;
+      row[column] =
+        value === undefined || value === ""
+          ? null
+          : typeof value === "boolean"
+            ? Number(value)
+            : value;
     }
     return row as unknown as Insertable<AuditEventsTable>;
   }

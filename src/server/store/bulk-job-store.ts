@@ -17,6 +17,8 @@ export interface NewJob {
   errorDescription: string | null;
   errorUri: string | null;
   justification: string | null;
+  /** Whose job it is (limits.ts): who may control it, and whose budgets it counts against. */
+  ownerKey: string;
   /** The replica that runs it, and until when its lease holds. */
   lease: { owner: string; until: number };
   items: {
@@ -29,7 +31,7 @@ export interface NewJob {
   }[];
 }
 
-export type JobRow = Omit<BulkJob, "counts" | "estimateSeconds" | "canRetry">;
+export type JobRow = Omit<BulkJob, "counts" | "estimateSeconds" | "canRetry" | "canControl">;
 
 export type ItemUpdate = Partial<
   Pick<BulkItem, "state" | "attempts" | "resultCode" | "action" | "upstreamStatus" | "error">
@@ -39,10 +41,13 @@ export type StoredJob = JobRow & {
   counts: Record<BulkItemState, number>;
   leaseOwner: string | null;
   leaseUntil: number;
+  /** Null for jobs started before owners were kept (migration 003). */
+  ownerKey: string | null;
 };
 
 /** What a replica needs to go on with a job another one started. */
 export interface JobSettings {
+  ownerKey: string | null;
   operator: string;
   email: string | null;
   role: Role;
@@ -96,6 +101,8 @@ export interface BulkJobStore {
   moveItems(jobId: string, from: BulkItemState, to: BulkItemState): Promise<BulkItem[]>;
   setStatus(jobId: string, status: BulkJob["status"], finished?: boolean): Promise<void>;
   job(jobId: string): Promise<StoredJob | undefined>;
+  /** Unfinished (running or paused) jobs of one owner, for BULK_MAX_OPEN_JOBS. */
+  openJobsOf(ownerKey: string): Promise<number>;
   jobSettings(jobId: string): Promise<JobSettings | undefined>;
   items(
     jobId: string,
@@ -163,6 +170,7 @@ export class SqlBulkJobStore implements BulkJobStore {
           error_description: job.errorDescription,
           error_uri: job.errorUri,
           justification: job.justification,
+          owner_key: job.ownerKey,
           lease_owner: job.lease.owner,
           lease_until: job.lease.until,
           requested: null,
@@ -251,7 +259,12 @@ export class SqlBulkJobStore implements BulkJobStore {
   async job(jobId: string): Promise<StoredJob | undefined> {
     const row = await this.db
       .selectFrom("bulk_jobs")
-      .select([...JOB_SELECTION, "lease_owner as leaseOwner", "lease_until as leaseUntil"])
+      .select([
+        ...JOB_SELECTION,
+        "lease_owner as leaseOwner",
+        "lease_until as leaseUntil",
+        "owner_key as ownerKey",
+      ])
       .where("id", "=", jobId)
       .executeTakeFirst();
     if (!row) return undefined;
@@ -266,13 +279,27 @@ export class SqlBulkJobStore implements BulkJobStore {
       .groupBy("state")
       .execute();
     for (const { state, n } of grouped) counts[state as BulkItemState] = Number(n);
-    return { ...(row as unknown as JobRow & Pick<StoredJob, "leaseOwner" | "leaseUntil">), counts };
+    return {
+      ...(row as unknown as JobRow & Pick<StoredJob, "leaseOwner" | "leaseUntil" | "ownerKey">),
+      counts,
+    };
+  }
+
+  async openJobsOf(ownerKey: string): Promise<number> {
+    const row = await this.db
+      .selectFrom("bulk_jobs")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("owner_key", "=", ownerKey)
+      .where("status", "in", ["running", "paused"])
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async jobSettings(jobId: string): Promise<JobSettings | undefined> {
     const row = await this.db
       .selectFrom("bulk_jobs")
       .select([
+        "owner_key as ownerKey",
         "operator",
         "email",
         "role",

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logger";
 import { openDatabase } from "./database";
 import type { ConsoleDatabase } from "./database";
-import { SqlFailedSignIns, SqlSlidingWindowLimiter } from "./counters";
+import { SqlSlidingWindowLimiter } from "./counters";
 import { SqlSessionStore } from "./session-store";
+import { SqlSignInThrottle } from "./sign-in-throttle";
 import { DIALECTS, createPostgresDatabase, openTestDatabase } from "./test-databases";
 
 const opened: ConsoleDatabase[] = [];
@@ -26,17 +27,47 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
     const database = await open(dialect);
     let now = 0;
     const limiter = limiterOn(database, 3, 60_000, () => now);
-    for (const at of [0, 10_000, 20_000]) {
+    for (const [at, remaining] of [
+      [0, 2],
+      [10_000, 1],
+      [20_000, 0],
+    ] as const) {
       now = at;
-      expect(await limiter.take("ada")).toEqual({ allowed: true });
+      expect(await limiter.take("ada")).toEqual({ allowed: true, remaining });
     }
     now = 30_000;
-    expect(await limiter.take("ada")).toEqual({ allowed: false, retryAfterSeconds: 30 });
-    expect(await limiter.take("grace")).toEqual({ allowed: true });
+    expect(await limiter.take("ada")).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: 30,
+    });
+    expect(await limiter.take("grace")).toEqual({ allowed: true, remaining: 2 });
     // The oldest action leaves the window at 60 s: one more is allowed, then not.
     now = 60_000;
-    expect(await limiter.take("ada")).toEqual({ allowed: true });
-    expect(await limiter.take("ada")).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    expect(await limiter.take("ada")).toEqual({ allowed: true, remaining: 0 });
+    expect(await limiter.take("ada")).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: 10,
+    });
+  });
+
+  it("takes an amount whole or not at all, and peeks without counting", async () => {
+    const database = await open(dialect);
+    let now = 0;
+    const limiter = limiterOn(database, 10, 60_000, () => now);
+    expect(await limiter.take("ada", 9)).toEqual({ allowed: true, remaining: 1 });
+    now = 30_000;
+    expect(await limiter.take("ada", 9)).toEqual({
+      allowed: false,
+      remaining: 1,
+      retryAfterSeconds: 30,
+    });
+    expect(await limiter.peek("ada")).toEqual({ allowed: true, remaining: 1 });
+    expect(await limiter.take("ada", 1)).toEqual({ allowed: true, remaining: 0 });
+    expect(await limiter.peek("ada")).toMatchObject({ allowed: false, remaining: 0 });
+    // More than the whole limit: waiting would not help, so no Retry-After.
+    expect(await limiter.take("grace", 11)).toEqual({ allowed: false, remaining: 10 });
   });
 
   it("does not count refused attempts", async () => {
@@ -80,16 +111,66 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
     expect(rows[0]!.id_hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("counts wrong sign-in codes per client and clears them", async () => {
-    const { db } = await open(dialect);
-    const failures = new SqlFailedSignIns(db);
-    expect(await failures.delayMs("10.0.0.1")).toBe(0);
-    await failures.record("10.0.0.1");
-    await failures.record("10.0.0.1");
-    expect(await failures.delayMs("10.0.0.1")).toBe(500);
-    expect(await failures.delayMs("10.0.0.2")).toBe(0);
-    await failures.clear("10.0.0.1");
-    expect(await failures.delayMs("10.0.0.1")).toBe(0);
+  it("counts each sign-in before it is decided, slows the next ones, then locks out until the window ends", async () => {
+    const database = await open(dialect);
+    let now = 0;
+    const throttle = new SqlSignInThrottle(database, {
+      windowMs: 60_000,
+      lockoutAfter: 4,
+      now: () => now,
+    });
+    const keys = ["address:10.0.0.1"];
+    const delays = [];
+    for (let i = 0; i < 4; i++) {
+      const admission = await throttle.admit(keys);
+      throttle.settle(keys);
+      delays.push(admission.admitted ? admission.delayMs : -1);
+    }
+    expect(delays).toEqual([0, 250, 500, 1000]);
+    now = 20_000;
+    expect(await throttle.admit(keys)).toEqual({
+      admitted: false,
+      retryAfterSeconds: 40,
+      why: "locked-out",
+    });
+    expect(await throttle.admit(["address:10.0.0.2"])).toEqual({ admitted: true, delayMs: 0 });
+    now = 60_000;
+    expect(await throttle.admit(keys)).toEqual({ admitted: true, delayMs: 0 });
+    throttle.settle(keys);
+    await throttle.succeeded(keys);
+    expect(await throttle.admit(keys)).toEqual({ admitted: true, delayMs: 0 });
+  });
+
+  it("lets one sign-in per account be checked at a time on a replica", async () => {
+    const database = await open(dialect);
+    const throttle = new SqlSignInThrottle(database);
+    const keys = ["address:10.0.0.1", "account:ada"];
+    expect((await throttle.admit(keys)).admitted).toBe(true);
+    expect(await throttle.admit(["address:10.0.0.9", "account:ada"])).toMatchObject({
+      admitted: false,
+      why: "in-flight",
+    });
+    throttle.settle(keys);
+    expect((await throttle.admit(["address:10.0.0.9", "account:ada"])).admitted).toBe(true);
+  });
+
+  it("keeps one audit record per window of refusals, amended with the count", async () => {
+    const database = await open(dialect);
+    const throttle = new SqlSignInThrottle(database);
+    const key = "address:10.0.0.1";
+    let written = 0;
+    const amended: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await throttle.admit([key]);
+      throttle.settle([key]);
+      await throttle.recordRefusal(
+        key,
+        async () => ++written * 100,
+        async (auditId, failures) => void amended.push(auditId, failures),
+      );
+    }
+    expect(written).toBe(1);
+    expect(amended).toEqual([100, 2, 100, 3, 100, 4, 100, 5]);
   });
 });
 

@@ -1,10 +1,8 @@
 import { sql } from "kysely";
 import type { Allowance, SlidingWindowLimiter } from "../rate-limit";
-import { signInDelayMs } from "../sessions";
-import type { FailedSignIns } from "../sessions";
 import type { Logger } from "../logger";
 import { auditUnavailable } from "./audit-trail";
-import type { ConsoleDatabase, SqlDatabase } from "./database";
+import type { ConsoleDatabase } from "./database";
 
 /**
  * A sliding-window limit in the database, counted in slices of a sixtieth of the window (a
@@ -26,9 +24,21 @@ export class SqlSlidingWindowLimiter implements SlidingWindowLimiter {
     },
   ) {}
 
-  async take(key: string): Promise<Allowance> {
+  get limit(): number {
+    return this.options.limit;
+  }
+
+  take(key: string, amount = 1): Promise<Allowance> {
+    return this.#guarded(() => this.#take(`${this.options.name}:${key}`, amount, true));
+  }
+
+  peek(key: string): Promise<Allowance> {
+    return this.#guarded(() => this.#take(`${this.options.name}:${key}`, 1, false));
+  }
+
+  async #guarded(count: () => Promise<Allowance>): Promise<Allowance> {
     try {
-      return await this.#take(`${this.options.name}:${key}`);
+      return await count();
     } catch (error) {
       // The counters live beside the audit trail: if they cannot be written, neither can it.
       this.options.logger.error({ err: error }, "rate limit could not be counted");
@@ -36,11 +46,11 @@ export class SqlSlidingWindowLimiter implements SlidingWindowLimiter {
     }
   }
 
-  #take(scoped: string): Promise<Allowance> {
+  #take(scoped: string, amount: number, count: boolean): Promise<Allowance> {
     const { database, limit, windowMs } = this.options;
     const slice = Math.max(1, Math.floor(windowMs / 60));
     return database.db.transaction().execute(async (trx) => {
-      if (database.dialect === "postgres") {
+      if (database.dialect === "postgres" && count) {
         await sql`SELECT pg_advisory_xact_lock(hashtextextended(${scoped}, 0))`.execute(trx);
       }
       const at = (this.options.now ?? Date.now)();
@@ -53,7 +63,7 @@ export class SqlSlidingWindowLimiter implements SlidingWindowLimiter {
         .execute();
       // Slices that left the window go when there are some: one round trip fewer otherwise.
       const buckets = all.filter((row) => row.bucket > at - windowMs);
-      if (buckets.length < all.length) {
+      if (count && buckets.length < all.length) {
         await trx
           .deleteFrom("rate_limit_buckets")
           .where("key", "=", scoped)
@@ -61,66 +71,34 @@ export class SqlSlidingWindowLimiter implements SlidingWindowLimiter {
           .execute();
       }
       let total = buckets.reduce((sum, row) => sum + row.count, 0);
-      if (total >= limit) {
+      const remaining = Math.max(0, limit - total);
+      if (total + amount > limit) {
+        if (amount > limit) return { allowed: false, remaining } as const;
         // Allowed again once enough of the oldest slices have left the window.
         let freedAt = buckets[0]!.bucket;
         for (const row of buckets) {
           freedAt = row.bucket;
           total -= row.count;
-          if (total < limit) break;
+          if (total + amount <= limit) break;
         }
         const retryAfterMs = freedAt + windowMs - at;
         return {
           allowed: false,
+          remaining,
           retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
         } as const;
       }
+      if (!count) return { allowed: true, remaining } as const;
       await trx
         .insertInto("rate_limit_buckets")
-        .values({ key: scoped, bucket, count: 1 })
+        .values({ key: scoped, bucket, count: amount })
         .onConflict((conflict) =>
           conflict
             .columns(["key", "bucket"])
-            .doUpdateSet({ count: sql`rate_limit_buckets.count + 1` }),
+            .doUpdateSet({ count: sql`rate_limit_buckets.count + ${amount}` }),
         )
         .execute();
-      return { allowed: true } as const;
+      return { allowed: true, remaining: remaining - amount } as const;
     });
-  }
-}
-
-/** Wrong sign-in codes per client, in the database; a count older than a day starts over. */
-export class SqlFailedSignIns implements FailedSignIns {
-  constructor(
-    private readonly db: SqlDatabase,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async delayMs(client: string): Promise<number> {
-    const row = await this.db
-      .selectFrom("sign_in_failures")
-      .select(["failures", "updated_at"])
-      .where("client", "=", client)
-      .executeTakeFirst();
-    if (!row || this.now() - row.updated_at > 86_400_000) return 0;
-    return signInDelayMs(row.failures);
-  }
-
-  async record(client: string): Promise<void> {
-    const at = this.now();
-    await this.db
-      .insertInto("sign_in_failures")
-      .values({ client, failures: 1, updated_at: at })
-      .onConflict((conflict) =>
-        conflict.column("client").doUpdateSet({
-          failures: sql`sign_in_failures.failures + 1`,
-          updated_at: at,
-        }),
-      )
-      .execute();
-  }
-
-  async clear(client: string): Promise<void> {
-    await this.db.deleteFrom("sign_in_failures").where("client", "=", client).execute();
   }
 }

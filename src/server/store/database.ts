@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -62,8 +62,24 @@ async function openPostgres(url: string): Promise<ConsoleDatabase> {
   };
 }
 
+/**
+ * The audit trail names people and holds sealed tickets: its folder is made 0700 and its file
+ * 0600 (owner only), whatever the umask. SQLite gives the -wal and -shm files the file's mode.
+ * A folder that already exists is left alone (it may be shared, e.g. /var/lib); the file is
+ * tightened if it was wider.
+ */
+function createPrivately(path: string): void {
+  const folder = dirname(path);
+  if (!existsSync(folder)) {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    chmodSync(folder, 0o700);
+  }
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  chmodSync(path, 0o600);
+}
+
 async function openSqlite(options: DatabaseOptions): Promise<ConsoleDatabase> {
-  if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+  if (options.path !== ":memory:") createPrivately(options.path);
   const file = new Database(options.path);
   file.pragma("journal_mode = WAL");
   file.pragma(`synchronous = ${options.synchronous.toUpperCase()}`);

@@ -171,6 +171,32 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  "003-verified-people-and-budgets": {
+    async up(db: Kysely<unknown>) {
+      // Whether the record's name was proven (an account or OIDC), and the caller's own id.
+      await db.schema.alterTable("audit_events").addColumn("name_verified", "integer").execute();
+      await db.schema.alterTable("audit_events").addColumn("caller_request_id", "text").execute();
+      // Who a session is, beyond its display name: absent for a name typed with the shared code.
+      await db.schema.alterTable("sessions").addColumn("subject", "text").execute();
+      // Who may control a job (with a supervisor), and whose budgets it counts against.
+      await db.schema.alterTable("bulk_jobs").addColumn("owner_key", "text").execute();
+      await db.schema
+        .createIndex("bulk_jobs_owner")
+        .on("bulk_jobs")
+        .columns(["owner_key", "status"])
+        .execute();
+      // The sign-in throttle counts per key (an address or an account) and window, and keeps
+      // the one audit record of the window's refusals.
+      await db.schema.dropTable("sign_in_failures").execute();
+      await db.schema
+        .createTable("sign_in_attempts")
+        .addColumn("key", "text", (column) => column.primaryKey())
+        .addColumn("failures", "integer", (column) => column.notNull())
+        .addColumn("window_start", "bigint", (column) => column.notNull())
+        .addColumn("audit_id", "integer")
+        .execute();
+    },
+  },
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -11,7 +11,7 @@ export interface ConsoleSchema {
   bulk_items: BulkItemsTable;
   sessions: SessionsTable;
   rate_limit_buckets: RateLimitBucketsTable;
-  sign_in_failures: SignInFailuresTable;
+  sign_in_attempts: SignInAttemptsTable;
   console_instances: ConsoleInstancesTable;
 }
 
@@ -39,6 +39,10 @@ export interface AuditEventsTable {
   detail: string | null;
   job_id: string | null;
   client_address: string | null;
+  /** 1: the name was proven (a local account, OIDC); 0: typed with the shared code. */
+  name_verified: number | null;
+  /** The caller's X-Request-Id, when it sent a well-formed one; never the record's own id. */
+  caller_request_id: string | null;
 }
 
 /**
@@ -73,6 +77,8 @@ export interface BulkJobsTable {
   lease_until: number;
   /** An operator's pause, resume, cancel or retry, asked on a replica that does not run the job. */
   requested: string | null;
+  /** The owner's limit key (limits.ts): who may control the job besides a supervisor. */
+  owner_key: string | null;
 }
 
 export interface BulkItemsTable {
@@ -98,6 +104,8 @@ export interface SessionsTable {
   name: string;
   email: string | null;
   role: string;
+  /** The proven identity (an account or OIDC subject); null for a name typed with the shared code. */
+  subject: string | null;
   created_at: number;
   last_seen_at: number;
 }
@@ -110,10 +118,13 @@ export interface RateLimitBucketsTable {
   count: number;
 }
 
-export interface SignInFailuresTable {
-  client: string;
+/** Sign-in failures per key (a client address, or an account), in the current window. */
+export interface SignInAttemptsTable {
+  key: string;
   failures: number;
-  updated_at: number;
+  window_start: number;
+  /** The window's one audit record of refused sign-ins, amended as more arrive. */
+  audit_id: number | null;
 }
 
 /** SQLite only: who has the file open, so that a second console on it is refused. */

@@ -27,6 +27,7 @@ export class SqlSessionStore implements SessionStore {
         name: principal.name,
         email: principal.email,
         role: principal.role,
+        subject: principal.subject ?? null,
         created_at: at,
         last_seen_at: at,
       })
@@ -63,6 +64,7 @@ export class SqlSessionStore implements SessionStore {
       name: row.name,
       email: row.email,
       role: row.role as Role,
+      subject: row.subject,
       createdAt: row.created_at,
       lastSeenAt: at,
     };

@@ -31,6 +31,9 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
               <span className="muted block">{event.email}</span>
             )}
             {event.role && <span className="muted block">{event.role}</span>}
+            {event.nameVerified === false && (
+              <span className="block name-unverified">name not verified</span>
+            )}
           </td>
           <td className="nowrap">{event.kind}</td>
           <td className="mono">{event.serviceId}</td>
@@ -55,6 +58,12 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
               <span className="block muted">{event.durationMs} ms</span>
             )}
             {event.requestId && <span className="block muted mono">request {event.requestId}</span>}
+            {event.callerRequestId && (
+              <span className="block muted mono">caller&apos;s id {event.callerRequestId}</span>
+            )}
+            {event.clientAddress && (
+              <span className="block muted mono">from {event.clientAddress}</span>
+            )}
           </td>
         </tr>
       ))}

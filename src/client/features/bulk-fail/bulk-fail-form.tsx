@@ -22,6 +22,7 @@ import { ReasonSelect } from "../../components/reason-select";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
 import { servicesQuery } from "../../lib/console-queries";
 import { readLastServiceId } from "../../lib/last-service";
+import { BulkBudgetNote } from "./bulk-budget";
 import { useStartBulkJob } from "./queries";
 
 // The form's own shape: the pasted text becomes the API's ticket list, parsed once (below).
@@ -188,6 +189,7 @@ export function BulkFailForm() {
         >
           {(fieldControl) => <input {...fieldControl} {...register("justification")} />}
         </Field>
+        <BulkBudgetNote tickets={list.tickets.length} />
         <div className="submit-row">
           <button type="submit" disabled={startJob.isPending} aria-busy={startJob.isPending}>
             {startJob.isPending ? "Starting…" : `Fail ${list.tickets.length} tickets…`}

@@ -103,30 +103,38 @@ function JobDetails({ job }: { job: BulkJob }) {
       </div>
 
       <div className="actions">
-        {job.status === "running" && (
-          <button type="button" onClick={() => control.mutate("pause")} disabled={busy}>
-            Pause
-          </button>
-        )}
-        {job.status === "paused" && (
-          <button type="button" onClick={() => control.mutate("resume")} disabled={busy}>
-            Resume
-          </button>
-        )}
-        {(job.status === "running" || job.status === "paused") && (
-          <button
-            type="button"
-            className="button-secondary"
-            onClick={() => control.mutate("cancel")}
-            disabled={busy}
-          >
-            Cancel job
-          </button>
-        )}
-        {job.canRetry && (
-          <button type="button" onClick={() => control.mutate("retry-failed")} disabled={busy}>
-            Retry failed
-          </button>
+        {job.canControl ? (
+          <>
+            {job.status === "running" && (
+              <button type="button" onClick={() => control.mutate("pause")} disabled={busy}>
+                Pause
+              </button>
+            )}
+            {job.status === "paused" && (
+              <button type="button" onClick={() => control.mutate("resume")} disabled={busy}>
+                Resume
+              </button>
+            )}
+            {(job.status === "running" || job.status === "paused") && (
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={() => control.mutate("cancel")}
+                disabled={busy}
+              >
+                Cancel job
+              </button>
+            )}
+            {job.canRetry && (
+              <button type="button" onClick={() => control.mutate("retry-failed")} disabled={busy}>
+                Retry failed
+              </button>
+            )}
+          </>
+        ) : (
+          <p className="muted">
+            {job.operator}&apos;s job: only they or a supervisor can pause, cancel or retry it.
+          </p>
         )}
         <a className="button button-secondary" href={bulkExportUrl(job.id, "csv")} download>
           Export results as CSV

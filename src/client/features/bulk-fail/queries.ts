@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { bulkItemsPageSchema, bulkJobSchema } from "../../../shared/bulk-job";
+import { bulkBudgetSchema, bulkItemsPageSchema, bulkJobSchema } from "../../../shared/bulk-job";
 import type { BulkItemState, BulkJob, BulkJobRequest } from "../../../shared/bulk-job";
 import { api, readAnswer } from "../../lib/api-client";
 import { consoleKeys } from "../../lib/console-queries";
@@ -7,6 +7,7 @@ import { consoleKeys } from "../../lib/console-queries";
 export const bulkKeys = {
   all: () => [...consoleKeys.all, "bulk-jobs"] as const,
   list: () => [...bulkKeys.all(), "list"] as const,
+  budget: () => [...bulkKeys.all(), "budget"] as const,
   job: (id: string) => [...bulkKeys.all(), id] as const,
   items: (id: string) => [...bulkKeys.job(id), "items"] as const,
   /** With the job's status: when it ends, the page is read once more, with the final states. */
@@ -33,6 +34,12 @@ export function bulkJobQuery(id: string) {
     refetchInterval: (query) => live(query.state.data),
   });
 }
+
+/** What the signed-in person may still start: read again after each job starts. */
+export const bulkBudgetQuery = queryOptions({
+  queryKey: bulkKeys.budget(),
+  queryFn: () => readAnswer(api["bulk-jobs"].budget.$get(), bulkBudgetSchema),
+});
 
 export const ITEMS_PER_PAGE = 100;
 
@@ -66,7 +73,12 @@ export function useStartBulkJob() {
   return useMutation({
     mutationFn: (request: BulkJobRequest) =>
       readAnswer(api["bulk-jobs"].$post({ json: request }), bulkJobSchema),
-    onSuccess: (job) => queryClient.setQueryData(bulkJobQuery(job.id).queryKey, job),
+    onSuccess: async (job) => {
+      queryClient.setQueryData(bulkJobQuery(job.id).queryKey, job);
+      await queryClient.invalidateQueries({ queryKey: bulkKeys.budget() });
+    },
+    // A refusal may be the budget: show what is left now.
+    onError: () => queryClient.invalidateQueries({ queryKey: bulkKeys.budget() }),
   });
 }
 
@@ -80,6 +92,7 @@ export function useJobControl(id: string) {
     onSuccess: async (job) => {
       queryClient.setQueryData(bulkJobQuery(id).queryKey, job);
       await queryClient.invalidateQueries({ queryKey: bulkKeys.items(id) });
+      await queryClient.invalidateQueries({ queryKey: bulkKeys.budget() });
     },
   });
 }

@@ -25,6 +25,7 @@ const OIDC_ERRORS: Record<string, string> = {
     "Your account signed in, but it is not allowed to use this console. Ask its administrator to add your email or group.",
   failed: "The sign-in did not complete (it may have expired or been cancelled). Try again.",
   unavailable: "The organisation's sign-in service cannot be reached. Try again in a moment.",
+  locked: "Too many sign-ins failed from your address. Wait a quarter of an hour, then try again.",
 };
 
 export function SignInPage() {
@@ -37,7 +38,7 @@ export function SignInPage() {
       {method.data.mode === "oidc" ? (
         <OidcSignIn error={address.error} />
       ) : (
-        <AccessCodeSignIn code={address.code} />
+        <AccessCodeSignIn code={address.code} accounts={method.data.mode === "accounts"} />
       )}
     </main>
   );
@@ -62,7 +63,11 @@ function OidcSignIn({ error }: { error: string | null }) {
   );
 }
 
-function AccessCodeSignIn({ code }: { code: string }) {
+/**
+ * A name and a code. With local accounts (CONSOLE_USERS) both are the person's own; with the
+ * shared code, the name is whatever is typed, and the page says it is not verified.
+ */
+function AccessCodeSignIn({ code, accounts }: { code: string; accounts: boolean }) {
   const signIn = useSignIn();
   const { register, handleSubmit, formState } = useForm<SignInRequest>({
     resolver: zodResolver(signInRequestSchema),
@@ -73,14 +78,33 @@ function AccessCodeSignIn({ code }: { code: string }) {
   return (
     <form className="card" onSubmit={(event) => void submit(event)} noValidate>
       <h1>Sign in to the CIBA fail console</h1>
-      <p className="muted">Your name goes into the records of what you do here.</p>
-      <Field id="name" label="Your name" error={formState.errors.name?.message}>
-        {(control) => <input {...control} {...register("name")} autoComplete="name" autoFocus />}
+      <p className="muted">
+        {accounts
+          ? "With your own account. What you do here is recorded under your name."
+          : "With the console's shared access code. Your name goes into the records of what you do here, marked as not verified: anyone with the code could type it."}
+      </p>
+      <Field
+        id="name"
+        label={accounts ? "Account name" : "Your name"}
+        error={formState.errors.name?.message}
+      >
+        {(control) => (
+          <input
+            {...control}
+            {...register("name")}
+            autoComplete={accounts ? "username" : "name"}
+            autoFocus
+          />
+        )}
       </Field>
       <Field
         id="access-code"
-        label="Access code"
-        hint="Printed by the console when it started, or set in CONSOLE_ACCESS_CODE."
+        label={accounts ? "Your access code" : "Access code"}
+        hint={
+          accounts
+            ? "Your own code, as your administrator gave it to you."
+            : "Printed by the console when it started, or set in CONSOLE_ACCESS_CODE."
+        }
         error={formState.errors.accessCode?.message}
       >
         {(control) => (

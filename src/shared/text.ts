@@ -1,0 +1,5 @@
+/**
+ * Text people read as a name or a reason must show something: no control characters and no
+ * invisible format or bidi controls (\p{Cf}: a lone zero-width space, a right-to-left override).
+ */
+export const VISIBLE_TEXT = /^[^\p{Cc}\p{Cf}]*$/u;
