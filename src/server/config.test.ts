@@ -22,6 +22,8 @@ describe("parseSettings", () => {
         method: { mode: "local", accessCode: undefined },
         idleMs: 30 * 60_000,
         absoluteMs: 12 * 3_600_000,
+        lockoutAfter: 10,
+        lockoutWindowMs: 15 * 60_000,
       },
       auditDbPath: "./data/audit.db",
       auditBusyTimeoutMs: 5000,

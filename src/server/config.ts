@@ -92,6 +92,13 @@ const envSchema = z
       z.string().min(12, "must be at least 12 characters (or leave it empty to get a random one)"),
     ),
     CONSOLE_USERS: optional(z.string()),
+    SIGN_IN_LOCKOUT_AFTER: z.coerce.number().int().min(2).max(1000).default(10),
+    SIGN_IN_WINDOW_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
     SESSION_IDLE_MINUTES: z.coerce
       .number()
       .int()
@@ -268,6 +275,9 @@ export interface ConsoleSettings {
       | ({ mode: "oidc" } & OidcSettings);
     idleMs: number;
     absoluteMs: number;
+    /** Wrong sign-ins per address or account in a window before it is locked until the window ends. */
+    lockoutAfter: number;
+    lockoutWindowMs: number;
   };
   auditDbPath: string;
   auditBusyTimeoutMs: number;
@@ -378,6 +388,8 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
             : { mode: "local", accessCode: e.CONSOLE_ACCESS_CODE },
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+      lockoutAfter: e.SIGN_IN_LOCKOUT_AFTER,
+      lockoutWindowMs: e.SIGN_IN_WINDOW_MINUTES * 60_000,
     },
     auditDbPath: e.AUDIT_DB,
     auditBusyTimeoutMs: e.AUDIT_DB_BUSY_TIMEOUT_MS,

@@ -29,7 +29,7 @@ import { SqlBulkJobStore } from "./store/bulk-job-store";
 import { SqlSlidingWindowLimiter } from "./store/counters";
 import { openDatabase } from "./store/database";
 import { SqlSessionStore } from "./store/session-store";
-import { SIGN_IN_THROTTLE_DEFAULTS, SqlSignInThrottle } from "./store/sign-in-throttle";
+import { SqlSignInThrottle } from "./store/sign-in-throttle";
 import { createTicketSeal } from "./store/ticket-seal";
 
 export interface ConsoleOverrides {
@@ -90,7 +90,11 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
         : signIn.mode === "accounts"
           ? signIn
           : new OidcSignIn(signIn, now),
-    throttle: new SqlSignInThrottle(database, { ...SIGN_IN_THROTTLE_DEFAULTS, now }),
+    throttle: new SqlSignInThrottle(database, {
+      windowMs: settings.auth.lockoutWindowMs,
+      lockoutAfter: settings.auth.lockoutAfter,
+      now,
+    }),
   };
 
   const failPolicy = createFailPolicy({

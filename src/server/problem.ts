@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { AppEnv } from "./request-context";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { PROBLEM_CONTENT_TYPE, problemType } from "../shared/problem";
 import type { Problem, ProblemKind } from "../shared/problem";
@@ -20,7 +21,7 @@ export function problemResponse(c: Context, init: ProblemInit): Response {
   const body: Problem = {
     type: problemType(kind),
     ...fields,
-    requestId: c.get("requestId"),
+    requestId: (c as Context<AppEnv>).var.requestId,
   };
   return c.body(JSON.stringify(body), init.status as ContentfulStatusCode, {
     "Content-Type": PROBLEM_CONTENT_TYPE,

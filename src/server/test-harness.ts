@@ -127,7 +127,10 @@ function environmentFor(options: HarnessOptions, simulatorUrl: string, configDir
     env.DATABASE_URL = options.databaseUrl;
     env.TICKET_ENCRYPTION_KEY = TEST_TICKET_KEY;
   }
-  return { ...env, ...options.env };
+  const all = { ...env, ...options.env };
+  // Local accounts replace the shared code (the two together stop the start).
+  if (all.CONSOLE_USERS !== undefined) delete all.CONSOLE_ACCESS_CODE;
+  return all;
 }
 
 export async function startConsole(options: HarnessOptions = {}) {
@@ -204,6 +207,17 @@ export async function startConsole(options: HarnessOptions = {}) {
     /** Simulator requests to a path ending so, e.g. "/backchannel/authentication/fail". */
     upstreamCalls: (suffix: string) =>
       simulator.requestLog.filter((entry) => entry.path.endsWith(suffix)),
+    /** Signs in through the API with a name and code (an account's, or the shared one). */
+    async signInWith(name: string, accessCode: string): Promise<Exchange> {
+      const answer = await send("/api/session", {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: "" },
+        body: JSON.stringify({ name, accessCode }),
+      });
+      const set = answer.headers.get("set-cookie")?.split(";")[0];
+      if (answer.status === 200 && set) cookie = set;
+      return answer;
+    },
     /** Signs in as anyone, e.g. a viewer, which local sign-in cannot make. */
     async signInAs(principal: Principal) {
       cookie = `${SESSION_COOKIE}=${await built.auth.sessions.create(principal)}`;

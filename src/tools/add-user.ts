@@ -24,7 +24,11 @@ function fail(message: string): never {
 /** Reads a line from the terminal without echoing it. */
 function promptHidden(question: string): Promise<string> {
   return new Promise((resolve) => {
-    const terminal = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const terminal = createInterface({
+      input: process.stdin,
+      output: process.stderr,
+      terminal: true,
+    });
     const output = terminal as unknown as { _writeToOutput: (text: string) => void };
     let asking = true;
     output._writeToOutput = (text: string) => {
@@ -80,9 +84,15 @@ async function main() {
   if (code.trim().length < MIN_CODE_LENGTH) {
     fail(`The access code must be at least ${MIN_CODE_LENGTH} characters; nothing was made.`);
   }
-  const entry = { name: name.data, role: values.role as Role, codeHash: await hashAccessCode(code) };
+  const entry = {
+    name: name.data,
+    role: values.role as Role,
+    codeHash: await hashAccessCode(code),
+  };
   process.stdout.write(
-    values.json ? `${JSON.stringify(entry, null, 2)}\n` : stringify({ users: [entry] }).replace(/^users:\n/, ""),
+    values.json
+      ? `${JSON.stringify(entry, null, 2)}\n`
+      : stringify({ users: [entry] }).replace(/^users:\n/, ""),
   );
   process.stderr.write(
     `Add this entry under "users:" in the CONSOLE_USERS file (names are unique ignoring case), then restart the console.\n`,

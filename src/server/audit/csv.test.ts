@@ -8,14 +8,14 @@ describe("csvRecord", () => {
     );
   });
 
-  it.each(["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])(
+  it.each(["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "＝1+1", "＋1", "－1", "＠SUM(A1)"])(
     "defuses %j so a spreadsheet shows it as text",
     (text) => {
       expect(csvRecord([text])).toBe(`"'${text}"\r\n`);
     },
   );
 
-  it("leaves numbers alone, negative ones included", () => {
-    expect(csvRecord([-5])).toBe('"-5"\r\n');
+  it("leaves numbers and booleans alone, negative ones included", () => {
+    expect(csvRecord([-5, false])).toBe('"-5","false"\r\n');
   });
 });

@@ -51,7 +51,7 @@ export function bulkJobRoutes(deps: {
   async function shown(c: Context<AppEnv>, id: string): Promise<BulkJob | undefined> {
     const view = await runner.view(id);
     if (!view) return undefined;
-    const { ownerKey, ...job } = view;
+    const { ownerKey: _ownerKey, ...job } = view;
     return { ...job, canControl: mayControl(c, view) };
   }
 

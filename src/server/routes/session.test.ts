@@ -74,7 +74,12 @@ describe("local sign-in", () => {
     const session = await running.request("/api/session", {
       headers: { cookie: cookie.split(";")[0]! },
     });
-    expect(session.json).toEqual({ name: "Ada Lovelace", email: null, role: "operator" });
+    expect(session.json).toEqual({
+      name: "Ada Lovelace",
+      email: null,
+      nameVerified: false,
+      role: "operator",
+    });
   });
 
   it("refuses a wrong code, and slows down repeated wrong codes", async () => {

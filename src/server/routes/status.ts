@@ -38,14 +38,14 @@ export function healthRoutes(
   sessions: SessionStore,
   now: () => number = Date.now,
 ) {
-  let verdict: { at: number; failure: Promise<unknown> } | undefined;
+  let verdict: { at: number; failure: Promise<Error | undefined> } | undefined;
   const check = () => {
     if (!verdict || now() - verdict.at >= READY_VERDICT_MS) {
       verdict = {
         at: now(),
         failure: services.checkReachable().then(
           () => undefined,
-          (error: unknown) => error ?? new Error("not ready"),
+          (error: unknown) => (error instanceof Error ? error : new Error("not ready")),
         ),
       };
     }

@@ -165,8 +165,11 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
       throttle.settle([key]);
       await throttle.recordRefusal(
         key,
-        async () => ++written * 100,
-        async (auditId, failures) => void amended.push(auditId, failures),
+        () => Promise.resolve(++written * 100),
+        (auditId, failures) => {
+          amended.push(auditId, failures);
+          return Promise.resolve();
+        },
       );
     }
     expect(written).toBe(1);
