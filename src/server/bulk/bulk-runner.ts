@@ -14,6 +14,9 @@ import { estimate, jobRecord, waitOutRateLimit } from "./live-job";
 import type { LiveJob } from "./live-job";
 import { failTicket } from "./ticket-call";
 
+/** Tickets a cancel marks not-attempted (and records) per write. */
+const CANCEL_CHUNK = 50;
+
 /** A job as the runner knows it; the routes add whether the asker may control it. */
 export type JobView = Omit<BulkJob, "canControl">;
 
@@ -191,7 +194,7 @@ export class BulkRunner {
   }
 
   /**
-   * Stops sending. Tickets never sent become not-attempted (one record each, in one write);
+   * Stops sending. Tickets never sent become not-attempted (one record each, a chunk per write);
    * a ticket between retries stops retrying and ends failed with its last error.
    */
   async cancel(id: string): Promise<boolean> {
@@ -201,16 +204,26 @@ export class BulkRunner {
     job.abort.abort();
     job.queue.clear();
     await this.#setStatus(job, "cancelled");
-    const neverSent = await this.options.store.moveItems(id, "queued", "not-attempted");
-    await this.options.audit.recordMany(
-      neverSent.map((item) => ({
-        ...jobRecord(job),
-        outcome: "not-attempted" as const,
-        ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
-        reason: item.reason,
-        detail: "cancelled before it was sent (the job-control record says by whom)",
-      })),
-    );
+    // A chunk at a time, yielding between chunks: the whole of a 10,000-ticket job in one go
+    // held the event loop for 0.5–0.8 s (bench: npm run bench -- trust).
+    for (let afterSeq = 0; ;) {
+      const neverSent = await this.options.store.moveItems(id, "queued", "not-attempted", {
+        limit: CANCEL_CHUNK,
+        afterSeq,
+      });
+      if (neverSent.length === 0) break;
+      afterSeq = neverSent.at(-1)!.seq;
+      await this.options.audit.recordMany(
+        neverSent.map((item) => ({
+          ...jobRecord(job),
+          outcome: "not-attempted" as const,
+          ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
+          reason: item.reason,
+          detail: "cancelled before it was sent (the job-control record says by whom)",
+        })),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     // clear() emits "idle" once nothing is in flight: #settle lets go of the tickets.
     if (job.queue.pending === 0) await this.#settle(job);
     return true;

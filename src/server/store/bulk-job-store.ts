@@ -98,7 +98,16 @@ const JOB_SELECTION = [
 export interface BulkJobStore {
   create(job: NewJob): Promise<void>;
   updateItem(jobId: string, seq: number, update: ItemUpdate): Promise<void>;
-  moveItems(jobId: string, from: BulkItemState, to: BulkItemState): Promise<BulkItem[]>;
+  /**
+   * Moves the job's items in one state to another: all of them, or a chunk (the first `limit`
+   * by seq after `afterSeq`).
+   */
+  moveItems(
+    jobId: string,
+    from: BulkItemState,
+    to: BulkItemState,
+    chunk?: { limit: number; afterSeq: number },
+  ): Promise<BulkItem[]>;
   setStatus(jobId: string, status: BulkJob["status"], finished?: boolean): Promise<void>;
   job(jobId: string): Promise<StoredJob | undefined>;
   /** Unfinished (running or paused) jobs of one owner, for BULK_MAX_OPEN_JOBS. */
@@ -216,16 +225,23 @@ export class SqlBulkJobStore implements BulkJobStore {
       .execute();
   }
 
-  async moveItems(jobId: string, from: BulkItemState, to: BulkItemState): Promise<BulkItem[]> {
+  async moveItems(
+    jobId: string,
+    from: BulkItemState,
+    to: BulkItemState,
+    chunk?: { limit: number; afterSeq: number },
+  ): Promise<BulkItem[]> {
     return this.db.transaction().execute(async (trx) => {
-      const moved = (await trx
+      let chosen = trx
         .selectFrom("bulk_items")
         .select(ITEM_SELECTION)
         .where("job_id", "=", jobId)
         .where("state", "=", from)
-        .orderBy("seq")
-        .execute()) as BulkItem[];
-      await trx
+        .orderBy("seq");
+      if (chunk) chosen = chosen.where("seq", ">", chunk.afterSeq).limit(chunk.limit);
+      const moved = (await chosen.execute()) as BulkItem[];
+      if (moved.length === 0) return moved;
+      let update = trx
         .updateTable("bulk_items")
         .set({
           state: to,
@@ -233,8 +249,11 @@ export class SqlBulkJobStore implements BulkJobStore {
           ...(DONE_WITH_TICKET.includes(to) ? { ticket_sealed: null } : {}),
         })
         .where("job_id", "=", jobId)
-        .where("state", "=", from)
-        .execute();
+        .where("state", "=", from);
+      if (chunk) {
+        update = update.where("seq", ">=", moved[0]!.seq).where("seq", "<=", moved.at(-1)!.seq);
+      }
+      await update.execute();
       return moved;
     });
   }
