@@ -1,7 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { hashAccessCodeSync } from "./src/server/local-accounts";
 
 /**
  * End-to-end journeys in a real Chromium against the built app served by the BFF, which talks to
@@ -23,13 +24,33 @@ export const PORTS = {
   simulator: 8796,
   faultsConsole: 8794,
   faultsSimulator: 8793,
+  accountsConsole: 8792,
 } as const;
 export const E2E_ACCESS_CODE = "e2e-access-code-0123456789";
+/** The people of the local-accounts console (CONSOLE_USERS), each with their own code. */
+export const E2E_ACCOUNTS = {
+  ada: { name: "Ada Lovelace", role: "operator", code: "ada-e2e-code-0001" },
+  bob: { name: "Bob Builder", role: "operator", code: "bob-e2e-code-0002" },
+  sam: { name: "Sam Supervisor", role: "supervisor", code: "sam-e2e-code-0003" },
+} as const;
 const OIDC_CALLBACK = `http://127.0.0.1:${PORTS.oidcConsole}/auth/oidc/callback`;
 
 /** A fresh audit database per run and console (the main process starts the servers). */
-const auditDb = (name: string) =>
-  join(tmpdir(), `ciba-fail-console-e2e-${process.pid}`, `${name}.db`);
+const runFolder = join(tmpdir(), `ciba-fail-console-e2e-${process.pid}`);
+const auditDb = (name: string) => join(runFolder, `${name}.db`);
+
+/** CONSOLE_USERS for the accounts console, written when the main process loads this file. */
+function accountsFile(): string {
+  const path = join(runFolder, "users.json");
+  mkdirSync(runFolder, { recursive: true });
+  const users = Object.values(E2E_ACCOUNTS).map(({ name, role, code }) => ({
+    name,
+    role,
+    codeHash: hashAccessCodeSync(code),
+  }));
+  writeFileSync(path, JSON.stringify({ users }));
+  return path;
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -59,6 +80,22 @@ export default defineConfig({
     },
   ],
   webServer: [
+    {
+      // Local accounts: a supervisor and two operators, each with their own code; the embedded
+      // simulator answers in 150 ms, so a bulk job runs long enough to be paused.
+      command: "node dist/server/main.js",
+      url: `http://127.0.0.1:${PORTS.accountsConsole}/healthz`,
+      env: {
+        PORT: String(PORTS.accountsConsole),
+        AUTHLETE_ACCESS_TOKEN: "",
+        CONSOLE_USERS: accountsFile(),
+        SIMULATOR_FAULTS: JSON.stringify([{ kind: "delay", ms: 150 }]),
+        AUDIT_DB: auditDb("accounts"),
+        LOG_LEVEL: "warn",
+      },
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
     {
       // A simulator of its own for the fault journeys, so their faults hit nobody else.
       command: "npx tsx src/simulator/main.ts",
@@ -97,6 +134,8 @@ export default defineConfig({
       env: {
         PORT: String(PORTS.profilesConsole),
         CONSOLE_CONFIG: "e2e/console-config.yaml",
+        // Journeys run in parallel as one operator and leave jobs paused.
+        BULK_MAX_OPEN_JOBS: "100",
         E2E_SIMULATOR_TOKEN: "simulator-access-token",
         E2E_TEST_CLIENT_SECRET: "demo-client-secret-2",
         CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
@@ -114,8 +153,9 @@ export default defineConfig({
         AUTHLETE_ACCESS_TOKEN: "",
         CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
         AUDIT_DB: auditDb("console"),
-        // Journeys run in parallel as one operator; the limit has its own unit tests.
+        // Journeys run in parallel as one operator; the limits have their own unit tests.
         FAIL_RATE_LIMIT_PER_MINUTE: "1000",
+        BULK_MAX_OPEN_JOBS: "100",
         LOG_LEVEL: "warn",
       },
       reuseExistingServer: false,

@@ -183,11 +183,11 @@ test("kill -9 of the replica running a 500-ticket job: the other finishes it, no
   // One audit record per ticket, none pending; the simulator saw no ticket twice.
   const records = await withDatabase(async (db) => {
     const { rows } = await db.query<{ outcome: string; n: string }>(
-      "SELECT outcome, count(*) AS n FROM audit_events WHERE job_id = $1 GROUP BY outcome",
+      "SELECT outcome, count(*) AS n FROM audit_events WHERE job_id = $1 AND kind = 'fail' GROUP BY outcome",
       [id],
     );
     const perTicket = await db.query(
-      "SELECT ticket_hash FROM audit_events WHERE job_id = $1 GROUP BY ticket_hash HAVING count(*) > 1",
+      "SELECT ticket_hash FROM audit_events WHERE job_id = $1 AND kind = 'fail' GROUP BY ticket_hash HAVING count(*) > 1",
       [id],
     );
     return {

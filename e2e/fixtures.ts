@@ -1,8 +1,10 @@
 import { test as base, expect } from "@playwright/test";
 import type { Page } from "@playwright/test";
-import { E2E_ACCESS_CODE, PORTS } from "../playwright.config";
+import { E2E_ACCESS_CODE, E2E_ACCOUNTS, PORTS } from "../playwright.config";
 
-export { E2E_ACCESS_CODE };
+export { E2E_ACCESS_CODE, E2E_ACCOUNTS };
+/** The console with local accounts (CONSOLE_USERS): see E2E_ACCOUNTS. */
+export const ACCOUNTS_CONSOLE = `http://127.0.0.1:${PORTS.accountsConsole}/`;
 export const CONSOLE = `http://127.0.0.1:${PORTS.console}/`;
 
 export const SERVICE_ID = "1000000001";

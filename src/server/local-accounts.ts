@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from "node:crypto";
 import type { ScryptOptions } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
@@ -31,11 +31,22 @@ function scryptAsync(code: string, salt: Buffer, keylen: number, options: Scrypt
 /** scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is exactly N=32768, r=8. */
 const maxmem = (N: number, r: number) => 128 * N * r * 2;
 
+const COST = { ...SCRYPT_COST, maxmem: maxmem(SCRYPT_COST.N, SCRYPT_COST.r) };
+
+function formatHash(salt: Buffer, key: Buffer): string {
+  const { N, r, p } = SCRYPT_COST;
+  return `scrypt$N=${N},r=${r},p=${p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
+
 export async function hashAccessCode(code: string): Promise<string> {
   const salt = randomBytes(16);
-  const { N, r, p } = SCRYPT_COST;
-  const key = await scryptAsync(code, salt, KEY_BYTES, { N, r, p, maxmem: maxmem(N, r) });
-  return `scrypt$N=${N},r=${r},p=${p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+  return formatHash(salt, await scryptAsync(code, salt, KEY_BYTES, COST));
+}
+
+/** The same, synchronously: for a test setup that must write a users file before it returns. */
+export function hashAccessCodeSync(code: string): string {
+  const salt = randomBytes(16);
+  return formatHash(salt, scryptSync(code.normalize("NFC"), salt, KEY_BYTES, COST));
 }
 
 const HASH_PATTERN = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([\w-]{16,})\$([\w-]{32,})$/;

@@ -67,9 +67,9 @@ export function AuditFiltersForm({ onApply }: { onApply: (filters: AuditFilters)
     <form className="card audit-filters" onSubmit={(event) => void apply(event)} noValidate>
       <h2>Audit log</h2>
       <p className="muted">
-        Every sign-in, test ticket and fail attempt, newest first. Operator matches part of a name
-        or email; Ticket takes a whole ticket and finds it by its SHA-256 hash, since tickets are
-        not stored.
+        Every sign-in, test ticket, fail attempt, bulk job and job control, newest first. Operator
+        matches part of a name or email; Ticket takes a whole ticket and finds it by its SHA-256
+        hash, since tickets are not stored.
       </p>
       <div className="filter-grid">
         {text("operator")}

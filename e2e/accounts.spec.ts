@@ -1,0 +1,56 @@
+import type { Browser, Page } from "@playwright/test";
+import { ACCOUNTS_CONSOLE, E2E_ACCOUNTS, expect, test } from "./fixtures";
+
+/**
+ * Local accounts (CONSOLE_USERS): three people, each in their own browser. Ada starts a bulk
+ * job; Bob, another operator, sees it without its controls; Sam, a supervisor, pauses it; the
+ * audit log says who did what.
+ */
+async function signedInAs(browser: Browser, who: keyof typeof E2E_ACCOUNTS): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(ACCOUNTS_CONSOLE);
+  await page.getByLabel("Account name").fill(E2E_ACCOUNTS[who].name.toLowerCase());
+  await page.getByLabel("Your access code").fill(E2E_ACCOUNTS[who].code);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText(`Signed in as ${E2E_ACCOUNTS[who].name}`)).toBeVisible();
+  return page;
+}
+
+test("each person signs in with their own account; only the owner or a supervisor controls a job", async ({
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const ada = await signedInAs(browser, "ada");
+  // A verified name: no "name not verified" beside it.
+  await expect(ada.getByText("name not verified")).toHaveCount(0);
+  await ada.goto(`${ACCOUNTS_CONSOLE}bulk`);
+  await ada.getByLabel("Service ID").fill("1000000001");
+  const tickets = Array.from({ length: 400 }, (_, i) => `accounts-${Date.now()}-${i}`);
+  await ada.getByLabel("Tickets", { exact: true }).fill(tickets.join("\n"));
+  await expect(ada.getByText(/You can send .* more tickets this hour/)).toBeVisible();
+  await ada.getByLabel("Reason", { exact: true }).selectOption("ACCESS_DENIED");
+  await ada.getByRole("button", { name: "Fail 400 tickets…" }).click();
+  await ada.getByRole("dialog").getByRole("button", { name: "Start" }).click();
+  await expect(ada.getByRole("button", { name: "Pause" })).toBeVisible();
+  const jobUrl = ada.url();
+
+  const bob = await signedInAs(browser, "bob");
+  await bob.goto(jobUrl);
+  await expect(bob.getByText("Ada Lovelace's job: only they or a supervisor")).toBeVisible();
+  await expect(bob.getByRole("button", { name: "Pause" })).toHaveCount(0);
+  await expect(bob.getByRole("button", { name: "Cancel job" })).toHaveCount(0);
+
+  const sam = await signedInAs(browser, "sam");
+  await sam.goto(jobUrl);
+  await sam.getByRole("button", { name: "Pause" }).click();
+  await expect(sam.getByRole("button", { name: "Resume" })).toBeVisible();
+  await sam.getByRole("button", { name: "Cancel job" }).click();
+  await expect(sam.getByText("cancelled", { exact: true })).toBeVisible();
+
+  await sam.goto(`${ACCOUNTS_CONSOLE}audit`);
+  await sam.getByLabel("Action").selectOption("job-control");
+  await sam.getByRole("button", { name: "Apply filters" }).click();
+  const controls = sam.getByRole("row").filter({ hasText: "job-control" });
+  await expect(controls.filter({ hasText: "Sam Supervisor" })).toHaveCount(2);
+  await expect(controls.first()).toContainText("cancel");
+});
