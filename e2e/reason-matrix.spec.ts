@@ -31,7 +31,11 @@ test("an older Authlete's unknown reasons show as unsupported, not as wrong answ
 }) => {
   await page.getByLabel("Service").selectOption("1000000003");
   await page.getByRole("button", { name: "Run all nine reasons" }).click();
-  await expect(page.getByRole("heading", { name: "Legacy Service: 7 of 9 pass" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", {
+      name: "Simulated older Authlete (no INVALID_BINDING_MESSAGE, INVALID_TARGET): 7 of 9 pass",
+    }),
+  ).toBeVisible();
   await expect(page.getByRole("row", { name: /INVALID_TARGET/ })).toContainText("unsupported");
   await expect(page.getByRole("row", { name: /INVALID_TARGET/ })).toContainText(
     "Authlete refused the reason itself",

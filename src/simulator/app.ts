@@ -1,18 +1,17 @@
-import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
-import { REASONS } from "../shared/reasons";
-import type { FailReason } from "../shared/reasons";
 import { RESULT } from "./result-codes";
 import type { ResultCode } from "./result-codes";
 import {
   DEFAULT_SIMULATOR_ACCESS_TOKEN,
   SEED_CLIENTS,
   SEED_SERVICES,
-  type SimulatedClient,
   type SimulatedService,
 } from "./seed";
-import { asText, clampInt } from "./request-values";
+import { clampInt } from "./request-values";
 import { TicketStore } from "./ticket-store";
+import { cibaRoutes } from "./ciba-routes";
+import type { CibaEnv } from "./ciba-routes";
+import { fullView, limitedView, readBody } from "./service-views";
 import { FaultSwitch, injectFaults } from "./faults";
 import { faultRoutes } from "./fault-routes";
 import type { SimulatorFault } from "./faults";
@@ -23,10 +22,13 @@ export interface SimulatorOptions {
   /** The token that may use every service (default `simulator-access-token`). */
   accessToken?: string;
   ticketTtlSeconds?: number;
-  /** More services beyond the seed, e.g. to exercise paging. */
-  extraServices?: SimulatedService[];
+  /** More services beyond the seed, e.g. to exercise paging (settings as the seed's first). */
+  extraServices?: Pick<SimulatedService, "serviceId" | "name">[];
   /** More tokens, each limited to some services (e.g. to exercise 403), maybe unable to list them. */
-  restrictedTokens?: Record<string, { services: string[]; mayListServices?: boolean }>;
+  restrictedTokens?: Record<
+    string,
+    { services: string[]; mayListServices?: boolean; fullServiceView?: boolean }
+  >;
   now?: () => number;
   /** Decides which requests a fault with a `fraction` hits (default Math.random). */
   random?: () => number;
@@ -53,7 +55,14 @@ export interface SimulatorRequestRecord {
 }
 
 export function createSimulator(options: SimulatorOptions = {}) {
-  const services = [...SEED_SERVICES, ...(options.extraServices ?? [])];
+  const services: SimulatedService[] = [
+    ...SEED_SERVICES,
+    ...(options.extraServices ?? []).map((extra, index) => ({
+      ...SEED_SERVICES[0]!,
+      ...extra,
+      number: SEED_SERVICES.length + index + 1,
+    })),
+  ];
   const allServiceIds = services.map((service) => service.serviceId);
   const grants = new Map<string, Set<string>>([
     [options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN, new Set(allServiceIds)],
@@ -61,6 +70,11 @@ export function createSimulator(options: SimulatorOptions = {}) {
       ([token, grant]) => [token, new Set(grant.services)] as const,
     ),
   ]);
+  const tokensWithFullView = new Set(
+    Object.entries(options.restrictedTokens ?? {})
+      .filter(([, grant]) => grant.fullServiceView === true)
+      .map(([token]) => token),
+  );
   const tokensThatMayNotList = new Set(
     Object.entries(options.restrictedTokens ?? {})
       .filter(([, grant]) => grant.mayListServices === false)
@@ -70,10 +84,20 @@ export function createSimulator(options: SimulatorOptions = {}) {
   const requestLog: SimulatorRequestRecord[] = [];
   const faults = new FaultSwitch(options.faults);
 
-  type Env = { Variables: { token: string; grantedServices: Set<string>; body: unknown } };
+  type Env = {
+    Variables: CibaEnv["Variables"] & {
+      token: string;
+      grantedServices: Set<string>;
+      fullView: boolean;
+    };
+  };
 
   /** An answer in Authlete's shape: resultCode, resultMessage and the API's own fields. */
-  function answer(status: 200 | 400 | 401 | 403 | 404, result: ResultCode, extra = {}): Response {
+  function answer(
+    status: 200 | 400 | 401 | 403 | 404,
+    result: ResultCode,
+    extra: object = {},
+  ): Response {
     return Response.json(
       { resultCode: result.code, resultMessage: result.message, ...extra },
       { status },
@@ -130,19 +154,25 @@ export function createSimulator(options: SimulatorOptions = {}) {
     if (!granted) return answer(401, RESULT.missingToken);
     c.set("token", match![1]!);
     c.set("grantedServices", granted);
+    c.set("fullView", tokensWithFullView.has(match![1]!));
     return next();
   });
 
-  app.use("/api/:serviceId{[0-9]+}/*", async (c, next) => {
+  // A service's APIs: the token must cover the service, and a POST carries a JSON object or a
+  // form (Authlete accepts application/x-www-form-urlencoded on the CIBA operations).
+  // /api/service/... are not a service's APIs.
+  app.use("/api/:serviceId/*", async (c, next) => {
     const serviceId = c.req.param("serviceId");
-    if (!c.var.grantedServices.has(serviceId)) {
+    if (serviceId === "service") return next();
+    const service = services.find((known) => known.serviceId === serviceId);
+    if (!/^[0-9]+$/.test(serviceId)) return answer(400, RESULT.malformedServiceId(serviceId));
+    if (!service || !c.var.grantedServices.has(serviceId)) {
       return answer(403, RESULT.serviceForbidden(serviceId));
     }
+    c.set("service", service);
     if (c.req.method === "POST") {
-      const body: unknown = await c.req.json().catch(() => undefined);
-      if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        return answer(400, RESULT.malformedBody);
-      }
+      const body = await readBody(c.req.raw);
+      if (body === undefined) return answer(400, RESULT.malformedBody);
       c.set("body", body);
     }
     return next();
@@ -157,152 +187,22 @@ export function createSimulator(options: SimulatorOptions = {}) {
       start,
       end,
       totalCount: visible.length,
-      // The limited view Authlete gives of a service (docs/authlete-reference.md §5).
-      services: visible.slice(start, end).map((service, index) => ({
-        apiKey: Number(service.serviceId),
-        serviceName: service.name,
-        number: start + index + 1,
-        clientIdAliasEnabled: false,
-      })),
+      // A service's own number, whichever token lists it; the limited view Authlete gives a
+      // token that may not manage services (docs/authlete-reference.md §5), the full one else.
+      services: visible
+        .slice(start, end)
+        .map((service) => (c.var.fullView ? fullView(service) : limitedView(service))),
     });
   });
 
-  app.post("/api/:serviceId/backchannel/authentication", (c) => {
-    const serviceId = c.req.param("serviceId");
-    const body = c.var.body as Record<string, unknown>;
-    const client = SEED_CLIENTS.find(
-      (candidate: SimulatedClient) =>
-        candidate.serviceId === serviceId &&
-        candidate.clientId === asText(body.clientId) &&
-        candidate.clientSecret === body.clientSecret,
-    );
-    if (!client) {
-      return answer(200, RESULT.clientAuthFailed, {
-        action: "UNAUTHORIZED",
-        responseContent: JSON.stringify({
-          error: "invalid_client",
-          error_description: "Client authentication failed.",
-        }),
-      });
-    }
-    const parameters = new URLSearchParams(
-      typeof body.parameters === "string" ? body.parameters : "",
-    );
-    const scopes = (parameters.get("scope") ?? "").split(" ").filter(Boolean);
-    const hints = (
-      [
-        ["LOGIN_HINT", parameters.get("login_hint")],
-        ["LOGIN_HINT_TOKEN", parameters.get("login_hint_token")],
-        ["ID_TOKEN_HINT", parameters.get("id_token_hint")],
-      ] as const
-    ).filter(([, value]) => value !== null && value !== "");
-    const badRequest = (detail: string) =>
-      answer(200, RESULT.authenticationBadRequest(detail), {
-        action: "BAD_REQUEST",
-        responseContent: JSON.stringify({ error: "invalid_request", error_description: detail }),
-      });
-    if (!scopes.includes("openid"))
-      return badRequest("The 'scope' parameter must include 'openid'.");
-    const [onlyHint, ...otherHints] = hints;
-    if (!onlyHint || otherHints.length > 0) {
-      return badRequest(
-        "Exactly one of login_hint, login_hint_token and id_token_hint is required.",
-      );
-    }
-    const [hintType, hint] = onlyHint;
-    const stored = tickets.create({
-      serviceId,
-      clientId: client.clientId,
-      hintType,
-      hint: hint ?? "",
-      bindingMessage: parameters.get("binding_message") ?? undefined,
-    });
-    return answer(200, RESULT.authenticationOk, {
-      action: "USER_IDENTIFICATION",
-      ticket: stored.ticket,
-      clientId: Number(client.clientId),
-      clientName: client.clientName,
-      deliveryMode: "POLL",
-      hintType,
-      hint: stored.hint,
-      bindingMessage: stored.bindingMessage,
-      scopes: scopes.map((name) => ({ name })),
-      userCodeRequired: false,
-    });
-  });
-
-  /** The pending ticket a request's body names, when this service holds it. */
-  function ticketOf(c: { var: Env["Variables"]; req: { param(name: "serviceId"): string } }) {
-    const { ticket } = c.var.body as Record<string, unknown>;
-    return typeof ticket === "string" ? tickets.find(ticket, c.req.param("serviceId")) : undefined;
-  }
-
-  app.post("/api/:serviceId/backchannel/authentication/issue", (c) => {
-    const stored = ticketOf(c);
-    if (!stored) {
-      return answer(200, RESULT.issueUnknownTicket, { action: "INVALID_TICKET" });
-    }
-    stored.authReqId ??= randomBytes(32).toString("base64url");
-    return answer(200, RESULT.issueOk, {
-      action: "OK",
-      authReqId: stored.authReqId,
-      expiresIn: Math.max(0, Math.round((stored.expiresAt - Date.now()) / 1000)),
-      interval: 5,
-      responseContent: JSON.stringify({
-        auth_req_id: stored.authReqId,
-        expires_in: 600,
-        interval: 5,
-      }),
-    });
-  });
-
-  app.post("/api/:serviceId/backchannel/authentication/fail", (c) => {
-    const body = c.var.body as Record<string, unknown>;
-    if (typeof body.ticket !== "string" || body.ticket === "") {
-      return failAnswer(RESULT.failMissingTicket, "server_error");
-    }
-    // Authlete's prose: reason defaults to SERVER_ERROR when omitted.
-    const reasonName = body.reason ?? "SERVER_ERROR";
-    const service = services.find((known) => known.serviceId === c.req.param("serviceId"));
-    if (
-      typeof reasonName !== "string" ||
-      !Object.hasOwn(REASONS, reasonName) ||
-      service?.unsupportedReasons?.includes(reasonName)
-    ) {
-      return failAnswer(RESULT.failUnknownReason, "server_error");
-    }
-    const reason = REASONS[reasonName as FailReason];
-    // Authlete answers alike whether or not the ticket exists; it deletes it only when it does
-    // and belongs to this service.
-    const stored = tickets.find(body.ticket, c.req.param("serviceId"));
-    if (stored) tickets.delete(stored.ticket);
-    const content: Record<string, string> = { error: reason.error };
-    if (typeof body.errorDescription === "string")
-      content.error_description = body.errorDescription;
-    if (typeof body.errorUri === "string") content.error_uri = body.errorUri;
-    return answer(200, RESULT.failOk, {
-      action: reason.action,
-      responseContent: JSON.stringify(content),
-    });
-  });
-
-  function failAnswer(result: ResultCode, error: string) {
-    return answer(200, result, {
-      action: "INTERNAL_SERVER_ERROR",
-      responseContent: JSON.stringify({ error, error_description: result.message }),
-    });
-  }
-
-  app.post("/api/:serviceId/backchannel/authentication/complete", (c) => {
-    const stored = ticketOf(c);
-    if (!stored) return answer(200, RESULT.completeUnknownTicket, { action: "SERVER_ERROR" });
-    tickets.delete(stored.ticket);
-    // POLL mode: the client fetches the result from the token endpoint; nothing to push.
-    return answer(200, RESULT.completeOk, {
-      action: "NO_ACTION",
-      clientId: Number(stored.clientId),
-    });
-  });
+  app.route(
+    "/api/:serviceId",
+    cibaRoutes({
+      tickets,
+      clients: SEED_CLIENTS,
+      answer: (status, result, extra) => answer(status, result, extra),
+    }),
+  );
 
   app.notFound(() => answer(404, RESULT.unknownPath));
 

@@ -26,7 +26,13 @@ export const RESULT = {
     "A185001",
     "Successfully generated an error response for the backchannel authentication request.",
   ),
-  completeUnknownTicket: result("A186202", "The ticket does not exist."),
+  // Authlete's wording for this one (a transcript of a live service).
+  completeUnknownTicket: result("A186202", "No record that holds the ticket."),
+  completeOk: (mode: string, outcome: string) =>
+    result(
+      "A198001",
+      `Successfully updated the database so that the token endpoint can generate tokens (mode = ${mode.toLowerCase()}, result = ${outcome}).`,
+    ),
   // Chosen by the simulator (Authlete's codes for these are not public).
   missingToken: result("A990201", "The request has no valid access token."),
   serviceForbidden: (serviceId: string) =>
@@ -34,12 +40,18 @@ export const RESULT = {
   listForbidden: result("A990209", "The access token is not allowed to list services."),
   malformedBody: result("A990203", "The request body is not a JSON object."),
   unknownPath: result("A990204", "No API has this path."),
-  failMissingTicket: result("A990205", "The request does not contain 'ticket'."),
+  failMalformed: result("A990205", "The value of 'ticket' is not a string."),
   failUnknownReason: result("A990206", "The value of 'reason' is not supported."),
   clientAuthFailed: result("A990207", "The client credentials are wrong."),
   authenticationBadRequest: (detail: string) =>
     result("A990208", `The backchannel authentication request is invalid: ${detail}`),
-  completeOk: result("A990001", "The backchannel authentication was completed."),
+  completeBadRequest: result(
+    "A990210",
+    "The request needs 'ticket', 'result' (AUTHORIZED, ACCESS_DENIED or TRANSACTION_FAILED) and 'subject'.",
+  ),
+  authenticationNoParameters: result("A990211", "The request has no 'parameters' string."),
+  malformedServiceId: (serviceId: string) =>
+    result("A990212", `'${serviceId.slice(0, 40)}' is not a service ID (a number).`),
   simulatedFault: (status: number) =>
     result("A990101", `The simulator was told to answer HTTP ${status} (fault injection).`),
 } as const;

@@ -7,6 +7,8 @@ export interface StoredTicket {
   hintType: "LOGIN_HINT" | "LOGIN_HINT_TOKEN" | "ID_TOKEN_HINT";
   hint: string;
   bindingMessage: string | undefined;
+  /** The client's client_notification_token (ping mode), for /complete's notification. */
+  notificationToken?: string;
   expiresAt: number;
   /** Set once /issue handed out an auth_req_id for this ticket. */
   authReqId?: string;

@@ -1,0 +1,212 @@
+import { randomBytes } from "node:crypto";
+import { Hono } from "hono";
+import { REASONS } from "../shared/reasons";
+import type { FailReason } from "../shared/reasons";
+import { RESULT } from "./result-codes";
+import type { ResultCode } from "./result-codes";
+import { asText } from "./request-values";
+import type { SimulatedClient, SimulatedService } from "./seed";
+import type { StoredTicket, TicketStore } from "./ticket-store";
+
+/**
+ * The four CIBA operations of Authlete (/backchannel/authentication, /issue, /fail, /complete),
+ * mounted under /api/:serviceId after the token, service and body checks (app.ts). Each
+ * behaviour's source is in the README's simulator section.
+ */
+export type CibaEnv = { Variables: { body: Record<string, unknown>; service: SimulatedService } };
+
+type Answer = (status: 200, result: ResultCode, extra?: object) => Response;
+
+const COMPLETE_RESULTS = ["AUTHORIZED", "ACCESS_DENIED", "TRANSACTION_FAILED"] as const;
+
+export function cibaRoutes(deps: {
+  tickets: TicketStore;
+  clients: readonly SimulatedClient[];
+  answer: Answer;
+}) {
+  const { tickets, clients, answer } = deps;
+
+  /** The pending ticket a request's body names, when this service holds it. */
+  const ticketOf = (body: Record<string, unknown>, serviceId: string) =>
+    typeof body.ticket === "string" ? tickets.find(body.ticket, serviceId) : undefined;
+
+  /** Authlete's answer to a request the authorization server got wrong (not the client). */
+  const internalError = (result: ResultCode) =>
+    answer(200, result, {
+      action: "INTERNAL_SERVER_ERROR",
+      responseContent: JSON.stringify({ error: "server_error", error_description: result.message }),
+    });
+
+  return new Hono<CibaEnv>()
+    .post("/backchannel/authentication", (c) => {
+      const { body, service } = c.var;
+      // The spec requires `parameters` as a string: anything else is the server's mistake.
+      if (typeof body.parameters !== "string")
+        return internalError(RESULT.authenticationNoParameters);
+      const client = clients.find(
+        (candidate) =>
+          candidate.serviceId === service.serviceId &&
+          candidate.clientId === asText(body.clientId) &&
+          candidate.clientSecret === body.clientSecret,
+      );
+      if (!client) {
+        return answer(200, RESULT.clientAuthFailed, {
+          action: "UNAUTHORIZED",
+          responseContent: JSON.stringify({
+            error: "invalid_client",
+            error_description: "Client authentication failed.",
+          }),
+        });
+      }
+      const parameters = new URLSearchParams(body.parameters);
+      const scopes = (parameters.get("scope") ?? "").split(" ").filter(Boolean);
+      const hints = (
+        [
+          ["LOGIN_HINT", parameters.get("login_hint")],
+          ["LOGIN_HINT_TOKEN", parameters.get("login_hint_token")],
+          ["ID_TOKEN_HINT", parameters.get("id_token_hint")],
+        ] as const
+      ).filter(([, value]) => value !== null && value !== "");
+      const badRequest = (detail: string) =>
+        answer(200, RESULT.authenticationBadRequest(detail), {
+          action: "BAD_REQUEST",
+          clientId: Number(client.clientId),
+          responseContent: JSON.stringify({ error: "invalid_request", error_description: detail }),
+        });
+      if (!scopes.includes("openid"))
+        return badRequest("The 'scope' parameter must include 'openid'.");
+      const [onlyHint, ...otherHints] = hints;
+      if (!onlyHint || otherHints.length > 0) {
+        return badRequest(
+          "Exactly one of login_hint, login_hint_token and id_token_hint is required.",
+        );
+      }
+      // CIBA Core §7.1: ping and push clients must send a notification token.
+      const notificationToken = parameters.get("client_notification_token") ?? undefined;
+      if (client.bcDeliveryMode !== "POLL" && !notificationToken) {
+        return badRequest(
+          "The 'client_notification_token' parameter is required in ping and push modes.",
+        );
+      }
+      const [hintType, hint] = onlyHint;
+      const stored = tickets.create({
+        serviceId: service.serviceId,
+        clientId: client.clientId,
+        hintType,
+        hint: hint ?? "",
+        bindingMessage: parameters.get("binding_message") ?? undefined,
+        notificationToken,
+      });
+      return answer(200, RESULT.authenticationOk, {
+        action: "USER_IDENTIFICATION",
+        ticket: stored.ticket,
+        clientId: Number(client.clientId),
+        clientName: client.clientName,
+        deliveryMode: client.bcDeliveryMode,
+        hintType,
+        hint: stored.hint,
+        bindingMessage: stored.bindingMessage,
+        scopes: scopes.map((name) => ({ name })),
+        userCodeRequired: false,
+        ...(notificationToken && { clientNotificationToken: notificationToken }),
+      });
+    })
+
+    .post("/backchannel/authentication/issue", (c) => {
+      const { body, service } = c.var;
+      const stored = ticketOf(body, service.serviceId);
+      if (!stored) return answer(200, RESULT.issueUnknownTicket, { action: "INVALID_TICKET" });
+      stored.authReqId ??= randomBytes(32).toString("base64url");
+      // Both the service's settings: the auth_req_id's lifetime and the polling interval.
+      const expiresIn = service.backchannelAuthReqIdDuration;
+      const interval = service.backchannelPollingInterval;
+      return answer(200, RESULT.issueOk, {
+        action: "OK",
+        authReqId: stored.authReqId,
+        expiresIn,
+        interval,
+        responseContent: JSON.stringify({
+          auth_req_id: stored.authReqId,
+          expires_in: expiresIn,
+          interval,
+        }),
+      });
+    })
+
+    .post("/backchannel/authentication/fail", (c) => {
+      const { body, service } = c.var;
+      // authlete-java-common's BackchannelAuthenticationFailRequest: the ticket is optional
+      // ("not mandatory but optional"); given and held by this service, it is deleted.
+      if (body.ticket !== undefined && typeof body.ticket !== "string") {
+        return internalError(RESULT.failMalformed);
+      }
+      // Authlete's prose: reason defaults to SERVER_ERROR when omitted.
+      const reasonName = body.reason ?? "SERVER_ERROR";
+      if (
+        typeof reasonName !== "string" ||
+        !Object.hasOwn(REASONS, reasonName) ||
+        service.unsupportedReasons?.includes(reasonName)
+      ) {
+        return internalError(RESULT.failUnknownReason);
+      }
+      const reason = REASONS[reasonName as FailReason];
+      // Authlete answers alike whether or not the ticket exists.
+      const stored = ticketOf(body, service.serviceId);
+      if (stored) tickets.delete(stored.ticket);
+      const content: Record<string, string> = { error: reason.error };
+      if (typeof body.errorDescription === "string")
+        content.error_description = body.errorDescription;
+      if (typeof body.errorUri === "string") content.error_uri = body.errorUri;
+      return answer(200, RESULT.failOk, {
+        action: reason.action,
+        responseContent: JSON.stringify(content),
+      });
+    })
+
+    .post("/backchannel/authentication/complete", (c) => {
+      const { body, service } = c.var;
+      const result = body.result;
+      // The spec requires ticket, result (one of three) and subject.
+      if (
+        typeof body.ticket !== "string" ||
+        typeof result !== "string" ||
+        !(COMPLETE_RESULTS as readonly string[]).includes(result) ||
+        typeof body.subject !== "string" ||
+        body.subject === ""
+      ) {
+        return answer(200, RESULT.completeBadRequest, { action: "SERVER_ERROR" });
+      }
+      const stored = ticketOf(body, service.serviceId);
+      if (!stored) return answer(200, RESULT.completeUnknownTicket, { action: "SERVER_ERROR" });
+      tickets.delete(stored.ticket);
+      const client = clients.find((candidate) => candidate.clientId === stored.clientId)!;
+      return answer(200, RESULT.completeOk(client.bcDeliveryMode, result), {
+        ...completion(stored, client),
+        clientId: Number(client.clientId),
+        clientIdAliasUsed: false,
+        clientName: client.clientName,
+        deliveryMode: client.bcDeliveryMode,
+        accessTokenDuration: 0,
+        refreshTokenDuration: 0,
+        idTokenDuration: 0,
+      });
+    });
+}
+
+/**
+ * What /complete tells the authorization server to do: nothing in poll mode (the client asks
+ * the token endpoint); in ping mode, notify the client with the auth_req_id only, whatever the
+ * result (the spec's description of NOTIFICATION). Push mode (tokens in the notification) is not
+ * simulated: no seeded client uses it.
+ */
+function completion(stored: StoredTicket, client: SimulatedClient) {
+  const authReqId = (stored.authReqId ??= randomBytes(32).toString("base64url"));
+  if (client.bcDeliveryMode === "POLL") return { action: "NO_ACTION", authReqId };
+  return {
+    action: "NOTIFICATION",
+    authReqId,
+    clientNotificationEndpoint: client.bcNotificationEndpoint,
+    clientNotificationToken: stored.notificationToken,
+    responseContent: JSON.stringify({ auth_req_id: authReqId }),
+  };
+}
