@@ -129,7 +129,7 @@ describe("simulator fidelity (issue 12)", () => {
   });
 
   it("2. /issue reports the service's auth_req_id lifetime and interval, the same in expiresIn and responseContent", async () => {
-    const ticket = await newTicket(SEED_CLIENTS.find((c) => c.serviceId === "1000000002")!);
+    const ticket = await newTicket(SEED_CLIENTS.find((c) => c.serviceId === "1000000002"));
     const answer = await sdk.ciba.issue({
       serviceId: "1000000002",
       backchannelAuthenticationIssueRequest: { ticket },
