@@ -4,6 +4,8 @@ import { z } from "zod";
 import { parseFaults } from "../simulator/faults";
 import { optional } from "../shared/fail-request";
 import type { SimulatorFault } from "../simulator/faults";
+import { SeedError, readSeedFile } from "../simulator/seed-file";
+import type { SimulatorSeed } from "../simulator/seed";
 import { isLoopback } from "./oidc";
 import { readServices } from "./service-profiles";
 import type { ServiceSettings } from "./service-profiles";
@@ -62,6 +64,7 @@ const envSchema = z
       .default(8787),
     SIMULATOR_ACCESS_TOKEN: optional(z.string()),
     SIMULATOR_TICKET_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+    SIMULATOR_SEED: optional(z.string()),
     SIMULATOR_FAULTS: optional(z.string()).transform((json, ctx) => {
       try {
         return parseFaults(json);
@@ -259,6 +262,8 @@ export interface ConsoleSettings {
         accessToken: string | undefined;
         ticketTtlSeconds: number;
         faults: SimulatorFault[];
+        /** SIMULATOR_SEED, read and checked; absent: the built-in seed. */
+        seed: SimulatorSeed | undefined;
       };
   timeoutMs: number;
   testClient: { clientId: string; clientSecret: string } | undefined;
@@ -305,6 +310,18 @@ export interface ConsoleSettings {
 
 export { ConfigError };
 
+/** SIMULATOR_SEED's problems stop the start like any other setting's. */
+function readSeed(path: string): SimulatorSeed {
+  try {
+    return readSeedFile(path);
+  } catch (error) {
+    if (error instanceof SeedError) {
+      throw new ConfigError(error.problems.map((problem) => `SIMULATOR_SEED: ${problem}`));
+    }
+    throw error;
+  }
+}
+
 /** The ticket key: base64 of 32 bytes, inline or in a file (a mounted secret). */
 function readTicketKey(inline: string | undefined, file: string | undefined): Buffer | undefined {
   let encoded = inline;
@@ -349,6 +366,7 @@ export function parseSettings(env: Record<string, string | undefined>): ConsoleS
           accessToken: e.SIMULATOR_ACCESS_TOKEN,
           ticketTtlSeconds: e.SIMULATOR_TICKET_TTL_SECONDS,
           faults: e.SIMULATOR_FAULTS,
+          seed: e.SIMULATOR_SEED === undefined ? undefined : readSeed(e.SIMULATOR_SEED),
         },
     timeoutMs: e.AUTHLETE_TIMEOUT_MS,
     testClient:

@@ -9,7 +9,7 @@ import type { DestinationStream } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
 import { createSimulator } from "../simulator/app";
 import type { Simulator } from "../simulator/app";
-import { DEFAULT_SIMULATOR_ACCESS_TOKEN, seededClientOf } from "../simulator/seed";
+import { BUILT_IN_SEED, DEFAULT_SIMULATOR_ACCESS_TOKEN, testClientOf } from "../simulator/seed";
 import { createApp } from "./app";
 import { createAuthleteGateway } from "./authlete";
 import type { AuthleteGateway } from "./authlete";
@@ -236,6 +236,7 @@ async function connectAuthlete(
   if (baseUrlOverride === undefined) {
     const simulator = createSimulator({
       accessToken: settings.authlete.accessToken,
+      seed: settings.authlete.seed,
       // Anyone on this machine could reach its port: its fault switch takes a token made now
       // and never shown (faults for the embedded simulator come from SIMULATOR_FAULTS).
       adminToken: randomBytes(24).toString("base64url"),
@@ -246,8 +247,9 @@ async function connectAuthlete(
     embedded = { simulator, server: await listen(simulator.app.fetch, "127.0.0.1", 0) };
   }
   const gateway = gatewayOf(baseUrlOverride ?? embedded!.server.url, accessToken, true);
+  const seed = settings.authlete.seed ?? BUILT_IN_SEED;
   return {
-    services: singleGatewayDirectory(gateway, seededClientOf),
+    services: singleGatewayDirectory(gateway, (serviceId) => testClientOf(seed, serviceId)),
     description: "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)",
     embedded,
   };

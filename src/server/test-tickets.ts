@@ -26,7 +26,7 @@ export async function createTestTicket(
           : "Test tickets are not configured",
       detail:
         directory.testTicketsHint ??
-        "The simulator has test clients for services 1000000001, 1000000002 and 1000000003 only.",
+        "The simulator lends a test client only to the services its seed names one for (testClient in SIMULATOR_SEED; built in: 1000000001, 1000000002 and 1000000003).",
     });
   }
   const parameters = new URLSearchParams({ scope: "openid", login_hint: loginHint });

@@ -1,12 +1,8 @@
 import { Hono } from "hono";
 import { RESULT } from "./result-codes";
 import type { ResultCode } from "./result-codes";
-import {
-  DEFAULT_SIMULATOR_ACCESS_TOKEN,
-  SEED_CLIENTS,
-  SEED_SERVICES,
-  type SimulatedService,
-} from "./seed";
+import { BUILT_IN_SEED, DEFAULT_SIMULATOR_ACCESS_TOKEN } from "./seed";
+import type { SimulatedService, SimulatedToken, SimulatorSeed } from "./seed";
 import { clampInt } from "./request-values";
 import { TicketStore } from "./ticket-store";
 import { cibaRoutes } from "./ciba-routes";
@@ -21,6 +17,8 @@ export type { SimulatorFault };
 export interface SimulatorOptions {
   /** The token that may use every service (default `simulator-access-token`). */
   accessToken?: string;
+  /** Services, clients and tokens (SIMULATOR_SEED); default: the built-in seed. */
+  seed?: SimulatorSeed;
   ticketTtlSeconds?: number;
   /** More services beyond the seed, e.g. to exercise paging (settings as the seed's first). */
   extraServices?: Pick<SimulatedService, "serviceId" | "name">[];
@@ -55,30 +53,41 @@ export interface SimulatorRequestRecord {
 }
 
 export function createSimulator(options: SimulatorOptions = {}) {
+  const seed = options.seed ?? BUILT_IN_SEED;
   const services: SimulatedService[] = [
-    ...SEED_SERVICES,
+    ...seed.services,
     ...(options.extraServices ?? []).map((extra, index) => ({
-      ...SEED_SERVICES[0]!,
+      ...seed.services[0]!,
+      testClientId: undefined,
       ...extra,
-      number: SEED_SERVICES.length + index + 1,
+      number: seed.services.length + index + 1,
     })),
   ];
   const allServiceIds = services.map((service) => service.serviceId);
-  const grants = new Map<string, Set<string>>([
-    [options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN, new Set(allServiceIds)],
-    ...Object.entries(options.restrictedTokens ?? {}).map(
-      ([token, grant]) => [token, new Set(grant.services)] as const,
+  // The seed's tokens (the documented one renamed to SIMULATOR_ACCESS_TOKEN when that is set),
+  // then the tests' restricted ones.
+  const tokens: SimulatedToken[] = [
+    ...seed.tokens.map((token) =>
+      token.token === DEFAULT_SIMULATOR_ACCESS_TOKEN
+        ? {
+            ...token,
+            token: options.accessToken ?? token.token,
+            services:
+              token.services.length === seed.services.length ? allServiceIds : token.services,
+          }
+        : token,
     ),
-  ]);
-  const tokensWithFullView = new Set(
-    Object.entries(options.restrictedTokens ?? {})
-      .filter(([, grant]) => grant.fullServiceView === true)
-      .map(([token]) => token),
-  );
+    ...Object.entries(options.restrictedTokens ?? {}).map(([token, grant]) => ({
+      token,
+      services: grant.services,
+      fullServiceView: grant.fullServiceView ?? false,
+      mayListServices: grant.mayListServices ?? true,
+    })),
+  ];
+  const grants = new Map(tokens.map((token) => [token.token, new Set(token.services)]));
+  const tokensWithFullView = new Set(tokens.filter((t) => t.fullServiceView).map((t) => t.token));
   const tokensThatMayNotList = new Set(
-    Object.entries(options.restrictedTokens ?? {})
-      .filter(([, grant]) => grant.mayListServices === false)
-      .map(([token]) => token),
+    tokens.filter((t) => !t.mayListServices).map((t) => t.token),
   );
   const tickets = new TicketStore(options.ticketTtlSeconds ?? 600, options.now);
   const requestLog: SimulatorRequestRecord[] = [];
@@ -199,7 +208,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
     "/api/:serviceId",
     cibaRoutes({
       tickets,
-      clients: SEED_CLIENTS,
+      clients: seed.clients,
       answer: (status, result, extra) => answer(status, result, extra),
     }),
   );

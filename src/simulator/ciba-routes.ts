@@ -4,7 +4,7 @@ import { REASONS } from "../shared/reasons";
 import type { FailReason } from "../shared/reasons";
 import { RESULT } from "./result-codes";
 import type { ResultCode } from "./result-codes";
-import { asText } from "./request-values";
+import { authenticatedClient, errorContent, readAuthenticationRequest } from "./ciba-requests";
 import type { SimulatedClient, SimulatedService } from "./seed";
 import type { StoredTicket, TicketStore } from "./ticket-store";
 
@@ -34,81 +34,71 @@ export function cibaRoutes(deps: {
   const internalError = (result: ResultCode) =>
     answer(200, result, {
       action: "INTERNAL_SERVER_ERROR",
-      responseContent: JSON.stringify({ error: "server_error", error_description: result.message }),
+      responseContent: errorContent("server_error", result),
     });
 
   return new Hono<CibaEnv>()
     .post("/backchannel/authentication", (c) => {
       const { body, service } = c.var;
       // The spec requires `parameters` as a string: anything else is the server's mistake.
-      if (typeof body.parameters !== "string")
+      if (typeof body.parameters !== "string") {
         return internalError(RESULT.authenticationNoParameters);
-      const client = clients.find(
-        (candidate) =>
-          candidate.serviceId === service.serviceId &&
-          candidate.clientId === asText(body.clientId) &&
-          candidate.clientSecret === body.clientSecret,
-      );
+      }
+      const parameters = new URLSearchParams(body.parameters);
+      const client = authenticatedClient(clients, service.serviceId, body, parameters);
       if (!client) {
         return answer(200, RESULT.clientAuthFailed, {
           action: "UNAUTHORIZED",
-          responseContent: JSON.stringify({
-            error: "invalid_client",
-            error_description: "Client authentication failed.",
-          }),
+          responseContent: errorContent("invalid_client", RESULT.clientAuthFailed),
         });
       }
-      const parameters = new URLSearchParams(body.parameters);
-      const scopes = (parameters.get("scope") ?? "").split(" ").filter(Boolean);
-      const hints = (
-        [
-          ["LOGIN_HINT", parameters.get("login_hint")],
-          ["LOGIN_HINT_TOKEN", parameters.get("login_hint_token")],
-          ["ID_TOKEN_HINT", parameters.get("id_token_hint")],
-        ] as const
-      ).filter(([, value]) => value !== null && value !== "");
-      const badRequest = (detail: string) =>
-        answer(200, RESULT.authenticationBadRequest(detail), {
+      const refusal = (error: string, code: ResultCode) =>
+        answer(200, code, {
           action: "BAD_REQUEST",
           clientId: Number(client.clientId),
-          responseContent: JSON.stringify({ error: "invalid_request", error_description: detail }),
+          clientName: client.clientName,
+          responseContent: errorContent(error, code),
         });
-      if (!scopes.includes("openid"))
-        return badRequest("The 'scope' parameter must include 'openid'.");
-      const [onlyHint, ...otherHints] = hints;
-      if (!onlyHint || otherHints.length > 0) {
-        return badRequest(
-          "Exactly one of login_hint, login_hint_token and id_token_hint is required.",
-        );
+      if (!client.cibaEnabled) return refusal("unauthorized_client", RESULT.cibaNotAllowed);
+      if (!client.bcDeliveryMode) return refusal("unauthorized_client", RESULT.noDeliveryMode);
+      const request = readAuthenticationRequest(parameters, service);
+      if ("problem" in request) {
+        return refusal("invalid_request", RESULT.authenticationBadRequest(request.problem));
       }
-      // CIBA Core §7.1: ping and push clients must send a notification token.
-      const notificationToken = parameters.get("client_notification_token") ?? undefined;
-      if (client.bcDeliveryMode !== "POLL" && !notificationToken) {
-        return badRequest(
-          "The 'client_notification_token' parameter is required in ping and push modes.",
-        );
+      const userCodeNeeded =
+        service.backchannelUserCodeParameterSupported && client.bcUserCodeRequired;
+      if (userCodeNeeded && !request.userCode) {
+        return refusal("missing_user_code", RESULT.missingUserCode);
       }
-      const [hintType, hint] = onlyHint;
+      if (client.bcDeliveryMode !== "POLL" && !request.notificationToken) {
+        return refusal("invalid_request", RESULT.missingNotificationToken);
+      }
       const stored = tickets.create({
         serviceId: service.serviceId,
         clientId: client.clientId,
-        hintType,
-        hint: hint ?? "",
-        bindingMessage: parameters.get("binding_message") ?? undefined,
-        notificationToken,
+        hintType: request.hintType,
+        hint: request.hint,
+        bindingMessage: request.bindingMessage,
+        notificationToken: request.notificationToken,
       });
       return answer(200, RESULT.authenticationOk, {
         action: "USER_IDENTIFICATION",
         ticket: stored.ticket,
         clientId: Number(client.clientId),
+        clientIdAliasUsed: false,
         clientName: client.clientName,
         deliveryMode: client.bcDeliveryMode,
-        hintType,
-        hint: stored.hint,
-        bindingMessage: stored.bindingMessage,
-        scopes: scopes.map((name) => ({ name })),
-        userCodeRequired: false,
-        ...(notificationToken && { clientNotificationToken: notificationToken }),
+        hintType: request.hintType,
+        hint: request.hint,
+        ...(request.sub !== undefined && { sub: request.sub }),
+        ...(request.bindingMessage !== undefined && { bindingMessage: request.bindingMessage }),
+        ...(request.userCode !== undefined && { userCode: request.userCode }),
+        userCodeRequired: userCodeNeeded,
+        scopes: request.scopes,
+        ...(request.claimNames.length > 0 && { claimNames: request.claimNames }),
+        ...(request.acrs.length > 0 && { acrs: request.acrs }),
+        ...(request.requestedExpiry !== undefined && { requestedExpiry: request.requestedExpiry }),
+        ...(request.notificationToken && { clientNotificationToken: request.notificationToken }),
       });
     })
 
@@ -180,7 +170,7 @@ export function cibaRoutes(deps: {
       if (!stored) return answer(200, RESULT.completeUnknownTicket, { action: "SERVER_ERROR" });
       tickets.delete(stored.ticket);
       const client = clients.find((candidate) => candidate.clientId === stored.clientId)!;
-      return answer(200, RESULT.completeOk(client.bcDeliveryMode, result), {
+      return answer(200, RESULT.completeOk(client.bcDeliveryMode ?? "POLL", result), {
         ...completion(stored, client),
         clientId: Number(client.clientId),
         clientIdAliasUsed: false,

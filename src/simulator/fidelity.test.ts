@@ -65,15 +65,27 @@ const authenticationAnswer = z.strictObject({
   action: z.enum(["INTERNAL_SERVER_ERROR", "UNAUTHORIZED", "BAD_REQUEST", "USER_IDENTIFICATION"]),
   responseContent: z.string().optional(),
   clientId: z.number().int().optional(),
+  clientIdAliasUsed: z.boolean().optional(),
   clientName: z.string().optional(),
   deliveryMode: z.enum(["POLL", "PING", "PUSH"]).optional(),
   ticket: z.string().optional(),
   hintType: z.enum(["LOGIN_HINT", "LOGIN_HINT_TOKEN", "ID_TOKEN_HINT"]).optional(),
   hint: z.string().optional(),
+  sub: z.string().optional(),
   bindingMessage: z.string().optional(),
-  scopes: z.array(z.strictObject({ name: z.string() })).optional(),
+  userCode: z.string().optional(),
+  scopes: z.array(z.strictObject({ name: z.string(), defaultEntry: z.boolean() })).optional(),
+  claimNames: z.array(z.string()).optional(),
+  acrs: z.array(z.string()).optional(),
+  requestedExpiry: z.number().int().optional(),
   userCodeRequired: z.boolean().optional(),
   clientNotificationToken: z.string().optional(),
+});
+/** An error's responseContent as Authlete writes it. */
+const errorContent = z.strictObject({
+  error_description: z.string().regex(/^\[A\d{6}\] /),
+  error: z.string(),
+  error_uri: z.url().optional(),
 });
 const errorAnswer = z.strictObject(result);
 
@@ -217,7 +229,50 @@ describe("simulator fidelity (issue 12)", () => {
     });
     const refused = authenticationAnswer.parse(ping.json);
     expect(refused).toMatchObject({ action: "BAD_REQUEST", clientId: Number(PING.clientId) });
-    expect(JSON.parse(refused.responseContent!)).toMatchObject({ error: "invalid_request" });
+    expect(errorContent.parse(JSON.parse(refused.responseContent!))).toMatchObject({
+      error: "invalid_request",
+    });
+  });
+
+  it("4. returns what was asked (claims, expiry, acrs, user code), drops scopes the service does not have, and reads an id_token_hint's sub", async () => {
+    const idToken = [
+      Buffer.from('{"alg":"RS256"}').toString("base64url"),
+      Buffer.from('{"sub":"alice-42","iss":"https://as.example"}').toString("base64url"),
+      "c2ln",
+    ].join(".");
+    const answer = await sdk.ciba.processAuthentication({
+      serviceId: "1000000001",
+      backchannelAuthenticationRequest: {
+        parameters: new URLSearchParams({
+          scope: "openid email payments",
+          id_token_hint: idToken,
+          claims: '{"id_token":{"name":null,"shoe_size":null}}',
+          requested_expiry: "120",
+          acr_values: "urn:mace:incommon:iap:silver",
+          user_code: "1234",
+        }).toString(),
+        clientId: POLL.clientId,
+        clientSecret: POLL.clientSecret,
+      },
+    });
+    expect(answer).toMatchObject({
+      action: "USER_IDENTIFICATION",
+      sub: "alice-42",
+      claimNames: ["name"],
+      requestedExpiry: 120,
+      acrs: ["urn:mace:incommon:iap:silver"],
+      userCode: "1234",
+      scopes: [
+        { name: "openid", defaultEntry: false },
+        { name: "email", defaultEntry: false },
+      ],
+    });
+    const notAJwt = await raw("/1000000001/backchannel/authentication", {
+      parameters: "scope=openid&id_token_hint=not-a-jwt",
+      clientId: POLL.clientId,
+      clientSecret: POLL.clientSecret,
+    });
+    expect(authenticationAnswer.parse(notAJwt.json).action).toBe("BAD_REQUEST");
   });
 
   it("5. accepts form-encoded bodies on all four CIBA operations", async () => {

@@ -3,6 +3,8 @@ import { serve } from "@hono/node-server";
 import { z } from "zod";
 import { createSimulator } from "./app";
 import { parseFaults } from "./faults";
+import { BUILT_IN_SEED } from "./seed";
+import { readSeedFile } from "./seed-file";
 
 const env = z
   .object({
@@ -14,6 +16,8 @@ const env = z
     SIMULATOR_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     /** A JSON array of faults active from the start (see README, "Faults"). */
     SIMULATOR_FAULTS: z.string().optional(),
+    /** Services, clients and tokens in a file (see README, "Services and clients in a file"). */
+    SIMULATOR_SEED: z.string().optional(),
   })
   .safeParse(process.env);
 
@@ -31,7 +35,15 @@ try {
 }
 if (env.data.SIMULATOR_DELAY_MS > 0)
   faults.unshift({ kind: "delay", ms: env.data.SIMULATOR_DELAY_MS, fraction: 1 });
+let seed;
+try {
+  seed = env.data.SIMULATOR_SEED === undefined ? undefined : readSeedFile(env.data.SIMULATOR_SEED);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 const { app } = createSimulator({
+  seed,
   accessToken: env.data.SIMULATOR_ACCESS_TOKEN,
   ticketTtlSeconds: env.data.SIMULATOR_TICKET_TTL_SECONDS,
   faults,
@@ -41,8 +53,9 @@ serve(
   { fetch: app.fetch, hostname: env.data.SIMULATOR_HOST, port: env.data.SIMULATOR_PORT },
   (info) => {
     console.log(`Authlete simulator listening on http://${env.data.SIMULATOR_HOST}:${info.port}`);
+    const services = (seed ?? BUILT_IN_SEED).services.map((service) => service.serviceId);
     console.log(
-      "Seeded services 1000000001, 1000000002 and 1000000003 (an older Authlete); see README, 'The Authlete simulator'.",
+      `Services ${services.join(", ")} (${env.data.SIMULATOR_SEED ?? "the built-in seed, examples/simulator-seed.yaml"}); see README, 'The Authlete simulator'.`,
     );
   },
 );

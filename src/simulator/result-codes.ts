@@ -33,7 +33,18 @@ export const RESULT = {
       "A198001",
       `Successfully updated the database so that the token endpoint can generate tokens (mode = ${mode.toLowerCase()}, result = ${outcome}).`,
     ),
+  // From the review's transcript of a live service (issue 12).
+  noDeliveryMode: result(
+    "A169301",
+    "The client has not registered a backchannel token delivery mode.",
+  ),
   // Chosen by the simulator (Authlete's codes for these are not public).
+  cibaNotAllowed: result("A990213", "The client may not use the CIBA grant type."),
+  missingUserCode: result("A990214", "The client must send a 'user_code'."),
+  missingNotificationToken: result(
+    "A990215",
+    "The 'client_notification_token' parameter is required in ping mode.",
+  ),
   missingToken: result("A990201", "The request has no valid access token."),
   serviceForbidden: (serviceId: string) =>
     result("A990202", `The access token is not allowed to use the service ${serviceId}.`),
