@@ -1,4 +1,5 @@
 import { Authlete } from "@authlete/typescript-sdk";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { listen } from "../server/listen";
@@ -362,4 +363,67 @@ describe("simulator fidelity (issue 12)", () => {
     const older = list.services!.find((service) => service.apiKey === 1000000003);
     expect(older?.serviceName).toMatch(/^Simulated older Authlete/);
   });
+});
+
+describe("no input makes the simulator fail", () => {
+  it("answers 2,000 generated requests (any path, service id, content type, body) with JSON and never a 5xx", async () => {
+    const path = fc.constantFrom(
+      "backchannel/authentication",
+      "backchannel/authentication/issue",
+      "backchannel/authentication/fail",
+      "backchannel/authentication/complete",
+      "service/get/list",
+      "nothing/here",
+    );
+    const serviceId = fc.oneof(
+      fc.constantFrom("1000000001", "1000000002", "1000000003", "9", "0", "-1", "1e3", "%20", ""),
+      fc.string({ maxLength: 12 }).map(encodeURIComponent),
+    );
+    const value = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+    );
+    const fields = fc.constantFrom(
+      "ticket",
+      "reason",
+      "parameters",
+      "clientId",
+      "clientSecret",
+      "result",
+      "subject",
+      "errorDescription",
+      "errorUri",
+    );
+    const body = fc.oneof(
+      fc.dictionary(fields, value, { maxKeys: 6 }).map((object) => JSON.stringify(object)),
+      fc.string({ maxLength: 60 }),
+      fc.constant('{"parameters":"scope=openid&id_token_hint=a.b.c&claims=%7B"}'),
+    );
+    const type = fc.constantFrom(
+      "application/json",
+      "application/x-www-form-urlencoded",
+      "text/plain",
+      "",
+    );
+    await fc.assert(
+      fc.asyncProperty(path, serviceId, body, type, async (p, id, b, t) => {
+        const answer = await fetch(`${server.url}/api/${id}/${p}`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${DEFAULT_SIMULATOR_ACCESS_TOKEN}`,
+            ...(t && { "content-type": t }),
+          },
+          body: b,
+        });
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.headers.get("content-type")).toContain("application/json");
+        await answer.json();
+      }),
+      { numRuns: 2000 },
+    );
+  }, 60_000);
 });
