@@ -15,6 +15,19 @@ import { CODE, memoryOf, settled, sleep, startBff, startSimulator, work } from "
 
 const PORTS = { simulator: 9721, bff: 9722, throttleBff: 9723, inProcessBff: 9724 };
 
+/** Starts a 10,000-ticket job and lets it run half a second; its id. */
+async function runningJob(url: string, headers: Record<string, string>, tag: string) {
+  const tickets = Array.from({ length: 10_000 }, (_, i) => ({ ticket: `${tag}-${i}` }));
+  const created = await fetch(`${url}/api/bulk-jobs`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ serviceId: "1000000001", tickets, reason: "SERVER_ERROR" }),
+  });
+  const { id } = (await created.json()) as { id: string };
+  await sleep(500);
+  return id;
+}
+
 /**
  * The event loop itself while 10,000-ticket jobs are cancelled: the console runs in this
  * process (nothing else does), and Node's delay histogram (1 ms resolution) gives the longest
@@ -48,14 +61,7 @@ async function cancelLoopDelay() {
   idle.disable();
   const runs = [];
   for (let job = 0; job < 5; job++) {
-    const tickets = Array.from({ length: 10_000 }, (_, i) => ({ ticket: `loop-${job}-${i}` }));
-    const created = await fetch(`${url}/api/bulk-jobs`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ serviceId: "1000000001", tickets, reason: "SERVER_ERROR" }),
-    });
-    const { id } = (await created.json()) as { id: string };
-    await sleep(500);
+    const id = await runningJob(url, headers, `loop-${job}`);
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
     const started = performance.now();
@@ -101,16 +107,7 @@ async function cancelledJobs(url: string, cookie: string, pid: number) {
   const before = await settled(pid);
   const cancels = [];
   for (let job = 0; job < 7; job++) {
-    const tickets = Array.from({ length: 10_000 }, (_, i) => ({
-      ticket: `bench-cancel-${job}-${String(i).padStart(5, "0")}`,
-    }));
-    const created = await fetch(`${url}/api/bulk-jobs`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ serviceId: "1000000001", tickets, reason: "SERVER_ERROR" }),
-    });
-    const { id } = (await created.json()) as { id: string };
-    await sleep(500);
+    const id = await runningJob(url, headers, `bench-cancel-${job}`);
     cancels.push(
       await healthzWhile(url, () =>
         fetch(`${url}/api/bulk-jobs/${id}/cancel`, { method: "POST", headers }),
