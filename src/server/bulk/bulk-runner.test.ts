@@ -327,6 +327,45 @@ describe("BulkRunner", () => {
     );
   });
 
+  it("at start, finishes a cancel a crash cut short: the job's queued tickets become not-attempted, one record each", async () => {
+    const database = await newDatabase();
+    const first = await setup(ok, 1, { database });
+    const jobId = "cut-cancel";
+    await first.store.create({
+      id: jobId,
+      operator: "Ada",
+      email: null,
+      role: "operator",
+      ownerKey: "person:account:ada",
+      serviceId: "1000000001",
+      serviceName: "QA",
+      concurrency: 1,
+      reason: "ACCESS_DENIED",
+      errorDescription: null,
+      errorUri: null,
+      justification: null,
+      lease: { owner: "dead-replica", until: Date.now() + 60_000 },
+      items: Array.from({ length: 120 }, (_, index) => ({
+        seq: index + 1,
+        ticketHash: ticketHash(`cut-${index}`),
+        ticketTail: `cut-${index}`.slice(-6),
+        reason: "ACCESS_DENIED",
+        sealed: null,
+      })),
+    });
+    // The cancel had marked the first 50 before the process died.
+    await first.store.setStatus(jobId, "cancelled", true);
+    await first.store.moveItems(jobId, "queued", "not-attempted", { limit: 50, afterSeq: 0 });
+
+    const second = await setup(ok, 1, { database });
+    await second.runner.run();
+    expect(await second.store.countItems(jobId, "queued")).toBe(0);
+    expect(await second.store.countItems(jobId, "not-attempted")).toBe(120);
+    const records = (await second.trail.page({ jobId, outcome: "not-attempted" }, 200)).events;
+    expect(records).toHaveLength(70);
+    expect(records.every((record) => record.operator === "Ada" && record.nameVerified)).toBe(true);
+  });
+
   it("after a stop, resolves each ticket in flight from its record: answered, pending or never begun", async () => {
     const database = await newDatabase();
     const first = await setup(ok, 1, { database });

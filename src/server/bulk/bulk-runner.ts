@@ -5,7 +5,8 @@ import type { FailReason } from "../../shared/reasons";
 import type { Logger } from "../logger";
 import type { ResolvedService, ServiceDirectory } from "../service-directory";
 import type { Principal } from "../sessions";
-import type { AuditTrail } from "../store/audit-trail";
+import { subjectOfOwner } from "../limits";
+import type { AuditInput, AuditTrail } from "../store/audit-trail";
 import type { BulkJobStore, JobRequest } from "../store/bulk-job-store";
 import { fingerprintOf } from "../store/fingerprint";
 import type { TicketSeal } from "../store/ticket-seal";
@@ -81,8 +82,53 @@ export class BulkRunner {
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
   }
 
+  /**
+   * Marks a cancelled job's queued tickets not-attempted, one record each, a chunk at a time,
+   * yielding between chunks: the whole of a 10,000-ticket job in one go held the event loop for
+   * 0.5–0.8 s (bench: npm run bench -- trust).
+   */
+  async #markUnsent(id: string, record: Omit<AuditInput, "outcome">): Promise<void> {
+    for (let afterSeq = 0; ;) {
+      const neverSent = await this.options.store.moveItems(id, "queued", "not-attempted", {
+        limit: CANCEL_CHUNK,
+        afterSeq,
+      });
+      if (neverSent.length === 0) break;
+      afterSeq = neverSent.at(-1)!.seq;
+      await this.options.audit.recordMany(
+        neverSent.map((item) => ({
+          ...record,
+          outcome: "not-attempted" as const,
+          ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
+          reason: item.reason,
+          detail: "cancelled before it was sent (the job-control record says by whom)",
+        })),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** A cancel cut short by a crash left queued tickets in a cancelled job: finished now. */
+  async #finishCutCancels(): Promise<void> {
+    for (const id of await this.options.store.cancelledWithQueued()) {
+      const settings = await this.options.store.jobSettings(id);
+      if (!settings) continue;
+      await this.#markUnsent(id, {
+        kind: "fail",
+        operator: settings.operator,
+        email: settings.email,
+        role: settings.role,
+        nameVerified: subjectOfOwner(settings.ownerKey) !== null,
+        serviceId: settings.serviceId,
+        jobId: id,
+      });
+      this.options.logger.warn({ jobId: id }, "a cancel cut short by a stop was finished");
+    }
+  }
+
   /** At start: takes over what the last run left (SQLite), then keeps leases alive. */
   async run(): Promise<string[]> {
+    await this.#finishCutCancels();
     const taken: string[] = [];
     if (this.options.soleReplica) {
       for (;;) {
@@ -204,26 +250,7 @@ export class BulkRunner {
     job.abort.abort();
     job.queue.clear();
     await this.#setStatus(job, "cancelled");
-    // A chunk at a time, yielding between chunks: the whole of a 10,000-ticket job in one go
-    // held the event loop for 0.5–0.8 s (bench: npm run bench -- trust).
-    for (let afterSeq = 0; ;) {
-      const neverSent = await this.options.store.moveItems(id, "queued", "not-attempted", {
-        limit: CANCEL_CHUNK,
-        afterSeq,
-      });
-      if (neverSent.length === 0) break;
-      afterSeq = neverSent.at(-1)!.seq;
-      await this.options.audit.recordMany(
-        neverSent.map((item) => ({
-          ...jobRecord(job),
-          outcome: "not-attempted" as const,
-          ticketFingerprint: { hash: item.ticketHash, tail: item.ticketTail },
-          reason: item.reason,
-          detail: "cancelled before it was sent (the job-control record says by whom)",
-        })),
-      );
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await this.#markUnsent(id, jobRecord(job));
     // clear() emits "idle" once nothing is in flight: #settle lets go of the tickets.
     if (job.queue.pending === 0) await this.#settle(job);
     return true;

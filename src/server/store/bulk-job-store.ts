@@ -110,6 +110,8 @@ export interface BulkJobStore {
   ): Promise<BulkItem[]>;
   setStatus(jobId: string, status: BulkJob["status"], finished?: boolean): Promise<void>;
   job(jobId: string): Promise<StoredJob | undefined>;
+  /** Cancelled jobs that still have queued tickets: a cancel a crash cut short. */
+  cancelledWithQueued(): Promise<string[]>;
   /** Unfinished (running or paused) jobs of one owner, for BULK_MAX_OPEN_JOBS. */
   openJobsOf(ownerKey: string): Promise<number>;
   jobSettings(jobId: string): Promise<JobSettings | undefined>;
@@ -239,6 +241,8 @@ export class SqlBulkJobStore implements BulkJobStore {
         .where("state", "=", from)
         .orderBy("seq");
       if (chunk) chosen = chosen.where("seq", ">", chunk.afterSeq).limit(chunk.limit);
+      // Two replicas finishing the same cancel never take the same tickets.
+      if (this.dialect === "postgres") chosen = chosen.forUpdate().skipLocked();
       const moved = (await chosen.execute()) as BulkItem[];
       if (moved.length === 0) return moved;
       let update = trx
@@ -302,6 +306,18 @@ export class SqlBulkJobStore implements BulkJobStore {
       ...(row as unknown as JobRow & Pick<StoredJob, "leaseOwner" | "leaseUntil" | "ownerKey">),
       counts,
     };
+  }
+
+  async cancelledWithQueued(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("bulk_jobs")
+      .select("id")
+      .where("status", "=", "cancelled")
+      .where("id", "in", (eb) =>
+        eb.selectFrom("bulk_items").select("job_id").where("state", "=", "queued"),
+      )
+      .execute();
+    return rows.map((row) => row.id);
   }
 
   async openJobsOf(ownerKey: string): Promise<number> {
