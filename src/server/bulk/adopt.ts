@@ -5,7 +5,7 @@ import type { Principal } from "../sessions";
 import type { Logger } from "../logger";
 import type { ResolvedService, ServiceDirectory } from "../service-directory";
 import type { AuditTrail } from "../store/audit-trail";
-import type { BulkJobStore } from "../store/bulk-job-store";
+import type { BulkJobStore, JobSettings } from "../store/bulk-job-store";
 import type { TicketSeal } from "../store/ticket-seal";
 
 const STOPPED = "the console running the job stopped";
@@ -31,6 +31,19 @@ export interface AdoptedJob {
  * `retrying`: the job had ended and Retry failed was asked on a replica that does not hold its
  * tickets: only the failed tickets' sealed copies are opened; nothing else changes.
  */
+/** The audit record of a job's ticket, named after the job's owner, from what the store keeps. */
+export function ownerRecord(jobId: string, settings: JobSettings) {
+  return {
+    kind: "fail" as const,
+    operator: settings.operator,
+    email: settings.email,
+    role: settings.role,
+    nameVerified: subjectOfOwner(settings.ownerKey) !== null,
+    serviceId: settings.serviceId,
+    jobId,
+  };
+}
+
 export async function adoptJob(deps: {
   jobId: string;
   store: BulkJobStore;
@@ -43,15 +56,7 @@ export async function adoptJob(deps: {
   const { jobId: id, store, audit, seal } = deps;
   const [job, settings] = await Promise.all([store.job(id), store.jobSettings(id)]);
   if (!job || !settings) return undefined;
-  const base = {
-    kind: "fail" as const,
-    operator: settings.operator,
-    email: settings.email,
-    role: settings.role,
-    nameVerified: subjectOfOwner(settings.ownerKey) !== null,
-    serviceId: settings.serviceId,
-    jobId: id,
-  };
+  const base = ownerRecord(id, settings);
 
   const principal: Principal = {
     name: settings.operator,

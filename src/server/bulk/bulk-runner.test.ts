@@ -7,6 +7,7 @@ import { ProblemError } from "../problem";
 import type { ResolvedService } from "../service-directory";
 import { SqlAuditTrail } from "../store/audit-trail";
 import { SqlBulkJobStore } from "../store/bulk-job-store";
+import type { BulkJobStore } from "../store/bulk-job-store";
 import type { ConsoleDatabase } from "../store/database";
 import { openTestDatabase } from "../store/test-databases";
 import type { Dialect } from "../store/test-databases";
@@ -146,6 +147,32 @@ const problem = (upstreamStatus: number, retryAfterSeconds?: number) =>
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   });
 const tickets = (n: number) => Array.from({ length: n }, (_, i) => `ticket-${i + 1}`);
+
+/** A job as a killed process left it, made by hand in the store: every ticket queued. */
+function jobMadeByHand(store: BulkJobStore, id: string, tickets: string[]) {
+  return store.create({
+    id,
+    operator: "Ada",
+    email: null,
+    role: "operator",
+    ownerKey: "person:account:ada",
+    serviceId: "1000000001",
+    serviceName: "QA",
+    concurrency: 1,
+    reason: "ACCESS_DENIED",
+    errorDescription: null,
+    errorUri: null,
+    justification: null,
+    lease: { owner: "dead-replica", until: Date.now() + 60_000 },
+    items: tickets.map((ticket, index) => ({
+      seq: index + 1,
+      ticketHash: ticketHash(ticket),
+      ticketTail: ticket.slice(-6),
+      reason: "ACCESS_DENIED",
+      sealed: null,
+    })),
+  });
+}
 
 describe("BulkRunner", () => {
   it("fails every ticket with at most `concurrency` calls in flight, one audit record each", async () => {
@@ -331,28 +358,11 @@ describe("BulkRunner", () => {
     const database = await newDatabase();
     const first = await setup(ok, 1, { database });
     const jobId = "cut-cancel";
-    await first.store.create({
-      id: jobId,
-      operator: "Ada",
-      email: null,
-      role: "operator",
-      ownerKey: "person:account:ada",
-      serviceId: "1000000001",
-      serviceName: "QA",
-      concurrency: 1,
-      reason: "ACCESS_DENIED",
-      errorDescription: null,
-      errorUri: null,
-      justification: null,
-      lease: { owner: "dead-replica", until: Date.now() + 60_000 },
-      items: Array.from({ length: 120 }, (_, index) => ({
-        seq: index + 1,
-        ticketHash: ticketHash(`cut-${index}`),
-        ticketTail: `cut-${index}`.slice(-6),
-        reason: "ACCESS_DENIED",
-        sealed: null,
-      })),
-    });
+    await jobMadeByHand(
+      first.store,
+      jobId,
+      Array.from({ length: 120 }, (_, index) => `cut-${index}`),
+    );
     // The cancel had marked the first 50 before the process died.
     await first.store.setStatus(jobId, "cancelled", true);
     await first.store.moveItems(jobId, "queued", "not-attempted", { limit: 50, afterSeq: 0 });
@@ -371,28 +381,7 @@ describe("BulkRunner", () => {
     const first = await setup(ok, 1, { database });
     // The job as a killed process left it: made by hand in the store.
     const jobId = "killed-job";
-    await first.store.create({
-      id: jobId,
-      operator: "Ada",
-      email: null,
-      role: "operator",
-      ownerKey: "person:account:ada",
-      serviceId: "1000000001",
-      serviceName: "QA",
-      concurrency: 1,
-      reason: "ACCESS_DENIED",
-      errorDescription: null,
-      errorUri: null,
-      justification: null,
-      lease: { owner: "dead-replica", until: Date.now() + 60_000 },
-      items: ["answered", "pending", "never-begun"].map((ticket, index) => ({
-        seq: index + 1,
-        ticketHash: ticketHash(ticket),
-        ticketTail: ticket.slice(-6),
-        reason: "ACCESS_DENIED",
-        sealed: null,
-      })),
-    });
+    await jobMadeByHand(first.store, jobId, ["answered", "pending", "never-begun"]);
     for (const seq of [1, 2, 3]) await first.store.updateItem(jobId, seq, { state: "in-flight" });
     const base = { kind: "fail" as const, operator: "Ada", jobId, reason: "ACCESS_DENIED" };
     await first.trail.record({

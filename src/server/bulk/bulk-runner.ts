@@ -5,12 +5,11 @@ import type { FailReason } from "../../shared/reasons";
 import type { Logger } from "../logger";
 import type { ResolvedService, ServiceDirectory } from "../service-directory";
 import type { Principal } from "../sessions";
-import { subjectOfOwner } from "../limits";
 import type { AuditInput, AuditTrail } from "../store/audit-trail";
 import type { BulkJobStore, JobRequest } from "../store/bulk-job-store";
 import { fingerprintOf } from "../store/fingerprint";
 import type { TicketSeal } from "../store/ticket-seal";
-import { adoptJob } from "./adopt";
+import { adoptJob, ownerRecord } from "./adopt";
 import { estimate, jobRecord, waitOutRateLimit } from "./live-job";
 import type { LiveJob } from "./live-job";
 import { failTicket } from "./ticket-call";
@@ -113,15 +112,7 @@ export class BulkRunner {
     for (const id of await this.options.store.cancelledWithQueued()) {
       const settings = await this.options.store.jobSettings(id);
       if (!settings) continue;
-      await this.#markUnsent(id, {
-        kind: "fail",
-        operator: settings.operator,
-        email: settings.email,
-        role: settings.role,
-        nameVerified: subjectOfOwner(settings.ownerKey) !== null,
-        serviceId: settings.serviceId,
-        jobId: id,
-      });
+      await this.#markUnsent(id, ownerRecord(id, settings));
       this.options.logger.warn({ jobId: id }, "a cancel cut short by a stop was finished");
     }
   }
