@@ -10,9 +10,16 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
  * never ended left an unhandled rejection behind (see the stalled-body fault test).
  * Authlete's answers are small JSON documents.
  */
+/**
+ * Idle kept-alive sockets are closed after 4 s, before the 5 s most Node and proxy servers keep
+ * them. Node's agent lowers this further to a server's `Keep-Alive: timeout=` hint minus 1 s, but
+ * only when a timeout is set at all: without one the hint is ignored, and a request sent on a
+ * socket the server was closing failed (a 502 in CI's kill -9 journey).
+ */
+const IDLE_SOCKET_MS = 4000;
 const agents = {
-  "http:": new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-  "https:": new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+  "http:": new HttpAgent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_MS }),
+  "https:": new HttpsAgent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_MS }),
 };
 
 export async function nodeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
@@ -25,43 +32,59 @@ export async function nodeFetch(input: RequestInfo | URL, init?: RequestInit): P
   const agent = url.protocol === "https:" ? agents["https:"] : agents["http:"];
 
   return new Promise<Response>((resolve, reject) => {
-    const outgoing = send(
-      url,
-      { method: request.method, headers: Object.fromEntries(request.headers), agent },
-      (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-        incoming.on("error", fail);
-        incoming.on("end", () => {
-          signal.removeEventListener("abort", abort);
-          const status = incoming.statusCode ?? 502;
-          const body = Buffer.concat(chunks);
-          resolve(
-            new Response(status === 204 || status === 304 ? null : body, {
-              status,
-              statusText: incoming.statusMessage,
-              headers: markUnreadable(toHeaders(incoming.headers), body),
-            }),
-          );
-        });
-      },
-    );
+    /**
+     * Sends once, and once more on a fresh socket if a kept-alive one was reset before any answer
+     * came: almost always the server closing an idle socket as the request left, unread (Node's
+     * documented pattern: `request.reusedSocket` and ECONNRESET). Should the server have read it
+     * and died, the second send repeats it: harmless for these calls (failing a ticket twice
+     * does nothing more; a test ticket made twice leaves one unused).
+     */
+    function attempt(retried: boolean) {
+      let answered = false;
+      const outgoing = send(
+        url,
+        { method: request.method, headers: Object.fromEntries(request.headers), agent },
+        (incoming) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+          incoming.on("error", fail);
+          incoming.on("end", () => {
+            signal.removeEventListener("abort", abort);
+            const status = incoming.statusCode ?? 502;
+            const received = Buffer.concat(chunks);
+            resolve(
+              new Response(status === 204 || status === 304 ? null : received, {
+                status,
+                statusText: incoming.statusMessage,
+                headers: markUnreadable(toHeaders(incoming.headers), received),
+              }),
+            );
+          });
+        },
+      );
+      function abort() {
+        outgoing.destroy();
+        reject(reason());
+      }
+      function fail(error: Error) {
+        signal.removeEventListener("abort", abort);
+        if (signal.aborted) return reject(reason());
+        const code = (error as NodeJS.ErrnoException).code;
+        if (!retried && !answered && outgoing.reusedSocket && code === "ECONNRESET") {
+          return attempt(true);
+        }
+        // As fetch reports it, so the SDK recognises a connection error.
+        reject(new TypeError("fetch failed", { cause: error }));
+      }
+      signal.addEventListener("abort", abort, { once: true });
+      outgoing.on("error", fail);
+      outgoing.end(body);
+    }
     // The SDK's timeout arrives as the signal's reason (a TimeoutError DOMException).
     const reason = (): Error =>
       signal.reason instanceof Error ? signal.reason : new DOMException("aborted", "AbortError");
-    function abort() {
-      outgoing.destroy();
-      reject(reason());
-    }
-    function fail(error: Error) {
-      signal.removeEventListener("abort", abort);
-      if (signal.aborted) return reject(reason());
-      // As fetch reports it, so the SDK recognises a connection error.
-      reject(new TypeError("fetch failed", { cause: error }));
-    }
-    signal.addEventListener("abort", abort, { once: true });
-    outgoing.on("error", fail);
-    outgoing.end(body);
+    attempt(false);
   });
 }
 
