@@ -3,6 +3,7 @@ import { failedCompletion } from "./audit/outcomes";
 import { ProblemError } from "./problem";
 import type { ProblemInit } from "./problem";
 import type { Allowance, SlidingWindowLimiter } from "./rate-limit";
+import type { BulkBudgetInfo } from "../shared/bulk-job";
 import { FAIL_REASONS } from "../shared/reasons";
 import { limitKeyOf } from "./limits";
 import { recordedPerson } from "./request-context";
@@ -36,14 +37,6 @@ export interface FailAttempt {
   details?: Partial<Omit<AuditInput, "outcome" | "kind">>;
   /** A bulk job's size: what it takes from the hourly ticket budget. */
   tickets?: number;
-}
-
-/** What a person may still start: shown on the bulk page, enforced by `admit`. */
-export interface BulkBudget {
-  ticketsPerHour: number;
-  ticketsLeftThisHour: number;
-  maxOpenJobs: number;
-  openJobs: number;
 }
 
 /**
@@ -132,7 +125,7 @@ export function createFailPolicy(deps: {
 
   return {
     /** What this person may still start in bulk (the bulk page shows it). */
-    async bulkBudget(principal: Principal, clientAddress: string): Promise<BulkBudget> {
+    async bulkBudget(principal: Principal, clientAddress: string): Promise<BulkBudgetInfo> {
       const key = limitKeyOf(principal, clientAddress);
       const [hour, openJobs] = await Promise.all([
         bulkTicketsPerHour.peek(key),

@@ -72,10 +72,5 @@ export function recordedCaller(c: RequestVars & { var: { principal: Principal } 
 
 /** The signed-in caller of a guarded route, as the fail policy and audit records name it. */
 export function callerOf(c: RequestVars & { var: { principal: Principal } }) {
-  return {
-    principal: c.var.principal,
-    requestId: c.var.requestId,
-    callerRequestId: c.var.callerRequestId ?? null,
-    clientAddress: c.var.client.address,
-  };
+  return { principal: c.var.principal, ...requestFacts(c) };
 }

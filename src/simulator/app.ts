@@ -209,7 +209,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
     cibaRoutes({
       tickets,
       clients: seed.clients,
-      answer: (status, result, extra) => answer(status, result, extra),
+      answer,
     }),
   );
 

@@ -122,7 +122,6 @@ export const BUILT_IN_SEED_FILE = {
 } satisfies SeedFile;
 
 export const BUILT_IN_SEED: SimulatorSeed = seedFrom(BUILT_IN_SEED_FILE);
-export const SEED_SERVICES: readonly SimulatedService[] = BUILT_IN_SEED.services;
 export const SEED_CLIENTS: readonly SimulatedClient[] = BUILT_IN_SEED.clients;
 
 /** The client a seed lends the console to make test tickets for a service. */

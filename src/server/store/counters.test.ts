@@ -154,6 +154,23 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
     expect((await throttle.admit(["address:10.0.0.9", "account:ada"])).admitted).toBe(true);
   });
 
+  it("writes the window's record on the next refusal when writing it failed", async () => {
+    const database = await open(dialect);
+    const throttle = new SqlSignInThrottle(database);
+    const key = "address:10.0.0.7";
+    const amend = () => Promise.resolve();
+    await throttle.admit([key]);
+    throttle.settle([key]);
+    await expect(
+      throttle.recordRefusal(key, () => Promise.reject(new Error("disk full")), amend),
+    ).rejects.toThrow("disk full");
+    await throttle.admit([key]);
+    throttle.settle([key]);
+    let written = 0;
+    await throttle.recordRefusal(key, () => Promise.resolve(++written), amend);
+    expect(written).toBe(1);
+  });
+
   it("keeps one audit record per window of refusals, amended with the count", async () => {
     const database = await open(dialect);
     const throttle = new SqlSignInThrottle(database);

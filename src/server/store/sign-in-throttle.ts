@@ -90,7 +90,19 @@ export class SqlSignInThrottle implements SignInThrottle {
       .where("audit_id", "is", null)
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 1) {
-      const auditId = await write();
+      let auditId: number;
+      try {
+        auditId = await write();
+      } catch (error) {
+        // Unclaimed again, so that the next refusal of the window tries to write the record.
+        await db
+          .updateTable("sign_in_attempts")
+          .set({ audit_id: null })
+          .where("key", "=", key)
+          .where("audit_id", "=", -1)
+          .execute();
+        throw error;
+      }
       await db
         .updateTable("sign_in_attempts")
         .set({ audit_id: auditId })
