@@ -48,11 +48,14 @@ export function bulkJobRoutes(deps: {
   }
 
   /** The job as this person sees it: with its controls only if they may use them. */
-  async function shown(c: Context<AppEnv>, id: string): Promise<BulkJob | undefined> {
-    const view = await runner.view(id);
-    if (!view) return undefined;
+  function presented(c: Context<AppEnv>, view: JobView & { ownerKey: string | null }): BulkJob {
     const { ownerKey: _ownerKey, ...job } = view;
     return { ...job, canControl: mayControl(c, view) };
+  }
+
+  async function shown(c: Context<AppEnv>, id: string): Promise<BulkJob | undefined> {
+    const view = await runner.view(id);
+    return view && presented(c, view);
   }
 
   async function jobOr404(c: Context<AppEnv>) {
@@ -132,7 +135,7 @@ export function bulkJobRoutes(deps: {
       );
       return c.json(budget, 200);
     })
-    .get("/:id", async (c) => c.json((await shown(c, (await jobOr404(c)).id))!, 200))
+    .get("/:id", async (c) => c.json(presented(c, await jobOr404(c)), 200))
     .get("/:id/items", queryParams(bulkItemsQuerySchema), async (c) => {
       const job = await jobOr404(c);
       const { state, offset, limit } = c.req.valid("query");
