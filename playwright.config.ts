@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { hashAccessCodeSync } from "./src/server/local-accounts";
+import { hashAccessCodeSync } from "./src/server/session/local-accounts";
 
 /**
  * End-to-end journeys in a real Chromium against the built app served by the BFF, which talks to
@@ -178,7 +178,7 @@ export default defineConfig({
       stdout: "pipe",
     },
     {
-      command: `npx tsx src/server/test-identity-provider.ts ${PORTS.identityProvider} ${OIDC_CALLBACK}`,
+      command: `npx tsx src/testing/test-identity-provider.ts ${PORTS.identityProvider} ${OIDC_CALLBACK}`,
       url: `http://localhost:${PORTS.identityProvider}/.well-known/openid-configuration`,
       reuseExistingServer: false,
       stdout: "pipe",

@@ -15,7 +15,7 @@ import pg from "pg";
 import { startPostgresCluster } from "../scripts/postgres-cluster";
 import type { PostgresCluster } from "../scripts/postgres-cluster";
 import { FAIL_REASONS } from "../src/shared/reasons";
-import { openDatabase } from "../src/server/store/database";
+import { openDatabase } from "../src/server/db/database";
 import {
   TOKEN,
   load,

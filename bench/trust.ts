@@ -10,7 +10,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { join } from "node:path";
 import { parseSettings } from "../src/server/config";
 import { buildConsole } from "../src/server/console";
-import { listen } from "../src/server/listen";
+import { listen } from "../src/server/http/listen";
 import { CODE, memoryOf, settled, sleep, startBff, startSimulator, work } from "./tools";
 
 const PORTS = { simulator: 9721, bff: 9722, throttleBff: 9723, inProcessBff: 9724 };

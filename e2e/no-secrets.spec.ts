@@ -1,7 +1,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN } from "../src/simulator/seed";
-import { TEST_OIDC_CLIENT } from "../src/server/test-identity-provider";
+import { TEST_OIDC_CLIENT } from "../src/testing/test-identity-provider";
 import {
   E2E_ACCESS_CODE,
   UNREACHABLE_CONSOLE,

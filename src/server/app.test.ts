@@ -8,8 +8,8 @@ import { testTicketSchema } from "../shared/test-ticket";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN } from "../simulator/seed";
 import { parseSettings } from "./config";
 import { buildConsole } from "./console";
-import { startConsole } from "./test-harness";
-import type { ConsoleUnderTest } from "./test-harness";
+import { startConsole } from "../testing/test-harness";
+import type { ConsoleUnderTest } from "../testing/test-harness";
 
 let running: ConsoleUnderTest | undefined;
 afterEach(async () => {

@@ -1,27 +1,27 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { BulkRunner } from "./bulk/bulk-runner";
-import type { FailPolicy } from "./fail-policy";
-import { sameOriginWrites, securityHeaders } from "./hardening";
+import type { FailPolicy } from "./actions/action-policy";
+import { sameOriginWrites, securityHeaders } from "./http/hardening";
 import type { Logger } from "./logger";
-import { ProblemError, problemResponse } from "./problem";
-import { clientFacts, publicHostOnly } from "./public-address";
-import type { TrustProxy } from "./public-address";
-import { requestIds } from "./request-context";
-import type { AppEnv } from "./request-context";
-import { auditRoutes } from "./routes/audit";
-import { bulkJobRoutes } from "./routes/bulk-jobs";
-import { failRoutes } from "./routes/fail";
-import { reasonMatrixRoutes } from "./routes/reason-matrix";
-import { oidcRoutes, sessionRoutes } from "./routes/session";
-import type { ConsoleAuth } from "./routes/session";
-import { serviceRoutes } from "./routes/services";
-import { configRoutes, healthRoutes } from "./routes/status";
-import { testTicketRoutes } from "./routes/test-tickets";
-import type { ServiceDirectory } from "./service-directory";
-import { staticPage } from "./static-page";
-import type { AuditTrail } from "./store/audit-trail";
-import type { BulkJobStore } from "./store/bulk-job-store";
+import { ProblemError, problemResponse } from "./http/problem";
+import { clientFacts, publicHostOnly } from "./http/public-address";
+import type { TrustProxy } from "./http/public-address";
+import { requestIds } from "./http/request-context";
+import type { AppEnv } from "./http/request-context";
+import { auditRoutes } from "./audit/routes";
+import { bulkJobRoutes } from "./bulk/routes";
+import { failRoutes } from "./fail/routes";
+import { reasonMatrixRoutes } from "./reason-matrix/routes";
+import { oidcRoutes, sessionRoutes } from "./session/routes";
+import type { ConsoleAuth } from "./session/routes";
+import { serviceRoutes } from "./services/routes";
+import { configRoutes, healthRoutes } from "./status/routes";
+import { testTicketRoutes } from "./test-tickets/routes";
+import type { ServiceDirectory } from "./authlete/service-directory";
+import { staticPage } from "./http/static-page";
+import type { AuditTrail } from "./actions/audit-trail";
+import type { BulkJobStore } from "./bulk/bulk-job-store";
 
 export interface AppDeps {
   /** Which Authlete, token and test client serve each service. */

@@ -6,17 +6,17 @@ import { optional } from "../shared/fail-request";
 import type { SimulatorFault } from "../simulator/faults";
 import { SeedError, readSeedFile } from "../simulator/seed-file";
 import type { SimulatorSeed } from "../simulator/seed";
-import { isLoopback } from "./oidc";
-import { readServices } from "./service-profiles";
-import type { ServiceSettings } from "./service-profiles";
+import { isLoopback } from "./session/oidc";
+import { readServices } from "./authlete/service-profiles";
+import type { ServiceSettings } from "./authlete/service-profiles";
 import { ConfigError } from "./config-error";
-import type { RequestTimeouts } from "./listen";
-import { readLocalAccounts } from "./local-accounts";
-import type { LocalAccounts } from "./local-accounts";
-import type { OidcSettings } from "./oidc";
-import { OIDC_CALLBACK_PATH } from "./oidc";
-import { parseTrustProxy, publicOrigin } from "./public-address";
-import type { TrustProxy } from "./public-address";
+import type { RequestTimeouts } from "./http/listen";
+import { readLocalAccounts } from "./session/local-accounts";
+import type { LocalAccounts } from "./session/local-accounts";
+import type { OidcSettings } from "./session/oidc";
+import { OIDC_CALLBACK_PATH } from "./session/oidc";
+import { parseTrustProxy, publicOrigin } from "./http/public-address";
+import type { TrustProxy } from "./http/public-address";
 
 /**
  * The only reader of the environment. Parsed once at boot; a bad value stops the start with a

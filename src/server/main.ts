@@ -1,8 +1,8 @@
 /** Entry: read config, build the console, listen, and stop cleanly on SIGTERM or Ctrl+C. */
 import { buildConsole } from "./console";
 import { ConfigError, parseSettings, readEnvironment } from "./config";
-import { listen } from "./listen";
-import { DatabaseInUseError } from "./store/database";
+import { listen } from "./http/listen";
+import { DatabaseInUseError } from "./db/database";
 
 async function main(): Promise<void> {
   let settings;

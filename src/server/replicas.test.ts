@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bulkJobSchema } from "../shared/bulk-job";
 import type { BulkJob } from "../shared/bulk-job";
-import { createPostgresDatabase } from "./store/test-databases";
-import { startConsole } from "./test-harness";
-import type { ConsoleUnderTest } from "./test-harness";
+import { createPostgresDatabase } from "../testing/test-databases";
+import { startConsole } from "../testing/test-harness";
+import type { ConsoleUnderTest } from "../testing/test-harness";
 
 const consoles: ConsoleUnderTest[] = [];
 afterEach(async () => {

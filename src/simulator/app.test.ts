@@ -1,8 +1,8 @@
 import { Authlete } from "@authlete/typescript-sdk";
 import * as errors from "@authlete/typescript-sdk/models/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listen } from "../server/listen";
-import type { Listening } from "../server/listen";
+import { listen } from "../server/http/listen";
+import type { Listening } from "../server/http/listen";
 import { FAIL_REASONS, REASONS } from "../shared/reasons";
 import { REQUEST_LOG_LIMIT, createSimulator } from "./app";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN, SEED_CLIENTS } from "./seed";

@@ -2,8 +2,8 @@ import { Authlete } from "@authlete/typescript-sdk";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { listen } from "../server/listen";
-import type { Listening } from "../server/listen";
+import { listen } from "../server/http/listen";
+import type { Listening } from "../server/http/listen";
 import { createSimulator } from "./app";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN, SEED_CLIENTS } from "./seed";
 

@@ -1,12 +1,12 @@
 import type { BulkJobRequest } from "../../shared/bulk-job";
 import type { FailReason } from "../../shared/reasons";
-import { subjectOfOwner } from "../limits";
-import type { Principal } from "../sessions";
+import { subjectOfOwner } from "../identity/limit-key";
+import type { Principal } from "../identity/sessions";
 import type { Logger } from "../logger";
-import type { ResolvedService, ServiceDirectory } from "../service-directory";
-import type { AuditTrail } from "../store/audit-trail";
-import type { BulkJobStore, JobSettings } from "../store/bulk-job-store";
-import type { TicketSeal } from "../store/ticket-seal";
+import type { ResolvedService, ServiceDirectory } from "../authlete/service-directory";
+import type { AuditTrail } from "../actions/audit-trail";
+import type { BulkJobStore, JobSettings } from "./bulk-job-store";
+import type { TicketSeal } from "./ticket-seal";
 
 const STOPPED = "the console running the job stopped";
 

@@ -1,19 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
 import type { FailRequest } from "../../shared/fail-request";
-import type { AuthleteGateway } from "../authlete";
+import type { AuthleteGateway } from "../authlete/gateway";
 import { createLogger } from "../logger";
-import { ProblemError } from "../problem";
-import type { ResolvedService } from "../service-directory";
-import { SqlAuditTrail } from "../store/audit-trail";
-import { SqlBulkJobStore } from "../store/bulk-job-store";
-import type { BulkJobStore } from "../store/bulk-job-store";
-import type { ConsoleDatabase } from "../store/database";
-import { openTestDatabase } from "../store/test-databases";
-import type { Dialect } from "../store/test-databases";
-import { createTicketSeal } from "../store/ticket-seal";
-import type { TicketSeal } from "../store/ticket-seal";
-import { ticketHash } from "../store/fingerprint";
+import { ProblemError } from "../http/problem";
+import type { ResolvedService } from "../authlete/service-directory";
+import { SqlAuditTrail } from "../actions/audit-trail";
+import { SqlBulkJobStore } from "./bulk-job-store";
+import type { BulkJobStore } from "./bulk-job-store";
+import type { ConsoleDatabase } from "../db/database";
+import { openTestDatabase } from "../../testing/test-databases";
+import type { Dialect } from "../../testing/test-databases";
+import { createTicketSeal } from "./ticket-seal";
+import type { TicketSeal } from "./ticket-seal";
+import { ticketHash } from "../db/ticket-fingerprint";
 import { BulkRunner } from "./bulk-runner";
 
 /**

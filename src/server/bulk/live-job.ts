@@ -2,9 +2,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type PQueue from "p-queue";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
 import type { FailReason } from "../../shared/reasons";
-import type { ResolvedService } from "../service-directory";
-import { recordedPerson } from "../request-context";
-import type { Principal } from "../sessions";
+import type { ResolvedService } from "../authlete/service-directory";
+import { recordedPerson } from "../http/request-context";
+import type { Principal } from "../identity/sessions";
 
 /** A job this process is running or still holds tickets of. */
 export interface LiveJob {

@@ -1,11 +1,11 @@
 import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
 import pRetry, { AbortError } from "p-retry";
 import type { FailReason } from "../../shared/reasons";
-import { auditedFail } from "../audit/audited-calls";
-import { answeredOutcome, isRetryable, problemOf } from "../audit/outcomes";
+import { auditedFail } from "../actions/audited-call";
+import { answeredOutcome, isRetryable, problemOf } from "../actions/outcomes";
 import type { Logger } from "../logger";
-import type { AuditTrail } from "../store/audit-trail";
-import type { BulkJobStore } from "../store/bulk-job-store";
+import type { AuditTrail } from "../actions/audit-trail";
+import type { BulkJobStore } from "./bulk-job-store";
 import type { RetryPolicy } from "./bulk-runner";
 import { jobRecord, waitOutRateLimit } from "./live-job";
 import type { LiveJob } from "./live-job";

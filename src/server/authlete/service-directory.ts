@@ -1,0 +1,126 @@
+import type { ServiceSummary } from "../../shared/console-info";
+import type { Target } from "../../shared/fail-result";
+import type { Environment } from "../../shared/service-profiles";
+import type { AuthleteGateway } from "./gateway";
+import { ProblemError } from "../http/problem";
+
+export interface TestClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** A service as the console knows it: where it lives, and how careful to be with it. */
+export interface ResolvedService {
+  gateway: AuthleteGateway;
+  /** Absent without CONSOLE_CONFIG: the console then knows nothing of environments. */
+  environment: Environment | undefined;
+  name: string | undefined;
+  testClient: TestClient | undefined;
+}
+
+/** A service of CONSOLE_CONFIG with its secrets read from the environment. */
+export interface ConfiguredService {
+  serviceId: string;
+  name: string;
+  environment: Environment;
+  gateway: AuthleteGateway;
+  testClient: TestClient | undefined;
+}
+
+/**
+ * Which Authlete, token and test client serve a service. Two shapes: one gateway for every
+ * service (a single token, or the embedded simulator), or the services of CONSOLE_CONFIG.
+ */
+export interface ServiceDirectory {
+  resolve(serviceId: string): ResolvedService;
+  listServices(): Promise<ServiceSummary[]>;
+  /** The service's name for people: configured, or as Authlete lists it (undefined if unknown). */
+  nameOf(serviceId: string): Promise<string | undefined>;
+  /** Every cluster answers with its token (readiness). */
+  checkReachable(): Promise<void>;
+  /** What the banner names: the one target, or the first configured one. */
+  defaultTarget: Target;
+  /** Whether any service can have test tickets. */
+  testTicketsAvailable: boolean;
+  /** Why not, in words for the page. */
+  testTicketsHint: string | undefined;
+}
+
+export function singleGatewayDirectory(
+  gateway: AuthleteGateway,
+  testClientFor: ((serviceId: string) => TestClient | undefined) | undefined,
+): ServiceDirectory {
+  return {
+    resolve: (serviceId) => ({
+      gateway,
+      environment: undefined,
+      name: undefined,
+      testClient: testClientFor?.(serviceId),
+    }),
+    async listServices() {
+      const services = await gateway.listServices();
+      return services.map((service) => ({
+        ...service,
+        environment: null,
+        cluster: null,
+        testClient: testClientFor?.(service.serviceId) !== undefined,
+      }));
+    },
+    async nameOf(serviceId) {
+      try {
+        const services = await gateway.listServices();
+        return services.find((service) => service.serviceId === serviceId)?.name || undefined;
+      } catch {
+        return undefined; // A name is a nicety; never fail an action for it.
+      }
+    },
+    checkReachable: () => gateway.checkReachable(),
+    defaultTarget: gateway.target,
+    testTicketsAvailable: testClientFor !== undefined,
+    testTicketsHint: testClientFor
+      ? undefined
+      : "Set AUTHLETE_TEST_CLIENT_ID and AUTHLETE_TEST_CLIENT_SECRET to a CIBA client of this service to create test tickets on a real cluster.",
+  };
+}
+
+export function configuredDirectory(services: ConfiguredService[]): ServiceDirectory {
+  const byId = new Map(services.map((service) => [service.serviceId, service]));
+  const gateways = [...new Set(services.map((service) => service.gateway))];
+  return {
+    resolve(serviceId) {
+      const service = byId.get(serviceId);
+      if (!service) {
+        throw new ProblemError({
+          kind: "unknown-service",
+          status: 404,
+          title: `Service ${serviceId} is not configured in this console`,
+          detail: `This console serves only the services listed in its CONSOLE_CONFIG: ${services.map((s) => s.serviceId).join(", ")}.`,
+          errors: [{ path: "serviceId", message: "Not a service of this console." }],
+        });
+      }
+      return {
+        gateway: service.gateway,
+        environment: service.environment,
+        name: service.name,
+        testClient: service.testClient,
+      };
+    },
+    listServices: () =>
+      Promise.resolve(
+        services.map((service) => ({
+          serviceId: service.serviceId,
+          name: service.name,
+          environment: service.environment,
+          cluster: service.gateway.target.baseUrl,
+          testClient: service.testClient !== undefined,
+        })),
+      ),
+    nameOf: (serviceId) => Promise.resolve(byId.get(serviceId)?.name),
+    async checkReachable() {
+      for (const gateway of gateways) await gateway.checkReachable();
+    },
+    defaultTarget: services[0]!.gateway.target,
+    testTicketsAvailable: services.some((service) => service.testClient !== undefined),
+    testTicketsHint: "Give a staging or test service a testClient in CONSOLE_CONFIG.",
+  };
+}

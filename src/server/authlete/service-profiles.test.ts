@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, parseSettings } from "../config";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "console-config-"));
+  dirs.push(dir);
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const YAML = `
+services:
+  - serviceId: "21653835348762"
+    name: Payments (prod)
+    environment: production
+    baseUrl: https://jp.authlete.com/
+    tokenEnv: PROD_TOKEN
+  - serviceId: "1000000001"
+    name: QA
+    environment: test
+    baseUrl: http://127.0.0.1:8796
+    tokenFile: TOKEN_FILE
+    testClient: { clientId: "3000000001", clientSecretEnv: QA_CLIENT_SECRET }
+`;
+
+function problemsOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error("no ConfigError");
+}
+
+describe("CONSOLE_CONFIG", () => {
+  it("reads YAML, takes tokens from the named variables and secret files", () => {
+    const tokenFile = file("qa-token", "qa-token-value\n");
+    const path = file("console.yaml", YAML.replace("TOKEN_FILE", tokenFile));
+    const settings = parseSettings({
+      CONSOLE_CONFIG: path,
+      PROD_TOKEN: "prod-token-value",
+      QA_CLIENT_SECRET: "qa-secret",
+    });
+    expect(settings.services).toEqual([
+      {
+        serviceId: "21653835348762",
+        name: "Payments (prod)",
+        environment: "production",
+        baseUrl: "https://jp.authlete.com",
+        accessToken: "prod-token-value",
+        testClient: undefined,
+      },
+      {
+        serviceId: "1000000001",
+        name: "QA",
+        environment: "test",
+        baseUrl: "http://127.0.0.1:8796",
+        accessToken: "qa-token-value",
+        testClient: { clientId: "3000000001", clientSecret: "qa-secret" },
+      },
+    ]);
+  });
+
+  it("reads JSON too", () => {
+    const path = file(
+      "console.json",
+      JSON.stringify({
+        services: [
+          {
+            serviceId: "1",
+            name: "S",
+            environment: "staging",
+            baseUrl: "https://us.authlete.com",
+            tokenEnv: "T",
+          },
+        ],
+      }),
+    );
+    expect(parseSettings({ CONSOLE_CONFIG: path, T: "t" }).services?.[0]?.environment).toBe(
+      "staging",
+    );
+  });
+
+  it("names the missing variable, never a value", () => {
+    const path = file("console.yaml", YAML.replace("TOKEN_FILE", "/nonexistent/token"));
+    const message = problemsOf(() =>
+      parseSettings({ CONSOLE_CONFIG: path, QA_CLIENT_SECRET: "qa-secret" }),
+    );
+    expect(message).toContain("services.0.tokenEnv: the variable PROD_TOKEN is not set");
+    expect(message).toContain("services.1.tokenEnv: cannot read the secret file");
+    expect(message).not.toContain("qa-secret");
+  });
+
+  it.each([
+    ["a test client on production", "environment: test", "environment: production", "testClient"],
+    ["an unknown environment", "environment: test", "environment: prod", "environment"],
+    ["a service listed twice", '"1000000001"', '"21653835348762"', "listed twice"],
+    ["a misspelt field", "tokenEnv: PROD_TOKEN", "tokenEnv: PROD_TOKEN\n    colour: red", "colour"],
+    [
+      "a token variable and a token file",
+      "tokenEnv: PROD_TOKEN",
+      "tokenEnv: A\n    tokenFile: b",
+      "exactly one",
+    ],
+  ])("refuses %s", (_what, from, to, expected) => {
+    const path = file("console.yaml", YAML.replace(from, to));
+    expect(problemsOf(() => parseSettings({ CONSOLE_CONFIG: path }))).toContain(expected);
+  });
+
+  it("says which file it cannot read", () => {
+    expect(problemsOf(() => parseSettings({ CONSOLE_CONFIG: "/nonexistent.yaml" }))).toContain(
+      "cannot read /nonexistent.yaml (ENOENT)",
+    );
+  });
+});

@@ -1,0 +1,81 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Role } from "../../shared/session";
+
+/**
+ * Who is signed in: with the shared access code a typed name; with a local account its name;
+ * with OIDC the ID token's name and email.
+ */
+export interface Principal {
+  name: string;
+  email: string | null;
+  role: Role;
+  /**
+   * The proven identity ("account:alice", "oidc:<issuer> <sub>"): limits and job ownership are
+   * keyed by it. Absent when the name was typed with the shared code: nothing proves it.
+   */
+  subject?: string | null;
+}
+
+export interface Session extends Principal {
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface SessionLimits {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+/**
+ * Server-side sessions (a port): the cookie holds only a random id. They live in the console's
+ * database (store/session-store.ts), so a restart signs no one out and any replica knows them.
+ */
+export interface SessionStore {
+  create(principal: Principal): Promise<string>;
+  /** The live session, its idle clock restarted; undefined once idle or absolute time ran out. */
+  touch(id: string | undefined): Promise<Session | undefined>;
+  delete(id: string | undefined): Promise<void>;
+}
+
+/** Compares secrets in constant time (hashing first makes the lengths equal). */
+export function secretsEqual(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** A code a person can copy from a terminal: 128 random bits, base64url. */
+export function generateAccessCode(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+/** A sign-in may go ahead after `delayMs`, or is refused until the lockout ends. */
+export type SignInAdmission =
+  | { admitted: true; delayMs: number }
+  | { admitted: false; retryAfterSeconds: number; why: "locked-out" | "in-flight" };
+
+/**
+ * Slows down and then stops guessing (a port; counted in the database, so across replicas), per
+ * key: the client address, and the account when one is named. Each attempt is counted as a
+ * failure before it is decided (parallel guesses each see the ones before), waits twice as
+ * long as the one before (0.25 s, 0.5 s … up to 8 s), and after SIGN_IN_LOCKOUT_AFTER failures
+ * in a window the key is locked out until the window ends. A right code clears its keys.
+ */
+export interface SignInThrottle {
+  admit(keys: string[]): Promise<SignInAdmission>;
+  /** The attempt is over (whatever came of it): frees its in-flight slot. */
+  settle(keys: string[]): void;
+  succeeded(keys: string[]): Promise<void>;
+  /**
+   * The window's one audit record of refused sign-ins for this key: written by `write` for the
+   * first refusal, then amended by `amend` with the window's count.
+   */
+  recordRefusal(
+    key: string,
+    write: () => Promise<number>,
+    amend: (auditId: number, failures: number, windowStart: number) => Promise<void>,
+  ): Promise<void>;
+}
+
+export function signInDelayMs(failures: number): number {
+  return failures === 0 ? 0 : Math.min(250 * 2 ** (failures - 1), 8000);
+}

@@ -1,0 +1,196 @@
+import type { Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditPageSchema } from "../../shared/audit";
+import { sessionSchema } from "../../shared/session";
+import { freePort, startConsole } from "../../testing/test-harness";
+import type { ConsoleUnderTest } from "../../testing/test-harness";
+import {
+  TEST_OIDC_CLIENT,
+  TEST_OPERATOR_EMAILS,
+  TEST_ROLE_GROUPS,
+  startIdentityProvider,
+} from "../../testing/test-identity-provider";
+
+/**
+ * The whole authorization code + PKCE flow against a real provider, over HTTP, with a cookie
+ * jar per site standing in for the browser (Playwright repeats it in Chromium).
+ */
+let provider: { issuer: string; server: Server };
+let running: ConsoleUnderTest;
+let redirectUri: string;
+
+beforeAll(async () => {
+  // Each must know the other's address before either starts.
+  const [consolePort, providerPort] = [await freePort(), await freePort()];
+  redirectUri = `http://127.0.0.1:${consolePort}/auth/oidc/callback`;
+  provider = await startIdentityProvider(providerPort, [redirectUri]);
+  running = await startConsole({
+    port: consolePort,
+    env: {
+      AUTH_MODE: "oidc",
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: TEST_OIDC_CLIENT.clientId,
+      OIDC_CLIENT_SECRET: TEST_OIDC_CLIENT.clientSecret,
+      OIDC_REDIRECT_URI: redirectUri,
+      OIDC_SCOPES: "openid email profile groups",
+      OIDC_SUPERVISOR_GROUPS: TEST_ROLE_GROUPS.supervisor,
+      OIDC_OPERATOR_GROUPS: TEST_ROLE_GROUPS.operator,
+      OIDC_OPERATOR_EMAILS: TEST_OPERATOR_EMAILS,
+      OIDC_VIEWER_GROUPS: TEST_ROLE_GROUPS.viewer,
+    },
+  });
+});
+
+afterAll(async () => {
+  await running.close();
+  provider.server.closeAllConnections();
+  await new Promise<void>((resolve) => provider.server.close(() => resolve()));
+});
+
+/** A browser's cookie handling, reduced to what this flow needs: one jar per origin. */
+class Browser {
+  readonly jars = new Map<string, Map<string, string>>();
+  /** Every Set-Cookie header received, as sent, to check cookie attributes. */
+  readonly setCookies: string[] = [];
+
+  async go(url: string, init: RequestInit = {}): Promise<Response> {
+    const origin = new URL(url).origin;
+    const jar = this.jars.get(origin) ?? new Map<string, string>();
+    this.jars.set(origin, jar);
+    const headers = new Headers(init.headers);
+    headers.set("cookie", [...jar].map(([name, value]) => `${name}=${value}`).join("; "));
+    const response = await fetch(url, { ...init, headers, redirect: "manual" });
+    for (const cookie of response.headers.getSetCookie()) {
+      this.setCookies.push(cookie);
+      const [pair] = cookie.split(";");
+      const [name, value] = pair!.split("=") as [string, string];
+      if (value === "" || /max-age=0|expires=Thu, 01 Jan 1970/i.test(cookie)) jar.delete(name);
+      else jar.set(name, value);
+    }
+    return response;
+  }
+
+  /** Follows redirects until a page answers, or the console is reached with `stopAt`. */
+  async follow(url: string, stopAt?: string): Promise<{ url: string; response: Response }> {
+    let current = url;
+    for (let hops = 0; hops < 10; hops++) {
+      if (stopAt && current.startsWith(stopAt)) return { url: current, response: new Response() };
+      const response = await this.go(current);
+      const location = response.headers.get("location");
+      if (!location) return { url: current, response };
+      current = new URL(location, current).href;
+    }
+    throw new Error("too many redirects");
+  }
+}
+
+async function signInAs(login: string): Promise<{ browser: Browser; landing: string }> {
+  const browser = new Browser();
+  // The console → the provider's login page.
+  const loginPage = await browser.follow(`${running.url}/auth/oidc/login`);
+  expect(loginPage.url.startsWith(provider.issuer)).toBe(true);
+  const html = await loginPage.response.text();
+  const action = /action="([^"]+)"/.exec(html)![1]!;
+  // The provider's form → back to the console's callback → the console's page.
+  const submitted = await browser.go(new URL(action, loginPage.url).href, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ prompt: "login", login, password: "any" }).toString(),
+  });
+  const back = await browser.follow(
+    new URL(submitted.headers.get("location")!, loginPage.url).href,
+  );
+  return { browser, landing: back.url };
+}
+
+function sessionCookie(browser: Browser): string | undefined {
+  const value = browser.jars.get(running.url)?.get("cfc_session");
+  return value ? `cfc_session=${value}` : undefined;
+}
+
+describe("OpenID Connect sign-in", () => {
+  it("signs an operator in with name and email from the ID token", async () => {
+    const { browser, landing } = await signInAs("olivia");
+    expect(landing).toBe(`${running.url}/`);
+    running.useCookie(sessionCookie(browser));
+    const session = await running.get("/api/session");
+    expect(sessionSchema.parse(session.json)).toEqual({
+      name: "Olivia Operator",
+      email: "olivia@example.com",
+      nameVerified: true,
+      role: "operator",
+    });
+    const method = await running.get("/api/session/method");
+    expect(method.json).toEqual({ mode: "oidc" });
+  });
+
+  it("signs a viewer in, who may read the audit trail but not fail tickets", async () => {
+    const { browser } = await signInAs("victor");
+    running.useCookie(sessionCookie(browser));
+    expect((await running.get("/api/session")).json).toMatchObject({ role: "viewer" });
+    expect((await running.get("/api/audit")).status).toBe(200);
+    const fail = await running.post("/api/backchannel/authentication/fail", {
+      serviceId: "1000000001",
+      backchannelAuthenticationFailRequest: { ticket: "t", reason: "ACCESS_DENIED" },
+    });
+    expect(fail.status).toBe(403);
+  });
+
+  it("refuses someone with no allowed email or group, and records it", async () => {
+    const { browser, landing } = await signInAs("mallory");
+    expect(landing).toBe(`${running.url}/login?error=not-allowed`);
+    expect(sessionCookie(browser)).toBeUndefined();
+    await running.signInAs({ name: "Checker", email: null, role: "viewer" });
+    const page = auditPageSchema.parse((await running.get("/api/audit?kind=sign-in")).json);
+    expect(page.events[0]).toMatchObject({
+      outcome: "forbidden",
+      operator: "mallory@example.com",
+      detail: "no allowed email or group",
+    });
+    expect(page.events.filter((e) => e.outcome === "succeeded").map((e) => e.email)).toEqual([
+      "victor@example.com",
+      "olivia@example.com",
+    ]);
+  });
+
+  it("does not match an email rule when the provider has not verified the address", async () => {
+    const { browser, landing } = await signInAs("uma");
+    expect(landing).toBe(`${running.url}/login?error=not-allowed`);
+    expect(sessionCookie(browser)).toBeUndefined();
+  });
+
+  it("signs a supervisor in by group, above the operator role", async () => {
+    const { browser } = await signInAs("sam");
+    running.useCookie(sessionCookie(browser));
+    expect((await running.get("/api/session")).json).toMatchObject({
+      name: "Sam Supervisor",
+      role: "supervisor",
+      nameVerified: true,
+    });
+  });
+
+  it("refuses a callback that no sign-in in this browser started (login CSRF)", async () => {
+    const victim = new Browser();
+    const answer = await victim.go(`${redirectUri}?code=stolen&state=x&iss=${provider.issuer}`);
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get("location")).toBe("/login?error=failed");
+    expect(sessionCookie(victim)).toBeUndefined();
+  });
+
+  it("keeps the pending sign-in in a Lax cookie and the session in a Strict one", async () => {
+    const browser = new Browser();
+    const started = await browser.go(`${running.url}/auth/oidc/login`);
+    expect(started.status).toBe(303);
+    const pending = started.headers.getSetCookie().find((c) => c.startsWith("cfc_oidc="));
+    expect(pending).toMatch(/HttpOnly/);
+    expect(pending).toMatch(/SameSite=Lax/);
+    const location = new URL(started.headers.get("location")!);
+    expect(location.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(location.searchParams.get("nonce")).toBeTruthy();
+
+    const { browser: signedIn } = await signInAs("olivia");
+    const session = signedIn.setCookies.find((c) => c.startsWith("cfc_session="));
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/SameSite=Strict/);
+  });
+});

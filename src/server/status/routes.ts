@@ -1,0 +1,66 @@
+import { Hono } from "hono";
+import type { ConsoleConfig } from "../../shared/console-info";
+import type { ServiceDirectory } from "../authlete/service-directory";
+import type { AppEnv } from "../http/request-context";
+import { getCookie } from "hono/cookie";
+import { sessionCookieName, signedInArea } from "../http/guards";
+import type { SessionStore } from "../identity/sessions";
+
+/** GET /api/config: what the page must know. Never a secret. */
+export function configRoutes(deps: {
+  sessions: SessionStore;
+  services: ServiceDirectory;
+  version: string;
+}) {
+  const { services, version } = deps;
+  return signedInArea(deps.sessions).get("/", (c) => {
+    const config: ConsoleConfig = {
+      target: services.defaultTarget,
+      testTickets: services.testTicketsAvailable
+        ? { available: true }
+        : { available: false, reason: services.testTicketsHint },
+      version,
+    };
+    return c.json(config, 200);
+  });
+}
+
+/** How long /readyz reuses a verdict: probes every second cost one Authlete call per 5 s. */
+export const READY_VERDICT_MS = 5_000;
+
+/**
+ * Liveness (the process answers) and readiness (Authlete answers with our token). Readiness is
+ * checked at most once per READY_VERDICT_MS whoever asks (a probe, or anyone on the network:
+ * it is open); only a signed-in person gets the details (the target, Authlete's refusal).
+ */
+export function healthRoutes(
+  services: ServiceDirectory,
+  sessions: SessionStore,
+  now: () => number = Date.now,
+) {
+  let verdict: { at: number; failure: Promise<Error | undefined> } | undefined;
+  const check = () => {
+    if (!verdict || now() - verdict.at >= READY_VERDICT_MS) {
+      verdict = {
+        at: now(),
+        failure: services.checkReachable().then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new Error("not ready")),
+        ),
+      };
+    }
+    return verdict.failure;
+  };
+  return new Hono<AppEnv>()
+    .get("/healthz", (c) => c.json({ status: "ok" }, 200))
+    .get("/readyz", async (c) => {
+      c.header("Cache-Control", "no-store");
+      const failure = await check();
+      const signedIn = await sessions.touch(getCookie(c, sessionCookieName(c)));
+      if (!signedIn) {
+        return failure ? c.json({ status: "not-ready" }, 503) : c.json({ status: "ready" }, 200);
+      }
+      if (failure) throw failure;
+      return c.json({ status: "ready", target: services.defaultTarget }, 200);
+    });
+}
