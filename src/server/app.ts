@@ -8,7 +8,7 @@ import { ProblemError, problemResponse } from "./http/problem";
 import { clientFacts, publicHostOnly } from "./http/public-address";
 import type { TrustProxy } from "./http/public-address";
 import { requestIds } from "./http/request-context";
-import type { AppEnv } from "./http/request-context";
+import type { AppEnv } from "./http/app-env";
 import { auditRoutes } from "./audit/routes";
 import { bulkJobRoutes } from "./bulk/routes";
 import { failRoutes } from "./fail/routes";
@@ -107,9 +107,10 @@ export function createApp(deps: AppDeps) {
         "request",
       );
     })
+    // The probes first: an orchestrator asks for them by the pod's address, not PUBLIC_URL.
+    .route("/", healthRoutes(deps.services, sessions, deps.now))
     .use(publicHostOnly(deps.publicAddress.publicUrl))
-    .route("/api", api)
-    .route("/", healthRoutes(deps.services, sessions, deps.now));
+    .route("/api", api);
 
   const signIn = deps.auth.method;
   if (signIn.mode === "oidc") app.route("/auth/oidc", oidcRoutes(deps.auth, signIn, deps.audit));

@@ -5,7 +5,7 @@ import { parseFaults } from "../simulator/faults";
 import { optional } from "../shared/fail-request";
 import type { SimulatorFault } from "../simulator/faults";
 import { SeedError, readSeedFile } from "../simulator/seed-file";
-import type { SimulatorSeed } from "../simulator/seed";
+import type { SimulatorSeed } from "../simulator/seed-types";
 import { isLoopback } from "./session/oidc";
 import { readServices } from "./authlete/service-profiles";
 import type { ServiceSettings } from "./authlete/service-profiles";

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { RESULT } from "./result-codes";
 import type { ResultCode } from "./result-codes";
 import { BUILT_IN_SEED, DEFAULT_SIMULATOR_ACCESS_TOKEN } from "./seed";
-import type { SimulatedService, SimulatedToken, SimulatorSeed } from "./seed";
+import type { SimulatedService, SimulatedToken, SimulatorSeed } from "./seed-types";
 import { clampInt } from "./request-values";
 import { TicketStore } from "./ticket-store";
 import { cibaRoutes } from "./ciba-routes";

@@ -1,6 +1,6 @@
 import { asText } from "./request-values";
 import type { ResultCode } from "./result-codes";
-import type { SimulatedClient, SimulatedService } from "./seed";
+import type { SimulatedClient, SimulatedService } from "./seed-types";
 
 /**
  * Reading a backchannel authentication request as Authlete does: the client's credentials, then

@@ -5,7 +5,7 @@ import type { FailReason } from "../shared/reasons";
 import { RESULT } from "./result-codes";
 import type { ResultCode } from "./result-codes";
 import { authenticatedClient, errorContent, readAuthenticationRequest } from "./ciba-requests";
-import type { SimulatedClient, SimulatedService } from "./seed";
+import type { SimulatedClient, SimulatedService } from "./seed-types";
 import type { StoredTicket, TicketStore } from "./ticket-store";
 
 /**

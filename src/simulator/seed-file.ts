@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FAIL_REASONS } from "../shared/reasons";
-import type { SimulatedClient, SimulatedService, SimulatorSeed } from "./seed";
+import type { SimulatedClient, SimulatedService, SimulatorSeed } from "./seed-types";
 
 /**
  * SIMULATOR_SEED: the services, clients and access tokens the simulator holds, described with

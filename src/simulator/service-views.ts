@@ -1,4 +1,4 @@
-import type { SimulatedService } from "./seed";
+import type { SimulatedService } from "./seed-types";
 
 /**
  * What /service/get/list shows of a service: the limited view Authlete gives a token that may

@@ -11,7 +11,7 @@ import { fingerprintOf } from "../db/ticket-fingerprint";
 import type { TicketSeal } from "./ticket-seal";
 import { adoptJob, ownerRecord } from "./adopt";
 import { estimate, jobRecord, waitOutRateLimit } from "./live-job";
-import type { LiveJob } from "./live-job";
+import type { LiveJob, RetryPolicy } from "./live-job";
 import { failTicket } from "./ticket-call";
 
 /** Tickets a cancel marks not-attempted (and records) per write. */
@@ -19,13 +19,6 @@ const CANCEL_CHUNK = 50;
 
 /** A job as the runner knows it; the routes add whether the asker may control it. */
 export type JobView = Omit<BulkJob, "canControl">;
-
-export interface RetryPolicy {
-  /** Tries per ticket for 5xx and network errors (a fail call is idempotent). */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
 
 /** Tickets whose end times make the estimate. */
 const PACE_WINDOW = 50;

@@ -6,6 +6,13 @@ import type { ResolvedService } from "../authlete/service-directory";
 import { recordedPerson } from "../http/request-context";
 import type { Principal } from "../identity/sessions";
 
+export interface RetryPolicy {
+  /** Tries per ticket for 5xx and network errors (a fail call is idempotent). */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
 /** A job this process is running or still holds tickets of. */
 export interface LiveJob {
   id: string;

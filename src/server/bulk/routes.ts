@@ -12,7 +12,7 @@ import { MAX_BULK_BODY_BYTES, requireRole, signedInArea } from "../http/guards";
 import { ProblemError, problemResponse } from "../http/problem";
 import type { ProblemInit } from "../http/problem";
 import { callerOf, recordedCaller } from "../http/request-context";
-import type { AppEnv } from "../http/request-context";
+import type { AppEnv } from "../http/app-env";
 import type { ServiceDirectory } from "../authlete/service-directory";
 import type { SessionStore } from "../identity/sessions";
 import type { AuditTrail } from "../actions/audit-trail";

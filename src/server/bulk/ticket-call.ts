@@ -6,9 +6,8 @@ import { answeredOutcome, isRetryable, problemOf } from "../actions/outcomes";
 import type { Logger } from "../logger";
 import type { AuditTrail } from "../actions/audit-trail";
 import type { BulkJobStore } from "./bulk-job-store";
-import type { RetryPolicy } from "./bulk-runner";
 import { jobRecord, waitOutRateLimit } from "./live-job";
-import type { LiveJob } from "./live-job";
+import type { LiveJob, RetryPolicy } from "./live-job";
 
 /** Tries per ticket while Authlete answers 429, which says nothing about the ticket. */
 const MAX_RATE_LIMITED = 20;

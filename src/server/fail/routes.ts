@@ -6,7 +6,7 @@ import { toClientResponse } from "../actions/client-response";
 import type { FailPolicy } from "../actions/action-policy";
 import { requireRole, signedInArea } from "../http/guards";
 import { callerOf, recordedCaller } from "../http/request-context";
-import type { AppEnv } from "../http/request-context";
+import type { AppEnv } from "../http/app-env";
 import type { SessionStore } from "../identity/sessions";
 import type { AuditTrail } from "../actions/audit-trail";
 import { jsonBody } from "../http/validation";

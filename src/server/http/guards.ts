@@ -8,7 +8,7 @@ import type { Role } from "../../shared/session";
 import { recordedCaller } from "./request-context";
 import { problemResponse } from "./problem";
 import { refuseDuplicateKeys } from "./strict-json";
-import type { AppEnv } from "./request-context";
+import type { AppEnv } from "./app-env";
 import type { SessionStore } from "../identity/sessions";
 import type { AuditTrail } from "../actions/audit-trail";
 

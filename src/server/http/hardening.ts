@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "./request-context";
+import type { AppEnv } from "./app-env";
 import { problemResponse } from "./problem";
 
 /**

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AppEnv } from "./request-context";
+import type { AppEnv } from "./app-env";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { PROBLEM_CONTENT_TYPE, problemType } from "../../shared/problem";
 import type { Problem, ProblemKind } from "../../shared/problem";

@@ -2,7 +2,7 @@ import { BlockList, isIP } from "node:net";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import { problemResponse } from "./problem";
-import type { AppEnv } from "./request-context";
+import type { AppEnv, ClientFacts } from "./app-env";
 
 /**
  * Where a request really comes from, and which address people use: PUBLIC_URL and TRUST_PROXY.
@@ -15,18 +15,6 @@ export type TrustProxy =
   | { kind: "none" }
   | { kind: "hops"; hops: number }
   | { kind: "addresses"; list: BlockList; text: string };
-
-/** What the console knows of a request once TRUST_PROXY is applied. */
-export interface ClientFacts {
-  /** The client's address: the socket's, or the nearest untrusted one in X-Forwarded-For. */
-  address: string;
-  /** Whether the browser reached the console over https. */
-  https: boolean;
-  /** The origin the browser used, which its writes must come from. */
-  origin: string;
-  /** The host the browser asked for: Host, or a trusted proxy's X-Forwarded-Host. */
-  host: string;
-}
 
 /** PUBLIC_URL: scheme, host and optional port only. */
 export function publicOrigin(value: string): string | { error: string } {
@@ -141,14 +129,14 @@ export function clientFacts(options: {
 
 /**
  * With PUBLIC_URL, a request for another host is refused with 421 (a DNS-rebinding page, a
- * mistyped ingress rule), except the orchestrator's probes. After clientFacts, and after the
- * security headers and the request log, so that the refusal carries the one and is in the other.
+ * mistyped ingress rule). After clientFacts, and after the security headers and the request log,
+ * so that the refusal carries the one and is in the other. The orchestrator's probes are mounted
+ * before it (app.ts), so they answer whatever host they were asked for.
  */
 export function publicHostOnly(publicUrl: string | undefined): MiddlewareHandler<AppEnv> {
   const publicHost = publicUrl === undefined ? undefined : new URL(publicUrl).host.toLowerCase();
   return async (c, next) => {
     if (publicHost !== undefined && c.var.client.host.toLowerCase() !== publicHost) {
-      if (c.req.path === "/healthz" || c.req.path === "/readyz") return next();
       c.header("Cache-Control", "no-store");
       return problemResponse(c, {
         kind: "misdirected-request",

@@ -1,25 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import type { ClientFacts } from "./public-address";
+import type { AppEnv, ClientFacts } from "./app-env";
 import { nameVerified } from "../identity/limit-key";
 import type { Principal } from "../identity/sessions";
-
-/** Fields a route adds to its request's log line (e.g. serviceId, reason, resultCode). */
-export type LogFields = Record<string, string | number | boolean | null | undefined>;
-
-export type AppEnv = {
-  Variables: {
-    /** This console's id for the request: always made here, never taken from the caller. */
-    requestId: string;
-    /** The caller's own X-Request-Id when it is well formed, kept beside ours for correlation. */
-    callerRequestId: string | undefined;
-    logFields: LogFields;
-    /** Who is signed in; set by requireSession, so present in every route behind it. */
-    principal: Principal;
-    /** Where the request comes from, as PUBLIC_URL and TRUST_PROXY say (public-address.ts). */
-    client: ClientFacts;
-  };
-};
 
 /** What a caller's X-Request-Id may be to be kept: a short token, nothing that could forge a log line. */
 const CALLER_REQUEST_ID = /^[\w.:-]{1,64}$/;

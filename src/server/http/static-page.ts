@@ -1,6 +1,6 @@
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
-import type { AppEnv } from "./request-context";
+import type { AppEnv } from "./app-env";
 
 /**
  * The built page. Vite names assets by content hash, so they can be cached forever; index.html

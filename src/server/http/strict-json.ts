@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./request-context";
+import type { AppEnv } from "./app-env";
 import { problemResponse } from "./problem";
 
 /**

@@ -7,7 +7,7 @@ import type { SessionInfo, SignInMethod } from "../../shared/session";
 import { limitBodySize, notSignedIn, sessionCookieName } from "../http/guards";
 import { refuseDuplicateKeys } from "../http/strict-json";
 import type { AuditTrail } from "../actions/audit-trail";
-import type { AppEnv } from "../http/request-context";
+import type { AppEnv } from "../http/app-env";
 import type { OidcSignIn } from "./oidc";
 import { problemResponse } from "../http/problem";
 import { nameVerified } from "../identity/limit-key";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { ConsoleConfig } from "../../shared/console-info";
 import type { ServiceDirectory } from "../authlete/service-directory";
-import type { AppEnv } from "../http/request-context";
+import type { AppEnv } from "../http/app-env";
 import { getCookie } from "hono/cookie";
 import { sessionCookieName, signedInArea } from "../http/guards";
 import type { SessionStore } from "../identity/sessions";
