@@ -9,7 +9,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { join } from "node:path";
 import { parseSettings } from "../src/server/config";
-import { buildConsole } from "../src/server/console";
+import { startConsole } from "../src/server/console";
 import { listen } from "../src/server/http/listen";
 import { CODE, memoryOf, settled, sleep, startBff, startSimulator, work } from "./tools";
 
@@ -43,7 +43,7 @@ async function cancelLoopDelay() {
     FAIL_RATE_LIMIT_PER_MINUTE: "1000000",
     LOG_LEVEL: "silent",
   });
-  const built = await buildConsole(settings, { clientDir: null });
+  const built = await startConsole(settings, { clientDir: null });
   const server = await listen(built.app.fetch, "127.0.0.1", PORTS.inProcessBff);
   const url = server.url;
   const signIn = await fetch(`${url}/api/session`, {

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { BulkRunner } from "./bulk/bulk-runner";
-import type { FailPolicy } from "./actions/action-policy";
+import type { ActionPolicy } from "./actions/action-policy";
 import { sameOriginWrites, securityHeaders } from "./http/hardening";
 import type { Logger } from "./logger";
-import { ProblemError, problemResponse } from "./http/problem";
+import { problemOf, problemResponse } from "./http/problem";
 import { clientFacts, publicHostOnly } from "./http/public-address";
 import type { TrustProxy } from "./http/public-address";
 import { requestIds } from "./http/request-context";
@@ -13,8 +13,9 @@ import { auditRoutes } from "./audit/routes";
 import { bulkJobRoutes } from "./bulk/routes";
 import { failRoutes } from "./fail/routes";
 import { reasonMatrixRoutes } from "./reason-matrix/routes";
-import { oidcRoutes, sessionRoutes } from "./session/routes";
-import type { ConsoleAuth } from "./session/routes";
+import { oidcRoutes } from "./session/oidc-routes";
+import { sessionRoutes } from "./session/routes";
+import type { ConsoleAuth } from "./session/sign-in";
 import { serviceRoutes } from "./services/routes";
 import { configRoutes, healthRoutes } from "./status/routes";
 import { testTicketRoutes } from "./test-tickets/routes";
@@ -32,8 +33,8 @@ export interface AppDeps {
   auth: ConsoleAuth;
   /** Where every action is recorded before it is answered. */
   audit: AuditTrail;
-  /** Whether a fail call may leave: known service, production confirmed, within limits. */
-  failPolicy: FailPolicy;
+  /** Whether an action may leave: known service, asked first, within budgets. */
+  actionPolicy: ActionPolicy;
   /** Runs bulk fail jobs; the routes read the jobs' pages from `bulkStore`. */
   bulkRunner: BulkRunner;
   bulkStore: BulkJobStore;
@@ -46,7 +47,7 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps) {
-  const { auth, audit, services, failPolicy } = deps;
+  const { auth, audit, services, actionPolicy } = deps;
   const sessions = auth.sessions;
   // The route table: each area carries its own guards (routes/*.ts: signedInArea, requireRole,
   // body limits). Only /session is open without a session.
@@ -59,7 +60,7 @@ export function createApp(deps: AppDeps) {
     })
     .use(sameOriginWrites())
     .route("/session", sessionRoutes(auth, audit))
-    .route("/backchannel/authentication/fail", failRoutes({ sessions, audit, failPolicy }))
+    .route("/backchannel/authentication/fail", failRoutes({ sessions, audit, actionPolicy }))
     .route("/services", serviceRoutes({ sessions, services }))
     .route("/test-tickets", testTicketRoutes({ sessions, services, audit }))
     .route("/audit", auditRoutes({ sessions, audit }))
@@ -69,12 +70,12 @@ export function createApp(deps: AppDeps) {
         sessions,
         services,
         audit,
-        failPolicy,
+        actionPolicy,
         runner: deps.bulkRunner,
         store: deps.bulkStore,
       }),
     )
-    .route("/reason-matrix", reasonMatrixRoutes({ sessions, services, audit, failPolicy }))
+    .route("/reason-matrix", reasonMatrixRoutes({ sessions, services, audit, actionPolicy }))
     .route("/config", configRoutes({ sessions, services, version: deps.version }))
     .all("*", (c) =>
       problemResponse(c, {
@@ -127,7 +128,8 @@ export function createApp(deps: AppDeps) {
   );
 
   app.onError((error, c) => {
-    if (error instanceof ProblemError) return problemResponse(c, error.init);
+    const problem = problemOf(error);
+    if (problem) return problemResponse(c, problem);
     if (error instanceof HTTPException && error.status < 500) {
       // Raised by Hono itself, e.g. a body that is not JSON.
       return problemResponse(c, {

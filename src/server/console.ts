@@ -1,36 +1,37 @@
 /**
  * The one composition root: settings (parsed by config.ts) in, the whole console out. main.ts
  * calls it, and so does every test, with overrides for the few things a test must replace.
+ * Building opens the database and wires everything; it starts nothing. `start()` does: the
+ * embedded simulator's listener, the sweeper of abandoned calls, and bulk job takeover.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DestinationStream } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
-import { createSimulator } from "../simulator/app";
-import type { Simulator } from "../simulator/app";
-import { BUILT_IN_SEED, DEFAULT_SIMULATOR_ACCESS_TOKEN, testClientOf } from "../simulator/seed";
+import { embeddedSimulator } from "../simulator/embedded";
+import type { EmbeddedSimulator } from "../simulator/embedded";
+import { createActionPolicy } from "./actions/action-policy";
+import { SqlAuditTrail } from "./actions/audit-trail";
+import { SqlSlidingWindowLimiter } from "./actions/counters";
 import { createApp } from "./app";
 import { createAuthleteGateway } from "./authlete/gateway";
 import type { AuthleteGateway } from "./authlete/gateway";
-import { BulkRunner } from "./bulk/bulk-runner";
-import type { ConsoleSettings } from "./config";
-import { createFailPolicy } from "./actions/action-policy";
-import { listen } from "./http/listen";
-import type { Listening } from "./http/listen";
-import { createLogger } from "./logger";
-import { OidcSignIn } from "./session/oidc";
-import type { ConsoleAuth } from "./session/routes";
 import { configuredDirectory, singleGatewayDirectory } from "./authlete/service-directory";
 import type { ServiceDirectory } from "./authlete/service-directory";
-import { generateAccessCode } from "./identity/sessions";
-import { SqlAuditTrail } from "./actions/audit-trail";
-import { SqlBulkJobStore } from "./bulk/bulk-job-store";
-import { SqlSlidingWindowLimiter } from "./actions/counters";
-import { openDatabase } from "./db/database";
-import { SqlSessionStore } from "./identity/session-store";
-import { SqlSignInThrottle } from "./session/sign-in-throttle";
+import { sqlBulkJobStore } from "./bulk/bulk-job-store";
+import { BulkRunner } from "./bulk/bulk-runner";
 import { createTicketSeal } from "./bulk/ticket-seal";
+import type { ConsoleSettings } from "./config";
+import { clockFrom } from "./db/clock";
+import { openDatabase } from "./db/database";
+import type { Store } from "./db/store";
+import { SqlSessionStore } from "./identity/session-store";
+import { generateAccessCode } from "./identity/sessions";
+import { createLogger } from "./logger";
+import { OidcSignIn } from "./session/oidc";
+import type { ConsoleAuth } from "./session/sign-in";
+import { SqlSignInThrottle } from "./session/sign-in-throttle";
 
 export interface ConsoleOverrides {
   /**
@@ -38,7 +39,7 @@ export interface ConsoleOverrides {
    * simulator is started then, and the seeded test clients are used as with the embedded one.
    */
   authleteBaseUrl?: string;
-  /** The clock of sessions, sign-in and rate limits (tests move it instead of waiting). */
+  /** The one clock of sessions, sign-in, limits, records, bulk jobs and the embedded simulator. */
   now?: () => number;
   /** Where the SQLite database lives instead of AUDIT_DB (tests: ":memory:" or a temporary file). */
   databasePath?: string;
@@ -49,74 +50,45 @@ export interface ConsoleOverrides {
   version?: string;
   /** Bulk job leases: shorter in tests that kill a replica. */
   bulkTiming?: { leaseMs?: number; heartbeatMs?: number };
+  /** Counts every query the database runs (tests). */
+  onQuery?: (sql: string) => void;
 }
 
 // Built: dist/server/main.js → dist/client; from source: src/server/console.ts → dist/client.
 const BUILT_CLIENT_DIR = fileURLToPath(new URL("../../dist/client/", import.meta.url));
 
 export async function buildConsole(settings: ConsoleSettings, overrides: ConsoleOverrides = {}) {
-  const now = overrides.now ?? Date.now;
+  const clock = clockFrom(overrides.now);
   const logger = createLogger(settings.logLevel, overrides.logDestination);
-  const listening: Listening[] = [];
-
-  const authlete = await connectAuthlete(settings, overrides.authleteBaseUrl);
-  if (authlete.embedded) listening.push(authlete.embedded.server);
-
+  const authlete = connectAuthlete(settings, overrides.authleteBaseUrl, clock.epochMs);
   const database = await openDatabase({
     url: settings.databaseUrl,
     path: overrides.databasePath ?? settings.auditDbPath,
     busyTimeoutMs: settings.auditBusyTimeoutMs,
     synchronous: settings.auditSynchronous,
-  }).catch(async (error: unknown) => {
-    await Promise.all(listening.map((server) => server.close()));
-    throw error;
+    onQuery: overrides.onQuery,
   });
-  const { db, dialect } = database;
-  const audit = new SqlAuditTrail(db, logger, () => new Date(now()));
-  const bulkStore = new SqlBulkJobStore(db, dialect, () => new Date(now()));
+  const store: Store = { db: database.db, dialect: database.dialect, clock, logger };
+  const audit = new SqlAuditTrail(store);
+  const bulkStore = sqlBulkJobStore(store);
+  const auth = authOf(settings, store);
 
-  const signIn = settings.auth.method;
-  const generatedAccessCode =
-    signIn.mode === "local" && signIn.accessCode === undefined ? generateAccessCode() : undefined;
-  const auth: ConsoleAuth = {
-    sessions: new SqlSessionStore(
-      db,
-      { idleMs: settings.auth.idleMs, absoluteMs: settings.auth.absoluteMs },
-      now,
-    ),
-    method:
-      signIn.mode === "local"
-        ? { mode: "local", accessCode: signIn.accessCode ?? generatedAccessCode! }
-        : signIn.mode === "accounts"
-          ? signIn
-          : new OidcSignIn(signIn, now),
-    throttle: new SqlSignInThrottle(database, {
-      windowMs: settings.auth.lockoutWindowMs,
-      lockoutAfter: settings.auth.lockoutAfter,
-      now,
-    }),
-  };
-
-  const failPolicy = createFailPolicy({
+  const actionPolicy = createActionPolicy({
     services: authlete.services,
     audit,
-    failsPerMinute: new SqlSlidingWindowLimiter({
-      database,
-      name: "single-fail",
-      limit: settings.failsPerMinute,
-      windowMs: 60_000,
-      logger,
-      now,
-    }),
-    bulkTicketsPerHour: new SqlSlidingWindowLimiter({
-      database,
-      name: "bulk-tickets",
-      limit: settings.bulkTicketsPerHour,
-      windowMs: 3_600_000,
-      logger,
-      now,
-    }),
-    maxOpenJobs: settings.bulkMaxOpenJobs,
+    limits: {
+      actionsPerMinute: new SqlSlidingWindowLimiter(store, {
+        name: "single-fail",
+        limit: settings.failsPerMinute,
+        windowMs: 60_000,
+      }),
+      bulkTicketsPerHour: new SqlSlidingWindowLimiter(store, {
+        name: "bulk-tickets",
+        limit: settings.bulkTicketsPerHour,
+        windowMs: 3_600_000,
+      }),
+      maxOpenJobs: settings.bulkMaxOpenJobs,
+    },
     openJobsOf: (ownerKey) => bulkStore.openJobsOf(ownerKey),
   });
   const replicaId = randomUUID();
@@ -125,35 +97,16 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     audit,
     services: authlete.services,
     logger,
+    clock,
     concurrency: settings.bulk.concurrency,
     retry: settings.bulk.retry,
     retryWindowMs: settings.bulk.retryWindowMs,
     seal: settings.ticketKey ? createTicketSeal(settings.ticketKey) : undefined,
     replicaId,
-    soleReplica: dialect === "sqlite",
+    soleReplica: database.dialect === "sqlite",
     callTimeoutMs: settings.timeoutMs,
     ...overrides.bulkTiming,
   });
-  logger.info({ replicaId }, "bulk jobs: this replica's id in job leases");
-  // A single call's record left pending by a console that died during the call (kill -9, a
-  // crash): once no call could still be running, it is completed as interrupted. At start, and
-  // every minute, since on PostgreSQL the console that died may have been another replica.
-  const resolveAbandoned = async () => {
-    const before = new Date(now() - settings.timeoutMs - 60_000).toISOString();
-    const count = await audit.resolveAbandoned(before);
-    if (count > 0) logger.warn({ count }, "calls left pending by a stopped console: interrupted");
-  };
-  await resolveAbandoned();
-  const sweeper = setInterval(() => {
-    resolveAbandoned().catch((error: unknown) => {
-      logger.error({ err: error }, "pending calls could not be resolved");
-    });
-  }, 60_000);
-  sweeper.unref();
-  const takenOver = await bulkRunner.run();
-  if (takenOver.length > 0) {
-    logger.warn({ jobs: takenOver }, "bulk jobs left by the last stop were taken over");
-  }
 
   const clientDir =
     overrides.clientDir === null
@@ -163,17 +116,27 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
   const version = overrides.version ?? packageJson.version;
   const app = createApp({
     services: authlete.services,
-    auth,
+    auth: auth.auth,
     audit,
-    failPolicy,
+    actionPolicy,
     bulkRunner,
     bulkStore,
     logger,
     version,
     clientDir,
-    now,
+    now: clock.epochMs,
     publicAddress: { publicUrl: settings.publicUrl, trustProxy: settings.trustProxy },
   });
+
+  let sweeper: NodeJS.Timeout | undefined;
+  // A single call's record left pending by a console that died during the call (kill -9, a
+  // crash): once no call could still be running, it is completed as interrupted. At start, and
+  // every minute, since on PostgreSQL the console that died may have been another replica.
+  const resolveAbandoned = async () => {
+    const before = new Date(clock.epochMs() - settings.timeoutMs - 60_000).toISOString();
+    const count = await audit.resolveAbandoned(before);
+    if (count > 0) logger.warn({ count }, "calls left pending by a stopped console: interrupted");
+  };
 
   return {
     app,
@@ -184,18 +147,34 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     /** The embedded simulator, when the console runs one. */
     simulator: authlete.embedded?.simulator,
     /** Local sign-in's code when none was configured: printed once at start, never logged. */
-    generatedAccessCode,
-    auth,
+    generatedAccessCode: auth.generatedAccessCode,
+    auth: auth.auth,
     audit,
     bulkRunner,
     bulkStore,
     /** Where the records are, for the start banner. */
     database: database.description,
+    /** Starts the embedded simulator's listener, the sweeper, and takes over bulk jobs. */
+    async start(): Promise<void> {
+      await authlete.embedded?.start();
+      logger.info({ replicaId }, "bulk jobs: this replica's id in job leases");
+      await resolveAbandoned();
+      sweeper = setInterval(() => {
+        resolveAbandoned().catch((error: unknown) => {
+          logger.error({ err: error }, "pending calls could not be resolved");
+        });
+      }, 60_000);
+      sweeper.unref();
+      const takenOver = await bulkRunner.run();
+      if (takenOver.length > 0) {
+        logger.warn({ jobs: takenOver }, "bulk jobs left by the last stop were taken over");
+      }
+    },
     /** Hands bulk jobs back, stops the embedded simulator, closes the database. */
     async close(): Promise<void> {
       clearInterval(sweeper);
       await bulkRunner.stop();
-      await Promise.all(listening.map((server) => server.close()));
+      await authlete.embedded?.close();
       await database.close();
     },
   };
@@ -203,15 +182,48 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
 
 export type Console = Awaited<ReturnType<typeof buildConsole>>;
 
+/** Builds and starts: what main.ts and the test harness want. */
+export async function startConsole(settings: ConsoleSettings, overrides: ConsoleOverrides = {}) {
+  const built = await buildConsole(settings, overrides);
+  try {
+    await built.start();
+  } catch (error) {
+    await built.close();
+    throw error;
+  }
+  return built;
+}
+
+/** Who may use the API, and how people sign in: the shared code, accounts or OIDC. */
+function authOf(settings: ConsoleSettings, store: Store) {
+  const signIn = settings.auth.method;
+  const generatedAccessCode =
+    signIn.mode === "local" && signIn.accessCode === undefined ? generateAccessCode() : undefined;
+  const auth: ConsoleAuth = {
+    sessions: new SqlSessionStore(store, {
+      idleMs: settings.auth.idleMs,
+      absoluteMs: settings.auth.absoluteMs,
+    }),
+    method:
+      signIn.mode === "local"
+        ? { mode: "local", accessCode: signIn.accessCode ?? generatedAccessCode! }
+        : signIn.mode === "accounts"
+          ? signIn
+          : new OidcSignIn(signIn, store.clock.epochMs),
+    throttle: new SqlSignInThrottle(store, {
+      windowMs: settings.auth.lockoutWindowMs,
+      lockoutAfter: settings.auth.lockoutAfter,
+    }),
+  };
+  return { auth, generatedAccessCode };
+}
+
 /** Which Authlete serves each service: CONSOLE_CONFIG's clusters, one cluster, or the simulator. */
-async function connectAuthlete(
+function connectAuthlete(
   settings: ConsoleSettings,
   baseUrlOverride: string | undefined,
-): Promise<{
-  services: ServiceDirectory;
-  description: string;
-  embedded?: { simulator: Simulator; server: Listening };
-}> {
+  now: () => number,
+): { services: ServiceDirectory; description: string; embedded?: EmbeddedSimulator } {
   const gatewayOf = cachedGateways(settings.timeoutMs);
   if (settings.services) {
     const services = configuredDirectory(
@@ -222,44 +234,31 @@ async function connectAuthlete(
     );
     return { services, description: `the ${settings.services.length} services of CONSOLE_CONFIG` };
   }
-  if (settings.authlete.mode === "cluster") {
-    const baseUrl = baseUrlOverride ?? settings.authlete.baseUrl;
-    const gateway = gatewayOf(baseUrl, settings.authlete.accessToken, false);
+  const authlete = settings.authlete;
+  if (authlete.mode === "cluster") {
+    const baseUrl = baseUrlOverride ?? authlete.baseUrl;
+    const gateway = gatewayOf(baseUrl, authlete.accessToken, false);
     const testClient = settings.testClient;
     return {
       services: singleGatewayDirectory(gateway, testClient ? () => testClient : undefined),
       description: `Authlete at ${baseUrl}`,
     };
   }
-  const accessToken = settings.authlete.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN;
-  let embedded: { simulator: Simulator; server: Listening } | undefined;
-  if (baseUrlOverride === undefined) {
-    const simulator = createSimulator({
-      accessToken: settings.authlete.accessToken,
-      seed: settings.authlete.seed,
-      // Anyone on this machine could reach its port: its fault switch takes a token made now
-      // and never shown (faults for the embedded simulator come from SIMULATOR_FAULTS).
-      adminToken: randomBytes(24).toString("base64url"),
-      ticketTtlSeconds: settings.authlete.ticketTtlSeconds,
-      faults: settings.authlete.faults,
-    });
-    // In-process, yet over real loopback HTTP: the SDK talks to it exactly as to a cluster.
-    embedded = { simulator, server: await listen(simulator.app.fetch, "127.0.0.1", 0) };
-  }
-  const gateway = gatewayOf(baseUrlOverride ?? embedded!.server.url, accessToken, true);
-  const seed = settings.authlete.seed ?? BUILT_IN_SEED;
+  const embedded = embeddedSimulator(authlete, now);
+  const gateway = gatewayOf(baseUrlOverride ?? embedded.url, embedded.accessToken, true);
   return {
-    services: singleGatewayDirectory(gateway, (serviceId) => testClientOf(seed, serviceId)),
+    services: singleGatewayDirectory(gateway, embedded.testClientOf),
     description: "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)",
-    embedded,
+    // A test that brings its own simulator starts none here.
+    embedded: baseUrlOverride === undefined ? embedded : undefined,
   };
 }
 
 /** One gateway per cluster and token: services that share both share a connection pool. */
 function cachedGateways(timeoutMs: number) {
   const gateways = new Map<string, AuthleteGateway>();
-  return (baseUrl: string, accessToken: string, simulated: boolean) => {
-    const key = JSON.stringify([baseUrl, accessToken]);
+  return (baseUrl: string | (() => string), accessToken: string, simulated: boolean) => {
+    const key = JSON.stringify([typeof baseUrl === "string" ? baseUrl : "embedded", accessToken]);
     let gateway = gateways.get(key);
     if (!gateway) {
       gateway = createAuthleteGateway({ baseUrl, accessToken, timeoutMs, simulated });

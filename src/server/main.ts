@@ -1,5 +1,5 @@
 /** Entry: read config, build the console, listen, and stop cleanly on SIGTERM or Ctrl+C. */
-import { buildConsole } from "./console";
+import { startConsole } from "./console";
 import { ConfigError, parseSettings, readEnvironment } from "./config";
 import { listen } from "./http/listen";
 import { DatabaseInUseError } from "./db/database";
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   }
   let built;
   try {
-    built = await buildConsole(settings);
+    built = await startConsole(settings);
   } catch (error) {
     if (!(error instanceof DatabaseInUseError)) throw error;
     console.error(`ciba-fail-console cannot start: ${error.message}`);

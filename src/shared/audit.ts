@@ -124,13 +124,3 @@ export const auditPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 export type AuditPage = z.infer<typeof auditPageSchema>;
-
-/** POST /api/audit/previous-fails: has this console failed the ticket before? */
-export const previousFailsRequestSchema = z.strictObject({
-  serviceId: serviceIdSchema,
-  ticket: ticketSchema,
-});
-export const previousFailsSchema = z.object({
-  fails: z.array(z.object({ at: z.string(), operator: z.string(), reason: z.string().nullable() })),
-});
-export type PreviousFails = z.infer<typeof previousFailsSchema>;

@@ -27,6 +27,8 @@ export const bulkJobRequestSchema = z
       .min(1, "Paste at least one ticket.")
       .max(BULK_MAX_TICKETS, `At most ${BULK_MAX_TICKETS} tickets per job.`),
     ...bulkJobDefaults,
+    /** Some tickets were acted on before (an `already-acted` answer): send them all the same. */
+    again: z.boolean().optional(),
     /** For a production service: the number of tickets, typed again. */
     confirmation: optional(z.string().trim().max(10)),
   })

@@ -89,6 +89,8 @@ export const failRequestSchema = z.strictObject({
   justification: justificationSchema,
   /** For a production service: the last 6 characters of the ticket, typed again. */
   confirmation: optional(z.string().trim().max(256)),
+  /** The ticket was acted on before (an `already-acted` answer) and this is meant all the same. */
+  again: z.boolean().optional(),
 });
 
 /** What a caller (or the form) may send. */

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { askFirstFieldsSchema } from "./ask-first";
 
 /**
  * Every non-2xx answer of the BFF: RFC 9457 problem details, plus the fields an operator needs
  * to understand an Authlete refusal.
  */
-export const problemSchema = z.object({
+export const problemSchema = askFirstFieldsSchema.extend({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),
@@ -45,6 +46,8 @@ export type ProblemKind =
   | "forbidden"
   | "unknown-service"
   | "confirmation-required"
+  /** This console already acted on the ticket: send again with `again: true` (409). */
+  | "already-acted"
   | "rate-limited"
   /** A person's bulk budget (tickets per hour, unfinished jobs) does not allow this job (429). */
   | "budget-exceeded"

@@ -4,7 +4,8 @@ import { REASONS } from "../shared/reasons";
 import type { FailReason } from "../shared/reasons";
 import { RESULT } from "./result-codes";
 import type { ResultCode } from "./result-codes";
-import { authenticatedClient, errorContent, readAuthenticationRequest } from "./ciba-requests";
+import { backchannelAuthentication } from "./ciba-authentication";
+import { errorContent } from "./ciba-requests";
 import type { SimulatedClient, SimulatedService } from "./seed-types";
 import type { StoredTicket, TicketStore } from "./ticket-store";
 
@@ -38,69 +39,9 @@ export function cibaRoutes(deps: {
     });
 
   return new Hono<CibaEnv>()
-    .post("/backchannel/authentication", (c) => {
-      const { body, service } = c.var;
-      // The spec requires `parameters` as a string: anything else is the server's mistake.
-      if (typeof body.parameters !== "string") {
-        return internalError(RESULT.authenticationNoParameters);
-      }
-      const parameters = new URLSearchParams(body.parameters);
-      const client = authenticatedClient(clients, service.serviceId, body, parameters);
-      if (!client) {
-        return answer(200, RESULT.clientAuthFailed, {
-          action: "UNAUTHORIZED",
-          responseContent: errorContent("invalid_client", RESULT.clientAuthFailed),
-        });
-      }
-      const refusal = (error: string, code: ResultCode) =>
-        answer(200, code, {
-          action: "BAD_REQUEST",
-          clientId: Number(client.clientId),
-          clientName: client.clientName,
-          responseContent: errorContent(error, code),
-        });
-      if (!client.cibaEnabled) return refusal("unauthorized_client", RESULT.cibaNotAllowed);
-      if (!client.bcDeliveryMode) return refusal("unauthorized_client", RESULT.noDeliveryMode);
-      const request = readAuthenticationRequest(parameters, service);
-      if ("problem" in request) {
-        return refusal("invalid_request", RESULT.authenticationBadRequest(request.problem));
-      }
-      const userCodeNeeded =
-        service.backchannelUserCodeParameterSupported && client.bcUserCodeRequired;
-      if (userCodeNeeded && !request.userCode) {
-        return refusal("missing_user_code", RESULT.missingUserCode);
-      }
-      if (client.bcDeliveryMode !== "POLL" && !request.notificationToken) {
-        return refusal("invalid_request", RESULT.missingNotificationToken);
-      }
-      const stored = tickets.create({
-        serviceId: service.serviceId,
-        clientId: client.clientId,
-        hintType: request.hintType,
-        hint: request.hint,
-        bindingMessage: request.bindingMessage,
-        notificationToken: request.notificationToken,
-      });
-      return answer(200, RESULT.authenticationOk, {
-        action: "USER_IDENTIFICATION",
-        ticket: stored.ticket,
-        clientId: Number(client.clientId),
-        clientIdAliasUsed: false,
-        clientName: client.clientName,
-        deliveryMode: client.bcDeliveryMode,
-        hintType: request.hintType,
-        hint: request.hint,
-        ...(request.sub !== undefined && { sub: request.sub }),
-        ...(request.bindingMessage !== undefined && { bindingMessage: request.bindingMessage }),
-        ...(request.userCode !== undefined && { userCode: request.userCode }),
-        userCodeRequired: userCodeNeeded,
-        scopes: request.scopes,
-        ...(request.claimNames.length > 0 && { claimNames: request.claimNames }),
-        ...(request.acrs.length > 0 && { acrs: request.acrs }),
-        ...(request.requestedExpiry !== undefined && { requestedExpiry: request.requestedExpiry }),
-        ...(request.notificationToken && { clientNotificationToken: request.notificationToken }),
-      });
-    })
+    .post("/backchannel/authentication", (c) =>
+      backchannelAuthentication({ ...deps, internalError }, c.var.body, c.var.service),
+    )
 
     .post("/backchannel/authentication/issue", (c) => {
       const { body, service } = c.var;

@@ -6,6 +6,9 @@ import { inject } from "vitest";
 import { createDatabase } from "../../scripts/postgres-cluster";
 import { openDatabase } from "../server/db/database";
 import type { ConsoleDatabase } from "../server/db/database";
+import { clockFrom } from "../server/db/clock";
+import type { Store } from "../server/db/store";
+import { createLogger } from "../server/logger";
 
 export const DIALECTS = ["sqlite", "postgres"] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -27,4 +30,14 @@ export async function openTestDatabase(dialect: Dialect): Promise<ConsoleDatabas
     busyTimeoutMs: 1000,
     synchronous: "normal",
   });
+}
+
+/** What a repository receives (db/store.ts), for a test database and clock; logs go nowhere. */
+export function storeOf(database: ConsoleDatabase, now?: () => number): Store {
+  return {
+    db: database.db,
+    dialect: database.dialect,
+    clock: clockFrom(now),
+    logger: createLogger("silent"),
+  };
 }

@@ -13,7 +13,7 @@ import type { SimulatorOptions } from "../simulator/app";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN, seededClientOf } from "../simulator/seed";
 import type { Environment } from "../shared/service-profiles";
 import { parseSettings } from "../server/config";
-import { buildConsole } from "../server/console";
+import { startConsole as startBuiltConsole } from "../server/console";
 import { SESSION_COOKIE } from "../server/http/guards";
 import { listen } from "../server/http/listen";
 import type { Principal } from "../server/identity/sessions";
@@ -44,6 +44,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   /** Bulk job leases, shorter for takeover tests. */
   bulkTiming?: { leaseMs?: number; heartbeatMs?: number };
+  /** Called with every query the console's database runs. */
+  onQuery?: (sql: string) => void;
   /** Default: any free port. */
   port?: number;
 }
@@ -139,7 +141,7 @@ export async function startConsole(options: HarnessOptions = {}) {
   const configDir = mkdtempSync(join(tmpdir(), "cfc-test-"));
   const logLines: string[] = [];
   const settings = parseSettings(environmentFor(options, simulatorServer.url, configDir));
-  const built = await buildConsole(settings, {
+  const built = await startBuiltConsole(settings, {
     authleteBaseUrl: options.authleteBaseUrl ?? simulatorServer.url,
     now: options.now,
     databasePath: options.databasePath ?? ":memory:",
@@ -147,6 +149,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     clientDir: options.clientDir ?? null,
     version: "0.0.0-test",
     bulkTiming: options.bulkTiming,
+    onQuery: options.onQuery,
   });
   const bff = await listen(
     built.app.fetch,

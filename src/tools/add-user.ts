@@ -9,7 +9,11 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ROLES } from "../shared/session";
 import type { Role } from "../shared/session";
-import { MIN_CODE_LENGTH, accountNameSchema, hashAccessCode } from "../server/session/local-accounts";
+import {
+  MIN_CODE_LENGTH,
+  accountNameSchema,
+  hashAccessCode,
+} from "../server/session/local-accounts";
 
 const USAGE = `Usage: npm run add-user -- --name "Alice Example" [--role operator] [--json]
   --role   ${ROLES.join(", ")} (default: operator)

@@ -3,12 +3,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../logger";
 import { SqlAuditTrail } from "./audit-trail";
 import { DatabaseInUseError, openDatabase } from "../db/database";
 import type { ConsoleDatabase } from "../db/database";
 import { ticketHash } from "../db/ticket-fingerprint";
-import { DIALECTS, openTestDatabase } from "../../testing/test-databases";
+import { DIALECTS, openTestDatabase, storeOf } from "../../testing/test-databases";
 
 const dirs: string[] = [];
 const opened: ConsoleDatabase[] = [];
@@ -23,8 +22,6 @@ function tempPath(): string {
   return join(dir, "nested", "audit.db");
 }
 
-const silent = createLogger("silent");
-
 async function sqliteAt(path: string) {
   const database = await openDatabase({
     path,
@@ -36,10 +33,10 @@ async function sqliteAt(path: string) {
 }
 
 describe.each(DIALECTS)("SqlAuditTrail on %s", (dialect) => {
-  async function trail(now?: () => Date) {
+  async function trail(now?: () => number) {
     const database = await openTestDatabase(dialect);
     opened.push(database);
-    return { trail: new SqlAuditTrail(database.db, silent, now), database };
+    return { trail: new SqlAuditTrail(storeOf(database, now)), database };
   }
 
   it("never stores a ticket, only its SHA-256 and last 6 characters", async () => {
@@ -80,7 +77,7 @@ describe.each(DIALECTS)("SqlAuditTrail on %s", (dialect) => {
 
   it("treats a time without an offset as UTC, and escapes LIKE wildcards in names", async () => {
     let now = new Date("2026-11-29T10:00:00Z");
-    const { trail: audit } = await trail(() => now);
+    const { trail: audit } = await trail(() => now.getTime());
     await audit.record({ kind: "sign-in", outcome: "succeeded", operator: "100% Ada" });
     now = new Date("2026-11-29T12:00:00Z");
     await audit.record({ kind: "sign-in", outcome: "succeeded", operator: "Bob_" });
@@ -96,7 +93,7 @@ describe.each(DIALECTS)("SqlAuditTrail on %s", (dialect) => {
 
   it("finds records by time even when two replicas' clocks disagree a little", async () => {
     let now = new Date("2026-11-29T10:00:30Z");
-    const { trail: audit } = await trail(() => now);
+    const { trail: audit } = await trail(() => now.getTime());
     await audit.record({ kind: "sign-in", outcome: "succeeded", operator: "Fast clock" });
     // Written later (a larger id) by a replica whose clock is 20 s behind.
     now = new Date("2026-11-29T10:00:10Z");
@@ -163,7 +160,7 @@ describe("SQLite file", () => {
   it("creates its folder and schema, in WAL mode with synchronous=FULL, and keeps records across restarts", async () => {
     const path = tempPath();
     const first = await sqliteAt(path);
-    await new SqlAuditTrail(first.db, silent).record({
+    await new SqlAuditTrail(storeOf(first)).record({
       kind: "sign-in",
       outcome: "succeeded",
       operator: "Ada",
@@ -175,7 +172,7 @@ describe("SQLite file", () => {
     expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
     raw.close();
     const second = await sqliteAt(path);
-    const events = (await new SqlAuditTrail(second.db, silent).page({}, 10)).events;
+    const events = (await new SqlAuditTrail(storeOf(second)).page({}, 10)).events;
     expect(events.map((e) => e.operator)).toEqual(["Ada"]);
     expect(statSync(path).size).toBeGreaterThan(0);
   });
@@ -185,7 +182,7 @@ describe("SQLite file", () => {
     const previous = process.umask(0o022);
     try {
       const database = await sqliteAt(path);
-      await new SqlAuditTrail(database.db, silent).record({
+      await new SqlAuditTrail(storeOf(database)).record({
         kind: "sign-in",
         outcome: "succeeded",
         operator: "Ada",
@@ -214,7 +211,7 @@ describe("SQLite file", () => {
       PRAGMA user_version = 1;`);
     legacy.close();
     const database = await sqliteAt(path);
-    const audit = new SqlAuditTrail(database.db, silent);
+    const audit = new SqlAuditTrail(storeOf(database));
     await audit.record({ kind: "fail", outcome: "succeeded", operator: "New", jobId: "j" });
     expect((await audit.page({}, 10)).events.map((e) => e.operator)).toEqual(["New", "Old"]);
     // The people of older records are known to the Operator filter too.

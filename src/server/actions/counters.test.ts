@@ -1,11 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createLogger } from "../logger";
 import { openDatabase } from "../db/database";
 import type { ConsoleDatabase } from "../db/database";
 import { SqlSlidingWindowLimiter } from "./counters";
 import { SqlSessionStore } from "../identity/session-store";
 import { SqlSignInThrottle } from "../session/sign-in-throttle";
-import { DIALECTS, createPostgresDatabase, openTestDatabase } from "../../testing/test-databases";
+import {
+  DIALECTS,
+  createPostgresDatabase,
+  openTestDatabase,
+  storeOf,
+} from "../../testing/test-databases";
 
 const opened: ConsoleDatabase[] = [];
 afterEach(async () => {
@@ -18,8 +22,7 @@ async function open(dialect: (typeof DIALECTS)[number]) {
 }
 
 function limiterOn(database: ConsoleDatabase, limit: number, windowMs: number, now?: () => number) {
-  const logger = createLogger("silent");
-  return new SqlSlidingWindowLimiter({ database, name: "test", limit, windowMs, logger, now });
+  return new SqlSlidingWindowLimiter(storeOf(database, now), { name: "test", limit, windowMs });
 }
 
 describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
@@ -82,16 +85,23 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
   });
 
   it("keeps sessions across a restart, and ends them when idle", async () => {
-    const { db } = await open(dialect);
+    const database = await open(dialect);
+    const { db } = database;
     let now = 1_000_000;
     const limits = { idleMs: 60_000, absoluteMs: 3_600_000 };
-    const id = await new SqlSessionStore(db, limits, () => now).create({
+    const id = await new SqlSessionStore(
+      storeOf(database, () => now),
+      limits,
+    ).create({
       name: "Ada",
       email: "ada@example.com",
       role: "operator",
     });
     // Another store on the same database: a restarted console, or the other replica.
-    const again = new SqlSessionStore(db, limits, () => now);
+    const again = new SqlSessionStore(
+      storeOf(database, () => now),
+      limits,
+    );
     now += 30_000;
     expect(await again.touch(id)).toMatchObject({ name: "Ada", role: "operator" });
     expect(await again.touch("not-a-session")).toBeUndefined();
@@ -102,8 +112,9 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
   });
 
   it("stores only a hash of the session id", async () => {
-    const { db } = await open(dialect);
-    const sessions = new SqlSessionStore(db, { idleMs: 60_000, absoluteMs: 60_000 });
+    const database = await open(dialect);
+    const { db } = database;
+    const sessions = new SqlSessionStore(storeOf(database), { idleMs: 60_000, absoluteMs: 60_000 });
     const id = await sessions.create({ name: "Ada", email: null, role: "viewer" });
     const rows = await db.selectFrom("sessions").select("id_hash").execute();
     expect(rows).toHaveLength(1);
@@ -114,11 +125,13 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
   it("counts each sign-in before it is decided, slows the next ones, then locks out until the window ends", async () => {
     const database = await open(dialect);
     let now = 0;
-    const throttle = new SqlSignInThrottle(database, {
-      windowMs: 60_000,
-      lockoutAfter: 4,
-      now: () => now,
-    });
+    const throttle = new SqlSignInThrottle(
+      storeOf(database, () => now),
+      {
+        windowMs: 60_000,
+        lockoutAfter: 4,
+      },
+    );
     const keys = ["address:10.0.0.1"];
     const delays = [];
     for (let i = 0; i < 4; i++) {
@@ -143,7 +156,7 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
 
   it("lets one sign-in per account be checked at a time on a replica", async () => {
     const database = await open(dialect);
-    const throttle = new SqlSignInThrottle(database);
+    const throttle = new SqlSignInThrottle(storeOf(database));
     const keys = ["address:10.0.0.1", "account:ada"];
     expect((await throttle.admit(keys)).admitted).toBe(true);
     expect(await throttle.admit(["address:10.0.0.9", "account:ada"])).toMatchObject({
@@ -156,7 +169,7 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
 
   it("writes the window's record on the next refusal when writing it failed", async () => {
     const database = await open(dialect);
-    const throttle = new SqlSignInThrottle(database);
+    const throttle = new SqlSignInThrottle(storeOf(database));
     const key = "address:10.0.0.7";
     const amend = () => Promise.resolve();
     await throttle.admit([key]);
@@ -173,7 +186,7 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
 
   it("keeps one audit record per window of refusals, amended with the count", async () => {
     const database = await open(dialect);
-    const throttle = new SqlSignInThrottle(database);
+    const throttle = new SqlSignInThrottle(storeOf(database));
     const key = "address:10.0.0.1";
     let written = 0;
     const amended: number[] = [];

@@ -1,8 +1,7 @@
 import { sql } from "kysely";
 import type { Allowance, SlidingWindowLimiter } from "./rate-limit";
-import type { Logger } from "../logger";
-import { auditUnavailable } from "./audit-trail";
-import type { ConsoleDatabase } from "../db/database";
+import { StorageUnavailable } from "../db/storage-error";
+import type { Store } from "../db/store";
 
 /**
  * A sliding-window limit in the database, counted in slices of a sixtieth of the window (a
@@ -13,14 +12,12 @@ import type { ConsoleDatabase } from "../db/database";
  */
 export class SqlSlidingWindowLimiter implements SlidingWindowLimiter {
   constructor(
+    private readonly store: Store,
     private readonly options: {
-      database: ConsoleDatabase;
       /** Which limit: keys of different limits never share a count. */
       name: string;
       limit: number;
       windowMs: number;
-      logger: Logger;
-      now?: () => number;
     },
   ) {}
 
@@ -41,19 +38,20 @@ export class SqlSlidingWindowLimiter implements SlidingWindowLimiter {
       return await count();
     } catch (error) {
       // The counters live beside the audit trail: if they cannot be written, neither can it.
-      this.options.logger.error({ err: error }, "rate limit could not be counted");
-      throw auditUnavailable();
+      this.store.logger.error({ err: error }, "rate limit could not be counted");
+      throw new StorageUnavailable("rate limit", { cause: error });
     }
   }
 
   #take(scoped: string, amount: number, count: boolean): Promise<Allowance> {
-    const { database, limit, windowMs } = this.options;
+    const { limit, windowMs } = this.options;
+    const database = this.store;
     const slice = Math.max(1, Math.floor(windowMs / 60));
     return database.db.transaction().execute(async (trx) => {
       if (database.dialect === "postgres" && count) {
         await sql`SELECT pg_advisory_xact_lock(hashtextextended(${scoped}, 0))`.execute(trx);
       }
-      const at = (this.options.now ?? Date.now)();
+      const at = this.store.clock.epochMs();
       const bucket = at - (at % slice);
       const all = await trx
         .selectFrom("rate_limit_buckets")

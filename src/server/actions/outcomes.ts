@@ -1,6 +1,5 @@
-import type { AuditCompletion } from "./audit-trail";
-import { ProblemError } from "../http/problem";
-import type { ProblemInit } from "../http/problem";
+import type { AuditCompletion } from "./audit-input";
+import { problemOf } from "../http/problem";
 import type { ProblemKind } from "../../shared/problem";
 
 /** The call may not have reached Authlete, or its answer did not come back whole. */
@@ -9,10 +8,6 @@ const TRANSPORT_PROBLEMS: ProblemKind[] = [
   "authlete-timeout",
   "authlete-bad-answer",
 ];
-
-export function problemOf(error: unknown): ProblemInit | undefined {
-  return error instanceof ProblemError ? error.init : undefined;
-}
 
 /**
  * Worth sending again: the call may not have arrived (transport), or Authlete had a passing

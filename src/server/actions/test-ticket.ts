@@ -1,6 +1,10 @@
 import type { TestTicket, TestTicketRequest } from "../../shared/test-ticket";
 import { ProblemError } from "../http/problem";
 import type { ResolvedService, ServiceDirectory } from "../authlete/service-directory";
+import { stopwatch } from "./action-call";
+import type { AuditTrail } from "./audit-trail";
+import type { RecordDetails, RecordDraft } from "./caller";
+import { failedCompletion } from "./outcomes";
 
 export const DEFAULT_TEST_LOGIN_HINT = "test-user";
 
@@ -57,4 +61,46 @@ export async function createTestTicket(
     loginHint: answer.hint ?? loginHint,
     bindingMessage: answer.bindingMessage ?? null,
   };
+}
+
+/**
+ * A fresh test ticket, recorded whether it was made or not (the new ticket as hash and tail).
+ * Without `service` (the test-tickets area), the service is resolved first, and a service the
+ * console does not know is refused and recorded like any refusal.
+ */
+export async function auditedTestTicket(
+  deps: { audit: AuditTrail; services: ServiceDirectory },
+  draft: RecordDraft & RecordDetails,
+  request: TestTicketRequest,
+  resolved?: ResolvedService,
+): Promise<TestTicket> {
+  const { audit, services } = deps;
+  const base = { ...draft, kind: "test-ticket" as const, serviceId: request.serviceId };
+  let service = resolved;
+  if (!service) {
+    try {
+      service = services.resolve(request.serviceId);
+    } catch (error) {
+      await audit.record({ ...base, ...failedCompletion(error, 0) });
+      throw error;
+    }
+  }
+  const target = service.gateway.target.baseUrl;
+  const elapsed = stopwatch();
+  let ticket: TestTicket;
+  try {
+    ticket = await createTestTicket(service, request, services);
+  } catch (error) {
+    await audit.record({ ...base, target, ...failedCompletion(error, elapsed()) });
+    throw error;
+  }
+  await audit.record({
+    ...base,
+    target,
+    outcome: "succeeded",
+    ticket: ticket.ticket,
+    upstreamStatus: 200,
+    durationMs: elapsed(),
+  });
+  return ticket;
 }

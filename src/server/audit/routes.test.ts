@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { auditEventSchema, auditPageSchema, previousFailsSchema } from "../../shared/audit";
+import { auditEventSchema, auditPageSchema } from "../../shared/audit";
 import type { AuditEvent } from "../../shared/audit";
 import { problemSchema } from "../../shared/problem";
 import { ticketHash } from "../db/ticket-fingerprint";
@@ -310,18 +310,40 @@ describe("GET /api/audit/export", () => {
   });
 });
 
-describe("POST /api/audit/previous-fails", () => {
-  it("names who failed this ticket before, when and with which reason", async () => {
+describe("a fail of a ticket this console already failed", () => {
+  it("is answered 409 already-acted with who, when and which reason, and sent only with again: true", async () => {
     running = await startConsole();
     const ticket = await testTicket(running);
-    const ask = () =>
-      running!.post("/api/audit/previous-fails", { serviceId: SERVICE, ticket: ` ${ticket} ` });
-    expect(previousFailsSchema.parse((await ask()).json).fails).toEqual([]);
-    await running.post(FAIL, failBody(ticket));
-    const { fails } = previousFailsSchema.parse((await ask()).json);
-    expect(fails).toEqual([
-      { at: expect.any(String) as string, operator: "Test Operator", reason: "ACCESS_DENIED" },
+    expect((await running.post(FAIL, failBody(` ${ticket} `))).status).toBe(200);
+    const before = running.upstreamCalls("/fail").length;
+    const repeat = await running.post(FAIL, failBody(ticket));
+    expect(repeat.status).toBe(409);
+    const problem = problemSchema.parse(repeat.json);
+    expect(problem.type).toBe("urn:ciba-fail-console:problem:already-acted");
+    expect(problem.previousActions).toEqual([
+      {
+        at: expect.any(String) as string,
+        operator: "Test Operator",
+        kind: "fail",
+        reason: "ACCESS_DENIED",
+      },
     ]);
+    expect(problem.confirm).toBeUndefined();
+    expect(running.upstreamCalls("/fail")).toHaveLength(before);
+    const again = await running.post(FAIL, { ...failBody(ticket), again: true });
+    expect(again.status).toBe(200);
+    expect(running.upstreamCalls("/fail")).toHaveLength(before + 1);
+  });
+
+  it("is not asked about when the earlier fail did not succeed, or was another service's", async () => {
+    running = await startConsole({
+      simulator: { faults: [{ kind: "status", status: 500, fraction: 1 }] },
+    });
+    expect((await running.post(FAIL, failBody("never-took"))).status).toBe(502);
+    running.simulator.setFaults([]);
+    expect((await running.post(FAIL, failBody("never-took"))).status).toBe(200);
+    const other = { ...failBody("never-took"), serviceId: "1000000002" };
+    expect((await running.post(FAIL, other)).status).toBe(200);
   });
 });
 

@@ -1,16 +1,11 @@
 import { z } from "zod";
-import {
-  auditEventSchema,
-  auditFiltersSchema,
-  auditPageQuerySchema,
-  previousFailsRequestSchema,
-} from "../../shared/audit";
-import type { AuditPage, PreviousFails } from "../../shared/audit";
+import { auditEventSchema, auditFiltersSchema, auditPageQuerySchema } from "../../shared/audit";
+import type { AuditPage } from "../../shared/audit";
 import { EXPORT_CHUNK, EXPORT_FORMATS, streamExport } from "../http/export";
 import { signedInArea } from "../http/guards";
 import type { SessionStore } from "../identity/sessions";
 import type { AuditTrail } from "../actions/audit-trail";
-import { jsonBody, queryParams } from "../http/validation";
+import { queryParams } from "../http/validation";
 
 const exportQuerySchema = auditFiltersSchema.extend({
   format: z.enum(EXPORT_FORMATS, { error: "Choose csv or json." }),
@@ -51,10 +46,5 @@ export function auditRoutes(deps: { sessions: SessionStore; audit: AuditTrail })
         nextCursor: null,
       };
       return c.json(page, 200);
-    })
-    .post("/previous-fails", jsonBody(previousFailsRequestSchema), async (c) => {
-      const { serviceId, ticket } = c.req.valid("json");
-      const answer: PreviousFails = { fails: await audit.previousFails(serviceId, ticket) };
-      return c.json(answer, 200);
     });
 }

@@ -16,7 +16,11 @@ import { UNREADABLE_BODY_HEADER, nodeFetch } from "./node-fetch";
 import { ProblemError } from "../http/problem";
 
 export interface AuthleteGatewayOptions {
-  baseUrl: string;
+  /**
+   * Authlete's address; a function for the embedded simulator, whose address is known only once
+   * it listens (at the console's start, not when it is built).
+   */
+  baseUrl: string | (() => string);
   accessToken: string;
   timeoutMs: number;
   simulated: boolean;
@@ -51,14 +55,17 @@ export interface AuthleteGateway {
 }
 
 export function createAuthleteGateway(options: AuthleteGatewayOptions): AuthleteGateway {
-  const sdk = new Authlete({
-    httpClient: new HTTPClient({ fetcher: nodeFetch }),
-    serverURL: options.baseUrl,
-    bearer: options.accessToken,
-    timeoutMs: options.timeoutMs,
-    // No retryConfig: a fail call is repeated only when the operator asks (issue: no silent retry).
-  });
-  const target: Target = { baseUrl: options.baseUrl, simulated: options.simulated };
+  const { baseUrl } = options;
+  const baseUrlOf = typeof baseUrl === "string" ? () => baseUrl : baseUrl;
+  let client: Authlete | undefined;
+  const sdk = () =>
+    (client ??= new Authlete({
+      httpClient: new HTTPClient({ fetcher: nodeFetch }),
+      serverURL: baseUrlOf(),
+      bearer: options.accessToken,
+      timeoutMs: options.timeoutMs,
+      // No retryConfig: a fail call is repeated only when the operator asks (no silent retry).
+    }));
 
   async function call<T>(
     what: string,
@@ -73,7 +80,7 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
         toProblem(error, {
           what,
           serviceId,
-          baseUrl: options.baseUrl,
+          baseUrl: baseUrlOf(),
           timeoutMs: options.timeoutMs,
         }) ?? error
       );
@@ -81,19 +88,21 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
   }
 
   return {
-    target,
+    get target(): Target {
+      return { baseUrl: baseUrlOf(), simulated: options.simulated };
+    },
 
     fail(request: FailRequest): Promise<BackchannelAuthenticationFailResponse> {
       // Only the SDK's own fields go out; the console's (the justification) stay here.
       const { serviceId, backchannelAuthenticationFailRequest } = request;
       return call("fail the ticket", serviceId, () =>
-        sdk.ciba.fail({ serviceId, backchannelAuthenticationFailRequest }),
+        sdk().ciba.fail({ serviceId, backchannelAuthenticationFailRequest }),
       );
     },
 
     createTicket(request: TicketRequest): Promise<BackchannelAuthenticationResponse> {
       return call("create a ticket", request.serviceId, () =>
-        sdk.ciba.processAuthentication({
+        sdk().ciba.processAuthentication({
           serviceId: request.serviceId,
           backchannelAuthenticationRequest: {
             parameters: request.parameters,
@@ -110,7 +119,7 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
         let page;
         try {
           page = await call("list services", undefined, () =>
-            sdk.service.list({ start, end: start + SERVICE_PAGE_SIZE }),
+            sdk().service.list({ start, end: start + SERVICE_PAGE_SIZE }),
           );
         } catch (error) {
           if (error instanceof ProblemError && error.init.upstreamStatus === 403) return [];
@@ -128,7 +137,9 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
 
     async checkReachable(): Promise<void> {
       try {
-        await call("check the connection", undefined, () => sdk.service.list({ start: 0, end: 1 }));
+        await call("check the connection", undefined, () =>
+          sdk().service.list({ start: 0, end: 1 }),
+        );
       } catch (error) {
         if (error instanceof ProblemError && error.init.upstreamStatus === 403) return;
         throw error;

@@ -75,7 +75,9 @@ export function singleGatewayDirectory(
       }
     },
     checkReachable: () => gateway.checkReachable(),
-    defaultTarget: gateway.target,
+    get defaultTarget() {
+      return gateway.target;
+    },
     testTicketsAvailable: testClientFor !== undefined,
     testTicketsHint: testClientFor
       ? undefined
@@ -119,7 +121,9 @@ export function configuredDirectory(services: ConfiguredService[]): ServiceDirec
     async checkReachable() {
       for (const gateway of gateways) await gateway.checkReachable();
     },
-    defaultTarget: services[0]!.gateway.target,
+    get defaultTarget() {
+      return services[0]!.gateway.target;
+    },
     testTicketsAvailable: services.some((service) => service.testClient !== undefined),
     testTicketsHint: "Give a staging or test service a testClient in CONSOLE_CONFIG.",
   };

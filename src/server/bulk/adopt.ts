@@ -1,18 +1,18 @@
 import type { BulkJobRequest } from "../../shared/bulk-job";
 import type { FailReason } from "../../shared/reasons";
-import { subjectOfOwner } from "../identity/limit-key";
-import type { Principal } from "../identity/sessions";
+import type { Caller } from "../actions/caller";
 import type { Logger } from "../logger";
 import type { ResolvedService, ServiceDirectory } from "../authlete/service-directory";
 import type { AuditTrail } from "../actions/audit-trail";
-import type { BulkJobStore, JobSettings } from "./bulk-job-store";
+import type { BulkJobStore } from "./bulk-job-store";
+import { callerOfJob, jobRecord, requestOfJob } from "./job-record";
 import type { TicketSeal } from "./ticket-seal";
 
 const STOPPED = "the console running the job stopped";
 
 /** What a replica needs to go on with a job it took over. */
 export interface AdoptedJob {
-  principal: Principal;
+  caller: Caller;
   request: Omit<BulkJobRequest, "tickets">;
   service: ResolvedService;
   status: "running" | "paused";
@@ -31,19 +31,6 @@ export interface AdoptedJob {
  * `retrying`: the job had ended and Retry failed was asked on a replica that does not hold its
  * tickets: only the failed tickets' sealed copies are opened; nothing else changes.
  */
-/** The audit record of a job's ticket, named after the job's owner, from what the store keeps. */
-export function ownerRecord(jobId: string, settings: JobSettings) {
-  return {
-    kind: "fail" as const,
-    operator: settings.operator,
-    email: settings.email,
-    role: settings.role,
-    nameVerified: subjectOfOwner(settings.ownerKey) !== null,
-    serviceId: settings.serviceId,
-    jobId,
-  };
-}
-
 export async function adoptJob(deps: {
   jobId: string;
   store: BulkJobStore;
@@ -56,20 +43,17 @@ export async function adoptJob(deps: {
   const { jobId: id, store, audit, seal } = deps;
   const [job, settings] = await Promise.all([store.job(id), store.jobSettings(id)]);
   if (!job || !settings) return undefined;
-  const base = ownerRecord(id, settings);
-
-  const principal: Principal = {
-    name: settings.operator,
-    email: settings.email,
-    role: settings.role,
-    subject: subjectOfOwner(settings.ownerKey),
-  };
-  const request: Omit<BulkJobRequest, "tickets"> = {
-    serviceId: settings.serviceId,
-    reason: (settings.reason ?? undefined) as FailReason | undefined,
-    errorDescription: settings.errorDescription ?? undefined,
-    errorUri: settings.errorUri ?? undefined,
-    justification: settings.justification ?? undefined,
+  const caller = callerOfJob(settings);
+  const request = requestOfJob(settings);
+  let service: ResolvedService | undefined;
+  try {
+    service = deps.services.resolve(settings.serviceId);
+  } catch {
+    deps.logger.warn({ jobId: id }, "bulk job's service is no longer configured");
+  }
+  const base = {
+    ...jobRecord({ id, caller, request, target: service?.gateway.target.baseUrl ?? null }),
+    kind: "fail" as const,
   };
   const inFlight = deps.retrying ? [] : await store.moveItems(id, "in-flight", "interrupted");
   for (const item of inFlight) {
@@ -98,12 +82,6 @@ export async function adoptJob(deps: {
     }
   }
 
-  let service: ResolvedService | undefined;
-  try {
-    service = deps.services.resolve(settings.serviceId);
-  } catch {
-    deps.logger.warn({ jobId: id }, "bulk job's service is no longer configured");
-  }
   const tickets = new Map<number, { ticket: string; reason: FailReason }>();
   const opened = async (state: "queued" | "failed") => {
     const seqs: number[] = [];
@@ -128,7 +106,7 @@ export async function adoptJob(deps: {
   const queued = deps.retrying ? [] : await opened("queued");
   const failed = await opened("failed");
   const adopted = (status: AdoptedJob["status"]): AdoptedJob => ({
-    principal,
+    caller,
     request,
     service: { ...service!, name: service!.name ?? settings.serviceName ?? undefined },
     status,

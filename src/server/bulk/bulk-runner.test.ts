@@ -6,10 +6,12 @@ import { createLogger } from "../logger";
 import { ProblemError } from "../http/problem";
 import type { ResolvedService } from "../authlete/service-directory";
 import { SqlAuditTrail } from "../actions/audit-trail";
-import { SqlBulkJobStore } from "./bulk-job-store";
+import { sqlBulkJobStore } from "./bulk-job-store";
+import type { Caller } from "../actions/caller";
+import { SYSTEM_CLOCK } from "../db/clock";
 import type { BulkJobStore } from "./bulk-job-store";
 import type { ConsoleDatabase } from "../db/database";
-import { openTestDatabase } from "../../testing/test-databases";
+import { openTestDatabase, storeOf } from "../../testing/test-databases";
 import type { Dialect } from "../../testing/test-databases";
 import { createTicketSeal } from "./ticket-seal";
 import type { TicketSeal } from "./ticket-seal";
@@ -21,7 +23,12 @@ import { BulkRunner } from "./bulk-runner";
  * that concurrency, retries and timing are exact; the stores are the real ones on a real
  * database. The HTTP suite (routes/bulk-jobs.test.ts) runs the whole thing against the simulator.
  */
-const principal = { name: "Ada", email: null, role: "operator" as const };
+const caller: Caller = {
+  principal: { name: "Ada", email: null, role: "operator", subject: "account:ada" },
+  requestId: "start-request",
+  callerRequestId: "caller-start-request",
+  clientAddress: "127.0.0.1",
+};
 const FAST = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
 const databases: ConsoleDatabase[] = [];
 const runners: BulkRunner[] = [];
@@ -55,8 +62,8 @@ export async function setup(
 ) {
   const database = options.database ?? (await newDatabase());
   const db = database.db;
-  const trail = new SqlAuditTrail(db, createLogger("silent"));
-  const store = new SqlBulkJobStore(db, database.dialect);
+  const trail = new SqlAuditTrail(storeOf(database));
+  const store = sqlBulkJobStore(storeOf(database));
   let calls = 0;
   let inFlight = 0;
   let maxInFlight = 0;
@@ -97,6 +104,7 @@ export async function setup(
       testTicketsHint: undefined,
     },
     logger: createLogger("silent"),
+    clock: SYSTEM_CLOCK,
     concurrency,
     retry: options.retry ?? FAST,
     retryWindowMs: options.retryWindowMs ?? 60_000,
@@ -117,7 +125,7 @@ export async function setup(
         justification: "INC-1",
       } as never,
       service,
-      principal,
+      caller,
       "person:account:ada",
     );
   return {
@@ -156,6 +164,9 @@ function jobMadeByHand(store: BulkJobStore, id: string, tickets: string[]) {
     email: null,
     role: "operator",
     ownerKey: "person:account:ada",
+    requestId: "start-request",
+    callerRequestId: null,
+    clientAddress: "127.0.0.1",
     serviceId: "1000000001",
     serviceName: "QA",
     concurrency: 1,
@@ -476,7 +487,7 @@ describe("BulkRunner", () => {
     await runner.idle();
     expect((await runner.view(id))!.counts.failed).toBe(2);
     down = false;
-    expect(await runner.retryFailed(id, principal)).toBe(2);
+    expect(await runner.retryFailed(id, caller)).toBe(2);
     await runner.idle();
     expect((await runner.view(id))!.counts.succeeded).toBe(2);
     expect(stats().calls).toBe(2 * FAST.attempts + 2);
@@ -555,6 +566,6 @@ describe("BulkRunner", () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(runner.heldTickets(id)).toBe(0);
     expect((await runner.view(id))!.canRetry).toBe(false);
-    expect(await runner.retryFailed(id, principal)).toBe(0);
+    expect(await runner.retryFailed(id, caller)).toBe(0);
   });
 });

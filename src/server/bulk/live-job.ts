@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type PQueue from "p-queue";
+import PQueue from "p-queue";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
 import type { FailReason } from "../../shared/reasons";
+import type { Caller } from "../actions/caller";
 import type { ResolvedService } from "../authlete/service-directory";
-import { recordedPerson } from "../http/request-context";
-import type { Principal } from "../identity/sessions";
 
 export interface RetryPolicy {
   /** Tries per ticket for 5xx and network errors (a fail call is idempotent). */
@@ -17,8 +16,8 @@ export interface RetryPolicy {
 export interface LiveJob {
   id: string;
   service: ResolvedService;
-  /** Whose records its calls make: the owner, or who asked for Retry failed. */
-  principal: Principal;
+  /** Whose records its calls make: the request that started it, or that asked for Retry failed. */
+  caller: Caller;
   request: Omit<BulkJobRequest, "tickets">;
   status: BulkJob["status"];
   /** p-queue: at most `concurrency` tickets of this job at once; paused with the job. */
@@ -38,22 +37,6 @@ export interface LiveJob {
   handedOff: boolean;
 }
 
-/** The audit record of a job's ticket (or of the job's unsent tickets, without `entry`). */
-export function jobRecord(job: LiveJob, entry?: { ticket: string; reason: FailReason }) {
-  return {
-    kind: "fail" as const,
-    ...recordedPerson(job.principal),
-    serviceId: job.request.serviceId,
-    target: job.service.gateway.target.baseUrl,
-    ticket: entry?.ticket,
-    reason: entry?.reason,
-    errorDescription: job.request.errorDescription,
-    errorUri: job.request.errorUri,
-    justification: job.request.justification,
-    jobId: job.id,
-  };
-}
-
 /** Waits out the job's 429 Retry-After; a cancel ends the wait at once. */
 export async function waitOutRateLimit(job: LiveJob): Promise<void> {
   const waitMs = job.notBefore - Date.now();
@@ -67,4 +50,29 @@ export function estimate(finishedTimes: number[], remaining: number): number | n
   if (finishedTimes.length < 2) return null;
   const spanSeconds = Math.max(0.001, (finishedTimes.at(-1)! - finishedTimes[0]!) / 1000);
   return Math.ceil(remaining / ((finishedTimes.length - 1) / spanSeconds));
+}
+
+/** A job this replica starts running: its queue, and the tickets it holds. */
+export function liveJob(
+  job: Pick<LiveJob, "id" | "service" | "caller" | "request" | "tickets">,
+  concurrency: number,
+): LiveJob {
+  return {
+    ...job,
+    status: "running",
+    queue: new PQueue({ concurrency }),
+    abort: new AbortController(),
+    notBefore: 0,
+    finishedTimes: [],
+    releaseTimer: undefined,
+    handedOff: false,
+  };
+}
+
+/** This replica stops running the job at once (shutdown, or its lease was lost). */
+export function handOff(job: LiveJob): void {
+  job.handedOff = true;
+  job.queue.pause();
+  job.queue.clear();
+  job.abort.abort();
 }

@@ -1,12 +1,14 @@
 import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
 import pRetry, { AbortError } from "p-retry";
 import type { FailReason } from "../../shared/reasons";
-import { auditedFail } from "../actions/audited-call";
-import { answeredOutcome, isRetryable, problemOf } from "../actions/outcomes";
+import { FAIL, performAction } from "../actions/action-call";
+import { answeredOutcome, isRetryable } from "../actions/outcomes";
+import { problemOf } from "../http/problem";
 import type { Logger } from "../logger";
 import type { AuditTrail } from "../actions/audit-trail";
 import type { BulkJobStore } from "./bulk-job-store";
-import { jobRecord, waitOutRateLimit } from "./live-job";
+import { jobRecord } from "./job-record";
+import { waitOutRateLimit } from "./live-job";
 import type { LiveJob, RetryPolicy } from "./live-job";
 
 /** Tries per ticket while Authlete answers 429, which says nothing about the ticket. */
@@ -31,12 +33,10 @@ export async function failTicket(context: TicketCall): Promise<void> {
   const { job, seq, entry, store, retry } = context;
   const request = {
     serviceId: job.request.serviceId,
-    backchannelAuthenticationFailRequest: {
-      ticket: entry.ticket,
-      reason: entry.reason,
-      errorDescription: job.request.errorDescription,
-      errorUri: job.request.errorUri,
-    },
+    ticket: entry.ticket,
+    reason: entry.reason,
+    errorDescription: job.request.errorDescription,
+    errorUri: job.request.errorUri,
   };
   let attempts = 0;
   let rateLimited = 0;
@@ -49,7 +49,7 @@ export async function failTicket(context: TicketCall): Promise<void> {
     if (!calling) betweenTries.abort();
   };
   cancelled.addEventListener("abort", onCancel, { once: true });
-  const sendWithRetries = () =>
+  const sendWithRetries = (send: () => Promise<BackchannelAuthenticationFailResponse>) =>
     pRetry(
       async (attemptNumber): Promise<BackchannelAuthenticationFailResponse> => {
         if (attemptNumber > 1) {
@@ -61,7 +61,7 @@ export async function failTicket(context: TicketCall): Promise<void> {
         attempts++;
         // The first try's state was written before the record; a retry's count is written now.
         if (attempts > 1) await store.updateItem(job.id, seq, { state: "in-flight", attempts });
-        return job.service.gateway.fail(request);
+        return send();
       },
       {
         // p-retry stops when its budget is spent even for a try that consumed none, so the
@@ -103,7 +103,13 @@ export async function failTicket(context: TicketCall): Promise<void> {
     // with no record (never sent) or in flight (the next holder resolves it from its record).
     await store.updateItem(job.id, seq, { state: "in-flight", attempts: 1 });
     // One audit record for all the ticket's tries.
-    const { answer } = await auditedFail(context.audit, jobRecord(job, entry), sendWithRetries);
+    const { answer } = await performAction(context.audit, {
+      kind: FAIL,
+      draft: jobRecord({ ...job, target: job.service.gateway.target.baseUrl }),
+      service: job.service,
+      request,
+      sendWith: sendWithRetries,
+    });
     const outcome = answeredOutcome(answer.resultCode);
     await store.updateItem(job.id, seq, {
       state: outcome === "succeeded" ? "succeeded" : "failed",

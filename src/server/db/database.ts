@@ -4,7 +4,9 @@ import { dirname } from "node:path";
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
-import type { MigrationProvider } from "kysely";
+import type { LogEvent, MigrationProvider } from "kysely";
+
+type Logger = (event: LogEvent) => void;
 import pg from "pg";
 import { MIGRATIONS } from "./migrations";
 import type { ConsoleSchema } from "./schema";
@@ -20,6 +22,8 @@ export interface DatabaseOptions {
   busyTimeoutMs: number;
   /** SQLite: FULL syncs every commit (survives a power loss), NORMAL only a process crash. */
   synchronous: "full" | "normal";
+  /** Called with every query's SQL (Kysely's log hook): tests count a route's queries. */
+  onQuery?: (sql: string) => void;
 }
 
 /** The console's one database, opened and migrated once by the composition root. */
@@ -45,13 +49,16 @@ pg.types.setTypeParser(pg.types.builtins.INT8, Number);
  * crash of the process but may lose the last ones to a power loss or a kernel crash.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<ConsoleDatabase> {
-  if (options.url) return openPostgres(options.url);
+  if (options.url) return openPostgres(options.url, options);
   return openSqlite(options);
 }
 
-async function openPostgres(url: string): Promise<ConsoleDatabase> {
+async function openPostgres(url: string, options: DatabaseOptions): Promise<ConsoleDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const db = new Kysely<ConsoleSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<ConsoleSchema>({
+    dialect: new PostgresDialect({ pool }),
+    log: queryLog(options),
+  });
   await migrate(db);
   const { host, pathname } = new URL(url);
   return {
@@ -59,6 +66,13 @@ async function openPostgres(url: string): Promise<ConsoleDatabase> {
     dialect: "postgres",
     description: `PostgreSQL ${host || "(local socket)"}${pathname}`,
     close: () => db.destroy(),
+  };
+}
+
+function queryLog({ onQuery }: DatabaseOptions): Logger | undefined {
+  if (!onQuery) return undefined;
+  return (event) => {
+    if (event.level === "query") onQuery(event.query.sql);
   };
 }
 
@@ -87,6 +101,7 @@ async function openSqlite(options: DatabaseOptions): Promise<ConsoleDatabase> {
   bringLegacyFileToStepOne(file);
   const db = new Kysely<ConsoleSchema>({
     dialect: new SqliteDialect({ database: withStatementCache(file) }),
+    log: queryLog(options),
   });
   await migrate(db);
   const instance = await claimSqliteFile(db, options.path);

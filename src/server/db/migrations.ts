@@ -197,6 +197,14 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  "004-job-callers": {
+    async up(db: Kysely<unknown>) {
+      // The request that started a job: its tickets' records name it, as a single fail's does.
+      for (const column of ["request_id", "caller_request_id", "client_address"]) {
+        await db.schema.alterTable("bulk_jobs").addColumn(column, "text").execute();
+      }
+    },
+  },
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -1,4 +1,7 @@
 import type { Generated } from "kysely";
+import type { AuditKind, AuditOutcome } from "../../shared/audit";
+import type { BulkItemState, BulkJob } from "../../shared/bulk-job";
+import type { Role } from "../../shared/session";
 
 /**
  * The console's tables as Kysely sees them, for both dialects. Times people read are UTC ISO
@@ -18,11 +21,11 @@ export interface ConsoleSchema {
 export interface AuditEventsTable {
   id: Generated<number>;
   at: string;
-  kind: string;
-  outcome: string;
+  kind: AuditKind;
+  outcome: AuditOutcome;
   operator: string;
   email: string | null;
-  role: string | null;
+  role: Role | null;
   service_id: string | null;
   target: string | null;
   ticket_hash: string | null;
@@ -62,10 +65,10 @@ export interface BulkJobsTable {
   finished_at: string | null;
   operator: string;
   email: string | null;
-  role: string | null;
+  role: Role | null;
   service_id: string;
   service_name: string | null;
-  status: string;
+  status: BulkJob["status"];
   total: number;
   concurrency: number;
   reason: string | null;
@@ -76,7 +79,12 @@ export interface BulkJobsTable {
   lease_owner: string | null;
   lease_until: number;
   /** An operator's pause, resume, cancel or retry, asked on a replica that does not run the job. */
-  requested: string | null;
+  requested: "pause" | "resume" | "cancel" | null;
+  /** This console's id and the caller's X-Request-Id of the request that started the job. */
+  request_id: string | null;
+  caller_request_id: string | null;
+  /** Where that request came from. */
+  client_address: string | null;
   /** The owner's limit key (limits.ts): who may control the job besides a supervisor. */
   owner_key: string | null;
 }
@@ -89,7 +97,7 @@ export interface BulkItemsTable {
   /** The ticket, AES-256-GCM under TICKET_ENCRYPTION_KEY, while the job may still send it. */
   ticket_sealed: string | null;
   reason: string;
-  state: string;
+  state: BulkItemState;
   attempts: Generated<number>;
   result_code: string | null;
   action: string | null;
@@ -103,7 +111,7 @@ export interface SessionsTable {
   id_hash: string;
   name: string;
   email: string | null;
-  role: string;
+  role: Role;
   /** The proven identity (an account or OIDC subject); null for a name typed with the shared code. */
   subject: string | null;
   created_at: number;

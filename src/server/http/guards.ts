@@ -5,7 +5,7 @@ import { getCookie } from "hono/cookie";
 import type { AuditKind } from "../../shared/audit";
 import { roleAllows } from "../../shared/session";
 import type { Role } from "../../shared/session";
-import { recordedCaller } from "./request-context";
+import { signedInRecord } from "./request-context";
 import { problemResponse } from "./problem";
 import { refuseDuplicateKeys } from "./strict-json";
 import type { AppEnv } from "./app-env";
@@ -66,7 +66,7 @@ export function requireRole(
     const principal = c.var.principal;
     if (roleAllows(principal.role, role)) return next();
     await audit.record({
-      ...recordedCaller(c),
+      ...signedInRecord(c),
       kind,
       outcome: "forbidden",
       detail: `needs the ${role} role`,

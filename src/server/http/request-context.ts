@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv, ClientFacts } from "./app-env";
-import { nameVerified } from "../identity/limit-key";
+import { draftRecord } from "../actions/caller";
+import type { Caller, RecordDraft } from "../actions/caller";
 import type { Principal } from "../identity/sessions";
 
 /** What a caller's X-Request-Id may be to be kept: a short token, nothing that could forge a log line. */
@@ -38,22 +39,12 @@ export function requestFacts(c: RequestVars) {
   };
 }
 
-/** Who a principal is, as an audit record names them. */
-export function recordedPerson(principal: Principal) {
-  return {
-    operator: principal.name,
-    email: principal.email,
-    role: principal.role,
-    nameVerified: nameVerified(principal),
-  };
+/** The signed-in caller of a guarded route, or a person just proven by sign-in. */
+export function callerOf(c: RequestVars, principal: Principal): Caller {
+  return { principal, ...requestFacts(c) };
 }
 
-/** The signed-in caller and the request, as an audit record names them. */
-export function recordedCaller(c: RequestVars & { var: { principal: Principal } }) {
-  return { ...recordedPerson(c.var.principal), ...requestFacts(c) };
-}
-
-/** The signed-in caller of a guarded route, as the fail policy and audit records name it. */
-export function callerOf(c: RequestVars & { var: { principal: Principal } }) {
-  return { principal: c.var.principal, ...requestFacts(c) };
+/** The draft of every record a signed-in request makes (actions/caller.ts). */
+export function signedInRecord(c: RequestVars & { var: { principal: Principal } }): RecordDraft {
+  return draftRecord(callerOf(c, c.var.principal));
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Role } from "../../shared/session";
 import type { Principal, Session, SessionLimits, SessionStore } from "./sessions";
-import type { SqlDatabase } from "../db/database";
+import type { Store } from "../db/store";
 
 /** A session's last-seen time is written at most this often: not a write per request. */
 const TOUCH_EVERY_MS = 15_000;
@@ -12,15 +12,14 @@ const TOUCH_EVERY_MS = 15_000;
  */
 export class SqlSessionStore implements SessionStore {
   constructor(
-    private readonly db: SqlDatabase,
+    private readonly store: Store,
     private readonly limits: SessionLimits,
-    private readonly now: () => number = Date.now,
   ) {}
 
   async create(principal: Principal): Promise<string> {
     const id = randomBytes(32).toString("base64url");
-    const at = this.now();
-    await this.db
+    const at = this.store.clock.epochMs();
+    await this.store.db
       .insertInto("sessions")
       .values({
         id_hash: hashOf(id),
@@ -39,13 +38,13 @@ export class SqlSessionStore implements SessionStore {
 
   async touch(id: string | undefined): Promise<Session | undefined> {
     if (!id) return undefined;
-    const row = await this.db
+    const row = await this.store.db
       .selectFrom("sessions")
       .selectAll()
       .where("id_hash", "=", hashOf(id))
       .executeTakeFirst();
     if (!row) return undefined;
-    const at = this.now();
+    const at = this.store.clock.epochMs();
     if (
       at - row.last_seen_at > this.limits.idleMs ||
       at - row.created_at > this.limits.absoluteMs
@@ -54,7 +53,7 @@ export class SqlSessionStore implements SessionStore {
       return undefined;
     }
     if (at - row.last_seen_at >= TOUCH_EVERY_MS) {
-      await this.db
+      await this.store.db
         .updateTable("sessions")
         .set({ last_seen_at: at })
         .where("id_hash", "=", row.id_hash)
@@ -71,11 +70,11 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async delete(id: string | undefined): Promise<void> {
-    if (id) await this.db.deleteFrom("sessions").where("id_hash", "=", hashOf(id)).execute();
+    if (id) await this.store.db.deleteFrom("sessions").where("id_hash", "=", hashOf(id)).execute();
   }
 
   async #sweep(at: number): Promise<void> {
-    await this.db
+    await this.store.db
       .deleteFrom("sessions")
       .where((eb) =>
         eb.or([

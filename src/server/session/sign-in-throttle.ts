@@ -1,14 +1,13 @@
 import { sql } from "kysely";
 import { signInDelayMs } from "../identity/sessions";
 import type { SignInAdmission, SignInThrottle } from "../identity/sessions";
-import type { ConsoleDatabase } from "../db/database";
+import type { Store } from "../db/store";
 
 export interface SignInThrottleOptions {
   /** How long a window of failures lasts, and a lockout at most. */
   windowMs: number;
   /** Failures in one window after which the key is locked out until the window ends. */
   lockoutAfter: number;
-  now?: () => number;
 }
 
 export const SIGN_IN_THROTTLE_DEFAULTS: SignInThrottleOptions = {
@@ -34,7 +33,7 @@ export class SqlSignInThrottle implements SignInThrottle {
   readonly #inFlight = new Map<string, number>();
 
   constructor(
-    private readonly database: ConsoleDatabase,
+    private readonly store: Store,
     private readonly options: SignInThrottleOptions = SIGN_IN_THROTTLE_DEFAULTS,
   ) {}
 
@@ -73,7 +72,7 @@ export class SqlSignInThrottle implements SignInThrottle {
   }
 
   async succeeded(keys: string[]): Promise<void> {
-    await this.database.db.deleteFrom("sign_in_attempts").where("key", "in", keys).execute();
+    await this.store.db.deleteFrom("sign_in_attempts").where("key", "in", keys).execute();
   }
 
   async recordRefusal(
@@ -81,7 +80,7 @@ export class SqlSignInThrottle implements SignInThrottle {
     write: () => Promise<number>,
     amend: (auditId: number, failures: number, windowStart: number) => Promise<void>,
   ): Promise<void> {
-    const { db } = this.database;
+    const { db } = this.store;
     // The first refusal of the window claims the record (-1 until it is written).
     const claimed = await db
       .updateTable("sign_in_attempts")
@@ -125,13 +124,13 @@ export class SqlSignInThrottle implements SignInThrottle {
   /** Counts one attempt; says how many came before it in the window, or how long the lockout lasts. */
   #count(key: string): Promise<{ failuresBefore: number } | { retryAfterSeconds: number }> {
     const { windowMs, lockoutAfter } = this.options;
-    return this.database.db.transaction().execute(async (trx) => {
-      if (this.database.dialect === "postgres") {
+    return this.store.db.transaction().execute(async (trx) => {
+      if (this.store.dialect === "postgres") {
         await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:${key}`}, 0))`.execute(
           trx,
         );
       }
-      const at = (this.options.now ?? Date.now)();
+      const at = this.store.clock.epochMs();
       const row = await trx
         .selectFrom("sign_in_attempts")
         .select(["failures", "window_start"])

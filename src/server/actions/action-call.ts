@@ -1,0 +1,106 @@
+import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
+import type { FailReason } from "../../shared/reasons";
+import type { AuthleteGateway } from "../authlete/gateway";
+import type { ResolvedService } from "../authlete/service-directory";
+import type { AuditInput } from "./audit-input";
+import type { AuditTrail } from "./audit-trail";
+import type { RecordDetails, RecordDraft } from "./caller";
+import { answeredOutcome, failedCompletion } from "./outcomes";
+
+/**
+ * An action the console takes on a ticket through Authlete. Each kind says how its request
+ * becomes the SDK's request and the audit record's fields, and what of the answer is recorded;
+ * `performAction` does the rest, the same for every kind. A second kind (ending an issued
+ * request through /complete) is one more of these, not a copy of the call.
+ */
+export interface ActionKind<Request extends { serviceId: string; ticket: string }, Answer> {
+  /** The audit record's kind. */
+  auditKind: AuditInput["kind"];
+  /** The request's fields as the audit record keeps them (the ticket is kept as hash and tail). */
+  recorded(request: Request): Partial<AuditInput>;
+  /** The SDK call, with only the SDK's own fields. */
+  send(gateway: AuthleteGateway, request: Request): Promise<Answer>;
+  /** What of Authlete's answer the record keeps. */
+  answered(answer: Answer): { resultCode?: string; action?: string };
+}
+
+/** A fail: `/backchannel/authentication/fail` with a ticket and a reason. */
+export interface FailAction {
+  serviceId: string;
+  ticket: string;
+  reason: FailReason;
+  errorDescription?: string;
+  errorUri?: string;
+}
+
+export const FAIL: ActionKind<FailAction, BackchannelAuthenticationFailResponse> = {
+  auditKind: "fail",
+  recorded: ({ ticket, reason, errorDescription, errorUri }) => ({
+    ticket,
+    reason,
+    errorDescription,
+    errorUri,
+  }),
+  send: (gateway, { serviceId, ticket, reason, errorDescription, errorUri }) =>
+    gateway.fail({
+      serviceId,
+      backchannelAuthenticationFailRequest: { ticket, reason, errorDescription, errorUri },
+    }),
+  answered: ({ resultCode, action }) => ({ resultCode, action }),
+};
+
+export interface ActionCall<Request extends { serviceId: string; ticket: string }, Answer> {
+  kind: ActionKind<Request, Answer>;
+  /** Who asked (actions/caller.ts), and what else the record says (the justification, a job). */
+  draft: RecordDraft & RecordDetails;
+  service: ResolvedService;
+  request: Request;
+  /**
+   * How the call is made: once by default; a bulk ticket wraps it in its retry policy, and its
+   * tries then share the one record.
+   */
+  sendWith?: (send: () => Promise<Answer>) => Promise<Answer>;
+}
+
+/**
+ * The one audited action call, for a single fail, each bulk ticket and each matrix reason:
+ * its record is written as pending before anything leaves (if that throws, Authlete is never
+ * called), then completed with Authlete's answer or the error.
+ */
+export async function performAction<Request extends { serviceId: string; ticket: string }, Answer>(
+  audit: AuditTrail,
+  call: ActionCall<Request, Answer>,
+): Promise<{ answer: Answer; durationMs: number }> {
+  const { kind, service, request } = call;
+  const auditId = await audit.begin({
+    ...call.draft,
+    kind: kind.auditKind,
+    serviceId: request.serviceId,
+    target: service.gateway.target.baseUrl,
+    ...kind.recorded(request),
+  });
+  const send = () => kind.send(service.gateway, request);
+  const elapsed = stopwatch();
+  let answer: Answer;
+  try {
+    answer = await (call.sendWith ? call.sendWith(send) : send());
+  } catch (error) {
+    await audit.complete(auditId, failedCompletion(error, elapsed()));
+    throw error;
+  }
+  const durationMs = elapsed();
+  const { resultCode, action } = kind.answered(answer);
+  await audit.complete(auditId, {
+    outcome: answeredOutcome(resultCode),
+    resultCode,
+    action,
+    upstreamStatus: 200,
+    durationMs,
+  });
+  return { answer, durationMs };
+}
+
+export function stopwatch(): () => number {
+  const started = performance.now();
+  return () => Math.round(performance.now() - started);
+}

@@ -1,0 +1,38 @@
+import type { AuditKind, AuditOutcome } from "../../shared/audit";
+import type { Role } from "../../shared/session";
+import type { TicketFingerprint } from "../db/ticket-fingerprint";
+
+/** What a route knows about an action. The raw ticket goes in; only its hash and tail are kept. */
+export interface AuditInput {
+  kind: AuditKind;
+  outcome: AuditOutcome;
+  operator: string;
+  email?: string | null;
+  role?: Role | null;
+  serviceId?: string | null;
+  target?: string | null;
+  ticket?: string | null;
+  reason?: string | null;
+  errorDescription?: string | null;
+  errorUri?: string | null;
+  justification?: string | null;
+  resultCode?: string | null;
+  action?: string | null;
+  upstreamStatus?: number | null;
+  durationMs?: number | null;
+  requestId?: string | null;
+  detail?: string | null;
+  jobId?: string | null;
+  clientAddress?: string | null;
+  /** False for a name typed with the shared access code; absent when no person is involved. */
+  nameVerified?: boolean | null;
+  callerRequestId?: string | null;
+  /** Instead of `ticket`, when only its fingerprint is known (a bulk ticket after a restart). */
+  ticketFingerprint?: TicketFingerprint;
+}
+
+/** The fields known only once the call is over. */
+export type AuditCompletion = Pick<
+  AuditInput,
+  "outcome" | "resultCode" | "action" | "upstreamStatus" | "durationMs" | "detail"
+>;

@@ -1,0 +1,248 @@
+import type { BulkItemState, BulkJob } from "../../shared/bulk-job";
+import { BULK_ITEM_STATES } from "../../shared/bulk-job";
+import type { Role } from "../../shared/session";
+import type { Store } from "../db/store";
+
+/** The request that started a job (or asked for Retry failed): its tickets' records name it. */
+export interface JobCaller {
+  requestId: string | null;
+  callerRequestId: string | null;
+  clientAddress: string | null;
+}
+
+export interface NewJob extends JobCaller {
+  id: string;
+  operator: string;
+  email: string | null;
+  role: Role;
+  serviceId: string;
+  serviceName: string | null;
+  concurrency: number;
+  reason: string | null;
+  errorDescription: string | null;
+  errorUri: string | null;
+  justification: string | null;
+  /** Whose job it is (identity/limit-key.ts): who may control it, and whose budgets it counts against. */
+  ownerKey: string;
+  /** The replica that runs it, and until when its lease holds. */
+  lease: { owner: string; until: number };
+  items: {
+    seq: number;
+    ticketHash: string;
+    ticketTail: string;
+    reason: string;
+    /** The ticket sealed under TICKET_ENCRYPTION_KEY, when one is set. */
+    sealed: string | null;
+  }[];
+}
+
+export type StoredJob = Omit<BulkJob, "estimateSeconds" | "canRetry" | "canControl"> & {
+  leaseOwner: string | null;
+  leaseUntil: number;
+  /** Null for jobs started before owners were kept (migration 003). */
+  ownerKey: string | null;
+};
+
+/** What a replica needs to go on with a job another one started. */
+export interface JobSettings extends JobCaller {
+  ownerKey: string | null;
+  operator: string;
+  email: string | null;
+  role: Role;
+  serviceId: string;
+  serviceName: string | null;
+  reason: string | null;
+  errorDescription: string | null;
+  errorUri: string | null;
+  justification: string | null;
+}
+
+const JOB_SELECTION = [
+  "id",
+  "service_id as serviceId",
+  "service_name as serviceName",
+  "operator",
+  "created_at as createdAt",
+  "finished_at as finishedAt",
+  "status",
+  "total",
+  "concurrency",
+  "lease_owner as leaseOwner",
+  "lease_until as leaseUntil",
+  "owner_key as ownerKey",
+] as const;
+
+/** The jobs themselves (a port, part of BulkJobStore). */
+export interface JobRows {
+  create(job: NewJob): Promise<void>;
+  setStatus(jobId: string, status: BulkJob["status"], finished?: boolean): Promise<void>;
+  job(jobId: string): Promise<StoredJob | undefined>;
+  /** The newest jobs with their counts, in two queries however many there are. */
+  recentJobs(limit: number): Promise<StoredJob[]>;
+  /** Cancelled jobs that still have queued tickets: a cancel a crash cut short. */
+  cancelledWithQueued(): Promise<string[]>;
+  /** Unfinished (running or paused) jobs of one owner, for BULK_MAX_OPEN_JOBS. */
+  openJobsOf(ownerKey: string): Promise<number>;
+  jobSettings(jobId: string): Promise<JobSettings | undefined>;
+}
+
+export function jobRows({ db, clock }: Store): JobRows {
+  /** The jobs' tickets counted by state: one grouped query for all of them. */
+  async function withCounts<T extends { id: string }>(
+    jobs: T[],
+  ): Promise<(T & { counts: BulkJob["counts"] })[]> {
+    if (jobs.length === 0) return [];
+    const grouped = await db
+      .selectFrom("bulk_items")
+      .select(["job_id", "state", (eb) => eb.fn.countAll<number>().as("n")])
+      .where(
+        "job_id",
+        "in",
+        jobs.map((job) => job.id),
+      )
+      .groupBy(["job_id", "state"])
+      .execute();
+    const zero = () =>
+      Object.fromEntries(BULK_ITEM_STATES.map((state) => [state, 0])) as Record<
+        BulkItemState,
+        number
+      >;
+    const counts = new Map(jobs.map((job) => [job.id, zero()]));
+    for (const { job_id, state, n } of grouped) counts.get(job_id)![state] = Number(n);
+    return jobs.map((job) => ({ ...job, counts: counts.get(job.id)! }));
+  }
+
+  return {
+    async create(job) {
+      const at = clock.now().toISOString();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("bulk_jobs")
+          .values({
+            id: job.id,
+            created_at: at,
+            operator: job.operator,
+            email: job.email,
+            role: job.role,
+            service_id: job.serviceId,
+            service_name: job.serviceName,
+            status: "running",
+            total: job.items.length,
+            concurrency: job.concurrency,
+            reason: job.reason,
+            error_description: job.errorDescription,
+            error_uri: job.errorUri,
+            justification: job.justification,
+            owner_key: job.ownerKey,
+            request_id: job.requestId,
+            caller_request_id: job.callerRequestId,
+            client_address: job.clientAddress,
+            lease_owner: job.lease.owner,
+            lease_until: job.lease.until,
+            requested: null,
+          })
+          .execute();
+        // In chunks: SQLite allows at most 32,766 bound values per statement.
+        for (let start = 0; start < job.items.length; start += 1000) {
+          await trx
+            .insertInto("bulk_items")
+            .values(
+              job.items.slice(start, start + 1000).map((item) => ({
+                job_id: job.id,
+                seq: item.seq,
+                ticket_hash: item.ticketHash,
+                ticket_tail: item.ticketTail,
+                ticket_sealed: item.sealed,
+                reason: item.reason,
+                state: "queued" as const,
+                updated_at: at,
+              })),
+            )
+            .execute();
+        }
+      });
+    },
+
+    async setStatus(jobId, status, finished = false) {
+      await db
+        .updateTable("bulk_jobs")
+        .set({ status, finished_at: finished ? clock.now().toISOString() : null })
+        .where("id", "=", jobId)
+        .execute();
+      if (status === "cancelled") {
+        // A cancelled job sends nothing again: its tickets go at once.
+        await db
+          .updateTable("bulk_items")
+          .set({ ticket_sealed: null })
+          .where("job_id", "=", jobId)
+          .where("ticket_sealed", "is not", null)
+          .execute();
+      }
+    },
+
+    async job(jobId) {
+      const row = await db
+        .selectFrom("bulk_jobs")
+        .select(JOB_SELECTION)
+        .where("id", "=", jobId)
+        .executeTakeFirst();
+      return row && (await withCounts([row]))[0];
+    },
+
+    async recentJobs(limit) {
+      const rows = await db
+        .selectFrom("bulk_jobs")
+        .select(JOB_SELECTION)
+        .orderBy("created_at", "desc")
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      return withCounts(rows);
+    },
+
+    async cancelledWithQueued() {
+      const rows = await db
+        .selectFrom("bulk_jobs")
+        .select("id")
+        .where("status", "=", "cancelled")
+        .where("id", "in", (eb) =>
+          eb.selectFrom("bulk_items").select("job_id").where("state", "=", "queued"),
+        )
+        .execute();
+      return rows.map((row) => row.id);
+    },
+
+    async openJobsOf(ownerKey) {
+      const row = await db
+        .selectFrom("bulk_jobs")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("owner_key", "=", ownerKey)
+        .where("status", "in", ["running", "paused"])
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async jobSettings(jobId) {
+      const row = await db
+        .selectFrom("bulk_jobs")
+        .select([
+          "owner_key as ownerKey",
+          "operator",
+          "email",
+          "role",
+          "service_id as serviceId",
+          "service_name as serviceName",
+          "reason",
+          "error_description as errorDescription",
+          "error_uri as errorUri",
+          "justification",
+          "request_id as requestId",
+          "caller_request_id as callerRequestId",
+          "client_address as clientAddress",
+        ])
+        .where("id", "=", jobId)
+        .executeTakeFirst();
+      return row ? { ...row, role: row.role ?? "operator" } : undefined;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { optional } from "../../shared/fail-request";
+import { parseTrustProxy, publicOrigin } from "./public-address";
+
+/** Where the console listens, how long a client may take, and who it is behind. */
+export const httpSettings = z
+  .object({
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce
+      .number({ error: "must be a port number" })
+      .int()
+      .min(0, "must be 0 to 65535")
+      .max(65535, "must be 0 to 65535")
+      .default(8787),
+    HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+    REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    PUBLIC_URL: optional(z.string()).transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const origin = publicOrigin(value);
+      if (typeof origin === "string") return origin;
+      ctx.addIssue({ code: "custom", message: origin.error });
+      return z.NEVER;
+    }),
+    TRUST_PROXY: optional(z.string()).transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
+  })
+  .transform((e) => ({
+    host: e.HOST,
+    port: e.PORT,
+    /** How long a client may take to send its headers, and its whole request. */
+    requestTimeouts: {
+      headersMs: e.HEADERS_TIMEOUT_SECONDS * 1000,
+      requestMs: Math.max(e.REQUEST_TIMEOUT_SECONDS, e.HEADERS_TIMEOUT_SECONDS) * 1000,
+    },
+    /** The origin people use (scheme, host, port); absent: loopback behaviour. */
+    publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+  }));
