@@ -245,7 +245,7 @@ function connectAuthlete(
     };
   }
   const embedded = embeddedSimulator(authlete, now);
-  const gateway = gatewayOf(baseUrlOverride ?? embedded.url, embedded.accessToken, true);
+  const gateway = gatewayOf(baseUrlOverride ?? (() => embedded.url()), embedded.accessToken, true);
   return {
     services: singleGatewayDirectory(gateway, embedded.testClientOf),
     description: "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)",

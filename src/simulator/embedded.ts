@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { ServerType } from "@hono/node-server";
 import { createSimulator } from "./app";
@@ -38,7 +37,7 @@ export function embeddedSimulator(settings: EmbeddedSimulatorSettings, now: () =
     start(): Promise<void> {
       return new Promise((resolve, reject) => {
         server = serve({ fetch: simulator.app.fetch, hostname: "127.0.0.1", port: 0 }, (info) => {
-          url = `http://127.0.0.1:${(info as AddressInfo).port}`;
+          url = `http://127.0.0.1:${info.port}`;
           resolve();
         });
         server.once("error", reject);

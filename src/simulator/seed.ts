@@ -1,7 +1,7 @@
 /** The simulator's seed data, documented in the README ("The Authlete simulator"). */
 import { seedFrom } from "./seed-file";
 import type { SeedFile } from "./seed-file";
-import type { SimulatedClient, SimulatedService, SimulatorSeed } from "./seed-types";
+import type { SimulatedClient, SimulatorSeed } from "./seed-types";
 
 export const DEFAULT_SIMULATOR_ACCESS_TOKEN = "simulator-access-token";
 

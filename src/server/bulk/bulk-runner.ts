@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
+import type { BulkJobRequest } from "../../shared/bulk-job";
 import type { FailReason } from "../../shared/reasons";
 import type { Caller } from "../actions/caller";
 import type { ResolvedService } from "../authlete/service-directory";

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import { bulkItemSchema, bulkItemsQuerySchema, bulkJobRequestSchema } from "../../shared/bulk-job";
 import type { BulkBudgetInfo } from "../../shared/bulk-job";
@@ -90,7 +91,9 @@ export function bulkJobRoutes(deps: {
     .post(
       "/",
       operatorOnly,
-      jsonBody(bulkJobRequestSchema, (c, body, errors) => recordInvalidJob(audit, c, body, errors)),
+      jsonBody(bulkJobRequestSchema, (c: Context<AppEnv>, body, errors) =>
+        recordInvalidJob(audit, c, body, errors),
+      ),
       async (c) => c.json(await startJob(deps, c, c.req.valid("json")), 201),
     )
     .route("/", jobs);

@@ -3,8 +3,8 @@
  * it instead of waiting. `now()` is a Date; `epochMs()` its milliseconds, for leases and windows.
  */
 export interface Clock {
-  now(): Date;
-  epochMs(): number;
+  now: () => Date;
+  epochMs: () => number;
 }
 
 export function clockFrom(epochMs: () => number = Date.now): Clock {

@@ -2,7 +2,7 @@ import { BlockList, isIP } from "node:net";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import { problemResponse } from "./problem";
-import type { AppEnv, ClientFacts } from "./app-env";
+import type { AppEnv } from "./app-env";
 
 /**
  * Where a request really comes from, and which address people use: PUBLIC_URL and TRUST_PROXY.

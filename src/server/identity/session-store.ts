@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Role } from "../../shared/session";
 import type { Principal, Session, SessionLimits, SessionStore } from "./sessions";
 import type { Store } from "../db/store";
 
@@ -62,7 +61,7 @@ export class SqlSessionStore implements SessionStore {
     return {
       name: row.name,
       email: row.email,
-      role: row.role as Role,
+      role: row.role,
       subject: row.subject,
       createdAt: row.created_at,
       lastSeenAt: at,

@@ -117,9 +117,7 @@ export const sessionSettings = z
               issuer: e.OIDC_ISSUER!,
               clientId: e.OIDC_CLIENT_ID!,
               clientSecret: e.OIDC_CLIENT_SECRET!,
-              redirectUri:
-                e.OIDC_REDIRECT_URI ??
-                `${String(publicOrigin(e.PUBLIC_URL!))}${OIDC_CALLBACK_PATH}`,
+              redirectUri: e.OIDC_REDIRECT_URI ?? `${originOf(e.PUBLIC_URL)}${OIDC_CALLBACK_PATH}`,
               scopes: e.OIDC_SCOPES,
               roles: {
                 supervisorEmails: e.OIDC_SUPERVISOR_EMAILS,
@@ -141,3 +139,9 @@ export const sessionSettings = z
       lockoutWindowMs: e.SIGN_IN_WINDOW_MINUTES * 60_000,
     },
   }));
+
+/** PUBLIC_URL's origin (http/settings.ts reports a bad one). */
+function originOf(publicUrl: string | undefined): string {
+  const origin = publicUrl === undefined ? "" : publicOrigin(publicUrl);
+  return typeof origin === "string" ? origin : "";
+}

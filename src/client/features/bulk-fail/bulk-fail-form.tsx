@@ -1,29 +1,29 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { Suspense, lazy, useMemo, useState } from "react";
 import type { DragEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { useLocation } from "wouter";
 import { z } from "zod";
 import { bulkJobDefaults, bulkJobRequestSchema } from "../../../shared/bulk-job";
-import type { BulkJobRequest } from "../../../shared/bulk-job";
+import type { BulkJob } from "../../../shared/bulk-job";
 import { serviceIdSchema } from "../../../shared/fail-request";
 import { parseTicketList } from "../../../shared/ticket-list";
 import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { Field } from "../../components/field";
-import { ModalDialog } from "../../components/modal-dialog";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { ProductionBanner } from "../../components/production-banner";
-import {
-  ProductionConfirmDialog,
-  serverAsksToConfirm,
-} from "../../components/production-confirm-dialog";
 import { ReasonSelect } from "../../components/reason-select";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
 import { servicesQuery } from "../../lib/console-queries";
 import { readLastServiceId } from "../../lib/last-service";
+import { useAskFirst } from "../../lib/use-ask-first";
 import { BulkBudgetNote } from "./bulk-budget";
 import { useStartBulkJob } from "./queries";
+
+const AskFirstDialog = lazy(() =>
+  import("../../components/ask-first-dialog").then((m) => ({ default: m.AskFirstDialog })),
+);
 
 // The form's own shape: the pasted text becomes the API's ticket list, parsed once (below).
 const bulkFormSchema = z.object({
@@ -42,11 +42,8 @@ const FORM_FIELD: Record<string, keyof BulkFormInput> = {
 
 export function BulkFailForm() {
   const { data: services = [] } = useQuery(servicesQuery);
-  const startJob = useStartBulkJob();
   const [, navigate] = useLocation();
-  const [confirming, setConfirming] = useState<
-    { request: BulkJobRequest; production: boolean } | undefined
-  >();
+  const startJob = useAskFirst(useStartBulkJob(), (job: BulkJob) => navigate(`/bulk/${job.id}`));
   const [dropError, setDropError] = useState<string | undefined>();
   const { register, handleSubmit, formState, control, setValue, setError } = useForm<
     BulkFormInput,
@@ -84,23 +81,15 @@ export function BulkFailForm() {
       }
       return;
     }
-    setConfirming({ request: checked.data, production: service?.environment === "production" });
-  });
-
-  function start(request: BulkJobRequest) {
-    startJob.mutate(request, {
-      onSuccess: (job) => {
-        setConfirming(undefined);
-        navigate(`/bulk/${job.id}`);
-      },
-      onError: (error) => {
-        // The server knows the service is production even when this page's list did not.
-        const ask = serverAsksToConfirm(error, request);
-        if (ask) startJob.reset();
-        setConfirming(ask ? { request, production: true } : undefined);
-      },
+    const request = checked.data;
+    const count = request.tickets.length;
+    // The page's own question first; the server's (repeats, production) come in the same dialog.
+    startJob.submit(request, {
+      title: `Fail ${count} tickets?`,
+      text: `${count} tickets of ${service?.name ?? `service ${request.serviceId}`} will be failed${request.reason ? ` (${request.reason} where a line names no reason)` : ""}. The job runs in the console's server: you can leave this page and come back.`,
+      confirmLabel: "Start",
     });
-  }
+  });
 
   async function readFile(file: File | undefined) {
     if (!file) return;
@@ -191,59 +180,26 @@ export function BulkFailForm() {
         </Field>
         <BulkBudgetNote tickets={list.tickets.length} />
         <div className="submit-row">
-          <button type="submit" disabled={startJob.isPending} aria-busy={startJob.isPending}>
-            {startJob.isPending ? "Starting…" : `Fail ${list.tickets.length} tickets…`}
+          <button type="submit" disabled={startJob.pending} aria-busy={startJob.pending}>
+            {startJob.pending ? "Starting…" : `Fail ${list.tickets.length} tickets…`}
           </button>
         </div>
         <RequestErrorAlert error={startJob.error} title="The job could not start" />
       </form>
 
-      {confirming?.production && (
-        <ProductionConfirmDialog
-          serviceName={service?.name ?? `Service ${confirming.request.serviceId}`}
-          cluster={service?.cluster ?? null}
-          expected={String(confirming.request.tickets.length)}
-          expectedWhat="the number of tickets"
-          action="bulk job"
-          justification={confirming.request.justification ?? ""}
-          onConfirm={(confirmation, justification) =>
-            start({ ...confirming.request, confirmation, justification })
-          }
-          onCancel={() => setConfirming(undefined)}
-        />
-      )}
-      {confirming && !confirming.production && (
-        <ModalDialog
-          title={`Fail ${confirming.request.tickets.length} tickets?`}
-          describedBy="bulk-confirm-text"
-          onCancel={() => setConfirming(undefined)}
-        >
-          <p id="bulk-confirm-text">
-            {confirming.request.tickets.length} tickets of{" "}
-            {service?.name ?? `service ${confirming.request.serviceId}`} will be failed
-            {confirming.request.reason
-              ? ` (${confirming.request.reason} where a line names no reason)`
-              : ""}
-            . The job runs in the console&apos;s server: you can leave this page and come back.
-          </p>
-          <div className="submit-row">
-            <button
-              type="button"
-              onClick={() => start(confirming.request)}
-              disabled={startJob.isPending}
-            >
-              Start
-            </button>
-            <button
-              type="button"
-              className="button-secondary"
-              onClick={() => setConfirming(undefined)}
-              autoFocus
-            >
-              Cancel
-            </button>
-          </div>
-        </ModalDialog>
+      {startJob.asking && (
+        <Suspense fallback={null}>
+          <AskFirstDialog
+            question={startJob.asking.question}
+            serviceName={service?.name ?? `Service ${startJob.asking.request.serviceId}`}
+            cluster={service?.cluster ?? null}
+            action="bulk job"
+            justification={startJob.asking.request.justification ?? ""}
+            pending={startJob.pending}
+            onAnswer={(answers) => startJob.answer(answers)}
+            onCancel={() => startJob.cancel()}
+          />
+        </Suspense>
       )}
     </>
   );

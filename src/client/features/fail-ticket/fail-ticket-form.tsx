@@ -1,9 +1,10 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { Suspense, lazy, useCallback, useState } from "react";
 import type { KeyboardEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { AuditEvent } from "../../../shared/audit";
+import { ticketTail } from "../../../shared/ask-first";
 import { failRequestSchema } from "../../../shared/fail-request";
 import type { FailRequest, FailRequestInput } from "../../../shared/fail-request";
 import type { FailResult } from "../../../shared/fail-result";
@@ -12,7 +13,6 @@ import { usePageShortcut } from "../../components/keyboard-shortcuts";
 import { Field } from "../../components/field";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { ProductionBanner } from "../../components/production-banner";
-import { ProductionConfirmDialog } from "../../components/production-confirm-dialog";
 import { ReasonSelect } from "../../components/reason-select";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
 import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
@@ -21,10 +21,14 @@ import { readLastServiceId } from "../../lib/last-service";
 import { useCreateTestTicket } from "./queries";
 import { ReasonDetails } from "./reason-details";
 import { RecentActions } from "./recent-actions";
-import { RepeatFailDialog } from "./repeat-fail-dialog";
 import { ShareActions } from "./share-actions";
 import { TicketField, testTicketNote } from "./ticket-field";
 import { useFailSubmission } from "./use-fail-submission";
+
+// Fetched when the server first asks: not part of the page's initial JS.
+const AskFirstDialog = lazy(() =>
+  import("../../components/ask-first-dialog").then((m) => ({ default: m.AskFirstDialog })),
+);
 
 const TICKET = "backchannelAuthenticationFailRequest.ticket";
 const REASON = "backchannelAuthenticationFailRequest.reason";
@@ -62,10 +66,7 @@ export function FailTicketForm({
   const requestErrors = errors.backchannelAuthenticationFailRequest;
   const [serviceId, reason] = useWatch({ control, name: ["serviceId", REASON] });
   const service = serviceNamed(services, serviceId);
-  const submission = useFailSubmission({
-    isProduction: (id) => serviceNamed(services, id)?.environment === "production",
-    onResult,
-  });
+  const submission = useFailSubmission(onResult);
 
   // `/` anywhere on the page (but in a field) jumps to Ticket.
   usePageShortcut(
@@ -114,7 +115,7 @@ export function FailTicketForm({
     );
   }
 
-  const question = submission.question;
+  const asking = submission.asking;
   return (
     <div className="form-column">
       <form
@@ -197,28 +198,26 @@ export function FailTicketForm({
         />
       </form>
       {/* Outside the form: a dialog's own buttons and form must not submit this one. */}
-      {question?.step === "repeat" && (
-        <RepeatFailDialog
-          ticketTail={question.request.backchannelAuthenticationFailRequest.ticket.slice(-6)}
-          fails={question.fails}
-          onConfirm={() => submission.confirmRepeat(question.request)}
-          onCancel={submission.cancel}
-        />
-      )}
-      {question?.step === "production" && (
-        <ProductionConfirmDialog
-          serviceName={service?.name ?? `Service ${question.request.serviceId}`}
-          cluster={service?.cluster ?? null}
-          expected={question.request.backchannelAuthenticationFailRequest.ticket.slice(-6)}
-          expectedWhat="the last 6 characters of the ticket"
-          action="fail call"
-          justification={question.request.justification ?? ""}
-          onConfirm={(confirmation, justification) => {
-            setValue("justification", justification);
-            submission.confirmProduction(question.request, confirmation, justification);
-          }}
-          onCancel={submission.cancel}
-        />
+      {asking && (
+        <Suspense fallback={null}>
+          <AskFirstDialog
+            question={asking.question}
+            serviceName={
+              serviceNamed(services, asking.request.serviceId)?.name ??
+              `Service ${asking.request.serviceId}`
+            }
+            cluster={serviceNamed(services, asking.request.serviceId)?.cluster ?? null}
+            action="fail call"
+            ticketTail={ticketTail(asking.request.backchannelAuthenticationFailRequest.ticket)}
+            justification={asking.request.justification ?? ""}
+            pending={submission.pending}
+            onAnswer={(answers) => {
+              if (answers.justification) setValue("justification", answers.justification);
+              submission.answer(answers);
+            }}
+            onCancel={() => submission.cancel()}
+          />
+        </Suspense>
       )}
       <RecentActions onUseAgain={fillFrom} />
     </div>

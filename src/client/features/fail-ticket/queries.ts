@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { auditPageSchema, previousFailsSchema } from "../../../shared/audit";
+import { auditPageSchema } from "../../../shared/audit";
 import type { FailRequest } from "../../../shared/fail-request";
 import { failResultSchema } from "../../../shared/fail-result";
 import { testTicketSchema } from "../../../shared/test-ticket";
@@ -26,14 +26,6 @@ export function useCreateTestTicket() {
   return useMutation({
     mutationFn: (request: TestTicketRequest) =>
       readAnswer(api["test-tickets"].$post({ json: request }), testTicketSchema),
-  });
-}
-
-/** Has this console already failed the ticket? Asked before failing it. */
-export function usePreviousFails() {
-  return useMutation({
-    mutationFn: (request: { serviceId: string; ticket: string }) =>
-      readAnswer(api.audit["previous-fails"].$post({ json: request }), previousFailsSchema),
   });
 }
 

@@ -1,0 +1,210 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMemo } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { justificationSchema } from "../../shared/fail-request";
+import { formatTime } from "../lib/format";
+import type { AskFirstQuestion } from "../lib/use-ask-first";
+import { Field } from "./field";
+import { ModalDialog } from "./modal-dialog";
+
+interface AskFirstDialogProps {
+  question: AskFirstQuestion;
+  /** The service as people know it, and its cluster when known. */
+  serviceName: string;
+  cluster: string | null;
+  /** What is asked about: "fail call", "bulk job". */
+  action: string;
+  /** The ticket's tail, for a single ticket. */
+  ticketTail?: string;
+  justification: string;
+  pending: boolean;
+  onAnswer: (answers: { confirmation?: string; justification?: string }) => void;
+  onCancel: () => void;
+}
+
+/**
+ * The one dialog before an action: the ticket was acted on before (who, when, which reason),
+ * the service is production (type back what is about to be acted on, and say why), or both at
+ * once; and a bulk job's summary. A react-hook-form + zod form like every other; the server
+ * checks the same answers, so skipping it gains nothing.
+ */
+export function AskFirstDialog({
+  question,
+  serviceName,
+  cluster,
+  action,
+  ticketTail,
+  justification,
+  pending,
+  onAnswer,
+  onCancel,
+}: AskFirstDialogProps) {
+  const { confirm, previousActions, alreadyActedCount, summary } = question;
+  const schema = useMemo(() => answersSchema(confirm), [confirm]);
+  const form = useForm<z.input<typeof schema>, unknown, z.output<typeof schema>>({
+    resolver: zodResolver(schema),
+    defaultValues: { confirmation: "", justification },
+  });
+  const errors = form.formState.errors;
+  const repeated = previousActions !== undefined || alreadyActedCount !== undefined;
+  const title = confirm
+    ? `Production: ${serviceName}`
+    : alreadyActedCount !== undefined
+      ? `${alreadyActedCount} of these tickets were already failed`
+      : repeated
+        ? "This ticket was already failed"
+        : (summary?.title ?? "Confirm");
+  const submit = form.handleSubmit((answers) => onAnswer(confirm ? answers : {}));
+
+  return (
+    <ModalDialog
+      title={title}
+      describedBy="ask-first-text"
+      tone={confirm ? "danger" : "warning"}
+      onCancel={onCancel}
+    >
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <div id="ask-first-text">
+          {summary && !repeated && !confirm && <p>{summary.text}</p>}
+          {repeated && (
+            <PreviousActions
+              previousActions={previousActions}
+              alreadyActedCount={alreadyActedCount}
+              ticketTail={ticketTail}
+            />
+          )}
+          {confirm && (
+            <p>
+              This {action} takes effect on the production service <strong>{serviceName}</strong>
+              {cluster ? (
+                <>
+                  {" "}
+                  at <span className="mono">{cluster}</span>
+                </>
+              ) : null}
+              . To go on, type {confirm.what} (<strong className="mono">{confirm.value}</strong>)
+              and say why.
+            </p>
+          )}
+        </div>
+        {confirm && (
+          <>
+            <Field
+              id="ask-first-confirmation"
+              label={`Type ${confirm.what}`}
+              error={errors.confirmation?.message}
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  {...form.register("confirmation")}
+                  autoComplete="off"
+                  spellCheck={false}
+                  className="mono"
+                  autoFocus
+                />
+              )}
+            </Field>
+            <Field
+              id="ask-first-justification"
+              label="Justification"
+              hint="Recorded in the audit log, e.g. an incident number."
+              error={errors.justification?.message}
+            >
+              {(control) => (
+                <input {...control} {...form.register("justification")} autoComplete="off" />
+              )}
+            </Field>
+          </>
+        )}
+        <div className="submit-row">
+          <button
+            type="submit"
+            className={confirm ? "button-danger" : undefined}
+            disabled={pending}
+            aria-busy={pending}
+          >
+            {confirm
+              ? "Fail in production"
+              : repeated
+                ? "Fail again"
+                : (summary?.confirmLabel ?? "Go on")}
+          </button>
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={onCancel}
+            autoFocus={!confirm}
+          >
+            Cancel
+          </button>
+        </div>
+      </form>
+    </ModalDialog>
+  );
+}
+
+/** The answers a question needs: production's typed confirmation and a justification. */
+function answersSchema(confirm: AskFirstQuestion["confirm"]) {
+  if (!confirm) {
+    return z.object({ confirmation: z.string().optional(), justification: z.string().optional() });
+  }
+  return z.object({
+    confirmation: z
+      .string()
+      .trim()
+      .refine((typed) => typed === confirm.value, `Type ${confirm.what} exactly.`),
+    justification: z
+      .string()
+      .trim()
+      .min(1, "Say why: production fails need a reason.")
+      .superRefine((typed, ctx) => {
+        // The API's own rules for a justification, with its messages.
+        for (const issue of justificationSchema.safeParse(typed).error?.issues ?? []) {
+          ctx.addIssue({ code: "custom", message: issue.message });
+        }
+      }),
+  });
+}
+
+function PreviousActions({
+  previousActions = [],
+  alreadyActedCount,
+  ticketTail,
+}: Pick<AskFirstQuestion, "previousActions" | "alreadyActedCount"> & { ticketTail?: string }) {
+  if (alreadyActedCount !== undefined) {
+    return (
+      <p>
+        This console already failed {alreadyActedCount} of the tickets in this list. Authlete
+        deleted them then, so failing them again changes nothing there. Start the job all the same?
+      </p>
+    );
+  }
+  const [latest] = previousActions;
+  return (
+    <>
+      <p>
+        This console failed ticket <span className="mono">…{ticketTail}</span>{" "}
+        {previousActions.length === 1 ? "once" : `${previousActions.length} times`} before. The last
+        time:
+      </p>
+      {latest && (
+        <dl className="facts">
+          <dt>By</dt>
+          <dd>{latest.operator}</dd>
+          <dt>When</dt>
+          <dd>
+            <time dateTime={latest.at}>{formatTime(latest.at)}</time>
+          </dd>
+          <dt>Reason</dt>
+          <dd className="mono">{latest.reason}</dd>
+        </dl>
+      )}
+      <p>
+        Authlete deleted it then, so failing it again changes nothing there; it only shows what the
+        client would receive. Fail it again?
+      </p>
+    </>
+  );
+}
