@@ -4,6 +4,7 @@ import pluginQuery from "@tanstack/eslint-plugin-query";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import { SERVER_AREAS } from "./scripts/server-areas.mjs";
 
 const noImportsFrom = (...groups) => ({
   "no-restricted-imports": ["error", { patterns: groups }],
@@ -84,6 +85,19 @@ export default tseslint.config(
       { group: ["**/e2e/*"], message: "source must not import e2e/." },
     ),
   },
+  // Each server area keeps out of every other area's files, as the page's features do; the
+  // shared infrastructure (http/, db/, actions/, authlete/, identity/) is open to all.
+  ...SERVER_AREAS.map((area) => ({
+    files: [`src/server/${area}/**/*.ts`],
+    rules: noImportsFrom(
+      { group: ["**/client/*"], message: "The server does not import the page." },
+      { group: ["**/e2e/*"], message: "source must not import e2e/." },
+      {
+        group: SERVER_AREAS.filter((other) => other !== area).map((other) => `../${other}/*`),
+        message: `An area imports the shared infrastructure, not another area's files (src/server/${area}).`,
+      },
+    ),
+  })),
   {
     // Only config.ts (and the standalone simulator) read the environment.
     files: ["src/**/*.{ts,tsx}"],

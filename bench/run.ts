@@ -3,11 +3,11 @@
  * bench/results.json. It starts everything it needs on loopback and stops it afterwards.
  * A measurement, not a test: nothing here passes or fails; the README compares with targets.
  */
+import { initialAssets } from "../scripts/initial-assets";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
-import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { chromium } from "@playwright/test";
 import { build } from "vite";
@@ -95,22 +95,6 @@ async function bulk() {
   await startSimulator(PORTS.slowSimulator, 50);
   const bff = await startBff(PORTS.bulkBff, PORTS.slowSimulator, { BULK_CONCURRENCY: "8" });
   return timeBulkJob(`http://127.0.0.1:${PORTS.bulkBff}`, bff.cookie, "bulk-bench");
-}
-
-function initialAssets(dir: string) {
-  const html = readFileSync(join(dir, "index.html"), "utf8");
-  const refs = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
-  const size = (ext: string) =>
-    refs
-      .filter((ref) => ref.endsWith(ext))
-      .reduce(
-        (sum, ref) => {
-          const bytes = readFileSync(join(dir, ref));
-          return { raw: sum.raw + bytes.length, gzip: sum.gzip + gzipSync(bytes).length };
-        },
-        { raw: 0, gzip: 0 },
-      );
-  return { js: size(".js"), css: size(".css") };
 }
 
 async function page(consoleUrl: string) {

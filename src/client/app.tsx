@@ -4,7 +4,6 @@ import type { ReactNode } from "react";
 import { Link, Redirect, Route, Switch, useRoute } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary";
 import { KeyboardShortcuts } from "./components/keyboard-shortcuts";
-import { FailTicketPage } from "./features/fail-ticket/fail-ticket-page";
 import { TargetBanner } from "./components/target-banner";
 import { consoleConfigQuery } from "./lib/console-queries";
 import { sessionQuery, useSignOut } from "./features/session/queries";
@@ -47,8 +46,13 @@ function NavLink({ href, children }: { href: string; children: string }) {
 const SignInPage = lazy(() =>
   import("./features/session/sign-in-page").then((m) => ({ default: m.SignInPage })),
 );
-// Pages beside the fail form are not part of the initial JS: the form, what an operator needs
-// at 3 a.m., comes first. They are fetched right after it (see SignedIn), so a click finds them.
+// The fail form, what an operator needs at 3 a.m., is fetched the moment the page's script runs,
+// in parallel with the session question (index.html preloads /api/session): the form waits for
+// that answer anyway, and the shell that asks it stays small (decision 014). The other pages
+// are fetched right after (see SignedIn), so a click finds them.
+const loadFailTicket = () => import("./features/fail-ticket/fail-ticket-page");
+const failTicketPage = loadFailTicket();
+const FailTicketPage = lazy(() => failTicketPage.then((m) => ({ default: m.FailTicketPage })));
 const loadAuditLog = () => import("./features/audit/audit-log-page");
 const loadBulkFail = () => import("./features/bulk-fail/bulk-fail-page");
 const loadReasonMatrix = () => import("./features/reason-matrix/reason-matrix-page");

@@ -1,12 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
-import { ModalDialog } from "./modal-dialog";
-
-const SHORTCUTS: [keys: string[], what: string][] = [
-  [["/"], "Go to Ticket (on Fail a ticket)"],
-  [["Ctrl", "Enter"], "Fail ticket, from any field of the form"],
-  [["Esc"], "Close a dialog"],
-  [["?"], "Show these shortcuts"],
-];
+import { Suspense, lazy, useCallback, useEffect, useState } from "react";
 
 function typingInField(target: EventTarget | null): boolean {
   return (
@@ -32,6 +24,11 @@ export function usePageShortcut(key: string, action: () => void): void {
   }, [key, action]);
 }
 
+// The list itself is fetched when first asked for.
+const ShortcutsDialog = lazy(() =>
+  import("./shortcuts-dialog").then((m) => ({ default: m.ShortcutsDialog })),
+);
+
 /** `?` lists the shortcuts. The fail form declares its own `/` (focus Ticket). */
 export function KeyboardShortcuts() {
   const [open, setOpen] = useState(false);
@@ -41,27 +38,8 @@ export function KeyboardShortcuts() {
   );
   if (!open) return null;
   return (
-    <ModalDialog title="Keyboard shortcuts" onCancel={() => setOpen(false)}>
-      <dl className="facts shortcuts">
-        {SHORTCUTS.map(([keys, what]) => (
-          <div key={what} className="shortcut-row">
-            <dt>
-              {keys.map((key, index) => (
-                <span key={key}>
-                  {index > 0 && "+"}
-                  <kbd>{key}</kbd>
-                </span>
-              ))}
-            </dt>
-            <dd>{what}</dd>
-          </div>
-        ))}
-      </dl>
-      <div className="submit-row">
-        <button type="button" onClick={() => setOpen(false)} autoFocus>
-          Close
-        </button>
-      </div>
-    </ModalDialog>
+    <Suspense fallback={null}>
+      <ShortcutsDialog onClose={() => setOpen(false)} />
+    </Suspense>
   );
 }

@@ -19,15 +19,22 @@ import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
 import { takeDeepLink } from "../../lib/deep-link";
 import { readLastServiceId } from "../../lib/last-service";
 import { useCreateTestTicket } from "./queries";
-import { ReasonDetails } from "./reason-details";
-import { RecentActions } from "./recent-actions";
-import { ShareActions } from "./share-actions";
 import { TicketField, testTicketNote } from "./ticket-field";
 import { useFailSubmission } from "./use-fail-submission";
 
-// Fetched when the server first asks: not part of the page's initial JS.
+// Not part of the page's initial JS: what the form needs to be filled comes first; these
+// follow at once (reason details, sharing, recent fails) or when the server first asks.
 const AskFirstDialog = lazy(() =>
   import("../../components/ask-first-dialog").then((m) => ({ default: m.AskFirstDialog })),
+);
+const ReasonDetails = lazy(() =>
+  import("./reason-details").then((m) => ({ default: m.ReasonDetails })),
+);
+const ShareActions = lazy(() =>
+  import("./share-actions").then((m) => ({ default: m.ShareActions })),
+);
+const RecentActions = lazy(() =>
+  import("./recent-actions").then((m) => ({ default: m.RecentActions })),
 );
 
 const TICKET = "backchannelAuthenticationFailRequest.ticket";
@@ -156,7 +163,9 @@ export function FailTicketForm({
             error={requestErrors?.reason?.message}
             describedBy="reason-details"
           />
-          <ReasonDetails id="reason-details" reason={reason || undefined} />
+          <Suspense fallback={<div id="reason-details" className="reason-details" />}>
+            <ReasonDetails id="reason-details" reason={reason || undefined} />
+          </Suspense>
         </div>
         <ErrorDetailsFields
           idPrefix=""
@@ -183,15 +192,17 @@ export function FailTicketForm({
             or <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
           </span>
         </div>
-        <ShareActions
-          values={getValues}
-          validRequest={() => {
-            const parsed = failRequestSchema.safeParse(getValues());
-            if (!parsed.success) void trigger();
-            return parsed.success ? parsed.data : undefined;
-          }}
-          baseUrl={service?.cluster ?? config?.target.baseUrl ?? ""}
-        />
+        <Suspense fallback={null}>
+          <ShareActions
+            values={getValues}
+            validRequest={() => {
+              const parsed = failRequestSchema.safeParse(getValues());
+              if (!parsed.success) void trigger();
+              return parsed.success ? parsed.data : undefined;
+            }}
+            baseUrl={service?.cluster ?? config?.target.baseUrl ?? ""}
+          />
+        </Suspense>
         <RequestErrorAlert
           error={submission.error ?? createTestTicket.error}
           title="Something went wrong"
@@ -219,7 +230,9 @@ export function FailTicketForm({
           />
         </Suspense>
       )}
-      <RecentActions onUseAgain={fillFrom} />
+      <Suspense fallback={null}>
+        <RecentActions onUseAgain={fillFrom} />
+      </Suspense>
     </div>
   );
 }
