@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { bulkJobSchema } from "../shared/bulk-job";
 import type { BulkJob } from "../shared/bulk-job";
 import { createPostgresDatabase } from "../testing/test-databases";
-import { startConsole } from "../testing/test-harness";
+import { spawn } from "node:child_process";
+import { DEFAULT_SIMULATOR_ACCESS_TOKEN } from "../simulator/seed";
+import { TEST_ACCESS_CODE, TEST_TICKET_KEY, freePort, startConsole } from "../testing/test-harness";
 import type { ConsoleUnderTest } from "../testing/test-harness";
 
 const consoles: ConsoleUnderTest[] = [];
@@ -127,28 +129,55 @@ describe("two replicas on one PostgreSQL database", () => {
     expect([...failCalls(a).values()].every((count) => count === 1)).toBe(true);
   });
 
-  it("goes on with a job on the other replica when one stops (SIGTERM), sending no ticket twice", async () => {
-    const { a, b } = await twoReplicas({ BULK_CONCURRENCY: "2" });
-    const tickets = await freshTickets(a, 60);
-    a.simulator.setFault({ kind: "delay", ms: 40, fraction: 1 });
-    const id = await startJob(a, tickets);
-    await until(5000, () => Promise.resolve(failCalls(a).size >= 10), "ten tickets sent");
-    // What main.ts does on SIGTERM: calls in flight end, the job is handed back.
-    await a.bulkRunner.stop();
-    const handedOverAfter = await until(
-      5000,
-      async () => (await jobOn(b, id)).status === "finished",
-      "finished by B",
-    );
-    const job = await jobOn(b, id);
-    expect(job.counts.succeeded).toBe(60);
-    expect(failCalls(a).size).toBe(60);
-    expect([...failCalls(a).values()].every((count) => count === 1)).toBe(true);
-    const records = (await b.audit.page({ jobId: id, kind: "fail" }, 100)).events;
-    expect(records).toHaveLength(60);
-    expect(records.every((record) => record.outcome === "succeeded")).toBe(true);
-    expect(handedOverAfter).toBeLessThan(5000);
-  });
+  it("goes on with a job on the other replica when one stops on SIGTERM, sending no ticket twice", async () => {
+    // Replica A is a real process running main.ts: the signal reaches main.ts's own handler.
+    const databaseUrl = await createPostgresDatabase();
+    const b = await startConsole({ databaseUrl, bulkTiming: timing });
+    consoles.push(b);
+    const a = await mainProcess({
+      DATABASE_URL: databaseUrl,
+      TICKET_ENCRYPTION_KEY: TEST_TICKET_KEY,
+      AUTHLETE_BASE_URL: b.simulatorUrl,
+      AUTHLETE_ACCESS_TOKEN: DEFAULT_SIMULATOR_ACCESS_TOKEN,
+      CONSOLE_ACCESS_CODE: TEST_ACCESS_CODE,
+      BULK_CONCURRENCY: "2",
+      FAIL_RATE_LIMIT_PER_MINUTE: "1000",
+    });
+    try {
+      const tickets = await freshTickets(b, 60);
+      b.simulator.setFault({ kind: "delay", ms: 40, fraction: 1 });
+      // Started on A, with the session B's sign-in made (sessions are shared).
+      const created = await fetch(`${a.url}/api/bulk-jobs`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: b.cookie()! },
+        body: JSON.stringify({
+          serviceId: "1000000001",
+          tickets: tickets.map((ticket) => ({ ticket })),
+          reason: "ACCESS_DENIED",
+        }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = bulkJobSchema.parse(await created.json());
+      await until(5000, () => Promise.resolve(failCalls(b).size >= 10), "ten tickets sent");
+      a.process.kill("SIGTERM");
+      expect(await a.exited).toBe(0);
+      const handedOverAfter = await until(
+        5000,
+        async () => (await jobOn(b, id)).status === "finished",
+        "finished by B",
+      );
+      const job = await jobOn(b, id);
+      expect(job.counts.succeeded).toBe(60);
+      expect(failCalls(b).size).toBe(60);
+      expect([...failCalls(b).values()].every((count) => count === 1)).toBe(true);
+      const records = (await b.audit.page({ jobId: id, kind: "fail" }, 100)).events;
+      expect(records).toHaveLength(60);
+      expect(records.every((record) => record.outcome === "succeeded")).toBe(true);
+      expect(handedOverAfter).toBeLessThan(5000);
+    } finally {
+      a.process.kill("SIGKILL");
+    }
+  }, 60_000);
 
   it("retries the failed tickets on the replica that did not run the job", async () => {
     const { a, b } = await twoReplicas();
@@ -163,3 +192,32 @@ describe("two replicas on one PostgreSQL database", () => {
     expect(failCalls(a).get("retry-me-1")).toBe(before + 1);
   });
 });
+
+/** The console as `npm start` runs it (src/server/main.ts), in a process of its own. */
+async function mainProcess(env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+    env: {
+      PATH: process.env.PATH,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      LOG_LEVEL: "silent",
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const url = `http://127.0.0.1:${port}`;
+  await until(
+    15_000,
+    () =>
+      fetch(`${url}/healthz`).then(
+        (answer) => answer.ok,
+        () => false,
+      ),
+    `main.ts listening (${stderr})`,
+  );
+  return { process: child, url, exited };
+}

@@ -3,7 +3,7 @@ import * as errors from "@authlete/typescript-sdk/models/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listen } from "../server/http/listen";
 import type { Listening } from "../server/http/listen";
-import { FAIL_REASONS, REASONS } from "../shared/reasons";
+import { DOCUMENTED_REASONS } from "../testing/documented-reasons";
 import { REQUEST_LOG_LIMIT, createSimulator } from "./app";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN, SEED_CLIENTS } from "./seed";
 
@@ -100,9 +100,9 @@ describe("/backchannel/authentication", () => {
 });
 
 describe("/backchannel/authentication/fail", () => {
-  it.each(FAIL_REASONS)(
-    "answers %s with its action and error, and deletes the ticket",
-    async (reason) => {
+  it.each(DOCUMENTED_REASONS)(
+    "answers $reason with its action and error, and deletes the ticket",
+    async ({ reason, action, error }) => {
       const ticket = await newTicket();
       const answer = await sdk.ciba.fail({
         serviceId: SERVICE,
@@ -110,8 +110,8 @@ describe("/backchannel/authentication/fail", () => {
       });
       expect(answer.resultCode).toBe("A185001");
       expect(answer.resultMessage).toMatch(/^\[A185001\] /);
-      expect(answer.action).toBe(REASONS[reason].action);
-      expect(JSON.parse(answer.responseContent!)).toEqual({ error: REASONS[reason].error });
+      expect(answer.action).toBe(action);
+      expect(JSON.parse(answer.responseContent!)).toEqual({ error });
       expect(simulator.tickets.has(ticket)).toBe(false);
     },
   );

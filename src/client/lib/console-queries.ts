@@ -10,7 +10,10 @@ export const consoleKeys = {
   all: ["console"] as const,
   config: () => [...consoleKeys.all, "config"] as const,
   services: () => [...consoleKeys.all, "services"] as const,
-  /** The audit trail: every action of every page ends up there, so each page refreshes it. */
+  /**
+   * The audit trail: every action ends up there. The fail form refreshes it after each fail
+   * (features/fail-ticket/queries.ts); the audit log page reads it when shown.
+   */
   audit: () => [...consoleKeys.all, "audit"] as const,
 };
 

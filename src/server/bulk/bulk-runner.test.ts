@@ -505,6 +505,22 @@ describe("BulkRunner", () => {
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(295);
   });
 
+  it("never waits longer than the maximum delay between tries", async () => {
+    // Uncapped, the third wait would be 600–1,200 ms; capped, every wait is 150–200 ms. The
+    // upper bound leaves 350 ms for a busy machine, and still fails if the cap is ignored.
+    const retry = { attempts: 4, baseDelayMs: 150, maxDelayMs: 200 };
+    const { runner, start, stats } = await setup(() => Promise.reject(problem(503)), 1, { retry });
+    await start(["capped"]);
+    await runner.idle();
+    const at = stats().times.map((call) => call.at);
+    expect(at).toHaveLength(4);
+    const gaps = at.slice(1).map((time, index) => time - at[index]!);
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(145);
+      expect(gap).toBeLessThan(550);
+    }
+  });
+
   it("cancel stops a ticket between retries: failed with its last error, not not-attempted", async () => {
     const retry = { attempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 };
     const { runner, store, trail, start, stats } = await setup(

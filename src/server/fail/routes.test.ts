@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { servicesSchema } from "../../shared/console-info";
 import { failResultSchema } from "../../shared/fail-result";
 import { problemSchema } from "../../shared/problem";
-import { FAIL_REASONS, REASONS } from "../../shared/reasons";
+import { DOCUMENTED_REASONS } from "../../testing/documented-reasons";
 import { startConsole } from "../../testing/test-harness";
 import type { ConsoleUnderTest } from "../../testing/test-harness";
 
@@ -25,9 +25,9 @@ function failBody(fields: Record<string, unknown>, serviceId: unknown = SERVICE)
 }
 
 describe("POST /api/backchannel/authentication/fail", () => {
-  it.each(FAIL_REASONS)(
-    "fails a real ticket with %s and says what the client receives",
-    async (reason) => {
+  it.each(DOCUMENTED_REASONS)(
+    "fails a real ticket with $reason and says what the client receives",
+    async ({ reason, action, status, error }) => {
       const ticket = await testTicket();
       const answer = await console_.post(
         "/api/backchannel/authentication/fail",
@@ -37,16 +37,16 @@ describe("POST /api/backchannel/authentication/fail", () => {
       const result = failResultSchema.parse(answer.json);
       expect(result.authlete).toMatchObject({
         resultCode: "A185001",
-        action: REASONS[reason].action,
+        action,
       });
       expect(result.clientResponse).toEqual({
-        status: REASONS[reason].clientStatus,
+        status,
         headers: {
           "Content-Type": "application/json",
           "Cache-Control": "no-store",
           Pragma: "no-cache",
         },
-        body: { error: REASONS[reason].error },
+        body: { error },
       });
       expect(result.meta.target.simulated).toBe(true);
       expect(result.meta.requestId).toBe(answer.headers.get("x-request-id"));
