@@ -198,7 +198,6 @@ async function mainProcess(env: Record<string, string>) {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
     env: {
-      PATH: process.env.PATH,
       HOST: "127.0.0.1",
       PORT: String(port),
       LOG_LEVEL: "silent",
