@@ -120,6 +120,12 @@ test("a production bulk job asks for the count typed and a justification", async
   await page.getByLabel("Tickets", { exact: true }).fill("prod-bulk-1\nprod-bulk-2\nprod-bulk-3");
   await page.getByLabel("Reason", { exact: true }).selectOption("SERVER_ERROR");
   await page.getByRole("button", { name: "Fail 3 tickets…" }).click();
+  // The page's own summary first; the server then asks for production's confirmation in the
+  // same dialog (decision 014).
+  await page
+    .getByRole("dialog", { name: "Fail 3 tickets?" })
+    .getByRole("button", { name: "Start" })
+    .click();
   const dialog = page.getByRole("dialog", { name: "Production: Payments (production)" });
   await dialog.getByLabel("Type the number of tickets").fill("4");
   await dialog.getByLabel("Justification").fill("INC-3");
