@@ -90,7 +90,8 @@ test("axe: reason matrix, with a result", async ({ page }) => {
 test("axe: bulk fail form with invalid lines, then the job", async ({ page }) => {
   await signIn(page);
   await page.goto(`${CONSOLE}bulk`);
-  await runBulkJob(page, ["a11y-1", "bad one", "a11y-2"], () =>
+  const unique = Date.now().toString(36);
+  await runBulkJob(page, [`a11y-${unique}-1`, "bad one", `a11y-${unique}-2`], () =>
     expectAccessible(page, "bulk fail form with invalid lines"),
   );
   await expectAccessible(page, "bulk job");

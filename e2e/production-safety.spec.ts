@@ -35,9 +35,13 @@ test("a production service turns the page red and failing needs the ticket's tai
   await expect(form.authleteResponse()).toContainText("A185001");
 
   await page.getByRole("link", { name: "Audit log" }).click();
-  const row = page.getByRole("row").filter({ hasText: "…Zx9Q2k" });
+  // Two records: the first send, answered with the question (invalid: nothing sent), then the
+  // confirmed fail.
+  const rows = page.getByRole("row").filter({ hasText: "…Zx9Q2k" });
+  await expect(rows).toHaveCount(2);
+  const row = rows.filter({ hasText: "succeeded" });
   await expect(row).toContainText("INC-9001 AS crashed");
-  await expect(row).toContainText("succeeded");
+  await expect(rows.filter({ hasText: "invalid" })).toHaveCount(1);
 });
 
 test("Esc backs out of the production dialog and keeps the form", async ({ page }) => {

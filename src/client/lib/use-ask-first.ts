@@ -41,6 +41,8 @@ function questionOf(error: unknown, sent: AskFirstAnswers): AskFirstQuestion | u
 export function useAskFirst<Request extends AskFirstAnswers, Result>(
   mutation: UseMutationResult<Result, Error, Request>,
   onDone: (result: Result, request: Request) => void,
+  /** The send failed (not a question): e.g. to clear an earlier result beside the error. */
+  onFailed?: () => void,
 ) {
   const [asking, setAsking] = useState<{ request: Request; question: AskFirstQuestion }>();
 
@@ -52,7 +54,9 @@ export function useAskFirst<Request extends AskFirstAnswers, Result>(
       },
       onError: (error) => {
         const question = questionOf(error, request);
-        if (question) mutation.reset(); // Asked in the dialog instead of shown as an error.
+        if (question)
+          mutation.reset(); // Asked in the dialog instead of shown as an error.
+        else onFailed?.();
         setAsking(question && { request, question });
       },
     });

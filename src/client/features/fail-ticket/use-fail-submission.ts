@@ -10,15 +10,14 @@ import { useFailTicket } from "./queries";
  * with the answers (decision 014).
  */
 export function useFailSubmission(onResult: (result: FailResult | undefined) => void) {
-  const ask = useAskFirst(useFailTicket(), (result: FailResult, request: FailRequest) => {
-    rememberServiceId(request.serviceId);
-    onResult(result);
-  });
-  return {
-    ...ask,
-    submit(request: FailRequest) {
-      onResult(undefined);
-      ask.submit(request);
+  // The last result stays while a question is asked (and after it is cancelled); a new result
+  // or an error replaces it.
+  return useAskFirst(
+    useFailTicket(),
+    (result: FailResult, request: FailRequest) => {
+      rememberServiceId(request.serviceId);
+      onResult(result);
     },
-  };
+    () => onResult(undefined),
+  );
 }
