@@ -75,7 +75,10 @@ export function createApp(deps: AppDeps) {
         store: deps.bulkStore,
       }),
     )
-    .route("/reason-matrix", reasonMatrixRoutes({ sessions, services, audit, actionPolicy }))
+    .route(
+      "/reason-matrix",
+      reasonMatrixRoutes({ sessions, services, audit, actionPolicy, now: deps.now }),
+    )
     .route("/config", configRoutes({ sessions, services, version: deps.version }))
     .all("*", (c) =>
       problemResponse(c, {

@@ -67,6 +67,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     busyTimeoutMs: settings.auditBusyTimeoutMs,
     synchronous: settings.auditSynchronous,
     onQuery: overrides.onQuery,
+    now: clock.epochMs,
   });
   const store: Store = { db: database.db, dialect: database.dialect, clock, logger };
   const audit = new SqlAuditTrail(store);

@@ -8,67 +8,74 @@ import type { AuditInput } from "./audit-input";
 
 export type Column = Exclude<keyof AuditEventsTable, "id">;
 
-// Column ↔ field names, in one place.
-export const COLUMNS = {
-  at: "at",
-  kind: "kind",
-  outcome: "outcome",
-  operator: "operator",
-  email: "email",
-  role: "role",
-  serviceId: "service_id",
-  target: "target",
-  ticketHash: "ticket_hash",
-  ticketTail: "ticket_tail",
-  reason: "reason",
-  errorDescription: "error_description",
-  errorUri: "error_uri",
-  justification: "justification",
-  resultCode: "result_code",
-  action: "action",
-  upstreamStatus: "upstream_status",
-  durationMs: "duration_ms",
-  requestId: "request_id",
-  detail: "detail",
-  jobId: "job_id",
-  clientAddress: "client_address",
-  nameVerified: "name_verified",
-  callerRequestId: "caller_request_id",
-} as const satisfies Record<Exclude<keyof AuditEvent, "id">, Column>;
-
+/** Every column, named as the API names the field: a typed selection, written out. */
 export const SELECTION = [
   "id",
-  ...Object.entries(COLUMNS).map(([field, column]) => `${column} as ${field}` as const),
-] as unknown as readonly ["id"];
+  "at",
+  "kind",
+  "outcome",
+  "operator",
+  "email",
+  "role",
+  "service_id as serviceId",
+  "target",
+  "ticket_hash as ticketHash",
+  "ticket_tail as ticketTail",
+  "reason",
+  "error_description as errorDescription",
+  "error_uri as errorUri",
+  "justification",
+  "result_code as resultCode",
+  "action",
+  "upstream_status as upstreamStatus",
+  "duration_ms as durationMs",
+  "request_id as requestId",
+  "detail",
+  "job_id as jobId",
+  "client_address as clientAddress",
+  "name_verified as nameVerified",
+  "caller_request_id as callerRequestId",
+] as const;
+
+type SelectedRow = Omit<AuditEvent, "nameVerified"> & { nameVerified: number | null };
 
 /** A row as the API shows it: name_verified is stored as 0/1 (both databases have integers). */
-export function toEvent(row: unknown): AuditEvent {
-  const event = row as AuditEvent & { nameVerified: unknown };
-  const verified = event.nameVerified;
-  return {
-    ...event,
-    nameVerified: verified === null || verified === undefined ? null : Boolean(verified),
-  };
+export function toEvent(row: SelectedRow): AuditEvent {
+  return { ...row, nameVerified: row.nameVerified === null ? null : Boolean(row.nameVerified) };
 }
 
 /** A record as a row: the ticket becomes its hash and tail, booleans 0/1, "" null. */
 export function toRow(input: AuditInput, at: Date): Insertable<AuditEventsTable> {
   const ticket = input.ticket ?? null;
   const fingerprint = ticket === null ? input.ticketFingerprint : fingerprintOf(ticket);
-  const row: Record<string, unknown> = {
+  const text = (value: string | null | undefined) => (value ? value : null);
+  return {
     at: at.toISOString(),
+    kind: input.kind,
+    outcome: input.outcome,
+    operator: input.operator,
+    email: text(input.email),
+    role: input.role ?? null,
+    service_id: text(input.serviceId),
+    target: text(input.target),
     ticket_hash: fingerprint?.hash ?? null,
     ticket_tail: fingerprint?.tail ?? null,
-  };
-  for (const [field, column] of Object.entries(COLUMNS)) {
-    if (column in row) continue;
-    const value = (input as unknown as Record<string, unknown>)[field];
-    row[column] =
-      value === undefined || value === ""
+    reason: text(input.reason),
+    error_description: text(input.errorDescription),
+    error_uri: text(input.errorUri),
+    justification: text(input.justification),
+    result_code: text(input.resultCode),
+    action: text(input.action),
+    upstream_status: input.upstreamStatus ?? null,
+    duration_ms: input.durationMs ?? null,
+    request_id: text(input.requestId),
+    detail: text(input.detail),
+    job_id: text(input.jobId),
+    client_address: text(input.clientAddress),
+    name_verified:
+      input.nameVerified === null || input.nameVerified === undefined
         ? null
-        : typeof value === "boolean"
-          ? Number(value)
-          : value;
-  }
-  return row as unknown as Insertable<AuditEventsTable>;
+        : Number(input.nameVerified),
+    caller_request_id: text(input.callerRequestId),
+  };
 }

@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   synchronous: "full" | "normal";
   /** Called with every query's SQL (Kysely's log hook): tests count a route's queries. */
   onQuery?: (sql: string) => void;
+  /** The console's clock (tests move it): the SQLite file's claim is stamped with it. */
+  now?: () => number;
 }
 
 /** The console's one database, opened and migrated once by the composition root. */
@@ -104,7 +106,7 @@ async function openSqlite(options: DatabaseOptions): Promise<ConsoleDatabase> {
     log: queryLog(options),
   });
   await migrate(db);
-  const instance = await claimSqliteFile(db, options.path);
+  const instance = await claimSqliteFile(db, options.path, options.now ?? Date.now);
   return {
     db,
     dialect: "sqlite",
@@ -167,7 +169,7 @@ const INSTANCE_HEARTBEAT_MS = 10_000;
  * the second where it can be seen. On this host: a live process holds the file. From another
  * host (a shared volume): a heartbeat younger than three beats.
  */
-async function claimSqliteFile(db: SqlDatabase, path: string) {
+async function claimSqliteFile(db: SqlDatabase, path: string, now: () => number) {
   const id = randomUUID();
   const host = hostname();
   if (path !== ":memory:") {
@@ -176,7 +178,7 @@ async function claimSqliteFile(db: SqlDatabase, path: string) {
       const alive =
         other.host === host
           ? other.pid !== process.pid && processIsAlive(other.pid)
-          : Date.now() - other.heartbeat_at < 3 * INSTANCE_HEARTBEAT_MS;
+          : now() - other.heartbeat_at < 3 * INSTANCE_HEARTBEAT_MS;
       if (alive) {
         await db.destroy();
         throw new DatabaseInUseError(
@@ -193,8 +195,8 @@ async function claimSqliteFile(db: SqlDatabase, path: string) {
   const beat = () =>
     db
       .insertInto("console_instances")
-      .values({ id, host, pid: process.pid, heartbeat_at: Date.now() })
-      .onConflict((conflict) => conflict.column("id").doUpdateSet({ heartbeat_at: Date.now() }))
+      .values({ id, host, pid: process.pid, heartbeat_at: now() })
+      .onConflict((conflict) => conflict.column("id").doUpdateSet({ heartbeat_at: now() }))
       .execute();
   await beat();
   const timer = setInterval(() => void beat().catch(() => undefined), INSTANCE_HEARTBEAT_MS);

@@ -17,6 +17,8 @@ export function reasonMatrixRoutes(deps: {
   services: ServiceDirectory;
   audit: AuditTrail;
   actionPolicy: ActionPolicy;
+  /** The console's clock: the run's time. */
+  now?: () => number;
 }) {
   return signedInArea(deps.sessions).post(
     "/",

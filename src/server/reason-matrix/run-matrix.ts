@@ -19,7 +19,7 @@ import { problemOf } from "../http/problem";
  * judged against the catalogue. Every ticket and fail call is in the audit trail.
  */
 export async function runMatrix(
-  deps: { audit: AuditTrail; services: ServiceDirectory },
+  deps: { audit: AuditTrail; services: ServiceDirectory; now?: () => number },
   { service, draft }: Admission,
   request: ReasonMatrixRequest,
 ): Promise<ReasonMatrixResult> {
@@ -66,7 +66,7 @@ export async function runMatrix(
     serviceId: request.serviceId,
     serviceName: service.name ?? (await deps.services.nameOf(request.serviceId)) ?? null,
     target: service.gateway.target.baseUrl,
-    ranAt: new Date().toISOString(),
+    ranAt: new Date(deps.now?.() ?? Date.now()).toISOString(),
     rows,
     summary,
   };
