@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
+import { ticketTail } from "../../shared/ask-first";
 
 /** Tickets are bearer values: the console keeps only their SHA-256 and their last 6 characters. */
 export function ticketHash(ticket: string): string {
   return createHash("sha256").update(ticket, "utf8").digest("hex");
 }
-
-const TAIL_LENGTH = 6;
 
 export interface TicketFingerprint {
   hash: string;
@@ -13,5 +12,5 @@ export interface TicketFingerprint {
 }
 
 export function fingerprintOf(ticket: string): TicketFingerprint {
-  return { hash: ticketHash(ticket), tail: ticket.slice(-TAIL_LENGTH) };
+  return { hash: ticketHash(ticket), tail: ticketTail(ticket) };
 }

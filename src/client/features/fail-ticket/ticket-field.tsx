@@ -1,5 +1,6 @@
 import type { ClipboardEvent } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
+import { ticketTail } from "../../../shared/ask-first";
 import { ticketFromPaste } from "../../../shared/ticket-paste";
 import type { TestTicket } from "../../../shared/test-ticket";
 import { Field } from "../../components/field";
@@ -46,7 +47,7 @@ export function TicketField({
     const said = extras.filter(Boolean).join(", ");
     onTicket(found.ticket);
     onNote(
-      `Took ticket …${found.ticket.slice(-6)} from the pasted text${said ? ` (${said})` : ""}.`,
+      `Took ticket …${ticketTail(found.ticket)} from the pasted text${said ? ` (${said})` : ""}.`,
     );
   }
 
