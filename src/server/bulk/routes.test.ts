@@ -29,6 +29,34 @@ async function untilStopped(console_: ConsoleUnderTest, id: string): Promise<Bul
 }
 
 describe("bulk fail over HTTP, against the simulator", () => {
+  it("asks once for the job when some tickets were failed here before, and sends them with again: true", async () => {
+    running = await startConsole();
+    const [failedBefore, fresh] = await freshTickets(running, 2);
+    const single = await running.post("/api/backchannel/authentication/fail", {
+      serviceId: "1000000001",
+      backchannelAuthenticationFailRequest: { ticket: failedBefore, reason: "SERVER_ERROR" },
+    });
+    expect(single.status).toBe(200);
+    const before = running.upstreamCalls("/backchannel/authentication/fail").length;
+    const job = {
+      serviceId: "1000000001",
+      tickets: [{ ticket: failedBefore }, { ticket: fresh }],
+      reason: "ACCESS_DENIED",
+    };
+    const asked = await running.post("/api/bulk-jobs", job);
+    expect(asked.status).toBe(409);
+    const problem = problemSchema.parse(asked.json);
+    expect(problem.type).toBe("urn:ciba-fail-console:problem:already-acted");
+    expect(problem.alreadyActedCount).toBe(1);
+    expect(running.upstreamCalls("/backchannel/authentication/fail")).toHaveLength(before);
+
+    const started = await running.post("/api/bulk-jobs", { ...job, again: true });
+    expect(started.status).toBe(201);
+    const { id } = bulkJobSchema.parse(started.json);
+    expect((await untilStopped(running, id)).counts.succeeded).toBe(2);
+    expect(running.upstreamCalls("/backchannel/authentication/fail")).toHaveLength(before + 2);
+  });
+
   it("fails every ticket, records each with the job's id, and exports the results", async () => {
     running = await startConsole();
     const tickets = await freshTickets(running, 25);
