@@ -51,7 +51,7 @@ export function AskFirstDialog({
   const title = confirm
     ? `Production: ${serviceName}`
     : alreadyActedCount !== undefined
-      ? `${alreadyActedCount} of these tickets were already failed`
+      ? `${alreadyActedCount} of these tickets ${alreadyActedCount === 1 ? "was" : "were"} already failed`
       : repeated
         ? "This ticket was already failed"
         : (summary?.title ?? "Confirm");
