@@ -1,5 +1,5 @@
 import type { Page, Request } from "@playwright/test";
-import { FailForm, PROFILES_CONSOLE, expect, signIn, test } from "./fixtures";
+import { FailForm, PROFILES_CONSOLE, expect, failATestTicket, signIn, test } from "./fixtures";
 
 /**
  * Issue 16: a fail from the page is one request to the console, and the ticket travels once.
@@ -43,10 +43,8 @@ test("a repeat shows the one dialog and sends once more, with again: true", asyn
   page,
 }) => {
   const recorded = recordRequests(page);
-  const ticket = await failForm.createTestTicket();
-  await failForm.reason().selectOption("ACCESS_DENIED");
-  await failForm.submit().click();
-  await expect(failForm.authleteResponse()).toContainText("FORBIDDEN");
+  await failATestTicket(page);
+  const ticket = await failForm.ticket().inputValue();
 
   recorded.clear();
   await failForm.reason().selectOption("SERVER_ERROR");

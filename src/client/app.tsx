@@ -50,8 +50,7 @@ const SignInPage = lazy(() =>
 // in parallel with the session question (index.html preloads /api/session): the form waits for
 // that answer anyway, and the shell that asks it stays small (decision 014). The other pages
 // are fetched right after (see SignedIn), so a click finds them.
-const loadFailTicket = () => import("./features/fail-ticket/fail-ticket-page");
-const failTicketPage = loadFailTicket();
+const failTicketPage = import("./features/fail-ticket/fail-ticket-page");
 const FailTicketPage = lazy(() => failTicketPage.then((m) => ({ default: m.FailTicketPage })));
 const loadAuditLog = () => import("./features/audit/audit-log-page");
 const loadBulkFail = () => import("./features/bulk-fail/bulk-fail-page");

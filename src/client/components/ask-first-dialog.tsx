@@ -127,9 +127,11 @@ export function AskFirstDialog({
           >
             {confirm
               ? "Fail in production"
-              : repeated
-                ? "Fail again"
-                : (summary?.confirmLabel ?? "Go on")}
+              : alreadyActedCount !== undefined
+                ? "Start all the same"
+                : repeated
+                  ? "Fail again"
+                  : (summary?.confirmLabel ?? "Go on")}
           </button>
           <button
             type="button"
@@ -168,6 +170,10 @@ function answersSchema(confirm: AskFirstQuestion["confirm"]) {
   });
 }
 
+/**
+ * Authlete answers the same whether or not a ticket still exists (docs/authlete-reference.md
+ * §3); only this console's records know it was failed here before.
+ */
 function PreviousActions({
   previousActions = [],
   alreadyActedCount,
@@ -176,8 +182,10 @@ function PreviousActions({
   if (alreadyActedCount !== undefined) {
     return (
       <p>
-        This console already failed {alreadyActedCount} of the tickets in this list. Authlete
-        deleted them then, so failing them again changes nothing there. Start the job all the same?
+        {alreadyActedCount === 1
+          ? "This console already failed one of the tickets in this list. Authlete deleted it then, so failing it again changes nothing there."
+          : `This console already failed ${alreadyActedCount} of the tickets in this list. Authlete deleted them then, so failing them again changes nothing there.`}{" "}
+        Start the job all the same?
       </p>
     );
   }

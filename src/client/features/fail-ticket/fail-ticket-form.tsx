@@ -123,6 +123,8 @@ export function FailTicketForm({
   }
 
   const asking = submission.asking;
+  // The service the question is about: the one the request named, as the services list knows it.
+  const askedService = asking && serviceNamed(services, asking.request.serviceId);
   return (
     <div className="form-column">
       <form
@@ -213,11 +215,8 @@ export function FailTicketForm({
         <Suspense fallback={null}>
           <AskFirstDialog
             question={asking.question}
-            serviceName={
-              serviceNamed(services, asking.request.serviceId)?.name ??
-              `Service ${asking.request.serviceId}`
-            }
-            cluster={serviceNamed(services, asking.request.serviceId)?.cluster ?? null}
+            serviceName={askedService?.name ?? `Service ${asking.request.serviceId}`}
+            cluster={askedService?.cluster ?? null}
             action="fail call"
             ticketTail={ticketTail(asking.request.backchannelAuthenticationFailRequest.ticket)}
             justification={asking.request.justification ?? ""}
