@@ -11,6 +11,7 @@ import { fullView, limitedView, readBody } from "./service-views";
 import { FaultSwitch, injectFaults } from "./faults";
 import { faultRoutes } from "./fault-routes";
 import type { SimulatorFault } from "./faults";
+import { createNotificationSink } from "./notification-sink";
 
 export type { SimulatorFault };
 
@@ -92,6 +93,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
   const tickets = new TicketStore(options.ticketTtlSeconds ?? 600, options.now);
   const requestLog: SimulatorRequestRecord[] = [];
   const faults = new FaultSwitch(options.faults);
+  const sink = createNotificationSink();
 
   type Env = {
     Variables: CibaEnv["Variables"] & {
@@ -154,6 +156,14 @@ export function createSimulator(options: SimulatorOptions = {}) {
     return c.json(Object.fromEntries(failCalls), 200);
   });
 
+  // Simulator-only: the seeded ping and push clients' notification endpoint, and what it got.
+  app.route("/client-notifications", sink.routes);
+  app.get("/_simulator/client-notifications", (c) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
+    if (match?.[1] !== adminToken) return answer(401, RESULT.missingToken);
+    return c.json(sink.received(), 200);
+  });
+
   app.use("/api/*", injectFaults(faults, options.random));
 
   // Bearer authentication, answered in Authlete's shape.
@@ -209,6 +219,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
     cibaRoutes({
       tickets,
       clients: seed.clients,
+      sink,
       answer,
     }),
   );
@@ -219,6 +230,8 @@ export function createSimulator(options: SimulatorOptions = {}) {
     app,
     tickets,
     requestLog,
+    /** What the notification sink received (tests, and the embedded console's page). */
+    notifications: sink.received,
     /** One fault (or none), replacing the others. */
     setFault: (next: SimulatorFault | null) => faults.set(next ? [next] : []),
     setFaults: (next: SimulatorFault[]) => faults.set(next),

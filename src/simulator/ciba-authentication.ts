@@ -58,6 +58,7 @@ export function backchannelAuthentication(
     hint: request.hint,
     bindingMessage: request.bindingMessage,
     notificationToken: request.notificationToken,
+    requestedExpiry: request.requestedExpiry,
   });
   return answer(200, RESULT.authenticationOk, {
     action: "USER_IDENTIFICATION",

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { REASONS } from "../shared/reasons";
 import type { FailReason } from "../shared/reasons";
@@ -7,7 +6,9 @@ import type { ResultCode } from "./result-codes";
 import { backchannelAuthentication } from "./ciba-authentication";
 import { errorContent } from "./ciba-requests";
 import type { SimulatedClient, SimulatedService } from "./seed-types";
-import type { StoredTicket, TicketStore } from "./ticket-store";
+import type { TicketStore } from "./ticket-store";
+import { backchannelComplete } from "./ciba-complete";
+import type { NotificationSink } from "./notification-sink";
 
 /**
  * The four CIBA operations of Authlete (/backchannel/authentication, /issue, /fail, /complete),
@@ -18,11 +19,10 @@ export type CibaEnv = { Variables: { body: Record<string, unknown>; service: Sim
 
 type Answer = (status: 200, result: ResultCode, extra?: object) => Response;
 
-const COMPLETE_RESULTS = ["AUTHORIZED", "ACCESS_DENIED", "TRANSACTION_FAILED"] as const;
-
 export function cibaRoutes(deps: {
   tickets: TicketStore;
   clients: readonly SimulatedClient[];
+  sink: NotificationSink;
   answer: Answer;
 }) {
   const { tickets, clients, answer } = deps;
@@ -47,17 +47,18 @@ export function cibaRoutes(deps: {
       const { body, service } = c.var;
       const stored = ticketOf(body, service.serviceId);
       if (!stored) return answer(200, RESULT.issueUnknownTicket, { action: "INVALID_TICKET" });
-      stored.authReqId ??= randomBytes(32).toString("base64url");
-      // Both the service's settings: the auth_req_id's lifetime and the polling interval.
-      const expiresIn = service.backchannelAuthReqIdDuration;
+      // The auth_req_id lives the client's requested_expiry, else the service's
+      // backchannelAuthReqIdDuration, from now (CIBA Core §7.3); the interval is the service's.
+      const expiresIn = stored.requestedExpiry ?? service.backchannelAuthReqIdDuration;
       const interval = service.backchannelPollingInterval;
+      const authReqId = tickets.issue(stored, expiresIn);
       return answer(200, RESULT.issueOk, {
         action: "OK",
-        authReqId: stored.authReqId,
+        authReqId,
         expiresIn,
         interval,
         responseContent: JSON.stringify({
-          auth_req_id: stored.authReqId,
+          auth_req_id: authReqId,
           expires_in: expiresIn,
           interval,
         }),
@@ -94,50 +95,7 @@ export function cibaRoutes(deps: {
       });
     })
 
-    .post("/backchannel/authentication/complete", (c) => {
-      const { body, service } = c.var;
-      const result = body.result;
-      // The spec requires ticket, result (one of three) and subject.
-      if (
-        typeof body.ticket !== "string" ||
-        typeof result !== "string" ||
-        !(COMPLETE_RESULTS as readonly string[]).includes(result) ||
-        typeof body.subject !== "string" ||
-        body.subject === ""
-      ) {
-        return answer(200, RESULT.completeBadRequest, { action: "SERVER_ERROR" });
-      }
-      const stored = ticketOf(body, service.serviceId);
-      if (!stored) return answer(200, RESULT.completeUnknownTicket, { action: "SERVER_ERROR" });
-      tickets.delete(stored.ticket);
-      const client = clients.find((candidate) => candidate.clientId === stored.clientId)!;
-      return answer(200, RESULT.completeOk(client.bcDeliveryMode ?? "POLL", result), {
-        ...completion(stored, client),
-        clientId: Number(client.clientId),
-        clientIdAliasUsed: false,
-        clientName: client.clientName,
-        deliveryMode: client.bcDeliveryMode,
-        accessTokenDuration: 0,
-        refreshTokenDuration: 0,
-        idTokenDuration: 0,
-      });
-    });
-}
-
-/**
- * What /complete tells the authorization server to do: nothing in poll mode (the client asks
- * the token endpoint); in ping mode, notify the client with the auth_req_id only, whatever the
- * result (the spec's description of NOTIFICATION). Push mode (tokens in the notification) is not
- * simulated: no seeded client uses it.
- */
-function completion(stored: StoredTicket, client: SimulatedClient) {
-  const authReqId = (stored.authReqId ??= randomBytes(32).toString("base64url"));
-  if (client.bcDeliveryMode === "POLL") return { action: "NO_ACTION", authReqId };
-  return {
-    action: "NOTIFICATION",
-    authReqId,
-    clientNotificationEndpoint: client.bcNotificationEndpoint,
-    clientNotificationToken: stored.notificationToken,
-    responseContent: JSON.stringify({ auth_req_id: authReqId }),
-  };
+    .post("/backchannel/authentication/complete", (c) =>
+      backchannelComplete(deps, c.var.body, c.var.service, new URL(c.req.url).origin),
+    );
 }

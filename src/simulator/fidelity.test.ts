@@ -180,7 +180,8 @@ describe("simulator fidelity (issue 12)", () => {
     expect(pinged).toMatchObject({
       action: "NOTIFICATION",
       deliveryMode: "PING",
-      clientNotificationEndpoint: PING.bcNotificationEndpoint,
+      // The seeded endpoint is a path: the simulator's own sink.
+      clientNotificationEndpoint: `${server.url}${PING.bcNotificationEndpoint}`,
       clientNotificationToken: "cnt-123456",
     });
     expect(JSON.parse(pinged.responseContent!)).toEqual({ auth_req_id: pinged.authReqId });

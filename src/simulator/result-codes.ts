@@ -58,7 +58,7 @@ export const RESULT = {
     result("A990208", `The backchannel authentication request is invalid: ${detail}`),
   completeBadRequest: result(
     "A990210",
-    "The request needs 'ticket', 'result' (AUTHORIZED, ACCESS_DENIED or TRANSACTION_FAILED) and 'subject'.",
+    "The request needs 'ticket', 'result' (AUTHORIZED, ACCESS_DENIED or TRANSACTION_FAILED), and 'subject' for AUTHORIZED.",
   ),
   authenticationNoParameters: result("A990211", "The request has no 'parameters' string."),
   malformedServiceId: (serviceId: string) =>

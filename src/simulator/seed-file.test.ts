@@ -98,8 +98,8 @@ describe("SIMULATOR_SEED", () => {
       }),
     ).toEqual([
       "services.0.apiKey: must be a number",
-      "clients.0.bcNotificationEndpoint: is required in PING mode",
-      "clients.1.bcDeliveryMode: PUSH is not simulated (tokens in the notification)",
+      "clients.0.bcNotificationEndpoint: is required in PING and PUSH mode",
+      "clients.1.bcNotificationEndpoint: is required in PING and PUSH mode",
       "accessTokens: Too small: expected array to have >=1 items",
     ]);
     expect(

@@ -31,6 +31,8 @@ const serviceSchema = z.strictObject({
   supportedClaims: z.array(z.string().min(1)).default(["sub", "name", "email"]),
   /** Simulator only: the client the console borrows to make test tickets for this service. */
   testClient: id.optional(),
+  /** Simulator only: more clients it borrows for issued test requests, one per delivery mode. */
+  testClients: z.array(id).default([]),
   /** Simulator only: reasons answered as unknown, standing in for an older Authlete. */
   simulatedUnsupportedReasons: z.array(z.enum(FAIL_REASONS)).default([]),
 });
@@ -45,20 +47,31 @@ const clientSchema = z
     grantTypes: z
       .array(z.enum(["AUTHORIZATION_CODE", "REFRESH_TOKEN", "CIBA", "CLIENT_CREDENTIALS"]))
       .default(["CIBA"]),
-    bcDeliveryMode: z
-      .enum(["POLL", "PING", "PUSH"])
-      .refine((mode) => mode !== "PUSH", "PUSH is not simulated (tokens in the notification)")
+    bcDeliveryMode: z.enum(["POLL", "PING", "PUSH"]).optional(),
+    /** A URL; simulator only: a path stands for that path on the simulator (its sink). */
+    bcNotificationEndpoint: z
+      .union([
+        z.url(),
+        z
+          .string()
+          .regex(/^\/client-notifications\/[\w-]+$/, "is a URL or /client-notifications/<name>"),
+      ])
       .optional(),
-    bcNotificationEndpoint: z.url().optional(),
     bcUserCodeRequired: z.boolean().default(false),
     tokenAuthMethod: z
       .enum(["CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"])
       .default("CLIENT_SECRET_BASIC"),
   })
-  .refine((client) => client.bcDeliveryMode !== "PING" || client.bcNotificationEndpoint, {
-    path: ["bcNotificationEndpoint"],
-    message: "is required in PING mode",
-  });
+  .refine(
+    (client) =>
+      client.bcDeliveryMode === "POLL" ||
+      client.bcDeliveryMode === undefined ||
+      client.bcNotificationEndpoint,
+    {
+      path: ["bcNotificationEndpoint"],
+      message: "is required in PING and PUSH mode",
+    },
+  );
 
 const tokenSchema = z.strictObject({
   token: z.string().min(8),
@@ -96,10 +109,16 @@ export function seedFrom(raw: unknown): SimulatorSeed {
     }
   });
   services.forEach((service, index) => {
-    const lent = service.testClient === undefined ? undefined : asId(service.testClient);
-    const client = clients.find((candidate) => asId(candidate.clientId) === lent);
-    if (lent !== undefined && asId(client?.serviceApiKey ?? "") !== asId(service.apiKey)) {
-      problems.push(`services.${index}.testClient: no client ${lent} belongs to this service`);
+    const lent = [service.testClient, ...service.testClients].filter(
+      (entry) => entry !== undefined,
+    );
+    for (const clientId of lent.map(asId)) {
+      const client = clients.find((candidate) => asId(candidate.clientId) === clientId);
+      if (asId(client?.serviceApiKey ?? "") !== asId(service.apiKey)) {
+        problems.push(
+          `services.${index}.testClient: no client ${clientId} belongs to this service`,
+        );
+      }
     }
   });
   accessTokens.forEach((token, index) => {
@@ -121,6 +140,7 @@ export function seedFrom(raw: unknown): SimulatorSeed {
     supportedScopes: service.supportedScopes,
     supportedClaims: service.supportedClaims,
     testClientId: service.testClient === undefined ? undefined : asId(service.testClient),
+    ...(service.testClients.length > 0 && { testClientIds: service.testClients.map(asId) }),
     ...(service.simulatedUnsupportedReasons.length > 0 && {
       unsupportedReasons: service.simulatedUnsupportedReasons,
     }),

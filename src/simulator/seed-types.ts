@@ -16,6 +16,8 @@ export interface SimulatedService {
   supportedClaims: string[];
   /** Simulator only: the client the console borrows for test tickets. */
   testClientId?: string;
+  /** Simulator only: more test clients, one per delivery mode (issued test requests). */
+  testClientIds?: string[];
   /**
    * Simulator only, not an Authlete setting: reasons this service answers as unknown, standing
    * in for an Authlete from before they existed. Its name says so wherever it is shown.
@@ -28,9 +30,12 @@ export interface SimulatedClient {
   clientSecret: string;
   clientName: string;
   serviceId: string;
-  /** Client.bcDeliveryMode; absent: the client cannot use CIBA (A169301). Push is not simulated. */
-  bcDeliveryMode: "POLL" | "PING" | undefined;
-  /** Client.bcNotificationEndpoint (ping). */
+  /** Client.bcDeliveryMode; absent: the client cannot use CIBA (A169301). */
+  bcDeliveryMode: "POLL" | "PING" | "PUSH" | undefined;
+  /**
+   * Client.bcNotificationEndpoint (ping and push). Simulator only: a path ("/client-notifications/…")
+   * stands for that path on the simulator itself, its notification sink.
+   */
   bcNotificationEndpoint?: string;
   bcUserCodeRequired: boolean;
   /** Client.tokenAuthMethod: with CLIENT_SECRET_POST, credentials may come in `parameters`. */

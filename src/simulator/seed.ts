@@ -18,6 +18,7 @@ export const BUILT_IN_SEED_FILE = {
       backchannelAuthReqIdDuration: 600,
       backchannelPollingInterval: 5,
       testClient: 3000000001,
+      testClients: [3000000011, 3000000021],
     },
     {
       apiKey: 1000000002,
@@ -26,6 +27,7 @@ export const BUILT_IN_SEED_FILE = {
       backchannelAuthReqIdDuration: 300,
       backchannelPollingInterval: 10,
       testClient: 3000000002,
+      testClients: [3000000012, 3000000022],
     },
     {
       apiKey: 1000000003,
@@ -49,7 +51,15 @@ export const BUILT_IN_SEED_FILE = {
       clientName: "Demo CIBA Ping Client",
       serviceApiKey: 1000000001,
       bcDeliveryMode: "PING",
-      bcNotificationEndpoint: "https://client.example.com/cb/ping",
+      bcNotificationEndpoint: "/client-notifications/3000000011",
+    },
+    {
+      clientId: 3000000021,
+      clientSecret: "demo-push-client-secret",
+      clientName: "Demo CIBA Push Client",
+      serviceApiKey: 1000000001,
+      bcDeliveryMode: "PUSH",
+      bcNotificationEndpoint: "/client-notifications/3000000021",
     },
     {
       clientId: 3000000002,
@@ -57,6 +67,22 @@ export const BUILT_IN_SEED_FILE = {
       clientName: "Second Demo CIBA Client",
       serviceApiKey: 1000000002,
       bcDeliveryMode: "POLL",
+    },
+    {
+      clientId: 3000000012,
+      clientSecret: "demo-ping-client-secret-2",
+      clientName: "Second Demo CIBA Ping Client",
+      serviceApiKey: 1000000002,
+      bcDeliveryMode: "PING",
+      bcNotificationEndpoint: "/client-notifications/3000000012",
+    },
+    {
+      clientId: 3000000022,
+      clientSecret: "demo-push-client-secret-2",
+      clientName: "Second Demo CIBA Push Client",
+      serviceApiKey: 1000000002,
+      bcDeliveryMode: "PUSH",
+      bcNotificationEndpoint: "/client-notifications/3000000022",
     },
     {
       clientId: 3000000003,
@@ -76,6 +102,13 @@ export const SEED_CLIENTS: readonly SimulatedClient[] = BUILT_IN_SEED.clients;
 export function testClientOf(seed: SimulatorSeed, serviceId: string): SimulatedClient | undefined {
   const service = seed.services.find((candidate) => candidate.serviceId === serviceId);
   return seed.clients.find((client) => client.clientId === service?.testClientId);
+}
+
+/** Every client a seed lends the console for a service: the test client first, then one per mode. */
+export function testClientsOf(seed: SimulatorSeed, serviceId: string): SimulatedClient[] {
+  const service = seed.services.find((candidate) => candidate.serviceId === serviceId);
+  const ids = [service?.testClientId, ...(service?.testClientIds ?? [])];
+  return ids.flatMap((id) => seed.clients.filter((client) => client.clientId === id));
 }
 
 /** The built-in seed's test client of a service. */

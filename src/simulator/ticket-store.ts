@@ -7,8 +7,11 @@ export interface StoredTicket {
   hintType: "LOGIN_HINT" | "LOGIN_HINT_TOKEN" | "ID_TOKEN_HINT";
   hint: string;
   bindingMessage: string | undefined;
-  /** The client's client_notification_token (ping mode), for /complete's notification. */
+  /** The client's client_notification_token (ping and push), for /complete's notification. */
   notificationToken?: string;
+  /** The client's requested_expiry (seconds), which /issue uses instead of the service's. */
+  requestedExpiry?: number;
+  /** Until /issue: the ticket's lifetime from creation; after it: the auth_req_id's. */
   expiresAt: number;
   /** Set once /issue handed out an auth_req_id for this ticket. */
   authReqId?: string;
@@ -41,6 +44,16 @@ export class TicketStore {
       return undefined;
     }
     return stored.serviceId === serviceId ? stored : undefined;
+  }
+
+  /**
+   * /issue: the request now lives as long as its auth_req_id, counted from now (CIBA Core §7.3,
+   * `expires_in`), not what was left of the ticket's own lifetime.
+   */
+  issue(stored: StoredTicket, lifetimeSeconds: number): string {
+    stored.authReqId ??= randomBytes(32).toString("base64url");
+    stored.expiresAt = this.now() + lifetimeSeconds * 1000;
+    return stored.authReqId;
   }
 
   delete(ticket: string): void {
