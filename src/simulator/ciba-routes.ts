@@ -25,7 +25,7 @@ export function cibaRoutes(deps: {
   sink: NotificationSink;
   answer: Answer;
 }) {
-  const { tickets, clients, answer } = deps;
+  const { tickets, answer } = deps;
 
   /** The pending ticket a request's body names, when this service holds it. */
   const ticketOf = (body: Record<string, unknown>, serviceId: string) =>
