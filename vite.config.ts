@@ -22,7 +22,7 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.{ts,tsx}"],
-    globalSetup: ["scripts/vitest-postgres.ts"],
+    globalSetup: ["scripts/vitest-postgres.ts", "scripts/vitest-tls.ts"],
     testTimeout: 15_000,
   },
 });

@@ -4,6 +4,7 @@
 export const SERVER_AREAS = [
   "audit",
   "bulk",
+  "end",
   "fail",
   "reason-matrix",
   "services",

@@ -12,6 +12,8 @@ import type { AppEnv } from "./http/app-env";
 import { auditRoutes } from "./audit/routes";
 import { bulkJobRoutes } from "./bulk/routes";
 import { failRoutes } from "./fail/routes";
+import { endRoutes, redeliveryRoutes } from "./end/routes";
+import type { DeliveryDeps } from "./notifications/delivery";
 import { reasonMatrixRoutes } from "./reason-matrix/routes";
 import { oidcRoutes } from "./session/oidc-routes";
 import { sessionRoutes } from "./session/routes";
@@ -38,6 +40,8 @@ export interface AppDeps {
   /** Runs bulk fail jobs; the routes read the jobs' pages from `bulkStore`. */
   bulkRunner: BulkRunner;
   bulkStore: BulkJobStore;
+  /** Sends client notifications (ending issued requests), and holds those that did not arrive. */
+  delivery: DeliveryDeps;
   /** The built page; absent in development, where Vite serves it. */
   clientDir?: string;
   /** The clock of the readiness verdict (tests move it). */
@@ -49,6 +53,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const { auth, audit, services, actionPolicy } = deps;
   const sessions = auth.sessions;
+  const endDeps = { sessions, audit, actionPolicy, delivery: deps.delivery };
   // The route table: each area carries its own guards (routes/*.ts: signedInArea, requireRole,
   // body limits). Only /session is open without a session.
   const api = new Hono<AppEnv>()
@@ -61,6 +66,8 @@ export function createApp(deps: AppDeps) {
     .use(sameOriginWrites())
     .route("/session", sessionRoutes(auth, audit))
     .route("/backchannel/authentication/fail", failRoutes({ sessions, audit, actionPolicy }))
+    .route("/backchannel/authentication/complete", endRoutes(endDeps))
+    .route("/client-notifications", redeliveryRoutes(endDeps))
     .route("/services", serviceRoutes({ sessions, services }))
     .route("/test-tickets", testTicketRoutes({ sessions, services, audit }))
     .route("/audit", auditRoutes({ sessions, audit }))

@@ -9,6 +9,7 @@ import { bulkSettings } from "./bulk/settings";
 import { ConfigError } from "./config-error";
 import { databaseSettings } from "./db/settings";
 import { httpSettings } from "./http/settings";
+import { notificationSettings } from "./notifications/settings";
 import { sessionSettings } from "./session/settings";
 
 /**
@@ -44,10 +45,20 @@ export function parseSettings(env: Record<string, string | undefined>) {
   const session = parse(sessionSettings);
   const bulk = parse(bulkSettings);
   const budgets = parse(budgetSettings);
+  const notifications = parse(notificationSettings);
   const connection = parse(authleteSettings);
   // Without a token, the embedded simulator; its settings are read only then.
   const authlete = connection?.cluster ?? parse(embeddedSimulatorSettings);
-  if (!http || !database || !session || !bulk || !budgets || !connection || !authlete) {
+  if (
+    !http ||
+    !database ||
+    !session ||
+    !bulk ||
+    !budgets ||
+    !notifications ||
+    !connection ||
+    !authlete
+  ) {
     throw new ConfigError(problems);
   }
   return {
@@ -56,6 +67,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
     ...session,
     ...bulk,
     ...budgets,
+    ...notifications,
     authlete,
     timeoutMs: connection.timeoutMs,
     testClient: connection.testClient,

@@ -32,6 +32,9 @@ import { createLogger } from "./logger";
 import { OidcSignIn } from "./session/oidc";
 import type { ConsoleAuth } from "./session/sign-in";
 import { SqlSignInThrottle } from "./session/sign-in-throttle";
+import { createHeldNotifications } from "./notifications/held-notifications";
+import { createNotificationSender } from "./notifications/send-notification";
+import type { ResolveHost } from "./notifications/send-notification";
 
 export interface ConsoleOverrides {
   /**
@@ -52,6 +55,10 @@ export interface ConsoleOverrides {
   bulkTiming?: { leaseMs?: number; heartbeatMs?: number };
   /** Counts every query the database runs (tests). */
   onQuery?: (sql: string) => void;
+  /** How notification endpoints' names resolve (tests: a name that rebinds). Default: DNS. */
+  resolveHost?: ResolveHost;
+  /** A notification's time limit (default 5 s; tests of a hanging client use less). */
+  notificationTimeoutMs?: number;
 }
 
 // Built: dist/server/main.js → dist/client; from source: src/server/console.ts → dist/client.
@@ -109,6 +116,18 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     ...overrides.bulkTiming,
   });
 
+  const delivery = {
+    audit,
+    enabled: settings.notifications.deliver,
+    held: createHeldNotifications(store, settings.ticketKey),
+    sender: createNotificationSender({
+      // The embedded simulator's sink stands for the seeded clients: its origin is allowed.
+      allowedOrigins: () => [...settings.notifications.allowedOrigins, ...authlete.sinkOrigins()],
+      resolve: overrides.resolveHost,
+      timeoutMs: overrides.notificationTimeoutMs,
+    }),
+  };
+
   const clientDir =
     overrides.clientDir === null
       ? undefined
@@ -122,6 +141,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     actionPolicy,
     bulkRunner,
     bulkStore,
+    delivery,
     logger,
     version,
     clientDir,
@@ -224,7 +244,13 @@ function connectAuthlete(
   settings: ConsoleSettings,
   baseUrlOverride: string | undefined,
   now: () => number,
-): { services: ServiceDirectory; description: string; embedded?: EmbeddedSimulator } {
+): {
+  services: ServiceDirectory;
+  description: string;
+  embedded?: EmbeddedSimulator;
+  /** Origins of the embedded simulator's notification sink (none on a cluster). */
+  sinkOrigins: () => string[];
+} {
   const gatewayOf = cachedGateways(settings.timeoutMs);
   if (settings.services) {
     const services = configuredDirectory(
@@ -233,7 +259,11 @@ function connectAuthlete(
         gateway: gatewayOf(baseUrlOverride ?? service.baseUrl, service.accessToken, false),
       })),
     );
-    return { services, description: `the ${settings.services.length} services of CONSOLE_CONFIG` };
+    return {
+      services,
+      description: `the ${settings.services.length} services of CONSOLE_CONFIG`,
+      sinkOrigins: () => [],
+    };
   }
   const authlete = settings.authlete;
   if (authlete.mode === "cluster") {
@@ -241,17 +271,19 @@ function connectAuthlete(
     const gateway = gatewayOf(baseUrl, authlete.accessToken, false);
     const testClient = settings.testClient;
     return {
-      services: singleGatewayDirectory(gateway, testClient ? () => testClient : undefined),
+      services: singleGatewayDirectory(gateway, testClient ? () => [testClient] : undefined),
       description: `Authlete at ${baseUrl}`,
+      sinkOrigins: () => [],
     };
   }
   const embedded = embeddedSimulator(authlete, now);
   const gateway = gatewayOf(baseUrlOverride ?? (() => embedded.url()), embedded.accessToken, true);
   return {
-    services: singleGatewayDirectory(gateway, embedded.testClientOf),
+    services: singleGatewayDirectory(gateway, embedded.testClientsOf),
     description: "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)",
     // A test that brings its own simulator starts none here.
     embedded: baseUrlOverride === undefined ? embedded : undefined,
+    sinkOrigins: () => [new URL(baseUrlOverride ?? embedded.url()).origin],
   };
 }
 

@@ -1,11 +1,17 @@
 import { z } from "zod";
 import { FAIL_REASONS } from "./reasons";
+import { END_RESULTS } from "./end-request";
+import { DELIVERY_MODES, DELIVERY_STATES } from "./end-outcome";
 import { ROLES } from "./session";
 import { optional, serviceIdSchema, ticketSchema } from "./fail-request";
 
 /** What the audit trail records: every attempt, whatever came of it. */
 export const AUDIT_KINDS = [
   "fail",
+  /** An issued request ended through /complete (its `reason` holds the result). */
+  "end",
+  /** A client notification delivered from the console, or refused (one record per try). */
+  "notification",
   "test-ticket",
   "sign-in",
   "sign-out",
@@ -56,6 +62,7 @@ export const auditEventSchema = z.object({
   ticketHash: z.string().nullable(),
   /** The last 6 characters, for people to recognise a ticket. */
   ticketTail: z.string().nullable(),
+  /** A fail's reason, or an end's result. */
   reason: z.string().nullable(),
   errorDescription: z.string().nullable(),
   errorUri: z.string().nullable(),
@@ -78,6 +85,13 @@ export const auditEventSchema = z.object({
   detail: z.string().nullable(),
   /** The bulk job this ticket was part of. */
   jobId: z.string().nullable(),
+  /** An end's client delivery mode, as Authlete reported it. */
+  deliveryMode: z.enum(DELIVERY_MODES).nullable(),
+  /** SHA-256 of the auth_req_id (an end, a notification), hex; never the value. */
+  authReqIdHash: z.string().nullable(),
+  authReqIdTail: z.string().nullable(),
+  /** An end's notification: what came of it (the notification records have each try). */
+  notification: z.enum(DELIVERY_STATES).nullable(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
@@ -96,7 +110,11 @@ export const auditFiltersSchema = z.strictObject({
   serviceId: optionalText.pipe(serviceIdSchema.optional()),
   /** The ticket itself; the server matches it by its hash. */
   ticket: optionalText.pipe(ticketSchema.optional()),
-  reason: optional(z.enum(FAIL_REASONS, { error: "Not a reason of the fail API." })),
+  reason: optional(
+    z.enum([...FAIL_REASONS, ...END_RESULTS], {
+      error: "Not a reason of the fail API, or a result of /complete.",
+    }),
+  ),
   outcome: optional(z.enum(AUDIT_OUTCOMES, { error: "Not an outcome." })),
   kind: optional(z.enum(AUDIT_KINDS, { error: "Not a kind of record." })),
   jobId: optionalText,

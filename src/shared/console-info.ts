@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { targetSchema } from "./fail-result";
 import { ENVIRONMENTS } from "./service-profiles";
+import { DELIVERY_MODES } from "./end-outcome";
 
 /** GET /api/config: what the page must know about this console. Never a secret. */
 export const consoleConfigSchema = z.object({
@@ -23,6 +24,8 @@ export const servicesSchema = z.array(
     cluster: z.string().nullable(),
     /** Whether test tickets (and the reason matrix) can be made for it. */
     testClient: z.boolean(),
+    /** The delivery modes its test clients offer for issued test requests. */
+    testDeliveryModes: z.array(z.enum(DELIVERY_MODES)),
   }),
 );
 export type ServiceSummary = z.infer<typeof servicesSchema>[number];

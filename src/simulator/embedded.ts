@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { serve } from "@hono/node-server";
 import type { ServerType } from "@hono/node-server";
 import { createSimulator } from "./app";
-import { BUILT_IN_SEED, DEFAULT_SIMULATOR_ACCESS_TOKEN, testClientOf } from "./seed";
+import { BUILT_IN_SEED, DEFAULT_SIMULATOR_ACCESS_TOKEN, testClientsOf } from "./seed";
 import type { EmbeddedSimulatorSettings } from "./settings";
 
 /**
@@ -27,8 +27,13 @@ export function embeddedSimulator(settings: EmbeddedSimulatorSettings, now: () =
   return {
     simulator,
     accessToken: settings.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN,
-    /** The test client each seeded service lends the console. */
-    testClientOf: (serviceId: string) => testClientOf(seed, serviceId),
+    /** The test clients each seeded service lends the console: its test client first. */
+    testClientsOf: (serviceId: string) =>
+      testClientsOf(seed, serviceId).map((client) => ({
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        deliveryMode: client.bcDeliveryMode,
+      })),
     /** Its address; asked for only once the console has started. */
     url(): string {
       if (url === undefined) throw new Error("the embedded simulator has not started yet");

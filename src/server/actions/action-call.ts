@@ -1,8 +1,12 @@
-import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
+import type {
+  BackchannelAuthenticationCompleteResponse,
+  BackchannelAuthenticationFailResponse,
+} from "@authlete/typescript-sdk/models";
+import type { EndResult } from "../../shared/end-request";
 import type { FailReason } from "../../shared/reasons";
 import type { AuthleteGateway } from "../authlete/gateway";
 import type { ResolvedService } from "../authlete/service-directory";
-import type { AuditInput } from "./audit-input";
+import type { AuditCompletion, AuditInput } from "./audit-input";
 import type { AuditTrail } from "./audit-trail";
 import type { RecordDetails, RecordDraft } from "./caller";
 import { answeredOutcome, failedCompletion } from "./outcomes";
@@ -21,7 +25,7 @@ export interface ActionKind<Request extends { serviceId: string; ticket: string 
   /** The SDK call, with only the SDK's own fields. */
   send(gateway: AuthleteGateway, request: Request): Promise<Answer>;
   /** What of Authlete's answer the record keeps. */
-  answered(answer: Answer): { resultCode?: string; action?: string };
+  answered(answer: Answer): Partial<AuditCompletion>;
 }
 
 /** A fail: `/backchannel/authentication/fail` with a ticket and a reason. */
@@ -49,6 +53,35 @@ export const FAIL: ActionKind<FailAction, BackchannelAuthenticationFailResponse>
   answered: ({ resultCode, action }) => ({ resultCode, action }),
 };
 
+/** An end: `/backchannel/authentication/complete` with a refusing result, on an issued request. */
+export interface EndAction {
+  serviceId: string;
+  ticket: string;
+  result: EndResult;
+  errorDescription?: string;
+  errorUri?: string;
+}
+
+export const END: ActionKind<EndAction, BackchannelAuthenticationCompleteResponse> = {
+  auditKind: "end",
+  // The record's reason column holds the result, as the audit log shows it.
+  recorded: ({ ticket, result, errorDescription, errorUri }) => ({
+    ticket,
+    reason: result,
+    errorDescription,
+    errorUri,
+  }),
+  send: (gateway, request) => gateway.complete(request),
+  answered: ({ resultCode, action, deliveryMode, authReqId }) => ({
+    resultCode,
+    action,
+    deliveryMode,
+    authReqId,
+    // The end's notification is settled once its delivery is over (amendNotification).
+    notification: action === "NOTIFICATION" ? undefined : "not-due",
+  }),
+};
+
 export interface ActionCall<Request extends { serviceId: string; ticket: string }, Answer> {
   kind: ActionKind<Request, Answer>;
   /** Who asked (actions/caller.ts), and what else the record says (the justification, a job). */
@@ -70,7 +103,7 @@ export interface ActionCall<Request extends { serviceId: string; ticket: string 
 export async function performAction<Request extends { serviceId: string; ticket: string }, Answer>(
   audit: AuditTrail,
   call: ActionCall<Request, Answer>,
-): Promise<{ answer: Answer; durationMs: number }> {
+): Promise<{ answer: Answer; durationMs: number; auditId: number }> {
   const { kind, service, request } = call;
   const auditId = await audit.begin({
     ...call.draft,
@@ -89,15 +122,14 @@ export async function performAction<Request extends { serviceId: string; ticket:
     throw error;
   }
   const durationMs = elapsed();
-  const { resultCode, action } = kind.answered(answer);
+  const answered = kind.answered(answer);
   await audit.complete(auditId, {
-    outcome: answeredOutcome(resultCode),
-    resultCode,
-    action,
+    ...answered,
+    outcome: answeredOutcome(answered.resultCode ?? undefined),
     upstreamStatus: 200,
     durationMs,
   });
-  return { answer, durationMs };
+  return { answer, durationMs, auditId };
 }
 
 export function stopwatch(): () => number {

@@ -31,6 +31,8 @@ export interface ActionAttempt {
   subject?: { ticket: string } | { tickets: string[] };
   /** What else the audit record should say (reason, the job's size, …). */
   details?: RecordDetails;
+  /** The action's record kind (its refusals are recorded as it); default "fail". */
+  auditKind?: AuditInput["kind"];
 }
 
 /** What an admitted action goes on with. */
@@ -141,7 +143,8 @@ export function createActionPolicy(deps: {
         justification: request.justification,
         ...attempt.details,
       };
-      const kind: AuditInput["kind"] = channel === "bulk" ? "bulk-job" : "fail";
+      const kind: AuditInput["kind"] =
+        channel === "bulk" ? "bulk-job" : (attempt.auditKind ?? "fail");
       let service: ResolvedService;
       try {
         service = services.resolve(request.serviceId);

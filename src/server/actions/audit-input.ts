@@ -1,6 +1,7 @@
 import type { AuditKind, AuditOutcome } from "../../shared/audit";
 import type { Role } from "../../shared/session";
 import type { TicketFingerprint } from "../db/ticket-fingerprint";
+import type { DeliveryMode, DeliveryState } from "../../shared/end-outcome";
 
 /** What a route knows about an action. The raw ticket goes in; only its hash and tail are kept. */
 export interface AuditInput {
@@ -29,10 +30,22 @@ export interface AuditInput {
   callerRequestId?: string | null;
   /** Instead of `ticket`, when only its fingerprint is known (a bulk ticket after a restart). */
   ticketFingerprint?: TicketFingerprint;
+  deliveryMode?: DeliveryMode | null;
+  /** The raw auth_req_id goes in; only its hash and tail are kept, as for a ticket. */
+  authReqId?: string | null;
+  notification?: DeliveryState | null;
 }
 
 /** The fields known only once the call is over. */
 export type AuditCompletion = Pick<
   AuditInput,
-  "outcome" | "resultCode" | "action" | "upstreamStatus" | "durationMs" | "detail"
+  | "outcome"
+  | "resultCode"
+  | "action"
+  | "upstreamStatus"
+  | "durationMs"
+  | "detail"
+  | "deliveryMode"
+  | "authReqId"
+  | "notification"
 >;

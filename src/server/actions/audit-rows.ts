@@ -35,6 +35,10 @@ export const SELECTION = [
   "client_address as clientAddress",
   "name_verified as nameVerified",
   "caller_request_id as callerRequestId",
+  "delivery_mode as deliveryMode",
+  "auth_req_id_hash as authReqIdHash",
+  "auth_req_id_tail as authReqIdTail",
+  "notification",
 ] as const;
 
 type SelectedRow = Omit<AuditEvent, "nameVerified"> & { nameVerified: number | null };
@@ -44,11 +48,18 @@ export function toEvent(row: SelectedRow): AuditEvent {
   return { ...row, nameVerified: row.nameVerified === null ? null : Boolean(row.nameVerified) };
 }
 
+/** An auth_req_id's columns: its hash and tail, never the value. */
+export function fingerprintColumns(authReqId: string) {
+  const { hash, tail } = fingerprintOf(authReqId);
+  return { auth_req_id_hash: hash, auth_req_id_tail: tail };
+}
+
 /** A record as a row: the ticket becomes its hash and tail, booleans 0/1, "" null. */
 export function toRow(input: AuditInput, at: Date): Insertable<AuditEventsTable> {
   const ticket = input.ticket ?? null;
   const fingerprint = ticket === null ? input.ticketFingerprint : fingerprintOf(ticket);
   const text = (value: string | null | undefined) => (value ? value : null);
+  const authReqId = input.authReqId ? fingerprintOf(input.authReqId) : undefined;
   return {
     at: at.toISOString(),
     kind: input.kind,
@@ -77,5 +88,9 @@ export function toRow(input: AuditInput, at: Date): Insertable<AuditEventsTable>
         ? null
         : Number(input.nameVerified),
     caller_request_id: text(input.callerRequestId),
+    delivery_mode: input.deliveryMode ?? null,
+    auth_req_id_hash: authReqId?.hash ?? null,
+    auth_req_id_tail: authReqId?.tail ?? null,
+    notification: input.notification ?? null,
   };
 }

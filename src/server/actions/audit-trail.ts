@@ -5,7 +5,8 @@ import type { Store } from "../db/store";
 import { StorageUnavailable } from "../db/storage-error";
 import { ticketHash } from "../db/ticket-fingerprint";
 import { filteredEvents } from "./audit-query";
-import { SELECTION, toEvent, toRow } from "./audit-rows";
+import { SELECTION, fingerprintColumns, toEvent, toRow } from "./audit-rows";
+import type { DeliveryState } from "../../shared/end-outcome";
 
 /**
  * The audit trail (a port): one record per action, written before the action is answered.
@@ -19,6 +20,8 @@ export interface AuditTrail {
   begin(input: Omit<AuditInput, "outcome">): Promise<number>;
   /** Rewrites a record's detail (a burst of refused sign-ins: its count so far). */
   amendDetail(id: number, detail: string): Promise<void>;
+  /** An end's notification, once its delivery is over (or was not asked for). */
+  amendNotification(id: number, notification: DeliveryState): Promise<void>;
   /** Completes a pending record; a failure is logged with the whole event, never thrown. */
   complete(id: number, completion: AuditCompletion): Promise<void>;
   /**
@@ -42,7 +45,7 @@ export interface AuditTrail {
 }
 
 /** The records that count as having acted on a ticket. */
-const ACTION_KINDS: AuditKind[] = ["fail"];
+const ACTION_KINDS: AuditKind[] = ["fail", "end"];
 
 /**
  * The audit trail in the console's database (SQLite or PostgreSQL), and the same event as one
@@ -115,6 +118,9 @@ export class SqlAuditTrail implements AuditTrail {
           upstream_status: completion.upstreamStatus ?? null,
           duration_ms: completion.durationMs ?? null,
           detail: completion.detail ?? null,
+          ...(completion.deliveryMode && { delivery_mode: completion.deliveryMode }),
+          ...(completion.authReqId && fingerprintColumns(completion.authReqId)),
+          ...(completion.notification && { notification: completion.notification }),
         })
         .where("id", "=", id)
         .returning(SELECTION)
@@ -155,6 +161,17 @@ export class SqlAuditTrail implements AuditTrail {
       .limit(1)
       .executeTakeFirst();
     return row === undefined ? undefined : toEvent(row);
+  }
+
+  async amendNotification(id: number, notification: DeliveryState): Promise<void> {
+    await this.#write(async () => {
+      await this.store.db
+        .updateTable("audit_events")
+        .set({ notification })
+        .where("id", "=", id)
+        .execute();
+      return id;
+    });
   }
 
   async amendDetail(id: number, detail: string): Promise<void> {

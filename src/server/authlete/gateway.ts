@@ -5,7 +5,9 @@
  */
 import { Authlete } from "@authlete/typescript-sdk";
 import type {
+  BackchannelAuthenticationCompleteResponse,
   BackchannelAuthenticationFailResponse,
+  BackchannelAuthenticationIssueResponse,
   BackchannelAuthenticationResponse,
 } from "@authlete/typescript-sdk/models";
 import * as errors from "@authlete/typescript-sdk/models/errors";
@@ -32,6 +34,15 @@ export interface AuthleteService {
   name: string;
 }
 
+/** What the console sends to /complete: never AUTHORIZED, so never a subject. */
+export interface CompleteRequest {
+  serviceId: string;
+  ticket: string;
+  result: "ACCESS_DENIED" | "TRANSACTION_FAILED";
+  errorDescription?: string;
+  errorUri?: string;
+}
+
 export interface TicketRequest {
   serviceId: string;
   clientId: string;
@@ -47,6 +58,10 @@ const SERVICE_PAGE_SIZE = 20;
 export interface AuthleteGateway {
   readonly target: Target;
   fail(request: FailRequest): Promise<BackchannelAuthenticationFailResponse>;
+  /** /complete with a refusing result: ends an issued request. */
+  complete(request: CompleteRequest): Promise<BackchannelAuthenticationCompleteResponse>;
+  /** /issue: hands out the auth_req_id (issued test requests only). */
+  issue(serviceId: string, ticket: string): Promise<BackchannelAuthenticationIssueResponse>;
   createTicket(request: TicketRequest): Promise<BackchannelAuthenticationResponse>;
   /** Every service the token can see, paged to the end; [] when it may not list services. */
   listServices(): Promise<AuthleteService[]>;
@@ -97,6 +112,23 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
       const { serviceId, backchannelAuthenticationFailRequest } = request;
       return call("fail the ticket", serviceId, () =>
         sdk().ciba.fail({ serviceId, backchannelAuthenticationFailRequest }),
+      );
+    },
+
+    complete({ serviceId, ...request }: CompleteRequest) {
+      // subject is mandatory only for AUTHORIZED (the spec; authlete-java-common), but the SDK
+      // 0.0.3-beta types it as a required string: "" stands for none (not yet verified live).
+      return call("end the issued request", serviceId, () =>
+        sdk().ciba.complete({
+          serviceId,
+          backchannelAuthenticationCompleteRequest: { ...request, subject: "" },
+        }),
+      );
+    },
+
+    issue(serviceId: string, ticket: string) {
+      return call("issue the test request", serviceId, () =>
+        sdk().ciba.issue({ serviceId, backchannelAuthenticationIssueRequest: { ticket } }),
       );
     },
 

@@ -1,5 +1,6 @@
 import type { ServiceSummary } from "../../shared/console-info";
 import type { Target } from "../../shared/fail-result";
+import type { DeliveryMode } from "../../shared/end-outcome";
 import type { Environment } from "../../shared/service-profiles";
 import type { AuthleteGateway } from "./gateway";
 import { ProblemError } from "../http/problem";
@@ -7,6 +8,13 @@ import { ProblemError } from "../http/problem";
 export interface TestClient {
   clientId: string;
   clientSecret: string;
+  /** Known for the per-mode test clients; absent for the single one (Authlete says it). */
+  deliveryMode?: DeliveryMode;
+}
+
+/** The delivery modes the service's test clients offer for issued test requests. */
+function modesOf(clients: readonly TestClient[]): DeliveryMode[] {
+  return [...new Set(clients.flatMap((client) => client.deliveryMode ?? []))];
 }
 
 /** A service as the console knows it: where it lives, and how careful to be with it. */
@@ -15,7 +23,10 @@ export interface ResolvedService {
   /** Absent without CONSOLE_CONFIG: the console then knows nothing of environments. */
   environment: Environment | undefined;
   name: string | undefined;
+  /** The test client for tickets: the first of `testClients`. */
   testClient: TestClient | undefined;
+  /** Every test client, one per delivery mode where configured (issued test requests). */
+  testClients: TestClient[];
 }
 
 /** A service of CONSOLE_CONFIG with its secrets read from the environment. */
@@ -24,7 +35,7 @@ export interface ConfiguredService {
   name: string;
   environment: Environment;
   gateway: AuthleteGateway;
-  testClient: TestClient | undefined;
+  testClients: TestClient[];
 }
 
 /**
@@ -48,14 +59,16 @@ export interface ServiceDirectory {
 
 export function singleGatewayDirectory(
   gateway: AuthleteGateway,
-  testClientFor: ((serviceId: string) => TestClient | undefined) | undefined,
+  testClientsFor: ((serviceId: string) => TestClient[]) | undefined,
 ): ServiceDirectory {
+  const clientsOf = (serviceId: string) => testClientsFor?.(serviceId) ?? [];
   return {
     resolve: (serviceId) => ({
       gateway,
       environment: undefined,
       name: undefined,
-      testClient: testClientFor?.(serviceId),
+      testClient: clientsOf(serviceId)[0],
+      testClients: clientsOf(serviceId),
     }),
     async listServices() {
       const services = await gateway.listServices();
@@ -63,7 +76,8 @@ export function singleGatewayDirectory(
         ...service,
         environment: null,
         cluster: null,
-        testClient: testClientFor?.(service.serviceId) !== undefined,
+        testClient: clientsOf(service.serviceId).length > 0,
+        testDeliveryModes: modesOf(clientsOf(service.serviceId)),
       }));
     },
     async nameOf(serviceId) {
@@ -78,8 +92,8 @@ export function singleGatewayDirectory(
     get defaultTarget() {
       return gateway.target;
     },
-    testTicketsAvailable: testClientFor !== undefined,
-    testTicketsHint: testClientFor
+    testTicketsAvailable: testClientsFor !== undefined,
+    testTicketsHint: testClientsFor
       ? undefined
       : "Set AUTHLETE_TEST_CLIENT_ID and AUTHLETE_TEST_CLIENT_SECRET to a CIBA client of this service to create test tickets on a real cluster.",
   };
@@ -104,7 +118,8 @@ export function configuredDirectory(services: ConfiguredService[]): ServiceDirec
         gateway: service.gateway,
         environment: service.environment,
         name: service.name,
-        testClient: service.testClient,
+        testClient: service.testClients[0],
+        testClients: service.testClients,
       };
     },
     listServices: () =>
@@ -114,7 +129,8 @@ export function configuredDirectory(services: ConfiguredService[]): ServiceDirec
           name: service.name,
           environment: service.environment,
           cluster: service.gateway.target.baseUrl,
-          testClient: service.testClient !== undefined,
+          testClient: service.testClients.length > 0,
+          testDeliveryModes: modesOf(service.testClients),
         })),
       ),
     nameOf: (serviceId) => Promise.resolve(byId.get(serviceId)?.name),
@@ -124,7 +140,7 @@ export function configuredDirectory(services: ConfiguredService[]): ServiceDirec
     get defaultTarget() {
       return services[0]!.gateway.target;
     },
-    testTicketsAvailable: services.some((service) => service.testClient !== undefined),
+    testTicketsAvailable: services.some((service) => service.testClients.length > 0),
     testTicketsHint: "Give a staging or test service a testClient in CONSOLE_CONFIG.",
   };
 }

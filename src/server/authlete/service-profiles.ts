@@ -5,6 +5,8 @@ import { serviceIdSchema } from "../../shared/fail-request";
 import { ENVIRONMENTS } from "../../shared/service-profiles";
 import type { Environment } from "../../shared/service-profiles";
 import { ConfigError } from "../config-error";
+import { DELIVERY_MODES } from "../../shared/end-outcome";
+import type { TestClient } from "./service-directory";
 
 const envVarName = z
   .string()
@@ -28,15 +30,31 @@ export const serviceProfileSchema = z
     testClient: z
       .strictObject({ clientId: z.string().min(1), clientSecretEnv: envVarName })
       .optional(),
+    /** Test clients per delivery mode, for issued test requests (ending them). */
+    testClients: z
+      .array(
+        z.strictObject({
+          clientId: z.string().min(1),
+          clientSecretEnv: envVarName,
+          deliveryMode: z.enum(DELIVERY_MODES, { error: "must be POLL, PING or PUSH" }),
+          /** The user an AUTHORIZED completion names (the QA lab's; unused by the console today). */
+          subject: z.string().min(1).max(200).optional(),
+        }),
+      )
+      .default([]),
   })
   .refine((profile) => (profile.tokenEnv === undefined) !== (profile.tokenFile === undefined), {
     path: ["tokenEnv"],
     message: "set exactly one of tokenEnv and tokenFile",
   })
-  .refine((profile) => !(profile.environment === "production" && profile.testClient), {
-    path: ["testClient"],
-    message: "a production service has no test client: tests never run against production",
-  });
+  .refine(
+    (profile) =>
+      !(profile.environment === "production" && (profile.testClient || profile.testClients.length)),
+    {
+      path: ["testClient"],
+      message: "a production service has no test client: tests never run against production",
+    },
+  );
 
 export const consoleConfigFileSchema = z
   .strictObject({ services: z.array(serviceProfileSchema).min(1, "list at least one service") })
@@ -60,7 +78,7 @@ export interface ServiceSettings {
   environment: Environment;
   baseUrl: string;
   accessToken: string;
-  testClient: { clientId: string; clientSecret: string } | undefined;
+  testClients: TestClient[];
 }
 
 /**
@@ -107,14 +125,29 @@ export function readServices(
     environment: profile.environment,
     baseUrl: profile.baseUrl,
     accessToken: secret(`services.${index}.tokenEnv`, profile.tokenEnv, profile.tokenFile),
-    testClient: profile.testClient && {
-      clientId: profile.testClient.clientId,
-      clientSecret: secret(
-        `services.${index}.testClient.clientSecretEnv`,
-        profile.testClient.clientSecretEnv,
-        undefined,
-      ),
-    },
+    testClients: [
+      ...(profile.testClient
+        ? [
+            {
+              clientId: profile.testClient.clientId,
+              clientSecret: secret(
+                `services.${index}.testClient.clientSecretEnv`,
+                profile.testClient.clientSecretEnv,
+                undefined,
+              ),
+            },
+          ]
+        : []),
+      ...profile.testClients.map((client, position) => ({
+        clientId: client.clientId,
+        deliveryMode: client.deliveryMode,
+        clientSecret: secret(
+          `services.${index}.testClients.${position}.clientSecretEnv`,
+          client.clientSecretEnv,
+          undefined,
+        ),
+      })),
+    ],
   }));
   if (problems.length > 0) throw new ConfigError(problems);
   return services;

@@ -82,6 +82,8 @@ export async function setup(
       }
     },
     createTicket: () => Promise.reject(new Error("not used by the runner")),
+    complete: () => Promise.reject(new Error("not used by these tests")),
+    issue: () => Promise.reject(new Error("not used by the runner")),
     listServices: () => Promise.resolve([]),
     checkReachable: () => Promise.resolve(),
   };
@@ -90,6 +92,7 @@ export async function setup(
     environment: "test",
     name: "QA",
     testClient: undefined,
+    testClients: [],
   };
   const runner = new BulkRunner({
     store,

@@ -205,6 +205,29 @@ export const MIGRATIONS: Record<string, Migration> = {
       }
     },
   },
+  "005-ending-issued-requests": {
+    async up(db: Kysely<unknown>) {
+      // An end's delivery mode, its auth_req_id as hash and tail, and its notification's fate.
+      for (const column of [
+        "delivery_mode",
+        "auth_req_id_hash",
+        "auth_req_id_tail",
+        "notification",
+      ]) {
+        await db.schema.alterTable("audit_events").addColumn(column, "text").execute();
+      }
+      await db.schema
+        .createTable("held_notifications")
+        .ifNotExists()
+        .addColumn("id", "text", (column) => column.primaryKey())
+        .addColumn("service_id", "text", (column) => column.notNull())
+        .addColumn("owner_key", "text", (column) => column.notNull())
+        .addColumn("end_audit_id", "integer", (column) => column.notNull())
+        .addColumn("expires_at", "bigint", (column) => column.notNull())
+        .addColumn("sealed", "text", (column) => column.notNull())
+        .execute();
+    },
+  },
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -2,6 +2,7 @@ import type { Generated } from "kysely";
 import type { AuditKind, AuditOutcome } from "../../shared/audit";
 import type { BulkItemState, BulkJob } from "../../shared/bulk-job";
 import type { Role } from "../../shared/session";
+import type { DeliveryMode, DeliveryState } from "../../shared/end-outcome";
 
 /**
  * The console's tables as Kysely sees them, for both dialects. Times people read are UTC ISO
@@ -16,6 +17,21 @@ export interface ConsoleSchema {
   rate_limit_buckets: RateLimitBucketsTable;
   sign_in_attempts: SignInAttemptsTable;
   console_instances: ConsoleInstancesTable;
+  held_notifications: HeldNotificationsTable;
+}
+
+/** A client notification that did not arrive, sealed, for Deliver again (10 minutes). */
+export interface HeldNotificationsTable {
+  id: string;
+  service_id: string;
+  /** Whose it is: only they (or a supervisor) may deliver it again. */
+  owner_key: string;
+  /** The end's audit record, whose notification column follows the deliveries. */
+  end_audit_id: number;
+  /** Epoch ms: wiped after. */
+  expires_at: number;
+  /** The endpoint, token, body and auth_req_id, sealed (db/seal.ts) with the id as context. */
+  sealed: string;
 }
 
 export interface AuditEventsTable {
@@ -46,6 +62,10 @@ export interface AuditEventsTable {
   name_verified: number | null;
   /** The caller's X-Request-Id, when it sent a well-formed one; never the record's own id. */
   caller_request_id: string | null;
+  delivery_mode: DeliveryMode | null;
+  auth_req_id_hash: string | null;
+  auth_req_id_tail: string | null;
+  notification: DeliveryState | null;
 }
 
 /**

@@ -18,24 +18,3 @@ export function failResultOf(
     meta,
   };
 }
-
-/** What an invalid request's record keeps of it: the fields that can be read, if short. */
-export function readableFields(body: unknown) {
-  const outer = isRecord(body) ? body : {};
-  const inner = isRecord(outer.backchannelAuthenticationFailRequest)
-    ? outer.backchannelAuthenticationFailRequest
-    : {};
-  return {
-    serviceId: shortText(outer.serviceId, 64),
-    ticket: shortText(inner.ticket, 256),
-    reason: shortText(inner.reason, 64),
-  };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function shortText(value: unknown, max: number): string | null {
-  return typeof value === "string" && value.length <= max ? value : null;
-}

@@ -8,7 +8,8 @@ import type { AppEnv } from "../http/app-env";
 import { callerOf, signedInRecord } from "../http/request-context";
 import { jsonBody } from "../http/validation";
 import type { SessionStore } from "../identity/sessions";
-import { failResultOf, readableFields } from "./fail-result";
+import { readableFields } from "../actions/readable-fields";
+import { failResultOf } from "./fail-result";
 
 /**
  * POST /api/backchannel/authentication/fail: one ticket, the SDK's request shape. Asked first
@@ -25,7 +26,7 @@ export function failRoutes(deps: {
   const recordInvalid = async (c: Context<AppEnv>, body: unknown, errors: { path: string }[]) => {
     await audit.record({
       ...signedInRecord(c),
-      ...readableFields(body),
+      ...readableFields(body, "backchannelAuthenticationFailRequest", "reason"),
       kind: "fail",
       outcome: "invalid",
       detail: `invalid: ${errors.map((error) => error.path).join(", ")}`,

@@ -1,0 +1,138 @@
+import type { Context } from "hono";
+
+import { endRequestSchema } from "../../shared/end-request";
+import type { NotificationDelivery } from "../../shared/end-outcome";
+import { END, performAction } from "../actions/action-call";
+import type { ActionPolicy } from "../actions/action-policy";
+import type { AuditTrail } from "../actions/audit-trail";
+import { readableFields } from "../actions/readable-fields";
+import { requireRole, signedInArea } from "../http/guards";
+import type { AppEnv } from "../http/app-env";
+import { problemResponse } from "../http/problem";
+import { callerOf, signedInRecord } from "../http/request-context";
+import { jsonBody } from "../http/validation";
+import { limitKeyOf } from "../identity/limit-key";
+import type { SessionStore } from "../identity/sessions";
+import { deliverAndRecord } from "../notifications/delivery";
+import type { DeliveryDeps } from "../notifications/delivery";
+import { endOutcomeOf } from "./end-outcome";
+
+interface EndDeps {
+  sessions: SessionStore;
+  audit: AuditTrail;
+  actionPolicy: ActionPolicy;
+  delivery: DeliveryDeps;
+}
+
+const NOT_ASKED =
+  "A notification is due. The console did not send it (not asked): the authorization server must, or Copy as curl.";
+
+/**
+ * POST /api/backchannel/authentication/complete: ends an issued request, the SDK's request
+ * shape, through the one audited action call, asked first as a fail is (decision 014). With
+ * `deliverNotification`, the notification Authlete returns is sent from here (decision 015).
+ */
+export function endRoutes(deps: EndDeps) {
+  const { audit, actionPolicy } = deps;
+  const recordInvalid = async (c: Context<AppEnv>, body: unknown, errors: { path: string }[]) => {
+    await audit.record({
+      ...signedInRecord(c),
+      ...readableFields(body, "backchannelAuthenticationCompleteRequest", "result"),
+      kind: "end",
+      outcome: "invalid",
+      detail: `invalid: ${errors.map((error) => error.path).join(", ")}`,
+    });
+  };
+
+  return signedInArea(deps.sessions).post(
+    "/",
+    requireRole("operator", audit, "end"),
+    jsonBody(endRequestSchema, recordInvalid),
+    async (c) => {
+      const request = c.req.valid("json");
+      const action = {
+        serviceId: request.serviceId,
+        ...request.backchannelAuthenticationCompleteRequest,
+      };
+      // Neither the ticket nor the auth_req_id is ever logged.
+      Object.assign(c.var.logFields, { serviceId: action.serviceId, result: action.result });
+      const caller = callerOf(c, c.var.principal);
+      const { service, draft, limitKey } = await actionPolicy.admit({
+        channel: "single",
+        caller,
+        request,
+        subject: { ticket: action.ticket },
+        details: END.recorded(action),
+        auditKind: "end",
+      });
+      const { answer, durationMs, auditId } = await performAction(audit, {
+        kind: END,
+        draft,
+        service,
+        request: action,
+      });
+      c.var.logFields.resultCode = answer.resultCode;
+      let delivery: NotificationDelivery = {
+        state: "not-due",
+        detail: "No notification is due.",
+        status: null,
+        body: null,
+        held: null,
+      };
+      if (answer.action === "NOTIFICATION") {
+        if (request.deliverNotification) {
+          delivery = await deliverAndRecord(deps.delivery, {
+            draft,
+            serviceId: action.serviceId,
+            ownerKey: limitKey,
+            endAuditId: auditId,
+            notification: {
+              endpoint: answer.clientNotificationEndpoint ?? "",
+              token: answer.clientNotificationToken ?? "",
+              body: answer.responseContent ?? "",
+            },
+            authReqId: answer.authReqId ?? "",
+            deliveryMode: answer.deliveryMode ?? null,
+          });
+        } else {
+          await audit.amendNotification(auditId, "not-asked");
+          delivery = { ...delivery, state: "not-asked", detail: NOT_ASKED };
+        }
+      }
+      const meta = { requestId: c.var.requestId, durationMs, target: service.gateway.target };
+      return c.json(endOutcomeOf(answer, action, delivery, meta), 200);
+    },
+  );
+}
+
+/**
+ * POST /api/client-notifications/:id/deliver: Deliver again, within 10 minutes, a notification
+ * that did not arrive; only by whoever ended the request, or a supervisor.
+ */
+export function redeliveryRoutes(deps: EndDeps) {
+  const { audit } = deps;
+  return signedInArea(deps.sessions).post(
+    "/:id/deliver",
+    requireRole("operator", audit, "notification"),
+    async (c) => {
+      const held = await deps.delivery.held.find(c.req.param("id"));
+      const caller = callerOf(c, c.var.principal);
+      const ownerKey = limitKeyOf(caller.principal, caller.clientAddress ?? "");
+      if (!held || (held.ownerKey !== ownerKey && c.var.principal.role !== "supervisor")) {
+        return problemResponse(c, {
+          kind: "not-found",
+          status: 404,
+          title: "This notification is no longer held",
+          detail:
+            "A notification is held for 10 minutes after a failed delivery, by the console that tried it (every replica, with TICKET_ENCRYPTION_KEY). Copy it as curl from the answer instead.",
+        });
+      }
+      const delivery = await deliverAndRecord(deps.delivery, {
+        ...held,
+        draft: { ...signedInRecord(c), serviceId: held.serviceId },
+        held: { id: c.req.param("id"), until: held.until },
+      });
+      return c.json(delivery, 200);
+    },
+  );
+}

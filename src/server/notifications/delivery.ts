@@ -1,0 +1,85 @@
+import type { DeliveryMode, NotificationDelivery } from "../../shared/end-outcome";
+import type { AuditInput } from "../actions/audit-input";
+import type { AuditTrail } from "../actions/audit-trail";
+import type { RecordDetails, RecordDraft } from "../actions/caller";
+import { stopwatch } from "../actions/action-call";
+import type { HeldNotifications } from "./held-notifications";
+import type { ClientNotification, NotificationSender, SendResult } from "./send-notification";
+
+export interface DeliveryDeps {
+  sender: NotificationSender;
+  audit: AuditTrail;
+  held: HeldNotifications;
+  /** DELIVER_CLIENT_NOTIFICATIONS. */
+  enabled: boolean;
+}
+
+/** One delivery: what it is, whose, and which end it belongs to. */
+export interface DeliveryAttempt {
+  draft: RecordDraft & RecordDetails;
+  serviceId: string;
+  ownerKey: string;
+  endAuditId: number;
+  notification: ClientNotification;
+  authReqId: string;
+  deliveryMode: DeliveryMode | null;
+  /** Deliver again: the held notification (wiped once delivered; its 10 minutes do not restart). */
+  held?: { id: string; until: string };
+}
+
+const OUTCOME: Record<SendResult["state"], AuditInput["outcome"]> = {
+  delivered: "succeeded",
+  failed: "refused",
+  refused: "forbidden",
+};
+
+/**
+ * Sends a notification and records it (who, when, endpoint host, status or why not), then
+ * settles the end's record. A notification that was sent but did not arrive is held, sealed,
+ * for Deliver again; one the policy refuses is not (it would be refused again). The token and
+ * the auth_req_id are never logged, stored in clear or shown.
+ */
+export async function deliverAndRecord(
+  deps: DeliveryDeps,
+  attempt: DeliveryAttempt,
+): Promise<NotificationDelivery> {
+  const { audit } = deps;
+  let origin = "(not a URL)";
+  try {
+    origin = new URL(attempt.notification.endpoint).origin;
+  } catch {
+    // Recorded as it is: the sender refuses it.
+  }
+  const record = {
+    ...attempt.draft,
+    kind: "notification" as const,
+    serviceId: attempt.serviceId,
+    target: origin,
+    authReqId: attempt.authReqId,
+    deliveryMode: attempt.deliveryMode,
+  };
+  if (!deps.enabled) {
+    const detail =
+      "DELIVER_CLIENT_NOTIFICATIONS is off: the console sends no notification. Copy it as curl, or let the authorization server send it.";
+    await audit.record({ ...record, outcome: "forbidden", detail });
+    await audit.amendNotification(attempt.endAuditId, "off");
+    return { state: "off", detail, status: null, body: null, held: null };
+  }
+  const elapsed = stopwatch();
+  const sent = await deps.sender.send(attempt.notification);
+  await audit.record({
+    ...record,
+    outcome: OUTCOME[sent.state],
+    upstreamStatus: sent.status,
+    durationMs: elapsed(),
+    detail: `POST ${origin}: ${sent.detail}`,
+  });
+  await audit.amendNotification(attempt.endAuditId, sent.state);
+  let held: NotificationDelivery["held"] = null;
+  if (sent.state === "failed") {
+    held = attempt.held ?? (await deps.held.hold(attempt));
+  } else if (attempt.held) {
+    await deps.held.wipe(attempt.held.id);
+  }
+  return { state: sent.state, detail: sent.detail, status: sent.status, body: sent.body, held };
+}
