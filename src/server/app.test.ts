@@ -82,6 +82,7 @@ describe("GET /api/services", () => {
       environment: null,
       cluster: null,
       testClient: true,
+      testDeliveryModes: ["POLL", "PING", "PUSH"],
     });
     expect(services.at(-1)).toMatchObject({
       serviceId: "5000000042",

@@ -36,6 +36,7 @@ describe("parseSettings", () => {
       bulkTicketsPerHour: 10_000,
       bulkMaxOpenJobs: 3,
       services: undefined,
+      notifications: { deliver: false, allowedOrigins: [] },
       bulk: {
         concurrency: 4,
         retry: { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 },

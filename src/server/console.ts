@@ -32,8 +32,7 @@ import { createLogger } from "./logger";
 import { OidcSignIn } from "./session/oidc";
 import type { ConsoleAuth } from "./session/sign-in";
 import { SqlSignInThrottle } from "./session/sign-in-throttle";
-import { createHeldNotifications } from "./notifications/held-notifications";
-import { createNotificationSender } from "./notifications/send-notification";
+import { createDelivery } from "./notifications/delivery";
 import type { ResolveHost } from "./notifications/send-notification";
 
 export interface ConsoleOverrides {
@@ -116,17 +115,16 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     ...overrides.bulkTiming,
   });
 
-  const delivery = {
+  const delivery = createDelivery({
     audit,
-    enabled: settings.notifications.deliver,
-    held: createHeldNotifications(store, settings.ticketKey),
-    sender: createNotificationSender({
-      // The embedded simulator's sink stands for the seeded clients: its origin is allowed.
-      allowedOrigins: () => [...settings.notifications.allowedOrigins, ...authlete.sinkOrigins()],
-      resolve: overrides.resolveHost,
-      timeoutMs: overrides.notificationTimeoutMs,
-    }),
-  };
+    store,
+    settings: settings.notifications,
+    key: settings.ticketKey,
+    // The embedded simulator's sink stands for the seeded clients: its origin is allowed.
+    moreOrigins: authlete.sinkOrigins,
+    resolve: overrides.resolveHost,
+    timeoutMs: overrides.notificationTimeoutMs,
+  });
 
   const clientDir =
     overrides.clientDir === null

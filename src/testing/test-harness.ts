@@ -17,6 +17,7 @@ import { startConsole as startBuiltConsole } from "../server/console";
 import { SESSION_COOKIE } from "../server/http/guards";
 import { listen } from "../server/http/listen";
 import type { Principal } from "../server/identity/sessions";
+import type { ResolveHost } from "../server/notifications/send-notification";
 
 export const TEST_ACCESS_CODE = "test-access-code-123";
 /** 32 bytes, base64: the ticket key of test consoles on PostgreSQL. */
@@ -48,6 +49,9 @@ export interface HarnessOptions {
   onQuery?: (sql: string) => void;
   /** Default: any free port. */
   port?: number;
+  /** How notification endpoints' names resolve (default: DNS). */
+  resolveHost?: ResolveHost;
+  notificationTimeoutMs?: number;
 }
 
 /** A port nobody listens on right now, for pieces that must know each other's address. */
@@ -150,6 +154,8 @@ export async function startConsole(options: HarnessOptions = {}) {
     version: "0.0.0-test",
     bulkTiming: options.bulkTiming,
     onQuery: options.onQuery,
+    resolveHost: options.resolveHost,
+    notificationTimeoutMs: options.notificationTimeoutMs,
   });
   const bff = await listen(
     built.app.fetch,

@@ -24,6 +24,15 @@ const json = (requestId: string, body: unknown, method = "POST") => ({
   body: JSON.stringify(body),
 });
 
+async function issuedTicket(deliveryMode = "POLL"): Promise<string> {
+  const made = await running.post("/api/test-tickets", {
+    serviceId: SERVICE,
+    issued: true,
+    deliveryMode,
+  });
+  return testTicketSchema.parse(made.json).ticket;
+}
+
 async function testTicket(): Promise<string> {
   const made = await running.post("/api/test-tickets", { serviceId: SERVICE });
   return testTicketSchema.parse(made.json).ticket;
@@ -31,6 +40,30 @@ async function testTicket(): Promise<string> {
 
 /** Makes one record of the kind, sending `requestId` as X-Request-Id. */
 const MAKE: Record<AuditKind, (requestId: string) => Promise<unknown>> = {
+  end: async (requestId) =>
+    running.request(
+      "/api/backchannel/authentication/complete",
+      json(requestId, {
+        serviceId: SERVICE,
+        backchannelAuthenticationCompleteRequest: {
+          ticket: await issuedTicket(),
+          result: "TRANSACTION_FAILED",
+        },
+      }),
+    ),
+  // Delivery is off here: the refusal is the notification's record.
+  notification: async (requestId) =>
+    running.request(
+      "/api/backchannel/authentication/complete",
+      json(requestId, {
+        serviceId: SERVICE,
+        backchannelAuthenticationCompleteRequest: {
+          ticket: await issuedTicket("PING"),
+          result: "ACCESS_DENIED",
+        },
+        deliverNotification: true,
+      }),
+    ),
   fail: async (requestId) =>
     running.request(
       "/api/backchannel/authentication/fail",

@@ -58,7 +58,7 @@ describe("CONSOLE_CONFIG", () => {
         environment: "production",
         baseUrl: "https://jp.authlete.com",
         accessToken: "prod-token-value",
-        testClient: undefined,
+        testClients: [],
       },
       {
         serviceId: "1000000001",
@@ -66,7 +66,7 @@ describe("CONSOLE_CONFIG", () => {
         environment: "test",
         baseUrl: "http://127.0.0.1:8796",
         accessToken: "qa-token-value",
-        testClient: { clientId: "3000000001", clientSecret: "qa-secret" },
+        testClients: [{ clientId: "3000000001", clientSecret: "qa-secret" }],
       },
     ]);
   });

@@ -3,8 +3,16 @@ import type { AuditInput } from "../actions/audit-input";
 import type { AuditTrail } from "../actions/audit-trail";
 import type { RecordDetails, RecordDraft } from "../actions/caller";
 import { stopwatch } from "../actions/action-call";
+import type { Store } from "../db/store";
+import { createHeldNotifications } from "./held-notifications";
 import type { HeldNotifications } from "./held-notifications";
-import type { ClientNotification, NotificationSender, SendResult } from "./send-notification";
+import { createNotificationSender } from "./send-notification";
+import type {
+  ClientNotification,
+  NotificationSender,
+  ResolveHost,
+  SendResult,
+} from "./send-notification";
 
 export interface DeliveryDeps {
   sender: NotificationSender;
@@ -82,4 +90,29 @@ export async function deliverAndRecord(
     await deps.held.wipe(attempt.held.id);
   }
   return { state: sent.state, detail: sent.detail, status: sent.status, body: sent.body, held };
+}
+
+/** The delivery parts the composition root wires: sender, held notifications, the switch. */
+export function createDelivery(options: {
+  audit: AuditTrail;
+  store: Store;
+  settings: { deliver: boolean; allowedOrigins: string[] };
+  /** TICKET_ENCRYPTION_KEY: held notifications open on every replica with it. */
+  key: Buffer | undefined;
+  /** Origins allowed beyond the settings' (the embedded simulator's sink). */
+  moreOrigins: () => string[];
+  resolve?: ResolveHost;
+  timeoutMs?: number;
+}): DeliveryDeps {
+  const { settings } = options;
+  return {
+    audit: options.audit,
+    enabled: settings.deliver,
+    held: createHeldNotifications(options.store, options.key),
+    sender: createNotificationSender({
+      allowedOrigins: () => [...settings.allowedOrigins, ...options.moreOrigins()],
+      resolve: options.resolve,
+      timeoutMs: options.timeoutMs,
+    }),
+  };
 }
