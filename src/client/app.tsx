@@ -55,6 +55,8 @@ const FailTicketPage = lazy(() => failTicketPage.then((m) => ({ default: m.FailT
 const loadAuditLog = () => import("./features/audit/audit-log-page");
 const loadBulkFail = () => import("./features/bulk-fail/bulk-fail-page");
 const loadReasonMatrix = () => import("./features/reason-matrix/reason-matrix-page");
+const loadEndRequest = () => import("./features/end-request/end-request-page");
+const EndRequestPage = lazy(() => loadEndRequest().then((m) => ({ default: m.EndRequestPage })));
 const AuditLogPage = lazy(() => loadAuditLog().then((m) => ({ default: m.AuditLogPage })));
 const BulkFailPage = lazy(() => loadBulkFail().then((m) => ({ default: m.BulkFailPage })));
 const ReasonMatrixPage = lazy(() =>
@@ -83,6 +85,12 @@ const PAGES: {
   },
   { path: "/bulk", title: "Bulk fail", operatorOnly: true, render: () => <BulkFailPage /> },
   {
+    path: "/end",
+    title: "End an issued CIBA request",
+    operatorOnly: true,
+    render: () => <EndRequestPage />,
+  },
+  {
     path: "/",
     title: "Fail a stuck CIBA ticket",
     operatorOnly: true,
@@ -94,7 +102,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
   const { data: config } = useQuery(consoleConfigQuery);
   const signOut = useSignOut();
   useEffect(() => {
-    for (const load of [loadAuditLog, loadBulkFail, loadReasonMatrix]) void load();
+    for (const load of [loadEndRequest, loadAuditLog, loadBulkFail, loadReasonMatrix]) void load();
   }, []);
   // A supervisor may do all an operator may (and control anyone's bulk job).
   const isOperator = roleAllows(session.role, "operator");
@@ -104,6 +112,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
         <p className="app-title">CIBA fail console</p>
         <nav aria-label="Pages" className="app-nav">
           {isOperator && <NavLink href="/">Fail a ticket</NavLink>}
+          {isOperator && <NavLink href="/end">End issued request</NavLink>}
           {isOperator && <NavLink href="/bulk">Bulk fail</NavLink>}
           {isOperator && <NavLink href="/matrix">Reason matrix</NavLink>}
           <NavLink href="/audit">Audit log</NavLink>

@@ -86,7 +86,15 @@ export function createApp(deps: AppDeps) {
       "/reason-matrix",
       reasonMatrixRoutes({ sessions, services, audit, actionPolicy, now: deps.now }),
     )
-    .route("/config", configRoutes({ sessions, services, version: deps.version }))
+    .route(
+      "/config",
+      configRoutes({
+        sessions,
+        services,
+        version: deps.version,
+        deliverNotifications: deps.delivery.enabled,
+      }),
+    )
     .all("*", (c) =>
       problemResponse(c, {
         kind: "not-found",

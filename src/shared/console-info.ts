@@ -7,6 +7,8 @@ import { DELIVERY_MODES } from "./end-outcome";
 export const consoleConfigSchema = z.object({
   target: targetSchema,
   testTickets: z.object({ available: z.boolean(), reason: z.string().optional() }),
+  /** DELIVER_CLIENT_NOTIFICATIONS: whether the console may send client notifications. */
+  notifications: z.object({ deliver: z.boolean() }),
   version: z.string(),
 });
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;

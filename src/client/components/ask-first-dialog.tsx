@@ -13,8 +13,10 @@ interface AskFirstDialogProps {
   /** The service as people know it, and its cluster when known. */
   serviceName: string;
   cluster: string | null;
-  /** What is asked about: "fail call", "bulk job". */
+  /** What is asked about: "fail call", "end call", "bulk job". */
   action: string;
+  /** The action about to be taken, for the dialog's words (default "fail"). */
+  verb?: "fail" | "end";
   /** The ticket's tail, for a single ticket. */
   ticketTail?: string;
   justification: string;
@@ -34,6 +36,7 @@ export function AskFirstDialog({
   serviceName,
   cluster,
   action,
+  verb = "fail",
   ticketTail,
   justification,
   pending,
@@ -48,12 +51,14 @@ export function AskFirstDialog({
   });
   const errors = form.formState.errors;
   const repeated = previousActions !== undefined || alreadyActedCount !== undefined;
+  const done = previousActions?.[0]?.kind === "end" ? "ended" : "failed";
+  const Verb = verb === "end" ? "End" : "Fail";
   const title = confirm
     ? `Production: ${serviceName}`
     : alreadyActedCount !== undefined
       ? `${alreadyActedCount} of these tickets ${alreadyActedCount === 1 ? "was" : "were"} already failed`
       : repeated
-        ? "This ticket was already failed"
+        ? `This ticket was already ${done}`
         : (summary?.title ?? "Confirm");
   const submit = form.handleSubmit((answers) => onAnswer(confirm ? answers : {}));
 
@@ -72,6 +77,7 @@ export function AskFirstDialog({
               previousActions={previousActions}
               alreadyActedCount={alreadyActedCount}
               ticketTail={ticketTail}
+              verb={verb}
             />
           )}
           {confirm && (
@@ -126,11 +132,13 @@ export function AskFirstDialog({
             aria-busy={pending}
           >
             {confirm
-              ? "Fail in production"
+              ? `${Verb} in production`
               : alreadyActedCount !== undefined
                 ? "Start all the same"
                 : repeated
-                  ? "Fail again"
+                  ? verb === "end"
+                    ? "End all the same"
+                    : "Fail again"
                   : (summary?.confirmLabel ?? "Go on")}
           </button>
           <button
@@ -178,7 +186,11 @@ function PreviousActions({
   previousActions = [],
   alreadyActedCount,
   ticketTail,
-}: Pick<AskFirstQuestion, "previousActions" | "alreadyActedCount"> & { ticketTail?: string }) {
+  verb,
+}: Pick<AskFirstQuestion, "previousActions" | "alreadyActedCount"> & {
+  ticketTail?: string;
+  verb: "fail" | "end";
+}) {
   if (alreadyActedCount !== undefined) {
     return (
       <p>
@@ -190,10 +202,11 @@ function PreviousActions({
     );
   }
   const [latest] = previousActions;
+  const done = latest?.kind === "end" ? "ended" : "failed";
   return (
     <>
       <p>
-        This console failed ticket <span className="mono">…{ticketTail}</span>{" "}
+        This console {done} ticket <span className="mono">…{ticketTail}</span>{" "}
         {previousActions.length === 1 ? "once" : `${previousActions.length} times`} before. The last
         time:
       </p>
@@ -205,14 +218,21 @@ function PreviousActions({
           <dd>
             <time dateTime={latest.at}>{formatTime(latest.at)}</time>
           </dd>
-          <dt>Reason</dt>
+          <dt>{latest.kind === "end" ? "Result" : "Reason"}</dt>
           <dd className="mono">{latest.reason}</dd>
         </dl>
       )}
-      <p>
-        Authlete deleted it then, so failing it again changes nothing there; it only shows what the
-        client would receive. Fail it again?
-      </p>
+      {verb === "fail" ? (
+        <p>
+          Authlete deleted it then, so failing it again changes nothing there; it only shows what
+          the client would receive. Fail it again?
+        </p>
+      ) : (
+        <p>
+          Authlete deleted it then: ending it now will most likely answer that it holds no such
+          ticket (A186202), and the client is told nothing more. End it all the same?
+        </p>
+      )}
     </>
   );
 }

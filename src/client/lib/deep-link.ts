@@ -1,16 +1,20 @@
 import { FAIL_REASONS } from "../../shared/reasons";
 import type { FailReason } from "../../shared/reasons";
+import { END_RESULTS } from "../../shared/end-request";
+import type { EndResult } from "../../shared/end-request";
 
 export interface FormPrefill {
   serviceId?: string;
   ticket?: string;
   reason?: FailReason;
+  /** End issued request's result (/end?…&result=…). */
+  result?: EndResult;
 }
 
 let taken: FormPrefill | undefined;
 
 /**
- * What `/?serviceId=…&ticket=…&reason=…` asks the form to hold. Read once per page load, then
+ * What `/?serviceId=…&ticket=…&reason=…` (or `/end?…&result=…`) asks the form to hold. Read once per page load, then
  * taken out of the address bar; it fills the form and never submits it.
  */
 export function takeDeepLink(): FormPrefill {
@@ -22,6 +26,7 @@ export function takeDeepLink(): FormPrefill {
     serviceId: get("serviceId"),
     ticket: get("ticket"),
     reason: FAIL_REASONS.find((known) => known === reason),
+    result: END_RESULTS.find((known) => known === get("result")?.toUpperCase()),
   };
   if (url.search) window.history.replaceState(null, "", url.pathname);
   return taken;

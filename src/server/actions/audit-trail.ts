@@ -205,7 +205,7 @@ export class SqlAuditTrail implements AuditTrail {
       await this.store.db
         .selectFrom("audit_events")
         .select(SELECTION)
-        .where("kind", "=", "fail")
+        .where("kind", "in", ACTION_KINDS)
         .where("operator", "=", operator)
         .where("email", email === null ? "is" : "=", email)
         .where("job_id", "is", null)

@@ -11,6 +11,7 @@ export function configRoutes(deps: {
   sessions: SessionStore;
   services: ServiceDirectory;
   version: string;
+  deliverNotifications: boolean;
 }) {
   const { services, version } = deps;
   return signedInArea(deps.sessions).get("/", (c) => {
@@ -19,6 +20,7 @@ export function configRoutes(deps: {
       testTickets: services.testTicketsAvailable
         ? { available: true }
         : { available: false, reason: services.testTicketsHint },
+      notifications: { deliver: deps.deliverNotifications },
       version,
     };
     return c.json(config, 200);

@@ -16,10 +16,13 @@ import { ProductionBanner } from "../../components/production-banner";
 import { ReasonSelect } from "../../components/reason-select";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
 import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
-import { takeDeepLink } from "../../lib/deep-link";
+import { handOff, takePrefill } from "../../lib/action-draft";
+import { useLocation } from "wouter";
+import type { EndResult } from "../../../shared/end-request";
 import { readLastServiceId } from "../../lib/last-service";
-import { useCreateTestTicket } from "./queries";
-import { TicketField, testTicketNote } from "./ticket-field";
+import { useCreateTestTicket } from "../../lib/action-queries";
+import { TicketField, testTicketNote } from "../../components/ticket-field";
+import { ActionChoice } from "../../components/action-choice";
 import { useFailSubmission } from "./use-fail-submission";
 
 // Not part of the page's initial JS: what the form needs to be filled comes first; these
@@ -34,7 +37,7 @@ const ShareActions = lazy(() =>
   import("./share-actions").then((m) => ({ default: m.ShareActions })),
 );
 const RecentActions = lazy(() =>
-  import("./recent-actions").then((m) => ({ default: m.RecentActions })),
+  import("../../components/recent-actions").then((m) => ({ default: m.RecentActions })),
 );
 
 const TICKET = "backchannelAuthenticationFailRequest.ticket";
@@ -51,7 +54,8 @@ export function FailTicketForm({
   const { data: services = [] } = useQuery(servicesQuery);
   const createTestTicket = useCreateTestTicket();
   const [note, setNote] = useState("");
-  const [linked] = useState(takeDeepLink);
+  const [linked] = useState(takePrefill);
+  const [, navigate] = useLocation();
   // One schema for the BFF and the form: field names are the API's own paths.
   const form = useForm<FailRequestInput, unknown, FailRequest>({
     resolver: zodResolver(failRequestSchema),
@@ -99,6 +103,11 @@ export function FailTicketForm({
 
   /** A recent action back in the form: everything but the ticket, which is never kept. */
   function fillFrom(event: AuditEvent) {
+    if (event.kind === "end") {
+      handOff({ serviceId: event.serviceId ?? undefined, result: event.reason as EndResult });
+      navigate("/end");
+      return;
+    }
     if (event.serviceId) setValue("serviceId", event.serviceId, { shouldValidate: true });
     setValue(REASON, (event.reason ?? "") as Reason);
     setValue("backchannelAuthenticationFailRequest.errorDescription", event.errorDescription ?? "");
@@ -134,6 +143,13 @@ export function FailTicketForm({
         noValidate
       >
         <h2>Fail a ticket</h2>
+        <ActionChoice
+          current="fail"
+          carry={() => ({
+            serviceId: getValues("serviceId"),
+            ticket: getValues(TICKET),
+          })}
+        />
         <ServicePicker
           id="service-id"
           field={register("serviceId")}

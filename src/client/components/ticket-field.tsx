@@ -1,9 +1,10 @@
 import type { ClipboardEvent } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
-import { ticketTail } from "../../../shared/ask-first";
-import { ticketFromPaste } from "../../../shared/ticket-paste";
-import type { TestTicket } from "../../../shared/test-ticket";
-import { Field } from "../../components/field";
+import type { ReactNode } from "react";
+import { ticketTail } from "../../shared/ask-first";
+import { ticketFromPaste } from "../../shared/ticket-paste";
+import type { TestTicket } from "../../shared/test-ticket";
+import { Field } from "./field";
 
 interface TicketFieldProps {
   field: UseFormRegisterReturn;
@@ -13,7 +14,16 @@ interface TicketFieldProps {
   /** What the field says below itself: a paste note, or the test ticket just made. */
   note: string;
   onNote: (note: string) => void;
-  testTickets: { available: boolean; pending: boolean; create: () => void };
+  testTickets: {
+    available: boolean;
+    pending: boolean;
+    create: () => void;
+    /** The button's words (default "Create test ticket"), and what goes beside it. */
+    label?: string;
+    extra?: ReactNode;
+  };
+  /** Default: the ticket of /backchannel/authentication, from the AS's logs. */
+  hint?: string;
 }
 
 /**
@@ -27,6 +37,7 @@ export function TicketField({
   note,
   onNote,
   testTickets,
+  hint = "From the authorization server's logs: the ticket of /backchannel/authentication.",
 }: TicketFieldProps) {
   function paste(event: ClipboardEvent<HTMLInputElement>) {
     const pasted = event.clipboardData.getData("text");
@@ -56,18 +67,21 @@ export function TicketField({
       <Field
         id="ticket"
         label="Ticket"
-        hint="From the authorization server's logs: the ticket of /backchannel/authentication."
+        hint={hint}
         error={error}
         action={
           testTickets.available ? (
-            <button
-              type="button"
-              className="button-secondary"
-              onClick={testTickets.create}
-              disabled={testTickets.pending}
-            >
-              {testTickets.pending ? "Creating…" : "Create test ticket"}
-            </button>
+            <>
+              {testTickets.extra}
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={testTickets.create}
+                disabled={testTickets.pending}
+              >
+                {testTickets.pending ? "Creating…" : (testTickets.label ?? "Create test ticket")}
+              </button>
+            </>
           ) : undefined
         }
       >
@@ -91,5 +105,9 @@ export function TicketField({
 
 export function testTicketNote(created: TestTicket): string {
   const name = created.clientName ? ` (${created.clientName})` : "";
+  if (created.issued) {
+    const mode = created.deliveryMode ? `${created.deliveryMode.toLowerCase()} ` : "";
+    return `Issued test request for ${mode}client ${created.clientId}${name}: the client holds auth_req_id …${created.authReqIdTail ?? ""}${created.expiresIn ? `, valid ${created.expiresIn} s` : ""}.`;
+  }
   return `Test ticket created for client ${created.clientId}${name}, login hint “${created.loginHint}”.`;
 }

@@ -1,15 +1,15 @@
 import { useQuery } from "@tanstack/react-query";
-import type { AuditEvent } from "../../../shared/audit";
-import { formatTime } from "../../lib/format";
-import { recentFailsQuery } from "./queries";
+import type { AuditEvent } from "../../shared/audit";
+import { formatTime } from "../lib/format";
+import { recentActionsQuery } from "../lib/action-queries";
 
-/** What you failed lately, from the audit trail; each can fill the form again. */
+/** What you failed or ended lately, from the audit trail; each can fill its form again. */
 export function RecentActions({ onUseAgain }: { onUseAgain: (event: AuditEvent) => void }) {
-  const recent = useQuery(recentFailsQuery);
+  const recent = useQuery(recentActionsQuery);
   const events = recent.data?.events ?? [];
   return (
     <section className="card" aria-labelledby="recent-actions-title">
-      <h2 id="recent-actions-title">Your recent fails</h2>
+      <h2 id="recent-actions-title">Your recent actions</h2>
       {events.length === 0 ? (
         <p className="muted">{recent.isPending ? "Loading…" : "Nothing yet."}</p>
       ) : (
@@ -17,6 +17,7 @@ export function RecentActions({ onUseAgain }: { onUseAgain: (event: AuditEvent) 
           {events.map((event) => (
             <li key={event.id} className="recent-action">
               <span>
+                {event.kind === "end" ? "End " : "Fail "}
                 <span className="mono">{event.reason ?? "(no reason)"}</span> · service{" "}
                 <span className="mono">{event.serviceId}</span> · ticket{" "}
                 <span className="mono">…{event.ticketTail}</span> ·{" "}
@@ -27,7 +28,7 @@ export function RecentActions({ onUseAgain }: { onUseAgain: (event: AuditEvent) 
                 type="button"
                 className="button-secondary"
                 onClick={() => onUseAgain(event)}
-                aria-label={`Use again: ${event.reason ?? ""} on service ${event.serviceId ?? ""}, ticket …${event.ticketTail ?? ""}`}
+                aria-label={`Use again: ${event.kind === "end" ? "end" : "fail"} ${event.reason ?? ""} on service ${event.serviceId ?? ""}, ticket …${event.ticketTail ?? ""}`}
               >
                 Use again
               </button>

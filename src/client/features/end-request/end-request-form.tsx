@@ -1,0 +1,284 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useQuery } from "@tanstack/react-query";
+import { Suspense, lazy, useCallback, useState } from "react";
+import type { KeyboardEvent } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { useLocation } from "wouter";
+import type { AuditEvent } from "../../../shared/audit";
+import { ticketTail } from "../../../shared/ask-first";
+import { DELIVERY_MODES } from "../../../shared/end-outcome";
+import type { DeliveryMode, EndOutcome } from "../../../shared/end-outcome";
+import { END_RESULTS, END_RESULT_INFO, endRequestSchema } from "../../../shared/end-request";
+import type { EndRequest, EndRequestInput } from "../../../shared/end-request";
+import type { FailReason } from "../../../shared/reasons";
+import { ActionChoice } from "../../components/action-choice";
+import { ErrorDetailsFields } from "../../components/error-details-fields";
+import { Field } from "../../components/field";
+import { usePageShortcut } from "../../components/keyboard-shortcuts";
+import { RequestErrorAlert } from "../../components/problem-alert";
+import { ProductionBanner } from "../../components/production-banner";
+import { ServicePicker, serviceNamed } from "../../components/service-picker";
+import { TicketField, testTicketNote } from "../../components/ticket-field";
+import { useCreateTestTicket } from "../../lib/action-queries";
+import { handOff, takePrefill } from "../../lib/action-draft";
+import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
+import { readLastServiceId, rememberServiceId } from "../../lib/last-service";
+import { useAskFirst } from "../../lib/use-ask-first";
+import { useEndRequest } from "./queries";
+import { EndShareActions } from "./end-share-actions";
+
+const AskFirstDialog = lazy(() =>
+  import("../../components/ask-first-dialog").then((m) => ({ default: m.AskFirstDialog })),
+);
+const RecentActions = lazy(() =>
+  import("../../components/recent-actions").then((m) => ({ default: m.RecentActions })),
+);
+
+const INNER = "backchannelAuthenticationCompleteRequest";
+const TICKET = `${INNER}.ticket` as const;
+const RESULT = `${INNER}.result` as const;
+
+/** End issued request: the fail form's fields, a result instead of a reason, and delivery. */
+export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome) => void }) {
+  const { data: config } = useQuery(consoleConfigQuery);
+  const { data: services = [] } = useQuery(servicesQuery);
+  const createTestTicket = useCreateTestTicket();
+  const [note, setNote] = useState("");
+  const [mode, setMode] = useState<DeliveryMode>("POLL");
+  const [linked] = useState(takePrefill);
+  const [, navigate] = useLocation();
+  const form = useForm<EndRequestInput, unknown, EndRequest>({
+    resolver: zodResolver(endRequestSchema),
+    mode: "onTouched",
+    defaultValues: {
+      serviceId: linked.serviceId ?? readLastServiceId(),
+      [INNER]: {
+        ticket: linked.ticket ?? "",
+        // The usual choice for a request the AS lost (Authlete: "a generic error").
+        result: linked.result ?? "TRANSACTION_FAILED",
+        errorDescription: "",
+        errorUri: "",
+      },
+      justification: "",
+      deliverNotification: false,
+    },
+  });
+  const { register, handleSubmit, formState, setValue, getValues, trigger, control, setFocus } =
+    form;
+  const errors = formState.errors;
+  const inner = errors[INNER];
+  const [serviceId, result] = useWatch({ control, name: ["serviceId", RESULT] });
+  const service = serviceNamed(services, serviceId);
+  const modes = service?.testDeliveryModes ?? [...DELIVERY_MODES];
+  const submission = useAskFirst(
+    useEndRequest(),
+    (outcome: EndOutcome, request: EndRequest) => {
+      rememberServiceId(request.serviceId);
+      onOutcome(outcome);
+    },
+    () => onOutcome(undefined),
+  );
+  usePageShortcut(
+    "/",
+    useCallback(() => setFocus(TICKET), [setFocus]),
+  );
+
+  const submit = handleSubmit((request) => {
+    createTestTicket.reset();
+    submission.submit(request);
+  });
+
+  function submitOnCtrlEnter(event: KeyboardEvent<HTMLFormElement>) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void submit();
+    }
+  }
+
+  function setTicket(ticket: string) {
+    setValue(TICKET, ticket, { shouldDirty: true, shouldTouch: true, shouldValidate: true });
+  }
+
+  function fillFrom(event: AuditEvent) {
+    if (event.kind !== "end") {
+      handOff({ serviceId: event.serviceId ?? undefined, reason: event.reason as FailReason });
+      navigate("/");
+      return;
+    }
+    if (event.serviceId) setValue("serviceId", event.serviceId, { shouldValidate: true });
+    setValue(RESULT, event.reason === "ACCESS_DENIED" ? "ACCESS_DENIED" : "TRANSACTION_FAILED");
+    setValue(`${INNER}.errorDescription`, event.errorDescription ?? "");
+    setValue(`${INNER}.errorUri`, event.errorUri ?? "");
+    setValue(TICKET, "");
+    setNote("Tickets are not kept: paste the ticket again.");
+    setFocus(TICKET);
+  }
+
+  async function createIssuedRequest() {
+    if (!(await trigger("serviceId"))) return;
+    submission.reset();
+    createTestTicket.mutate(
+      { serviceId: getValues("serviceId").trim(), issued: true, deliveryMode: mode },
+      {
+        onSuccess: (created) => {
+          setTicket(created.ticket);
+          setNote(testTicketNote(created));
+        },
+      },
+    );
+  }
+
+  const asking = submission.asking;
+  const askedService = asking && serviceNamed(services, asking.request.serviceId);
+  const deliverAvailable = config?.notifications.deliver ?? false;
+  return (
+    <div className="form-column">
+      <form
+        className="card form"
+        onSubmit={(event) => void submit(event)}
+        onKeyDown={submitOnCtrlEnter}
+        noValidate
+      >
+        <h2>End an issued request</h2>
+        <ActionChoice
+          current="end"
+          carry={() => ({ serviceId: getValues("serviceId"), ticket: getValues(TICKET) })}
+        />
+        <ServicePicker
+          id="service-id"
+          field={register("serviceId")}
+          error={errors.serviceId?.message}
+          services={services}
+          chosen={service}
+          hint="The service's API key (digits)."
+        />
+        <ProductionBanner service={service}>
+          Ending a request here tells a real client its user&apos;s request is over. You will be
+          asked to confirm the ticket and say why.
+        </ProductionBanner>
+        <TicketField
+          field={register(TICKET)}
+          error={inner?.ticket?.message}
+          onTicket={setTicket}
+          note={note}
+          onNote={setNote}
+          hint="From the authorization server's logs: the ticket it called /issue with (the client then got an auth_req_id)."
+          testTickets={{
+            available: config?.testTickets.available ?? false,
+            pending: createTestTicket.isPending,
+            create: () => void createIssuedRequest(),
+            label: "Create issued test request",
+            extra: (
+              <select
+                aria-label="Delivery mode of the test client"
+                value={mode}
+                onChange={(event) => setMode(event.target.value as DeliveryMode)}
+              >
+                {modes.map((known) => (
+                  <option key={known} value={known}>
+                    {known.toLowerCase()}
+                  </option>
+                ))}
+              </select>
+            ),
+          }}
+        />
+        <Field
+          id="result"
+          label="Result"
+          error={inner?.result?.message}
+          describedBy="result-meaning"
+        >
+          {(field) => (
+            <select {...field} {...register(RESULT)}>
+              {END_RESULTS.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <p id="result-meaning" className="reason-details">
+          {result && END_RESULT_INFO[result as keyof typeof END_RESULT_INFO]?.summary}
+        </p>
+        <ErrorDetailsFields
+          idPrefix=""
+          description={register(`${INNER}.errorDescription`)}
+          uri={register(`${INNER}.errorUri`)}
+          errors={{
+            description: inner?.errorDescription?.message,
+            uri: inner?.errorUri?.message,
+          }}
+        />
+        <div className="field checkbox-field">
+          <label>
+            <input
+              type="checkbox"
+              {...register("deliverNotification")}
+              disabled={!deliverAvailable}
+              aria-describedby="deliver-hint"
+            />{" "}
+            Send the client notification from this console (ping and push)
+          </label>
+          <p id="deliver-hint" className="field-hint">
+            {deliverAvailable
+              ? "Sends exactly what Authlete returns, to the endpoint Authlete returns (https, public addresses). Otherwise the answer shows it, with Copy as curl."
+              : "Off on this console (DELIVER_CLIENT_NOTIFICATIONS). The answer shows the notification, with Copy as curl."}
+          </p>
+        </div>
+        <Field
+          id="justification"
+          label="Justification"
+          hint="Optional. Why you end this request, e.g. an incident number. Kept in the audit log; never sent to Authlete."
+          error={errors.justification?.message}
+        >
+          {(field) => <input {...field} {...register("justification")} autoComplete="off" />}
+        </Field>
+        <div className="submit-row">
+          <button type="submit" disabled={submission.pending} aria-busy={submission.pending}>
+            {submission.pending ? "Ending request…" : "End request"}
+          </button>
+          <span className="muted shortcut">
+            or <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+          </span>
+        </div>
+        <EndShareActions
+          values={getValues}
+          validRequest={() => {
+            const parsed = endRequestSchema.safeParse(getValues());
+            if (!parsed.success) void trigger();
+            return parsed.success ? parsed.data : undefined;
+          }}
+          baseUrl={service?.cluster ?? config?.target.baseUrl ?? ""}
+        />
+        <RequestErrorAlert
+          error={submission.error ?? createTestTicket.error}
+          title="Something went wrong"
+        />
+      </form>
+      {asking && (
+        <Suspense fallback={null}>
+          <AskFirstDialog
+            question={asking.question}
+            serviceName={askedService?.name ?? `Service ${asking.request.serviceId}`}
+            cluster={askedService?.cluster ?? null}
+            action="end call"
+            verb="end"
+            ticketTail={ticketTail(asking.request[INNER].ticket)}
+            justification={asking.request.justification ?? ""}
+            pending={submission.pending}
+            onAnswer={(answers) => {
+              if (answers.justification) setValue("justification", answers.justification);
+              submission.answer(answers);
+            }}
+            onCancel={() => submission.cancel()}
+          />
+        </Suspense>
+      )}
+      <Suspense fallback={null}>
+        <RecentActions onUseAgain={fillFrom} />
+      </Suspense>
+    </div>
+  );
+}
