@@ -5,12 +5,20 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TestProject } from "vitest/node";
 import { testCertificate } from "../src/testing/test-certificate";
 
-export default function setup() {
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Where the receiver's certificate and key are (testCertificate). */
+    tlsDir: string;
+  }
+}
+
+export default function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "cfc-tls-"));
   const { cert } = testCertificate(dir);
   process.env.NODE_EXTRA_CA_CERTS = cert;
-  process.env.TEST_TLS_DIR = dir;
+  project.provide("tlsDir", dir);
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -3,8 +3,7 @@ import { createServer as createHttpServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { testCertificate } from "../../testing/test-certificate";
 import { createNotificationSender } from "./send-notification";
 
@@ -38,7 +37,7 @@ async function receiver(tls: boolean, handler: Handler = answer204) {
       handler(request, response);
     });
   };
-  const { cert, key } = testCertificate(process.env.TEST_TLS_DIR ?? join("/tmp", "cfc-tls"));
+  const { cert, key } = testCertificate(inject("tlsDir"));
   const server = tls
     ? createHttpsServer({ cert: readFileSync(cert), key: readFileSync(key) }, onRequest)
     : createHttpServer(onRequest);

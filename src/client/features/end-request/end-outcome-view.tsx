@@ -23,8 +23,8 @@ export function EndOutcomeView({ outcome }: { outcome: EndOutcome }) {
   const [delivery, setDelivery] = useState(outcome.delivery);
   const deliverAgain = useDeliverAgain();
   const top = useRef<HTMLDivElement>(null);
+  // A new answer mounts a new view (keyed by its request id): its delivery state starts fresh.
   useEffect(() => {
-    setDelivery(outcome.delivery);
     void top.current?.scrollIntoView({ block: "nearest" });
   }, [outcome]);
   const notification = client.notification;

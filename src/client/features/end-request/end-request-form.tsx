@@ -171,6 +171,7 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
             extra: (
               <select
                 aria-label="Delivery mode of the test client"
+                className="mode-select"
                 value={mode}
                 onChange={(event) => setMode(event.target.value as DeliveryMode)}
               >
@@ -199,8 +200,8 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
             </select>
           )}
         </Field>
-        <p id="result-meaning" className="reason-details">
-          {result && END_RESULT_INFO[result as keyof typeof END_RESULT_INFO]?.summary}
+        <p id="result-meaning" className="result-meaning">
+          {result && END_RESULT_INFO[result].summary}
         </p>
         <ErrorDetailsFields
           idPrefix=""

@@ -15,7 +15,7 @@ export function EndRequestPage() {
       <div className="result-column" aria-live="polite">
         {outcome ? (
           <Suspense fallback={<p className="muted">Loading the result…</p>}>
-            <EndOutcomeView outcome={outcome} />
+            <EndOutcomeView key={outcome.meta.requestId} outcome={outcome} />
           </Suspense>
         ) : (
           <div className="card placeholder">
