@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { hashAccessCodeSync } from "./src/server/session/local-accounts";
+import { BUILT_IN_SEED_FILE } from "./src/simulator/seed";
+import { testCertificate } from "./src/testing/test-certificate";
 
 /**
  * End-to-end journeys in a real Chromium against the built app served by the BFF, which talks to
@@ -25,6 +27,9 @@ export const PORTS = {
   faultsConsole: 8794,
   faultsSimulator: 8793,
   accountsConsole: 8792,
+  deliveryConsole: 8791,
+  /** The ping client's notification endpoint: an https receiver the delivery journey starts. */
+  notificationReceiver: 9411,
 } as const;
 export const E2E_ACCESS_CODE = "e2e-access-code-0123456789";
 /** The people of the local-accounts console (CONSOLE_USERS), each with their own code. */
@@ -35,8 +40,14 @@ export const E2E_ACCOUNTS = {
 } as const;
 const OIDC_CALLBACK = `http://127.0.0.1:${PORTS.oidcConsole}/auth/oidc/callback`;
 
-/** A fresh audit database per run and console (the main process starts the servers). */
-const runFolder = join(tmpdir(), `ciba-fail-console-e2e-${process.pid}`);
+/**
+ * A fresh folder per run (the main process starts the servers; its workers, which load this
+ * file again, find the same folder through the variable they inherit).
+ */
+const runFolder = (process.env.E2E_RUN_FOLDER ??= join(
+  tmpdir(),
+  `ciba-fail-console-e2e-${process.pid}`,
+));
 const auditDb = (name: string) => join(runFolder, `${name}.db`);
 
 /** CONSOLE_USERS for the accounts console, written when the main process loads this file. */
@@ -49,6 +60,28 @@ function accountsFile(): string {
     codeHash: hashAccessCodeSync(code),
   }));
   writeFileSync(path, JSON.stringify({ users }));
+  return path;
+}
+
+/**
+ * The notification receiver's certificate, trusted by the delivery console as a team trusts
+ * its CA (NODE_EXTRA_CA_CERTS), made before the servers start.
+ */
+export const receiverCertificate = () => testCertificate(runFolder);
+
+/** The built-in seed, with the ping client's endpoint at the journey's receiver. */
+function deliverySeedFile(): string {
+  const path = join(runFolder, "delivery-seed.json");
+  mkdirSync(runFolder, { recursive: true });
+  const clients = BUILT_IN_SEED_FILE.clients.map((client) =>
+    client.bcDeliveryMode === "PING" && client.serviceApiKey === 1000000001
+      ? {
+          ...client,
+          bcNotificationEndpoint: `https://localhost:${PORTS.notificationReceiver}/cb/ping`,
+        }
+      : client,
+  );
+  writeFileSync(path, JSON.stringify({ ...BUILT_IN_SEED_FILE, clients }));
   return path;
 }
 
@@ -80,6 +113,25 @@ export default defineConfig({
     },
   ],
   webServer: [
+    {
+      // Delivers client notifications (DELIVER_CLIENT_NOTIFICATIONS) to the journey's https
+      // receiver, whose certificate it trusts through NODE_EXTRA_CA_CERTS.
+      command: "node dist/server/main.js",
+      url: `http://127.0.0.1:${PORTS.deliveryConsole}/healthz`,
+      env: {
+        PORT: String(PORTS.deliveryConsole),
+        AUTHLETE_ACCESS_TOKEN: "",
+        SIMULATOR_SEED: deliverySeedFile(),
+        DELIVER_CLIENT_NOTIFICATIONS: "true",
+        CLIENT_NOTIFICATION_ALLOWED_ORIGINS: `https://localhost:${PORTS.notificationReceiver}`,
+        NODE_EXTRA_CA_CERTS: receiverCertificate().cert,
+        CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
+        AUDIT_DB: auditDb("delivery"),
+        LOG_LEVEL: "warn",
+      },
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
     {
       // Local accounts: a supervisor and two operators, each with their own code; the embedded
       // simulator answers in 150 ms, so a bulk job runs long enough to be paused.

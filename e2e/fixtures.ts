@@ -18,6 +18,8 @@ export const FAULTS_CONSOLE = `http://127.0.0.1:${PORTS.faultsConsole}/`;
 export const FAULTS_SIMULATOR = `http://127.0.0.1:${PORTS.faultsSimulator}/`;
 /** The console that signs people in with OpenID Connect (see playwright.config.ts). */
 export const OIDC_CONSOLE = `http://127.0.0.1:${PORTS.oidcConsole}/`;
+/** The console that delivers client notifications to the journey's receiver (see config). */
+export const DELIVERY_CONSOLE = `http://127.0.0.1:${PORTS.deliveryConsole}/`;
 
 /** The fail form, found the way a user finds it: by labels and roles. */
 export class FailForm {

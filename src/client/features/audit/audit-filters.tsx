@@ -3,6 +3,7 @@ import { useForm } from "react-hook-form";
 import { AUDIT_KINDS, AUDIT_OUTCOMES, auditFiltersSchema } from "../../../shared/audit";
 import type { AuditFilters, AuditFiltersInput } from "../../../shared/audit";
 import { FAIL_REASONS } from "../../../shared/reasons";
+import { END_RESULTS } from "../../../shared/end-request";
 import { Field } from "../../components/field";
 
 const EMPTY: Record<keyof AuditFilters, string> = {
@@ -67,16 +68,16 @@ export function AuditFiltersForm({ onApply }: { onApply: (filters: AuditFilters)
     <form className="card audit-filters" onSubmit={(event) => void apply(event)} noValidate>
       <h2>Audit log</h2>
       <p className="muted">
-        Every sign-in, test ticket, fail attempt, bulk job and job control, newest first. Operator
-        matches part of a name or email; Ticket takes a whole ticket and finds it by its SHA-256
-        hash, since tickets are not stored.
+        Every sign-in, test ticket, fail and end attempt, client notification, bulk job and job
+        control, newest first. Operator matches part of a name or email; Ticket takes a whole ticket
+        and finds it by its SHA-256 hash, since tickets are not stored.
       </p>
       <div className="filter-grid">
         {text("operator")}
         {text("serviceId")}
         {text("ticket")}
         {select("kind", AUDIT_KINDS)}
-        {select("reason", FAIL_REASONS)}
+        {select("reason", [...FAIL_REASONS, ...END_RESULTS])}
         {select("outcome", AUDIT_OUTCOMES)}
         {time("from")}
         {time("to")}
@@ -104,7 +105,7 @@ const LABELS: Record<keyof AuditFilters, string> = {
   serviceId: "Service ID",
   ticket: "Ticket",
   kind: "Action",
-  reason: "Reason",
+  reason: "Reason or result",
   outcome: "Outcome",
   from: "From",
   to: "To",

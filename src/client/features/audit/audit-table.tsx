@@ -13,7 +13,7 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
         "Action",
         "Service",
         "Ticket",
-        "Reason",
+        "Reason or result",
         "Outcome",
         "Authlete",
         "Justification",
@@ -50,6 +50,17 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
           <td>{event.justification}</td>
           <td className="details">
             {event.detail && <span className="block">{event.detail}</span>}
+            {event.deliveryMode && (
+              <span className="block">mode: {event.deliveryMode.toLowerCase()}</span>
+            )}
+            {event.authReqIdTail && (
+              <span className="block mono" title={`SHA-256 ${event.authReqIdHash ?? ""}`}>
+                auth_req_id …{event.authReqIdTail}
+              </span>
+            )}
+            {event.notification && (
+              <span className="block">notification: {event.notification}</span>
+            )}
             {event.errorDescription && (
               <span className="block">description: {event.errorDescription}</span>
             )}
