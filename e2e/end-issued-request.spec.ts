@@ -97,7 +97,8 @@ test("a ping client's notification, delivered from the console, arrives at the c
     ).toContainText('"error": "access_denied"');
 
     await page.getByRole("link", { name: "Audit log" }).click();
-    await page.getByLabel("Kind").selectOption("notification");
+    await page.getByLabel("Action", { exact: true }).selectOption("notification");
+    await page.getByRole("button", { name: "Apply filters" }).click();
     const row = page.getByRole("row").filter({ hasText: "notification" }).first();
     await expect(row).toContainText("succeeded");
     await expect(row).toContainText(`https://localhost:${PORTS.notificationReceiver}`);
