@@ -98,6 +98,16 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     },
     openJobsOf: (ownerKey) => bulkStore.openJobsOf(ownerKey),
   });
+  const delivery = createDelivery({
+    audit,
+    store,
+    settings: settings.notifications,
+    key: settings.ticketKey,
+    // The embedded simulator's sink stands for the seeded clients: its origin is allowed.
+    moreOrigins: authlete.sinkOrigins,
+    resolve: overrides.resolveHost,
+    timeoutMs: overrides.notificationTimeoutMs,
+  });
   const replicaId = randomUUID();
   const bulkRunner = new BulkRunner({
     store: bulkStore,
@@ -112,18 +122,8 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     replicaId,
     soleReplica: database.dialect === "sqlite",
     callTimeoutMs: settings.timeoutMs,
+    delivery,
     ...overrides.bulkTiming,
-  });
-
-  const delivery = createDelivery({
-    audit,
-    store,
-    settings: settings.notifications,
-    key: settings.ticketKey,
-    // The embedded simulator's sink stands for the seeded clients: its origin is allowed.
-    moreOrigins: authlete.sinkOrigins,
-    resolve: overrides.resolveHost,
-    timeoutMs: overrides.notificationTimeoutMs,
   });
 
   const clientDir =

@@ -8,11 +8,24 @@ import {
   serviceIdSchema,
   ticketSchema,
 } from "./fail-request";
-import { BULK_MAX_TICKETS } from "./ticket-list";
+import { BULK_ACTIONS, BULK_MAX_TICKETS, LINE_CHOICES } from "./ticket-list";
+import { END_RESULTS } from "./end-request";
+import { DELIVERY_STATES } from "./end-outcome";
+import { FAIL_REASONS } from "./reasons";
 
-/** What a bulk job applies to every ticket (the reason only to lines that name none). */
+/** A fail job's reason, or an end job's result: checked against the job's action. */
+const lineChoiceSchema = z.enum([...FAIL_REASONS, ...END_RESULTS], {
+  error: (issue) =>
+    issue.input === "AUTHORIZED"
+      ? "The console never authorizes anyone: choose TRANSACTION_FAILED or ACCESS_DENIED."
+      : "Choose a reason (Fail) or a result (End issued request).",
+});
+
+/** What a bulk job applies to every ticket (the reason or result only to lines that name none). */
 export const bulkJobDefaults = {
-  reason: optional(failReasonSchema),
+  /** Fail tickets (default), or end issued requests through /complete. */
+  action: z.enum(BULK_ACTIONS, { error: "Choose fail or end." }).optional(),
+  reason: optional(lineChoiceSchema),
   errorDescription: errorDescriptionSchema,
   errorUri: errorUriSchema,
   justification: justificationSchema,
@@ -23,7 +36,7 @@ export const bulkJobRequestSchema = z
   .strictObject({
     serviceId: serviceIdSchema,
     tickets: z
-      .array(z.strictObject({ ticket: ticketSchema, reason: failReasonSchema.optional() }))
+      .array(z.strictObject({ ticket: ticketSchema, reason: lineChoiceSchema.optional() }))
       .min(1, "Paste at least one ticket.")
       .max(BULK_MAX_TICKETS, `At most ${BULK_MAX_TICKETS} tickets per job.`),
     ...bulkJobDefaults,
@@ -31,15 +44,43 @@ export const bulkJobRequestSchema = z
     again: z.boolean().optional(),
     /** For a production service: the number of tickets, typed again. */
     confirmation: optional(z.string().trim().max(10)),
+    /** An end job: send each due client notification from the console (when allowed). */
+    deliverNotification: z.boolean().optional(),
   })
   .superRefine((request, ctx) => {
+    const action = request.action ?? "fail";
+    const word = action === "fail" ? "reason" : "result";
+    const fits = (choice: string | undefined) =>
+      choice === undefined || LINE_CHOICES[action].includes(choice);
     if (!request.reason && request.tickets.some((item) => !item.reason)) {
       ctx.addIssue({
         code: "custom",
         path: ["reason"],
-        message: "Choose a reason for the lines that name none.",
+        message: `Choose a ${word} for the lines that name none.`,
       });
     }
+    if (!fits(request.reason)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reason"],
+        message:
+          action === "fail"
+            ? "Not a reason of the fail API: this job fails tickets."
+            : "Choose TRANSACTION_FAILED or ACCESS_DENIED: this job ends issued requests.",
+      });
+    }
+    request.tickets.forEach((item, index) => {
+      if (!fits(item.reason)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tickets", index, "reason"],
+          message:
+            action === "fail"
+              ? `${item.reason} is a result of End issued request; this job fails tickets.`
+              : `${item.reason} is not a result of End issued request; this job ends issued requests.`,
+        });
+      }
+    });
     const seen = new Set<string>();
     request.tickets.forEach((item, index) => {
       if (seen.has(item.ticket)) {
@@ -53,6 +94,8 @@ export const bulkJobRequestSchema = z
     });
   });
 export type BulkJobRequest = z.output<typeof bulkJobRequestSchema>;
+/** A line's reason (fail job) or result (end job). */
+export type LineChoice = z.output<typeof lineChoiceSchema>;
 
 export const BULK_JOB_STATUSES = [
   "running",
@@ -72,6 +115,8 @@ export const BULK_ITEM_STATES = [
   "failed",
   /** Never sent: still queued when the job was cancelled or the console stopped. */
   "not-attempted",
+  /** An end job's ticket Authlete holds no record of (A186202): final, never retried. */
+  "no-such-ticket",
   /**
    * In flight (sent, or waiting between retries) when the console stopped: Authlete may or may
    * not have failed it (safe to repeat). A cancel instead ends such a ticket failed.
@@ -88,8 +133,12 @@ export const bulkJobSchema = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   status: z.enum(BULK_JOB_STATUSES),
+  /** Fail tickets, or end issued requests. */
+  action: z.enum(BULK_ACTIONS),
   total: z.number().int(),
   counts: z.record(z.enum(BULK_ITEM_STATES), z.number().int()),
+  /** An end job's client notifications, by what came of them (delivered, failed, …). */
+  notifications: z.record(z.enum(DELIVERY_STATES), z.number().int()),
   concurrency: z.number().int(),
   /** Seconds until done at the recent pace; null when unknown. */
   estimateSeconds: z.number().nullable(),
@@ -127,6 +176,8 @@ export const bulkItemSchema = z.object({
   action: z.string().nullable(),
   upstreamStatus: z.number().int().nullable(),
   error: z.string().nullable(),
+  /** An end job's ticket: what came of its client notification. */
+  notification: z.enum(DELIVERY_STATES).nullable(),
   updatedAt: z.string(),
 });
 export type BulkItem = z.infer<typeof bulkItemSchema>;

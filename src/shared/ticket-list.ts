@@ -1,6 +1,16 @@
 import { FAIL_REASONS } from "./reasons";
-import type { FailReason } from "./reasons";
+import { END_RESULTS } from "./end-request";
 import { ticketSchema } from "./fail-request";
+
+/** What a bulk job does to each ticket: fail it, or end the issued request. */
+export const BULK_ACTIONS = ["fail", "end"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** What a line may name, per job action: a reason of /fail, or a result of /complete. */
+export const LINE_CHOICES: Record<BulkAction, readonly string[]> = {
+  fail: FAIL_REASONS,
+  end: END_RESULTS,
+};
 
 /** The most tickets one bulk job takes. */
 export const BULK_MAX_TICKETS = 10_000;
@@ -9,8 +19,8 @@ export interface ListedTicket {
   /** 1-based line of the pasted text. */
   line: number;
   ticket: string;
-  /** Absent: the job's default reason applies. */
-  reason?: FailReason;
+  /** A reason (fail job) or result (end job); absent: the job's default applies. */
+  reason?: string;
 }
 
 export interface RejectedLine {
@@ -27,14 +37,14 @@ export interface TicketList {
   duplicates: RejectedLine[];
 }
 
-const REASONS = new Set<string>(FAIL_REASONS);
-
 /**
  * Reads a pasted list or a dropped file: one ticket per line, or CSV `ticket[,reason]` (a header
  * line `ticket,reason` is skipped). Blank lines and `#` comments are ignored. Each rejected line
  * says why; nothing invalid is ever sent.
  */
-export function parseTicketList(text: string): TicketList {
+export function parseTicketList(text: string, action: BulkAction = "fail"): TicketList {
+  const allowed = new Set(LINE_CHOICES[action]);
+  const other = new Set(LINE_CHOICES[action === "fail" ? "end" : "fail"]);
   const list: TicketList = { tickets: [], invalid: [], duplicates: [] };
   const firstLine = new Map<string, number>();
   const lines = text.split(/\r\n|\r|\n/);
@@ -69,11 +79,17 @@ export function parseTicketList(text: string): TicketList {
       return;
     }
     const reason = reasonText.toUpperCase();
-    if (reason !== "" && !REASONS.has(reason)) {
+    if (reason !== "" && !allowed.has(reason)) {
       list.invalid.push({
         line,
         text: shown,
-        why: `"${reasonText}" is not a reason of the fail API.`,
+        why: other.has(reason)
+          ? action === "fail"
+            ? `"${reasonText}" is a result of End issued request; this job fails tickets.`
+            : `"${reasonText}" is a reason of Fail ticket; this job ends issued requests.`
+          : action === "fail"
+            ? `"${reasonText}" is not a reason of the fail API.`
+            : `"${reasonText}" is not a result this console sends (TRANSACTION_FAILED or ACCESS_DENIED).`,
       });
       return;
     }
@@ -94,7 +110,7 @@ export function parseTicketList(text: string): TicketList {
     list.tickets.push(
       reason === ""
         ? { line, ticket: ticket.data }
-        : { line, ticket: ticket.data, reason: reason as FailReason },
+        : { line, ticket: ticket.data, reason },
     );
   });
   return list;

@@ -53,6 +53,9 @@ export const FAIL: ActionKind<FailAction, BackchannelAuthenticationFailResponse>
   answered: ({ resultCode, action }) => ({ resultCode, action }),
 };
 
+/** Authlete's code for /complete on a ticket it holds no record of (docs/authlete-reference.md §6). */
+export const NO_SUCH_TICKET = "A186202";
+
 /** An end: `/backchannel/authentication/complete` with a refusing result, on an issued request. */
 export interface EndAction {
   serviceId: string;

@@ -1,5 +1,5 @@
 import type { BulkJobRequest } from "../../shared/bulk-job";
-import type { FailReason } from "../../shared/reasons";
+import type { LineChoice } from "../../shared/bulk-job";
 import type { Caller } from "../actions/caller";
 import type { Logger } from "../logger";
 import type { ResolvedService, ServiceDirectory } from "../authlete/service-directory";
@@ -17,7 +17,7 @@ export interface AdoptedJob {
   service: ResolvedService;
   status: "running" | "paused";
   /** Tickets to send (queued) and to keep for Retry failed (failed), by sequence number. */
-  tickets: Map<number, { ticket: string; reason: FailReason }>;
+  tickets: Map<number, { ticket: string; reason: LineChoice }>;
   queued: number[];
 }
 
@@ -82,7 +82,7 @@ export async function adoptJob(deps: {
     }
   }
 
-  const tickets = new Map<number, { ticket: string; reason: FailReason }>();
+  const tickets = new Map<number, { ticket: string; reason: LineChoice }>();
   const opened = async (state: "queued" | "failed") => {
     const seqs: number[] = [];
     if (!seal || !service) return seqs;
@@ -94,7 +94,7 @@ export async function adoptJob(deps: {
       try {
         tickets.set(item.seq, {
           ticket: seal.open(copy, id, item.seq),
-          reason: item.reason as FailReason,
+          reason: item.reason as LineChoice,
         });
         seqs.push(item.seq);
       } catch {

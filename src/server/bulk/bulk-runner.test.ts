@@ -173,6 +173,8 @@ function jobMadeByHand(store: BulkJobStore, id: string, tickets: string[]) {
     serviceId: "1000000001",
     serviceName: "QA",
     concurrency: 1,
+    action: "fail",
+    deliverNotifications: false,
     reason: "ACCESS_DENIED",
     errorDescription: null,
     errorUri: null,

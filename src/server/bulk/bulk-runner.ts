@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { BulkJobRequest } from "../../shared/bulk-job";
-import type { FailReason } from "../../shared/reasons";
+import type { LineChoice } from "../../shared/bulk-job";
 import type { Caller } from "../actions/caller";
 import type { ResolvedService } from "../authlete/service-directory";
 import { adoptJob } from "./adopt";
@@ -240,7 +240,7 @@ export class BulkRunner {
     service: ResolvedService,
     caller: Caller,
     request: Omit<BulkJobRequest, "tickets">,
-    tickets: Map<number, { ticket: string; reason: FailReason }>,
+    tickets: Map<number, { ticket: string; reason: LineChoice }>,
   ): LiveJob {
     const job = liveJob({ id, service, caller, request, tickets }, this.options.concurrency);
     job.queue.on("idle", () => {

@@ -4,11 +4,19 @@ import type { BulkItemsTable } from "../db/schema";
 import type { Store } from "../db/store";
 
 export type ItemUpdate = Partial<
-  Pick<BulkItem, "state" | "attempts" | "resultCode" | "action" | "upstreamStatus" | "error">
+  Pick<
+    BulkItem,
+    "state" | "attempts" | "resultCode" | "action" | "upstreamStatus" | "error" | "notification"
+  >
 >;
 
 /** States in which a ticket can never be sent again by its job: its sealed copy goes. */
-const DONE_WITH_TICKET: readonly BulkItemState[] = ["succeeded", "not-attempted", "interrupted"];
+const DONE_WITH_TICKET: readonly BulkItemState[] = [
+  "succeeded",
+  "not-attempted",
+  "interrupted",
+  "no-such-ticket",
+];
 
 const ITEM_SELECTION = [
   "seq",
@@ -21,6 +29,7 @@ const ITEM_SELECTION = [
   "action",
   "upstream_status as upstreamStatus",
   "error",
+  "notification",
   "updated_at as updatedAt",
 ] as const;
 
@@ -61,6 +70,7 @@ export function itemRows({ db, dialect, clock }: Store): ItemRows {
       if (update.action !== undefined) set.action = update.action;
       if (update.upstreamStatus !== undefined) set.upstream_status = update.upstreamStatus;
       if (update.error !== undefined) set.error = update.error;
+      if (update.notification !== undefined) set.notification = update.notification;
       if (update.state !== undefined && DONE_WITH_TICKET.includes(update.state)) {
         set.ticket_sealed = null;
       }

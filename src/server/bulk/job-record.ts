@@ -1,5 +1,4 @@
-import type { BulkJobRequest } from "../../shared/bulk-job";
-import { failReasonSchema } from "../../shared/fail-request";
+import type { BulkJobRequest, LineChoice } from "../../shared/bulk-job";
 import { draftRecord } from "../actions/caller";
 import type { Caller, RecordDetails, RecordDraft } from "../actions/caller";
 import { subjectOfOwner } from "../identity/limit-key";
@@ -49,7 +48,10 @@ export function callerOfJob(settings: JobSettings): Caller {
 export function requestOfJob(settings: JobSettings): Omit<BulkJobRequest, "tickets"> {
   return {
     serviceId: settings.serviceId,
-    reason: failReasonSchema.optional().parse(settings.reason ?? undefined),
+    action: settings.action,
+    deliverNotification: settings.deliverNotifications,
+    // Checked against the action when the job was started.
+    reason: (settings.reason ?? undefined) as LineChoice | undefined,
     errorDescription: settings.errorDescription ?? undefined,
     errorUri: settings.errorUri ?? undefined,
     justification: settings.justification ?? undefined,
@@ -83,6 +85,8 @@ export function newJob(args: {
     serviceId: request.serviceId,
     serviceName: args.service.name ?? null,
     concurrency: args.concurrency,
+    action: request.action ?? "fail",
+    deliverNotifications: request.deliverNotification ?? false,
     reason: request.reason ?? null,
     errorDescription: request.errorDescription ?? null,
     errorUri: request.errorUri ?? null,

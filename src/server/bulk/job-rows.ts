@@ -1,5 +1,8 @@
 import type { BulkItemState, BulkJob } from "../../shared/bulk-job";
 import { BULK_ITEM_STATES } from "../../shared/bulk-job";
+import { DELIVERY_STATES } from "../../shared/end-outcome";
+import type { DeliveryState } from "../../shared/end-outcome";
+import type { BulkAction } from "../../shared/ticket-list";
 import type { Role } from "../../shared/session";
 import type { Store } from "../db/store";
 
@@ -18,6 +21,8 @@ export interface NewJob extends JobCaller {
   serviceId: string;
   serviceName: string | null;
   concurrency: number;
+  action: BulkAction;
+  deliverNotifications: boolean;
   reason: string | null;
   errorDescription: string | null;
   errorUri: string | null;
@@ -51,6 +56,8 @@ export interface JobSettings extends JobCaller {
   role: Role;
   serviceId: string;
   serviceName: string | null;
+  action: BulkAction;
+  deliverNotifications: boolean;
   reason: string | null;
   errorDescription: string | null;
   errorUri: string | null;
@@ -70,6 +77,7 @@ const JOB_SELECTION = [
   "lease_owner as leaseOwner",
   "lease_until as leaseUntil",
   "owner_key as ownerKey",
+  "action",
 ] as const;
 
 /** The jobs themselves (a port, part of BulkJobStore). */
@@ -87,29 +95,42 @@ export interface JobRows {
 }
 
 export function jobRows({ db, clock }: Store): JobRows {
-  /** The jobs' tickets counted by state: one grouped query for all of them. */
+  /** The jobs' tickets counted by state and notification: one grouped query for all of them. */
   async function withCounts<T extends { id: string }>(
     jobs: T[],
-  ): Promise<(T & { counts: BulkJob["counts"] })[]> {
+  ): Promise<(T & Pick<BulkJob, "counts" | "notifications">)[]> {
     if (jobs.length === 0) return [];
     const grouped = await db
       .selectFrom("bulk_items")
-      .select(["job_id", "state", (eb) => eb.fn.countAll<number>().as("n")])
+      .select(["job_id", "state", "notification", (eb) => eb.fn.countAll<number>().as("n")])
       .where(
         "job_id",
         "in",
         jobs.map((job) => job.id),
       )
-      .groupBy(["job_id", "state"])
+      .groupBy(["job_id", "state", "notification"])
       .execute();
     const zero = () =>
       Object.fromEntries(BULK_ITEM_STATES.map((state) => [state, 0])) as Record<
         BulkItemState,
         number
       >;
+    const none = () =>
+      Object.fromEntries(DELIVERY_STATES.map((state) => [state, 0])) as Record<
+        DeliveryState,
+        number
+      >;
     const counts = new Map(jobs.map((job) => [job.id, zero()]));
-    for (const { job_id, state, n } of grouped) counts.get(job_id)![state] = Number(n);
-    return jobs.map((job) => ({ ...job, counts: counts.get(job.id)! }));
+    const notifications = new Map(jobs.map((job) => [job.id, none()]));
+    for (const { job_id, state, notification, n } of grouped) {
+      counts.get(job_id)![state] += Number(n);
+      if (notification) notifications.get(job_id)![notification] += Number(n);
+    }
+    return jobs.map((job) => ({
+      ...job,
+      counts: counts.get(job.id)!,
+      notifications: notifications.get(job.id)!,
+    }));
   }
 
   return {
@@ -126,6 +147,8 @@ export function jobRows({ db, clock }: Store): JobRows {
             role: job.role,
             service_id: job.serviceId,
             service_name: job.serviceName,
+            action: job.action,
+            deliver_notifications: job.deliverNotifications ? 1 : 0,
             status: "running",
             total: job.items.length,
             concurrency: job.concurrency,
@@ -232,6 +255,8 @@ export function jobRows({ db, clock }: Store): JobRows {
           "role",
           "service_id as serviceId",
           "service_name as serviceName",
+          "action",
+          "deliver_notifications as deliverNotifications",
           "reason",
           "error_description as errorDescription",
           "error_uri as errorUri",
@@ -242,7 +267,13 @@ export function jobRows({ db, clock }: Store): JobRows {
         ])
         .where("id", "=", jobId)
         .executeTakeFirst();
-      return row ? { ...row, role: row.role ?? "operator" } : undefined;
+      return row
+        ? {
+            ...row,
+            role: row.role ?? "operator",
+            deliverNotifications: Boolean(row.deliverNotifications),
+          }
+        : undefined;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import PQueue from "p-queue";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
-import type { FailReason } from "../../shared/reasons";
+import type { LineChoice } from "../../shared/bulk-job";
 import type { Caller } from "../actions/caller";
 import type { ResolvedService } from "../authlete/service-directory";
 
@@ -23,7 +23,7 @@ export interface LiveJob {
   /** p-queue: at most `concurrency` tickets of this job at once; paused with the job. */
   queue: PQueue;
   /** The only copy of each ticket, held while the job can still send it. */
-  tickets: Map<number, { ticket: string; reason: FailReason }>;
+  tickets: Map<number, { ticket: string; reason: LineChoice }>;
   /** Ends the retries of a cancelled job's tickets. */
   abort: AbortController;
   /** Authlete asked the whole token to wait until then (429 + Retry-After). */

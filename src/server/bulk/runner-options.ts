@@ -5,6 +5,7 @@ import type { Logger } from "../logger";
 import type { BulkJobStore } from "./bulk-job-store";
 import type { RetryPolicy } from "./live-job";
 import type { TicketSeal } from "./ticket-seal";
+import type { DeliveryDeps } from "../notifications/delivery";
 
 export interface BulkRunnerOptions {
   store: BulkJobStore;
@@ -29,4 +30,6 @@ export interface BulkRunnerOptions {
   clock: Clock;
   /** The longest a call may take (AUTHLETE_TIMEOUT_MS): what a shutdown waits for. */
   callTimeoutMs: number;
+  /** An end job's client notifications (absent: none is ever sent, each is "not-asked"). */
+  delivery?: DeliveryDeps;
 }

@@ -1,7 +1,13 @@
-import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
 import pRetry, { AbortError } from "p-retry";
+import type { LineChoice } from "../../shared/bulk-job";
+import { END, FAIL, NO_SUCH_TICKET, performAction } from "../actions/action-call";
+import type { ActionKind } from "../actions/action-call";
+import type { EndResult } from "../../shared/end-request";
 import type { FailReason } from "../../shared/reasons";
-import { FAIL, performAction } from "../actions/action-call";
+import type { BulkItem } from "../../shared/bulk-job";
+import { limitKeyOf } from "../identity/limit-key";
+import { deliverAndRecord } from "../notifications/delivery";
+import type { DeliveryDeps } from "../notifications/delivery";
 import { answeredOutcome, isRetryable } from "../actions/outcomes";
 import { problemOf } from "../http/problem";
 import type { Logger } from "../logger";
@@ -17,27 +23,55 @@ const MAX_RATE_LIMITED = 20;
 export interface TicketCall {
   job: LiveJob;
   seq: number;
-  entry: { ticket: string; reason: FailReason };
+  entry: { ticket: string; reason: LineChoice };
   audit: AuditTrail;
   store: BulkJobStore;
   logger: Logger;
   retry: RetryPolicy;
+  delivery?: DeliveryDeps;
+}
+
+/** What of an answer the ticket's state needs, whichever the job's action. */
+interface Answered {
+  resultCode?: string | undefined;
+  resultMessage?: string | undefined;
+  action?: string | undefined;
 }
 
 /**
- * One bulk ticket: the audited fail call (the same as a single fail's), sent again by p-retry
+ * One bulk ticket: the audited action call (a fail or an end, the same as a single one's), sent
+ * again by p-retry
  * after a 5xx or a transport error, and after a 429 once the job's wait is over. Its state and
  * tries go to the store as they change; its final answer ends its one audit record.
  */
-export async function failTicket(context: TicketCall): Promise<void> {
-  const { job, seq, entry, store, retry } = context;
-  const request = {
+export async function sendTicket(context: TicketCall): Promise<void> {
+  const { job, entry } = context;
+  const common = {
     serviceId: job.request.serviceId,
     ticket: entry.ticket,
-    reason: entry.reason,
     errorDescription: job.request.errorDescription,
     errorUri: job.request.errorUri,
   };
+  if (job.request.action === "end") {
+    const answered = await callWithRetries(context, END, {
+      ...common,
+      result: entry.reason as EndResult,
+    });
+    if (answered) await afterEnd(context, answered.auditId, answered.answer);
+    return;
+  }
+  await callWithRetries(context, FAIL, { ...common, reason: entry.reason as FailReason });
+}
+
+async function callWithRetries<
+  Request extends { serviceId: string; ticket: string },
+  Answer extends Answered,
+>(
+  context: TicketCall,
+  kind: ActionKind<Request, Answer>,
+  request: Request,
+): Promise<{ answer: Answer; auditId: number } | undefined> {
+  const { job, seq, store, retry } = context;
   let attempts = 0;
   let rateLimited = 0;
   let lastError: unknown;
@@ -49,9 +83,9 @@ export async function failTicket(context: TicketCall): Promise<void> {
     if (!calling) betweenTries.abort();
   };
   cancelled.addEventListener("abort", onCancel, { once: true });
-  const sendWithRetries = (send: () => Promise<BackchannelAuthenticationFailResponse>) =>
+  const sendWithRetries = (send: () => Promise<Answer>) =>
     pRetry(
-      async (attemptNumber): Promise<BackchannelAuthenticationFailResponse> => {
+      async (attemptNumber): Promise<Answer> => {
         if (attemptNumber > 1) {
           await waitOutRateLimit(job);
           // Cancelled (or handed off at shutdown) while waiting: this try is never sent.
@@ -103,22 +137,25 @@ export async function failTicket(context: TicketCall): Promise<void> {
     // with no record (never sent) or in flight (the next holder resolves it from its record).
     await store.updateItem(job.id, seq, { state: "in-flight", attempts: 1 });
     // One audit record for all the ticket's tries.
-    const { answer } = await performAction(context.audit, {
-      kind: FAIL,
+    const { answer, auditId } = await performAction(context.audit, {
+      kind,
       draft: jobRecord({ ...job, target: job.service.gateway.target.baseUrl }),
       service: job.service,
       request,
       sendWith: sendWithRetries,
     });
     const outcome = answeredOutcome(answer.resultCode);
+    // Authlete holds no such ticket (an end job): final, never retried, counted apart.
+    const unknown = answer.action === "SERVER_ERROR" && answer.resultCode === NO_SUCH_TICKET;
     await store.updateItem(job.id, seq, {
-      state: outcome === "succeeded" ? "succeeded" : "failed",
+      state: unknown ? "no-such-ticket" : outcome === "succeeded" ? "succeeded" : "failed",
       attempts,
       resultCode: answer.resultCode ?? null,
       action: answer.action ?? null,
       upstreamStatus: 200,
       error: outcome === "succeeded" ? null : (answer.resultMessage ?? "refused"),
     });
+    return { answer, auditId };
   } catch (error) {
     const problem = problemOf(error);
     if (!problem) context.logger.error({ err: error, jobId: job.id }, "bulk call failed");
@@ -129,7 +166,41 @@ export async function failTicket(context: TicketCall): Promise<void> {
       resultCode: problem?.resultCode ?? null,
       error: problem?.title ?? "unexpected error (see the log)",
     });
+    return undefined;
   } finally {
     cancelled.removeEventListener("abort", onCancel);
   }
+}
+
+/**
+ * An ended ticket's client notification: sent and recorded when the job asked for it and the
+ * console may (each its own record), else marked not asked; the job's summary counts them.
+ */
+async function afterEnd(
+  context: TicketCall,
+  endAuditId: number,
+  answer: Awaited<ReturnType<typeof END.send>>,
+): Promise<void> {
+  const { job, seq, store, delivery } = context;
+  if (answer.action !== "NOTIFICATION") return;
+  let notification: BulkItem["notification"] = "not-asked";
+  if (job.request.deliverNotification && delivery) {
+    const sent = await deliverAndRecord(delivery, {
+      draft: jobRecord({ ...job, target: job.service.gateway.target.baseUrl }),
+      serviceId: job.request.serviceId,
+      ownerKey: limitKeyOf(job.caller.principal, job.caller.clientAddress ?? ""),
+      endAuditId,
+      notification: {
+        endpoint: answer.clientNotificationEndpoint ?? "",
+        token: answer.clientNotificationToken ?? "",
+        body: answer.responseContent ?? "",
+      },
+      authReqId: answer.authReqId ?? "",
+      deliveryMode: answer.deliveryMode ?? null,
+    });
+    notification = sent.state;
+  } else {
+    await context.audit.amendNotification(endAuditId, "not-asked");
+  }
+  await store.updateItem(job.id, seq, { notification });
 }

@@ -3,7 +3,7 @@ import type { BulkJobStore } from "./bulk-job-store";
 import { waitOutRateLimit } from "./live-job";
 import type { LiveJob } from "./live-job";
 import type { BulkRunnerOptions } from "./runner-options";
-import { failTicket } from "./ticket-call";
+import { sendTicket } from "./ticket-call";
 
 /** Tickets whose end times make the estimate. */
 const PACE_WINDOW = 50;
@@ -20,7 +20,7 @@ export class TicketDispatch {
   constructor(
     private readonly options: Pick<
       BulkRunnerOptions,
-      "audit" | "store" | "logger" | "retry" | "clock"
+      "audit" | "store" | "logger" | "retry" | "clock" | "delivery"
     >,
   ) {}
 
@@ -40,8 +40,8 @@ export class TicketDispatch {
       return;
     }
     // No await between the check above and this line: the ticket is claimed atomically.
-    const { audit, store, logger, retry } = this.options;
-    const call = failTicket({ job, seq, entry, audit, store, logger, retry });
+    const { audit, store, logger, retry, delivery } = this.options;
+    const call = sendTicket({ job, seq, entry, audit, store, logger, retry, delivery });
     this.#inFlight.set(key, call);
     try {
       await call;

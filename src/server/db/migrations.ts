@@ -217,6 +217,15 @@ export const MIGRATIONS: Record<string, Migration> = {
         await db.schema.alterTable("audit_events").addColumn(column, "text").execute();
       }
       await db.schema
+        .alterTable("bulk_jobs")
+        .addColumn("action", "text", (column) => column.notNull().defaultTo("fail"))
+        .execute();
+      await db.schema
+        .alterTable("bulk_jobs")
+        .addColumn("deliver_notifications", "integer", (column) => column.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable("bulk_items").addColumn("notification", "text").execute();
+      await db.schema
         .createTable("held_notifications")
         .ifNotExists()
         .addColumn("id", "text", (column) => column.primaryKey())

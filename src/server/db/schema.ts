@@ -107,6 +107,10 @@ export interface BulkJobsTable {
   client_address: string | null;
   /** The owner's limit key (limits.ts): who may control the job besides a supervisor. */
   owner_key: string | null;
+  /** Fail tickets, or end issued requests (migration 005). */
+  action: Generated<"fail" | "end">;
+  /** 1: an end job sends each due client notification from the console. */
+  deliver_notifications: Generated<number>;
 }
 
 export interface BulkItemsTable {
@@ -118,6 +122,8 @@ export interface BulkItemsTable {
   ticket_sealed: string | null;
   reason: string;
   state: BulkItemState;
+  /** An end job's ticket: what came of its client notification. */
+  notification: DeliveryState | null;
   attempts: Generated<number>;
   result_code: string | null;
   action: string | null;

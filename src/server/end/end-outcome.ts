@@ -5,9 +5,7 @@ import { maskedBearer } from "../../shared/end-outcome";
 import type { EndOutcome, NotificationDelivery } from "../../shared/end-outcome";
 import { ticketTail } from "../../shared/ask-first";
 import { CLIENT_RESPONSE_HEADERS } from "../../shared/reasons";
-
-/** Authlete's code for /complete on a ticket it does not hold (docs/authlete-reference.md §6). */
-const NO_SUCH_TICKET = "A186202";
+import { NO_SUCH_TICKET } from "../actions/action-call";
 
 /**
  * The page's answer to an end: Authlete's answer, and what happens to the client per delivery
