@@ -136,6 +136,7 @@ describe("config and health", () => {
     expect(config).toEqual({
       target: { baseUrl: running.simulatorUrl, simulated: true },
       testTickets: { available: true },
+      notifications: { deliver: false },
       version: "0.0.0-test",
     });
     expect(answer.text).not.toContain("simulator-access-token");

@@ -2,7 +2,6 @@ import { z } from "zod";
 import {
   errorDescriptionSchema,
   errorUriSchema,
-  failReasonSchema,
   justificationSchema,
   optional,
   serviceIdSchema,
