@@ -15,11 +15,13 @@ import { RequestErrorAlert } from "../../components/problem-alert";
 import { ProductionBanner } from "../../components/production-banner";
 import { ReasonSelect } from "../../components/reason-select";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
-import { servicesQuery } from "../../lib/console-queries";
+import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
+import { END_RESULTS, END_RESULT_INFO } from "../../../shared/end-request";
 import { readLastServiceId } from "../../lib/last-service";
 import { useAskFirst } from "../../lib/use-ask-first";
 import { BulkBudgetNote } from "./bulk-budget";
 import { useStartBulkJob } from "./queries";
+import { TicketListPreview } from "./ticket-list-preview";
 
 const AskFirstDialog = lazy(() =>
   import("../../components/ask-first-dialog").then((m) => ({ default: m.AskFirstDialog })),
@@ -30,6 +32,7 @@ const bulkFormSchema = z.object({
   serviceId: serviceIdSchema,
   ticketsText: z.string(),
   ...bulkJobDefaults,
+  deliverNotification: z.boolean().optional(),
 });
 type BulkFormInput = z.input<typeof bulkFormSchema>;
 type BulkForm = z.output<typeof bulkFormSchema>;
@@ -38,10 +41,12 @@ type BulkForm = z.output<typeof bulkFormSchema>;
 const FORM_FIELD: Record<string, keyof BulkFormInput> = {
   tickets: "ticketsText",
   reason: "reason",
+  action: "action",
 };
 
 export function BulkFailForm() {
   const { data: services = [] } = useQuery(servicesQuery);
+  const { data: config } = useQuery(consoleConfigQuery);
   const [, navigate] = useLocation();
   const startJob = useAskFirst(useStartBulkJob(), (job: BulkJob) => navigate(`/bulk/${job.id}`));
   const [dropError, setDropError] = useState<string | undefined>();
@@ -55,17 +60,24 @@ export function BulkFailForm() {
     defaultValues: {
       serviceId: readLastServiceId(),
       ticketsText: "",
+      action: "fail",
       reason: "",
+      deliverNotification: false,
       errorDescription: "",
       errorUri: "",
       justification: "",
     },
   });
   const errors = formState.errors;
-  const [serviceId, ticketsText] = useWatch({ control, name: ["serviceId", "ticketsText"] });
+  const [serviceId, ticketsText, chosenAction, reason] = useWatch({
+    control,
+    name: ["serviceId", "ticketsText", "action", "reason"],
+  });
+  const action = chosenAction ?? "fail";
+  const endResult = END_RESULTS.find((known) => known === reason);
   const service = serviceNamed(services, serviceId);
   // Parsed as it is typed, so invalid lines show before anything is sent; submit uses it too.
-  const list = useMemo(() => parseTicketList(ticketsText ?? ""), [ticketsText]);
+  const list = useMemo(() => parseTicketList(ticketsText ?? "", action), [ticketsText, action]);
 
   const submit = handleSubmit((form) => {
     const { ticketsText: _text, ...settings } = form;
@@ -84,9 +96,11 @@ export function BulkFailForm() {
     const request = checked.data;
     const count = request.tickets.length;
     // The page's own question first; the server's (repeats, production) come in the same dialog.
+    const ending = request.action === "end";
+    const word = ending ? "result" : "reason";
     startJob.submit(request, {
-      title: `Fail ${count} tickets?`,
-      text: `${count} tickets of ${service?.name ?? `service ${request.serviceId}`} will be failed${request.reason ? ` (${request.reason} where a line names no reason)` : ""}. The job runs in the console's server: you can leave this page and come back.`,
+      title: ending ? `End ${count} issued requests?` : `Fail ${count} tickets?`,
+      text: `${count} ${ending ? "issued requests" : "tickets"} of ${service?.name ?? `service ${request.serviceId}`} will be ${ending ? "ended" : "failed"}${request.reason ? ` (${request.reason} where a line names no ${word})` : ""}. The job runs in the console's server: you can leave this page and come back.`,
       confirmLabel: "Start",
     });
   });
@@ -111,7 +125,25 @@ export function BulkFailForm() {
   return (
     <>
       <form className="card form" onSubmit={(event) => void submit(event)} noValidate>
-        <h2>Bulk fail</h2>
+        <h2>Bulk fail or end</h2>
+        <Field
+          id="bulk-action"
+          label="Action"
+          hint="Fail tickets the authorization server never issued; end requests whose client already holds an auth_req_id."
+        >
+          {(fieldControl) => (
+            <select
+              {...fieldControl}
+              {...register("action", {
+                onChange: (event: { target: { value: string } }) =>
+                  setValue("reason", event.target.value === "end" ? "TRANSACTION_FAILED" : ""),
+              })}
+            >
+              <option value="fail">Fail tickets (/fail)</option>
+              <option value="end">End issued requests (/complete)</option>
+            </select>
+          )}
+        </Field>
         <ProductionBanner service={service}>
           Every ticket in this list is failed for real; starting asks you to type the number of
           tickets and say why.
@@ -126,7 +158,7 @@ export function BulkFailForm() {
         <Field
           id="bulk-tickets"
           label="Tickets"
-          hint="One per line, or CSV ticket,reason. Paste them, or drop a file here."
+          hint={`One per line, or CSV ticket,${action === "end" ? "result" : "reason"}. Paste them, or drop a file here.`}
           error={errors.ticketsText?.message ?? dropError}
           describedBy="bulk-preview"
         >
@@ -157,12 +189,31 @@ export function BulkFailForm() {
         </Field>
         <TicketListPreview id="bulk-preview" list={list} />
 
-        <ReasonSelect
-          id="bulk-reason"
-          field={register("reason")}
-          error={errors.reason?.message}
-          hint="For the lines that name none."
-        />
+        {action === "end" ? (
+          <Field
+            id="bulk-result"
+            label="Result"
+            hint={`For the lines that name none. ${endResult ? END_RESULT_INFO[endResult].summary : ""}`}
+            error={errors.reason?.message}
+          >
+            {(fieldControl) => (
+              <select {...fieldControl} {...register("reason")}>
+                {END_RESULTS.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : (
+          <ReasonSelect
+            id="bulk-reason"
+            field={register("reason")}
+            error={errors.reason?.message}
+            hint="For the lines that name none."
+          />
+        )}
         <ErrorDetailsFields
           idPrefix="bulk-"
           description={register("errorDescription")}
@@ -178,10 +229,32 @@ export function BulkFailForm() {
         >
           {(fieldControl) => <input {...fieldControl} {...register("justification")} />}
         </Field>
+        {action === "end" && (
+          <div className="field checkbox-field">
+            <label>
+              <input
+                type="checkbox"
+                {...register("deliverNotification")}
+                disabled={!config?.notifications.deliver}
+                aria-describedby="bulk-deliver-hint"
+              />{" "}
+              Send each client notification from this console (ping and push)
+            </label>
+            <p id="bulk-deliver-hint" className="field-hint">
+              {config?.notifications.deliver
+                ? "Each is sent to the endpoint Authlete returns, recorded, and counted in the job's summary."
+                : "Off on this console (DELIVER_CLIENT_NOTIFICATIONS)."}
+            </p>
+          </div>
+        )}
         <BulkBudgetNote tickets={list.tickets.length} />
         <div className="submit-row">
           <button type="submit" disabled={startJob.pending} aria-busy={startJob.pending}>
-            {startJob.pending ? "Starting…" : `Fail ${list.tickets.length} tickets…`}
+            {startJob.pending
+              ? "Starting…"
+              : action === "end"
+                ? `End ${list.tickets.length} requests…`
+                : `Fail ${list.tickets.length} tickets…`}
           </button>
         </div>
         <RequestErrorAlert error={startJob.error} title="The job could not start" />
@@ -202,34 +275,5 @@ export function BulkFailForm() {
         </Suspense>
       )}
     </>
-  );
-}
-
-function TicketListPreview({ id, list }: { id: string; list: ReturnType<typeof parseTicketList> }) {
-  const rejected = [...list.invalid, ...list.duplicates].sort((a, b) => a.line - b.line);
-  return (
-    <div id={id} className="bulk-preview" aria-live="polite">
-      <p>
-        <strong>{list.tickets.length}</strong> ticket{list.tickets.length === 1 ? "" : "s"} ready
-        {list.duplicates.length > 0 &&
-          `, ${list.duplicates.length} duplicate${list.duplicates.length === 1 ? "" : "s"} removed`}
-        {list.invalid.length > 0 &&
-          `, ${list.invalid.length} invalid line${list.invalid.length === 1 ? "" : "s"} (not sent)`}
-        .
-      </p>
-      {rejected.length > 0 && (
-        <details open={rejected.length <= 10}>
-          <summary>Lines left out</summary>
-          <ul className="rejected-lines">
-            {rejected.slice(0, 200).map((line) => (
-              <li key={line.line}>
-                Line {line.line}: <span className="mono">{line.text}</span> — {line.why}
-              </li>
-            ))}
-            {rejected.length > 200 && <li>…and {rejected.length - 200} more.</li>}
-          </ul>
-        </details>
-      )}
-    </div>
   );
 }

@@ -49,7 +49,8 @@ function JobDetails({ job }: { job: BulkJob }) {
         <Link href="/bulk">← Bulk fail</Link>
       </p>
       <h2 id="bulk-job-title">
-        Bulk job for {job.serviceName ?? `service ${job.serviceId}`}{" "}
+        Bulk {job.action === "end" ? "end" : "fail"} job for{" "}
+        {job.serviceName ?? `service ${job.serviceId}`}{" "}
         <span className={`job-status job-${job.status}`}>{job.status}</span>
       </h2>
       <p className="muted">
@@ -75,6 +76,19 @@ function JobDetails({ job }: { job: BulkJob }) {
           <span>
             <strong>{remaining}</strong> remaining
           </span>
+          {counts["no-such-ticket"] > 0 && (
+            <span>
+              <strong>{counts["no-such-ticket"]}</strong> no such ticket
+            </span>
+          )}
+          {job.action === "end" &&
+            job.notifications.delivered + job.notifications.failed + job.notifications.refused >
+              0 && (
+              <span>
+                notifications: <strong>{job.notifications.delivered}</strong> delivered,{" "}
+                <strong>{job.notifications.failed + job.notifications.refused}</strong> not
+              </span>
+            )}
           {counts["not-attempted"] > 0 && (
             <span>
               <strong>{counts["not-attempted"]}</strong> not attempted
