@@ -13,6 +13,7 @@ import { chromium } from "@playwright/test";
 import { build } from "vite";
 import { databaseBench, databaseOverhead } from "./database";
 import { trustBench } from "./trust";
+import { endJobsBench } from "./end-jobs";
 import {
   CODE,
   ROOT,
@@ -219,6 +220,16 @@ async function main() {
     writeFileSync(
       join(ROOT, "bench/results-database.json"),
       `${JSON.stringify({ at: new Date().toISOString(), machine, ...result }, null, 2)}\n`,
+    );
+    return;
+  }
+  if (only.length === 1 && only[0] === "end") {
+    // `npm run bench -- end`: issue 17's bulk end and fail jobs side by side (a few minutes).
+    const result = await endJobsBench();
+    writeFileSync(
+      join(ROOT, "bench/results-end.json"),
+      `${JSON.stringify({ at: new Date().toISOString(), machine, ...result }, null, 2)}
+`,
     );
     return;
   }

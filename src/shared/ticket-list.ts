@@ -108,9 +108,7 @@ export function parseTicketList(text: string, action: BulkAction = "fail"): Tick
     }
     firstLine.set(ticket.data, line);
     list.tickets.push(
-      reason === ""
-        ? { line, ticket: ticket.data }
-        : { line, ticket: ticket.data, reason },
+      reason === "" ? { line, ticket: ticket.data } : { line, ticket: ticket.data, reason },
     );
   });
   return list;

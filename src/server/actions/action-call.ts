@@ -7,6 +7,8 @@ import type { FailReason } from "../../shared/reasons";
 import type { AuthleteGateway } from "../authlete/gateway";
 import type { ResolvedService } from "../authlete/service-directory";
 import type { AuditCompletion, AuditInput } from "./audit-input";
+import type { Kysely } from "kysely";
+import type { ConsoleSchema } from "../db/schema";
 import type { AuditTrail } from "./audit-trail";
 import type { RecordDetails, RecordDraft } from "./caller";
 import { answeredOutcome, failedCompletion } from "./outcomes";
@@ -96,6 +98,14 @@ export interface ActionCall<Request extends { serviceId: string; ticket: string 
    * tries then share the one record.
    */
   sendWith?: (send: () => Promise<Answer>) => Promise<Answer>;
+  /**
+   * A bulk ticket: the completion is handed over instead of written, so that the slot takes
+   * its next ticket while it is written, grouped with others (the pending record was durable
+   * before the call all the same; only the outcome write is grouped and overlapped).
+   */
+  completeLater?: (auditId: number, completion: AuditCompletion) => void;
+  /** Written in the same transaction as the pending record (a bulk ticket: in flight). */
+  beginWith?: (trx: Kysely<ConsoleSchema>) => Promise<void>;
 }
 
 /**
@@ -108,30 +118,37 @@ export async function performAction<Request extends { serviceId: string; ticket:
   call: ActionCall<Request, Answer>,
 ): Promise<{ answer: Answer; durationMs: number; auditId: number }> {
   const { kind, service, request } = call;
-  const auditId = await audit.begin({
-    ...call.draft,
-    kind: kind.auditKind,
-    serviceId: request.serviceId,
-    target: service.gateway.target.baseUrl,
-    ...kind.recorded(request),
-  });
+  const auditId = await audit.begin(
+    {
+      ...call.draft,
+      kind: kind.auditKind,
+      serviceId: request.serviceId,
+      target: service.gateway.target.baseUrl,
+      ...kind.recorded(request),
+    },
+    call.beginWith,
+  );
   const send = () => kind.send(service.gateway, request);
   const elapsed = stopwatch();
   let answer: Answer;
   try {
     answer = await (call.sendWith ? call.sendWith(send) : send());
   } catch (error) {
-    await audit.complete(auditId, failedCompletion(error, elapsed()));
+    const failed = failedCompletion(error, elapsed());
+    if (call.completeLater) call.completeLater(auditId, failed);
+    else await audit.complete(auditId, failed);
     throw error;
   }
   const durationMs = elapsed();
   const answered = kind.answered(answer);
-  await audit.complete(auditId, {
+  const completion: AuditCompletion = {
     ...answered,
     outcome: answeredOutcome(answered.resultCode ?? undefined),
     upstreamStatus: 200,
     durationMs,
-  });
+  };
+  if (call.completeLater) call.completeLater(auditId, completion);
+  else await audit.complete(auditId, completion);
   return { answer, durationMs, auditId };
 }
 

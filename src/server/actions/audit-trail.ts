@@ -2,6 +2,8 @@ import type { AuditEvent, AuditFilters, AuditKind } from "../../shared/audit";
 import type { AuditCompletion, AuditInput } from "./audit-input";
 import type { PreviousAction } from "../../shared/ask-first";
 import type { Store } from "../db/store";
+import type { Kysely } from "kysely";
+import type { ConsoleSchema } from "../db/schema";
 import { StorageUnavailable } from "../db/storage-error";
 import { ticketHash } from "../db/ticket-fingerprint";
 import { filteredEvents } from "./audit-query";
@@ -17,13 +19,22 @@ export interface AuditTrail {
   record(input: AuditInput): Promise<AuditEvent>;
   /** Records many finished actions in one write (a cancelled job's unsent tickets). */
   recordMany(inputs: AuditInput[]): Promise<void>;
-  begin(input: Omit<AuditInput, "outcome">): Promise<number>;
+  /**
+   * Writes a pending record; `alongside` runs in the same transaction (a bulk ticket marked in
+   * flight with its record: both are durable, or neither).
+   */
+  begin(
+    input: Omit<AuditInput, "outcome">,
+    alongside?: (trx: Kysely<ConsoleSchema>) => Promise<void>,
+  ): Promise<number>;
   /** Rewrites a record's detail (a burst of refused sign-ins: its count so far). */
   amendDetail(id: number, detail: string): Promise<void>;
   /** An end's notification, once its delivery is over (or was not asked for). */
   amendNotification(id: number, notification: DeliveryState): Promise<void>;
   /** Completes a pending record; a failure is logged with the whole event, never thrown. */
   complete(id: number, completion: AuditCompletion): Promise<void>;
+  /** Completes several in one transaction (a bulk job's answered tickets, grouped). */
+  completeMany(entries: { id: number; completion: AuditCompletion }[]): Promise<void>;
   /**
    * Single calls (not a bulk job's) still pending since before `before`: no call lasts that
    * long, so the console that made them stopped during the call. Completed as interrupted.
@@ -101,36 +112,67 @@ export class SqlAuditTrail implements AuditTrail {
     );
   }
 
-  begin(input: Omit<AuditInput, "outcome">): Promise<number> {
-    return this.#write(() => this.#insert({ ...input, outcome: "pending" }));
+  begin(
+    input: Omit<AuditInput, "outcome">,
+    alongside?: (trx: Kysely<ConsoleSchema>) => Promise<void>,
+  ): Promise<number> {
+    const pending = { ...input, outcome: "pending" as const };
+    if (!alongside) return this.#write(() => this.#insert(pending));
+    return this.#write(async () => {
+      await this.#rememberPeople([pending]);
+      return this.store.db.transaction().execute(async (trx) => {
+        await alongside(trx);
+        const { id } = await trx
+          .insertInto("audit_events")
+          .values(toRow(pending, this.store.clock.now()))
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        return id;
+      });
+    });
   }
 
   // The action has already happened, so a failure here cannot undo it: the record stays
   // "pending" and the log line carries the outcome for the log shipper.
-  async complete(id: number, completion: AuditCompletion): Promise<void> {
+  complete(id: number, completion: AuditCompletion): Promise<void> {
+    return this.completeMany([{ id, completion }]);
+  }
+
+  async completeMany(entries: { id: number; completion: AuditCompletion }[]): Promise<void> {
+    if (entries.length === 0) return;
     try {
-      const event = await this.store.db
-        .updateTable("audit_events")
-        .set({
-          outcome: completion.outcome,
-          result_code: completion.resultCode ?? null,
-          action: completion.action ?? null,
-          upstream_status: completion.upstreamStatus ?? null,
-          duration_ms: completion.durationMs ?? null,
-          detail: completion.detail ?? null,
-          ...(completion.deliveryMode && { delivery_mode: completion.deliveryMode }),
-          ...(completion.authReqId && fingerprintColumns(completion.authReqId)),
-          ...(completion.notification && { notification: completion.notification }),
-        })
-        .where("id", "=", id)
-        .returning(SELECTION)
-        .executeTakeFirst();
-      this.store.logger.info({ audit: event }, "audit");
+      const events = await this.store.db.transaction().execute(async (trx) => {
+        const done = [];
+        for (const { id, completion } of entries) {
+          done.push(
+            await trx
+              .updateTable("audit_events")
+              .set({
+                outcome: completion.outcome,
+                result_code: completion.resultCode ?? null,
+                action: completion.action ?? null,
+                upstream_status: completion.upstreamStatus ?? null,
+                duration_ms: completion.durationMs ?? null,
+                detail: completion.detail ?? null,
+                ...(completion.deliveryMode && { delivery_mode: completion.deliveryMode }),
+                ...(completion.authReqId && fingerprintColumns(completion.authReqId)),
+                ...(completion.notification && { notification: completion.notification }),
+              })
+              .where("id", "=", id)
+              .returning(SELECTION)
+              .executeTakeFirst(),
+          );
+        }
+        return done;
+      });
+      for (const event of events) this.store.logger.info({ audit: event }, "audit");
     } catch (error) {
-      this.store.logger.error(
-        { auditId: id, ...completion, err: error },
-        "audit record could not be completed",
-      );
+      for (const { id, completion } of entries) {
+        this.store.logger.error(
+          { auditId: id, ...completion, err: error },
+          "audit record could not be completed",
+        );
+      }
     }
   }
 

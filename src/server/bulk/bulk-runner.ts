@@ -10,13 +10,13 @@ import { jobRecord, newJob } from "./job-record";
 import type { StoredJob } from "./job-rows";
 import { viewOf } from "./job-view";
 import type { JobView } from "./job-view";
-import { handOff, liveJob } from "./live-job";
+import { callsAndWritesDone, handOff, liveJob } from "./live-job";
 import type { LiveJob } from "./live-job";
 import type { BulkRunnerOptions } from "./runner-options";
 import { TicketDispatch, setStatus, settle } from "./ticket-dispatch";
 
 /**
- * Runs bulk fail jobs: a p-queue per job bounds concurrency, p-retry retries 5xx and network
+ * Runs bulk jobs (fail, or end issued requests): a p-queue per job bounds concurrency, p-retry retries 5xx and network
  * errors with exponential backoff (randomised ×1–2), 429's Retry-After holds the whole job, and
  * one ticket is never in flight twice, across jobs. Each ticket is one audited action call (the
  * same `performAction` as a single fail), so one record per ticket.
@@ -226,7 +226,7 @@ export class BulkRunner {
       clearTimeout(job.releaseTimer);
       if (job.status === "running" || job.status === "paused") handOff(job);
     }
-    const drained = Promise.all(jobs.map((job) => job.queue.onPendingZero()));
+    const drained = Promise.all(jobs.map(callsAndWritesDone));
     const limit = new Promise((resolve) => setTimeout(resolve, this.options.callTimeoutMs + 1000));
     await Promise.race([drained, limit]);
     for (const job of jobs) {

@@ -1,4 +1,5 @@
-import type { Updateable } from "kysely";
+import type { Kysely, Updateable } from "kysely";
+import type { ConsoleSchema } from "../db/schema";
 import type { BulkItem, BulkItemState } from "../../shared/bulk-job";
 import type { BulkItemsTable } from "../db/schema";
 import type { Store } from "../db/store";
@@ -36,6 +37,13 @@ const ITEM_SELECTION = [
 /** A job's tickets (a port, part of BulkJobStore): their states, and their sealed copies. */
 export interface ItemRows {
   updateItem(jobId: string, seq: number, update: ItemUpdate): Promise<void>;
+  /** Several tickets' updates in one transaction (a job's answered tickets, grouped). */
+  updateItems(updates: { jobId: string; seq: number; update: ItemUpdate }[]): Promise<void>;
+  /**
+   * The ticket goes out now: in flight, first try; in the transaction that writes its pending
+   * record (actions/action-call.ts beginWith), so both are durable or neither is.
+   */
+  markInFlight(jobId: string, seq: number, trx: Kysely<ConsoleSchema>): Promise<void>;
   /**
    * Moves the job's items in one state to another: all of them, or a chunk (the first `limit`
    * by seq after `afterSeq`).
@@ -61,22 +69,50 @@ export interface ItemRows {
 
 export function itemRows({ db, dialect, clock }: Store): ItemRows {
   const stamp = () => clock.now().toISOString();
+
+  /** An update's columns; a ticket that can never be sent again loses its sealed copy. */
+  function itemSet(update: ItemUpdate): Updateable<BulkItemsTable> {
+    const set: Updateable<BulkItemsTable> = { updated_at: stamp() };
+    if (update.state !== undefined) set.state = update.state;
+    if (update.attempts !== undefined) set.attempts = update.attempts;
+    if (update.resultCode !== undefined) set.result_code = update.resultCode;
+    if (update.action !== undefined) set.action = update.action;
+    if (update.upstreamStatus !== undefined) set.upstream_status = update.upstreamStatus;
+    if (update.error !== undefined) set.error = update.error;
+    if (update.notification !== undefined) set.notification = update.notification;
+    if (update.state !== undefined && DONE_WITH_TICKET.includes(update.state)) {
+      set.ticket_sealed = null;
+    }
+    return set;
+  }
   return {
     async updateItem(jobId, seq, update) {
-      const set: Updateable<BulkItemsTable> = { updated_at: stamp() };
-      if (update.state !== undefined) set.state = update.state;
-      if (update.attempts !== undefined) set.attempts = update.attempts;
-      if (update.resultCode !== undefined) set.result_code = update.resultCode;
-      if (update.action !== undefined) set.action = update.action;
-      if (update.upstreamStatus !== undefined) set.upstream_status = update.upstreamStatus;
-      if (update.error !== undefined) set.error = update.error;
-      if (update.notification !== undefined) set.notification = update.notification;
-      if (update.state !== undefined && DONE_WITH_TICKET.includes(update.state)) {
-        set.ticket_sealed = null;
-      }
       await db
         .updateTable("bulk_items")
-        .set(set)
+        .set(itemSet(update))
+        .where("job_id", "=", jobId)
+        .where("seq", "=", seq)
+        .execute();
+    },
+
+    async updateItems(updates) {
+      if (updates.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        for (const { jobId, seq, update } of updates) {
+          await trx
+            .updateTable("bulk_items")
+            .set(itemSet(update))
+            .where("job_id", "=", jobId)
+            .where("seq", "=", seq)
+            .execute();
+        }
+      });
+    },
+
+    async markInFlight(jobId, seq, trx) {
+      await trx
+        .updateTable("bulk_items")
+        .set({ state: "in-flight", attempts: 1, updated_at: stamp() })
         .where("job_id", "=", jobId)
         .where("seq", "=", seq)
         .execute();

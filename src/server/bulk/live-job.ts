@@ -30,6 +30,8 @@ export interface LiveJob {
   notBefore: number;
   finishedTimes: number[];
   releaseTimer: NodeJS.Timeout | undefined;
+  /** Outcome writes of tickets already answered, overlapped with the next calls. */
+  outcomeWrites: Set<Promise<void>>;
   /**
    * This replica stopped running the job (shutdown, or its lease was lost): it sends nothing
    * more and writes nothing more about the job; whoever holds the lease goes on with it.
@@ -66,7 +68,22 @@ export function liveJob(
     finishedTimes: [],
     releaseTimer: undefined,
     handedOff: false,
+    outcomeWrites: new Set(),
   };
+}
+
+/**
+ * Writes a ticket's outcome beside the job's next calls: its slot takes the next ticket at
+ * once. The job settles (and a shutdown hands it back) only once these are written.
+ */
+export function writeOutcomeLater(job: LiveJob, written: Promise<void>): void {
+  job.outcomeWrites.add(written);
+  void written.finally(() => job.outcomeWrites.delete(written));
+}
+
+/** Resolves once every outcome write of the job so far is done. */
+export async function outcomesWritten(job: LiveJob): Promise<void> {
+  while (job.outcomeWrites.size > 0) await Promise.all(job.outcomeWrites);
 }
 
 /** This replica stops running the job at once (shutdown, or its lease was lost). */
@@ -75,4 +92,10 @@ export function handOff(job: LiveJob): void {
   job.queue.pause();
   job.queue.clear();
   job.abort.abort();
+}
+
+/** Resolves once no call of the job is out and its outcomes are written (a shutdown's wait). */
+export async function callsAndWritesDone(job: LiveJob): Promise<void> {
+  await job.queue.onPendingZero();
+  await outcomesWritten(job);
 }

@@ -14,7 +14,8 @@ import type { Logger } from "../logger";
 import type { AuditTrail } from "../actions/audit-trail";
 import type { BulkJobStore } from "./bulk-job-store";
 import { jobRecord } from "./job-record";
-import { waitOutRateLimit } from "./live-job";
+import { waitOutRateLimit, writeOutcomeLater } from "./live-job";
+import type { OutcomeBatch, TicketOutcome } from "./outcome-batch";
 import type { LiveJob, RetryPolicy } from "./live-job";
 
 /** Tries per ticket while Authlete answers 429, which says nothing about the ticket. */
@@ -29,6 +30,7 @@ export interface TicketCall {
   logger: Logger;
   retry: RetryPolicy;
   delivery?: DeliveryDeps;
+  outcomes: OutcomeBatch;
 }
 
 /** What of an answer the ticket's state needs, whichever the job's action. */
@@ -132,10 +134,15 @@ async function callWithRetries<
       throw cancelled.aborted && lastError !== undefined ? lastError : error;
     });
 
+  let record: TicketOutcome["record"];
+  // The record's completion and the ticket's state, grouped with other tickets' and written
+  // beside the job's next calls.
+  const later = (update: TicketOutcome["update"]) =>
+    writeOutcomeLater(job, context.outcomes.add({ jobId: job.id, seq, record, update }));
   try {
-    // In flight before its record is begun: a stop at any point leaves the ticket either queued
-    // with no record (never sent) or in flight (the next holder resolves it from its record).
-    await store.updateItem(job.id, seq, { state: "in-flight", attempts: 1 });
+    // In flight with its pending record, in one transaction: a stop at any point leaves the
+    // ticket either queued with no record (never sent) or in flight with its record (the next
+    // holder resolves it from the record).
     // One audit record for all the ticket's tries.
     const { answer, auditId } = await performAction(context.audit, {
       kind,
@@ -143,11 +150,13 @@ async function callWithRetries<
       service: job.service,
       request,
       sendWith: sendWithRetries,
+      completeLater: (id, completion) => (record = { id, completion }),
+      beginWith: (trx) => store.markInFlight(job.id, seq, trx),
     });
     const outcome = answeredOutcome(answer.resultCode);
     // Authlete holds no such ticket (an end job): final, never retried, counted apart.
     const unknown = answer.action === "SERVER_ERROR" && answer.resultCode === NO_SUCH_TICKET;
-    await store.updateItem(job.id, seq, {
+    later({
       state: unknown ? "no-such-ticket" : outcome === "succeeded" ? "succeeded" : "failed",
       attempts,
       resultCode: answer.resultCode ?? null,
@@ -159,7 +168,7 @@ async function callWithRetries<
   } catch (error) {
     const problem = problemOf(error);
     if (!problem) context.logger.error({ err: error, jobId: job.id }, "bulk call failed");
-    await store.updateItem(job.id, seq, {
+    later({
       state: "failed",
       attempts,
       upstreamStatus: problem?.upstreamStatus ?? null,

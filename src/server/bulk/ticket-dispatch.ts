@@ -1,9 +1,10 @@
 import type { BulkJob } from "../../shared/bulk-job";
 import type { BulkJobStore } from "./bulk-job-store";
-import { waitOutRateLimit } from "./live-job";
+import { outcomesWritten, waitOutRateLimit } from "./live-job";
 import type { LiveJob } from "./live-job";
 import type { BulkRunnerOptions } from "./runner-options";
 import { sendTicket } from "./ticket-call";
+import { OutcomeBatch } from "./outcome-batch";
 
 /** Tickets whose end times make the estimate. */
 const PACE_WINDOW = 50;
@@ -16,13 +17,17 @@ const PACE_WINDOW = 50;
 export class TicketDispatch {
   /** serviceId + ticket → the call in flight, across jobs. */
   readonly #inFlight = new Map<string, Promise<unknown>>();
+  /** Answered tickets' outcomes, written in groups beside the next calls. */
+  readonly #outcomes: OutcomeBatch;
 
   constructor(
     private readonly options: Pick<
       BulkRunnerOptions,
       "audit" | "store" | "logger" | "retry" | "clock" | "delivery"
     >,
-  ) {}
+  ) {
+    this.#outcomes = new OutcomeBatch(options);
+  }
 
   /** `requeue`: a job paused while the ticket waited sends it after resume. */
   async send(job: LiveJob, seq: number, requeue: () => void): Promise<void> {
@@ -41,7 +46,8 @@ export class TicketDispatch {
     }
     // No await between the check above and this line: the ticket is claimed atomically.
     const { audit, store, logger, retry, delivery } = this.options;
-    const call = sendTicket({ job, seq, entry, audit, store, logger, retry, delivery });
+    const outcomes = this.#outcomes;
+    const call = sendTicket({ job, seq, entry, audit, store, logger, retry, delivery, outcomes });
     this.#inFlight.set(key, call);
     try {
       await call;
@@ -73,6 +79,7 @@ export async function settle(
   options: Pick<BulkRunnerOptions, "store" | "replicaId">,
 ): Promise<"untouched" | "kept" | "dropped"> {
   const { store, replicaId } = options;
+  await outcomesWritten(job);
   if (job.status === "paused" || job.handedOff) return "untouched";
   if (job.status === "running") await setStatus(store, job, "finished");
   await store.releaseLease(replicaId, job.id);
