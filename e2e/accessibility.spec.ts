@@ -97,6 +97,18 @@ test("axe: bulk fail form with invalid lines, then the job", async ({ page }) =>
   await expectAccessible(page, "bulk job");
 });
 
+test("axe: end an issued request, with a ping client's result", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${CONSOLE}end`);
+  await page.getByLabel("Service ID").fill("1000000001");
+  await page.getByLabel("Delivery mode of the test client").selectOption("PING");
+  await page.getByRole("button", { name: "Create issued test request" }).click();
+  await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
+  await page.getByRole("button", { name: "End request" }).click();
+  await expect(page.getByRole("region", { name: "Notification to the client" })).toBeVisible();
+  await expectAccessible(page, "end issued request, with a result");
+});
+
 test("axe: keyboard shortcuts dialog", async ({ page }) => {
   await signIn(page);
   await page.goto(CONSOLE);

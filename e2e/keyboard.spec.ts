@@ -5,6 +5,10 @@ test("an operator fails a test ticket with the keyboard alone", async ({ failFor
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Fail a ticket" })).toBeFocused();
   await page.keyboard.press("Tab");
+  await expect(
+    page.getByRole("navigation").getByRole("link", { name: "End issued request" }),
+  ).toBeFocused();
+  await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Bulk fail" })).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Reason matrix" })).toBeFocused();
@@ -12,6 +16,11 @@ test("an operator fails a test ticket with the keyboard alone", async ({ failFor
   await expect(page.getByRole("link", { name: "Audit log" })).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Sign out" })).toBeFocused();
+  // The sentence on which action fits links to the other form.
+  await page.keyboard.press("Tab");
+  await expect(
+    page.getByRole("main").getByRole("link", { name: "End issued request" }),
+  ).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(failForm.serviceId()).toBeFocused();
   await page.keyboard.type(SERVICE_ID);

@@ -38,6 +38,15 @@ for (const colorScheme of ["light", "dark"] as const) {
       await failATestTicket(page);
       await expectNoHorizontalScroll(page, "fail a ticket, with a result");
 
+      await page.goto(`${CONSOLE}end`);
+      await page.getByLabel("Service ID").fill("1000000001");
+      await page.getByLabel("Delivery mode of the test client").selectOption("PUSH");
+      await page.getByRole("button", { name: "Create issued test request" }).click();
+      await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
+      await page.getByRole("button", { name: "End request" }).click();
+      await expect(page.getByRole("region", { name: "Notification to the client" })).toBeVisible();
+      await expectNoHorizontalScroll(page, "end issued request, with a result");
+
       await page.goto(`${CONSOLE}audit`);
       await expect(page.getByRole("table")).toBeVisible();
       await expectNoHorizontalScroll(page, "audit log");

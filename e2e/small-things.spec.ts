@@ -72,12 +72,12 @@ test("recent fails sit beside the form and fill it again; / and ? work from the 
   await failForm.submit().click();
   await expect(failForm.authleteResponse()).toContainText("A185001");
 
-  const recent = page.getByRole("region", { name: "Your recent fails" });
+  const recent = page.getByRole("region", { name: "Your recent actions" });
   await expect(recent.getByRole("listitem").first()).toContainText("INVALID_USER_CODE");
   await failForm.reason().selectOption("ACCESS_DENIED");
   await failForm.errorDescription().fill("");
   await recent
-    .getByRole("button", { name: /^Use again: INVALID_USER_CODE/ })
+    .getByRole("button", { name: /^Use again: fail INVALID_USER_CODE/ })
     .first()
     .click();
   await expect(failForm.reason()).toHaveValue("INVALID_USER_CODE");
