@@ -49,12 +49,12 @@ function JobDetails({ job }: { job: BulkJob }) {
         <Link href="/bulk">← Bulk fail</Link>
       </p>
       <h2 id="bulk-job-title">
-        Bulk {job.action === "end" ? "end" : "fail"} job for{" "}
-        {job.serviceName ?? `service ${job.serviceId}`}{" "}
+        Bulk job for {job.serviceName ?? `service ${job.serviceId}`}{" "}
         <span className={`job-status job-${job.status}`}>{job.status}</span>
       </h2>
       <p className="muted">
-        Started {formatTime(job.createdAt)} by {job.operator} · {total} tickets · {job.concurrency}{" "}
+        {job.action === "end" ? "Ends issued requests (/complete)" : "Fails tickets (/fail)"} ·
+        started {formatTime(job.createdAt)} by {job.operator} · {total} tickets · {job.concurrency}{" "}
         at a time · job <span className="mono">{job.id}</span>
       </p>
 
