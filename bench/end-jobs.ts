@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { startPostgresCluster } from "../scripts/postgres-cluster";
 import { SEED_CLIENTS } from "../src/simulator/seed";
-import { TOKEN, sleep, startBff, startSimulator, work } from "./tools";
+import { TOKEN, runBulkJob, sleep, startBff, startSimulator, work } from "./tools";
 
 const PORTS = { simulator: 9731, bff: 9732 };
 const SIMULATOR = `http://127.0.0.1:${PORTS.simulator}`;
@@ -59,31 +59,12 @@ async function issuedRequests(n: number): Promise<string[]> {
 
 async function timeJob(bff: { cookie: string }, action: "end" | "fail") {
   const tickets = await issuedRequests(TICKETS);
-  const base = `http://127.0.0.1:${PORTS.bff}/api/bulk-jobs`;
-  const headers = { cookie: bff.cookie, "content-type": "application/json" };
-  const created = (await (
-    await fetch(base, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({
-        serviceId: "1000000001",
-        action,
-        reason: action === "end" ? "TRANSACTION_FAILED" : "SERVER_ERROR",
-        tickets: tickets.map((ticket) => ({ ticket })),
-      }),
-    })
-  ).json()) as { id: string };
-  let job: {
-    status: string;
-    createdAt: string;
-    finishedAt: string | null;
-    counts: Record<string, number>;
-  };
-  do {
-    await sleep(100);
-    job = (await (await fetch(`${base}/${created.id}`, { headers })).json()) as typeof job;
-  } while (job.status === "running");
-  const seconds = (Date.parse(job.finishedAt!) - Date.parse(job.createdAt)) / 1000;
+  const { seconds, job } = await runBulkJob(`http://127.0.0.1:${PORTS.bff}`, bff.cookie, {
+    serviceId: "1000000001",
+    action,
+    reason: action === "end" ? "TRANSACTION_FAILED" : "SERVER_ERROR",
+    tickets: tickets.map((ticket) => ({ ticket })),
+  });
   return { seconds, succeeded: job.counts.succeeded ?? 0 };
 }
 

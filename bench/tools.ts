@@ -180,18 +180,12 @@ export async function settled(pid: number): Promise<{ rssMiB: number; fds: numbe
  * 1,000 tickets through a BFF's bulk job against a simulator answering in 50 ms, at
  * concurrency 8 (the BFF's BULK_CONCURRENCY): the rate, and its share of 8 / 0.05 s.
  */
-export async function timeBulkJob(bffUrl: string, cookie: string, prefix: string) {
+/** Starts a bulk job and waits for its end: how long it ran, by the job's own times. */
+export async function runBulkJob(bffUrl: string, cookie: string, body: object) {
   const base = `${bffUrl}/api/bulk-jobs`;
   const headers = { cookie, "content-type": "application/json" };
-  const tickets = Array.from({ length: 1000 }, (_, i) => ({
-    ticket: `${prefix}-${String(i).padStart(4, "0")}`,
-  }));
   const created = (await (
-    await fetch(base, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ serviceId: "1000000001", tickets, reason: "SERVER_ERROR" }),
-    })
+    await fetch(base, { method: "POST", headers, body: JSON.stringify(body) })
   ).json()) as { id: string };
   let job: {
     status: string;
@@ -203,7 +197,18 @@ export async function timeBulkJob(bffUrl: string, cookie: string, prefix: string
     await sleep(100);
     job = (await (await fetch(`${base}/${created.id}`, { headers })).json()) as typeof job;
   } while (job.status === "running");
-  const seconds = (Date.parse(job.finishedAt!) - Date.parse(job.createdAt)) / 1000;
+  return { seconds: (Date.parse(job.finishedAt!) - Date.parse(job.createdAt)) / 1000, job };
+}
+
+export async function timeBulkJob(bffUrl: string, cookie: string, prefix: string) {
+  const tickets = Array.from({ length: 1000 }, (_, i) => ({
+    ticket: `${prefix}-${String(i).padStart(4, "0")}`,
+  }));
+  const { seconds, job } = await runBulkJob(bffUrl, cookie, {
+    serviceId: "1000000001",
+    tickets,
+    reason: "SERVER_ERROR",
+  });
   const ideal = 8 / 0.05;
   return {
     tickets: 1000,

@@ -9,6 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testCertificate } from "../src/testing/test-certificate";
 import { freePort, startPostgresCluster } from "../scripts/postgres-cluster";
 import type { PostgresCluster } from "../scripts/postgres-cluster";
 
@@ -74,27 +75,7 @@ export async function startDeploymentStack(): Promise<DeploymentStack> {
   const databaseUrl = await cluster.createDatabase("console");
 
   // The certificate people's browsers would get from the team's CA; self-signed here.
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "2",
-      "-keyout",
-      join(dir, "key.pem"),
-      "-out",
-      join(dir, "cert.pem"),
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost",
-    ],
-    { stdio: "ignore" },
-  );
+  const certificate = testCertificate(dir);
 
   const simulatorPort = await freePort();
   const simulator = startProcess("npx", ["tsx", "src/simulator/main.ts"], {
@@ -144,8 +125,8 @@ export async function startDeploymentStack(): Promise<DeploymentStack> {
       `listen 127.0.0.1:${proxyPort} ssl;\n    listen [::1]:${proxyPort} ssl;`,
     )
     .replaceAll("{{SERVER_NAME}}", "localhost")
-    .replaceAll("{{CERTIFICATE}}", join(dir, "cert.pem"))
-    .replaceAll("{{CERTIFICATE_KEY}}", join(dir, "key.pem"));
+    .replaceAll("{{CERTIFICATE}}", certificate.cert)
+    .replaceAll("{{CERTIFICATE_KEY}}", certificate.key);
   const configPath = join(dir, "nginx.conf");
   writeFileSync(configPath, config);
   const nginxBinary = ["/usr/sbin/nginx", "nginx"].find((candidate) => {

@@ -9,6 +9,7 @@ import { bulkJobDefaults, bulkJobRequestSchema } from "../../../shared/bulk-job"
 import type { BulkJob } from "../../../shared/bulk-job";
 import { serviceIdSchema } from "../../../shared/fail-request";
 import { parseTicketList } from "../../../shared/ticket-list";
+import { DeliverNotificationField } from "../../components/action-form-parts";
 import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { Field } from "../../components/field";
 import { RequestErrorAlert } from "../../components/problem-alert";
@@ -230,22 +231,13 @@ export function BulkFailForm() {
           {(fieldControl) => <input {...fieldControl} {...register("justification")} />}
         </Field>
         {action === "end" && (
-          <div className="field checkbox-field">
-            <label>
-              <input
-                type="checkbox"
-                {...register("deliverNotification")}
-                disabled={!config?.notifications.deliver}
-                aria-describedby="bulk-deliver-hint"
-              />{" "}
-              Send each client notification from this console (ping and push)
-            </label>
-            <p id="bulk-deliver-hint" className="field-hint">
-              {config?.notifications.deliver
-                ? "Each is sent to the endpoint Authlete returns, recorded, and counted in the job's summary."
-                : "Off on this console (DELIVER_CLIENT_NOTIFICATIONS)."}
-            </p>
-          </div>
+          <DeliverNotificationField
+            id="bulk-deliver"
+            field={register("deliverNotification")}
+            available={config?.notifications.deliver ?? false}
+            label="Send each client notification from this console (ping and push)"
+            hint="Each is sent to the endpoint Authlete returns, recorded, and counted in the job's summary."
+          />
         )}
         <BulkBudgetNote tickets={list.tickets.length} />
         <div className="submit-row">

@@ -1,7 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
 import { Suspense, lazy, useCallback, useState } from "react";
-import type { KeyboardEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { useLocation } from "wouter";
 import type { AuditEvent } from "../../../shared/audit";
@@ -12,6 +11,13 @@ import { END_RESULTS, END_RESULT_INFO, endRequestSchema } from "../../../shared/
 import type { EndRequest, EndRequestInput } from "../../../shared/end-request";
 import type { FailReason } from "../../../shared/reasons";
 import { ActionChoice } from "../../components/action-choice";
+import {
+  AskFirstAbout,
+  DeliverNotificationField,
+  JustificationField,
+  SubmitRow,
+  submitOnCtrlEnter,
+} from "../../components/action-form-parts";
 import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { Field } from "../../components/field";
 import { usePageShortcut } from "../../components/keyboard-shortcuts";
@@ -27,9 +33,6 @@ import { useAskFirst } from "../../lib/use-ask-first";
 import { useEndRequest } from "./queries";
 import { EndShareActions } from "./end-share-actions";
 
-const AskFirstDialog = lazy(() =>
-  import("../../components/ask-first-dialog").then((m) => ({ default: m.AskFirstDialog })),
-);
 const RecentActions = lazy(() =>
   import("../../components/recent-actions").then((m) => ({ default: m.RecentActions })),
 );
@@ -88,13 +91,6 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
     submission.submit(request);
   });
 
-  function submitOnCtrlEnter(event: KeyboardEvent<HTMLFormElement>) {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      void submit();
-    }
-  }
-
   function setTicket(ticket: string) {
     setValue(TICKET, ticket, { shouldDirty: true, shouldTouch: true, shouldValidate: true });
   }
@@ -129,14 +125,12 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
   }
 
   const asking = submission.asking;
-  const askedService = asking && serviceNamed(services, asking.request.serviceId);
-  const deliverAvailable = config?.notifications.deliver ?? false;
   return (
     <div className="form-column">
       <form
         className="card form"
         onSubmit={(event) => void submit(event)}
-        onKeyDown={submitOnCtrlEnter}
+        onKeyDown={submitOnCtrlEnter(submit)}
         noValidate
       >
         <h2>End an issued request</h2>
@@ -212,38 +206,23 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
             uri: inner?.errorUri?.message,
           }}
         />
-        <div className="field checkbox-field">
-          <label>
-            <input
-              type="checkbox"
-              {...register("deliverNotification")}
-              disabled={!deliverAvailable}
-              aria-describedby="deliver-hint"
-            />{" "}
-            Send the client notification from this console (ping and push)
-          </label>
-          <p id="deliver-hint" className="field-hint">
-            {deliverAvailable
-              ? "Sends exactly what Authlete returns, to the endpoint Authlete returns (https, public addresses). Otherwise the answer shows it, with Copy as curl."
-              : "Off on this console (DELIVER_CLIENT_NOTIFICATIONS). The answer shows the notification, with Copy as curl."}
-          </p>
-        </div>
-        <Field
-          id="justification"
-          label="Justification"
-          hint="Optional. Why you end this request, e.g. an incident number. Kept in the audit log; never sent to Authlete."
+        <DeliverNotificationField
+          id="deliver"
+          field={register("deliverNotification")}
+          available={config?.notifications.deliver ?? false}
+          label="Send the client notification from this console (ping and push)"
+          hint="Sends exactly what Authlete returns, to the endpoint Authlete returns (https, public addresses). Otherwise the answer shows it, with Copy as curl."
+        />
+        <JustificationField
+          field={register("justification")}
           error={errors.justification?.message}
-        >
-          {(field) => <input {...field} {...register("justification")} autoComplete="off" />}
-        </Field>
-        <div className="submit-row">
-          <button type="submit" disabled={submission.pending} aria-busy={submission.pending}>
-            {submission.pending ? "Ending request…" : "End request"}
-          </button>
-          <span className="muted shortcut">
-            or <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
-          </span>
-        </div>
+          doing="end this request"
+        />
+        <SubmitRow
+          pending={submission.pending}
+          label="End request"
+          pendingLabel="Ending request…"
+        />
         <EndShareActions
           values={getValues}
           validRequest={() => {
@@ -259,23 +238,18 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
         />
       </form>
       {asking && (
-        <Suspense fallback={null}>
-          <AskFirstDialog
-            question={asking.question}
-            serviceName={askedService?.name ?? `Service ${asking.request.serviceId}`}
-            cluster={askedService?.cluster ?? null}
-            action="end call"
-            verb="end"
-            ticketTail={ticketTail(asking.request[INNER].ticket)}
-            justification={asking.request.justification ?? ""}
-            pending={submission.pending}
-            onAnswer={(answers) => {
-              if (answers.justification) setValue("justification", answers.justification);
-              submission.answer(answers);
-            }}
-            onCancel={() => submission.cancel()}
-          />
-        </Suspense>
+        <AskFirstAbout
+          asking={asking}
+          services={services}
+          verb="end"
+          ticketTail={ticketTail(asking.request[INNER].ticket)}
+          pending={submission.pending}
+          onAnswer={(answers) => {
+            if (answers.justification) setValue("justification", answers.justification);
+            submission.answer(answers);
+          }}
+          onCancel={() => submission.cancel()}
+        />
       )}
       <Suspense fallback={null}>
         <RecentActions onUseAgain={fillFrom} />

@@ -1,8 +1,8 @@
 import { deepLink, endAsCurl } from "../../../shared/curl";
 import type { EndRequest, EndRequestInput } from "../../../shared/end-request";
-import { CopyButton } from "../../components/copy-button";
+import { ShareActions } from "../../components/share-actions";
 
-/** Copy link (fills the form, never submits) and Copy as curl (the token as $AUTHLETE_TOKEN). */
+/** The end form's Copy link (to /end) and Copy as curl (the /complete call). */
 export function EndShareActions({
   values,
   validRequest,
@@ -13,25 +13,19 @@ export function EndShareActions({
   baseUrl: string;
 }) {
   return (
-    <div className="actions share-actions">
-      <CopyButton
-        label="Copy link"
-        text={() => {
-          const { serviceId, backchannelAuthenticationCompleteRequest: end } = values();
-          return deepLink(
-            window.location.origin,
-            { serviceId, ticket: end.ticket, result: end.result },
-            "/end",
-          );
-        }}
-      />
-      <CopyButton
-        label="Copy as curl"
-        text={() => {
-          const request = validRequest();
-          return request && endAsCurl(baseUrl, request);
-        }}
-      />
-    </div>
+    <ShareActions
+      link={() => {
+        const { serviceId, backchannelAuthenticationCompleteRequest: end } = values();
+        return deepLink(
+          window.location.origin,
+          { serviceId, ticket: end.ticket, result: end.result },
+          "/end",
+        );
+      }}
+      curl={() => {
+        const request = validRequest();
+        return request && endAsCurl(baseUrl, request);
+      }}
+    />
   );
 }

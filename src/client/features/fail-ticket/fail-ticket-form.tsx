@@ -1,7 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
 import { Suspense, lazy, useCallback, useState } from "react";
-import type { KeyboardEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { AuditEvent } from "../../../shared/audit";
 import { ticketTail } from "../../../shared/ask-first";
@@ -10,7 +9,12 @@ import type { FailRequest, FailRequestInput } from "../../../shared/fail-request
 import type { FailResult } from "../../../shared/fail-result";
 import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { usePageShortcut } from "../../components/keyboard-shortcuts";
-import { Field } from "../../components/field";
+import {
+  AskFirstAbout,
+  JustificationField,
+  SubmitRow,
+  submitOnCtrlEnter,
+} from "../../components/action-form-parts";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { ProductionBanner } from "../../components/production-banner";
 import { ReasonSelect } from "../../components/reason-select";
@@ -27,14 +31,11 @@ import { useFailSubmission } from "./use-fail-submission";
 
 // Not part of the page's initial JS: what the form needs to be filled comes first; these
 // follow at once (reason details, sharing, recent fails) or when the server first asks.
-const AskFirstDialog = lazy(() =>
-  import("../../components/ask-first-dialog").then((m) => ({ default: m.AskFirstDialog })),
-);
 const ReasonDetails = lazy(() =>
   import("./reason-details").then((m) => ({ default: m.ReasonDetails })),
 );
 const ShareActions = lazy(() =>
-  import("./share-actions").then((m) => ({ default: m.ShareActions })),
+  import("./share-actions").then((m) => ({ default: m.FailShareActions })),
 );
 const RecentActions = lazy(() =>
   import("../../components/recent-actions").then((m) => ({ default: m.RecentActions })),
@@ -90,13 +91,6 @@ export function FailTicketForm({
     submission.submit(request);
   });
 
-  function submitOnCtrlEnter(event: KeyboardEvent<HTMLFormElement>) {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      void submit();
-    }
-  }
-
   function setTicket(ticket: string) {
     setValue(TICKET, ticket, { shouldDirty: true, shouldTouch: true, shouldValidate: true });
   }
@@ -132,14 +126,12 @@ export function FailTicketForm({
   }
 
   const asking = submission.asking;
-  // The service the question is about: the one the request named, as the services list knows it.
-  const askedService = asking && serviceNamed(services, asking.request.serviceId);
   return (
     <div className="form-column">
       <form
         className="card form"
         onSubmit={(event) => void submit(event)}
-        onKeyDown={submitOnCtrlEnter}
+        onKeyDown={submitOnCtrlEnter(submit)}
         noValidate
       >
         <h2>Fail a ticket</h2>
@@ -194,22 +186,16 @@ export function FailTicketForm({
             uri: requestErrors?.errorUri?.message,
           }}
         />
-        <Field
-          id="justification"
-          label="Justification"
-          hint="Optional. Why you fail this ticket, e.g. an incident number. Kept in the audit log; never sent to Authlete."
+        <JustificationField
+          field={register("justification")}
           error={errors.justification?.message}
-        >
-          {(field) => <input {...field} {...register("justification")} autoComplete="off" />}
-        </Field>
-        <div className="submit-row">
-          <button type="submit" disabled={submission.pending} aria-busy={submission.pending}>
-            {submission.pending ? "Failing ticket…" : "Fail ticket"}
-          </button>
-          <span className="muted shortcut">
-            or <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
-          </span>
-        </div>
+          doing="fail this ticket"
+        />
+        <SubmitRow
+          pending={submission.pending}
+          label="Fail ticket"
+          pendingLabel="Failing ticket…"
+        />
         <Suspense fallback={null}>
           <ShareActions
             values={getValues}
@@ -228,22 +214,18 @@ export function FailTicketForm({
       </form>
       {/* Outside the form: a dialog's own buttons and form must not submit this one. */}
       {asking && (
-        <Suspense fallback={null}>
-          <AskFirstDialog
-            question={asking.question}
-            serviceName={askedService?.name ?? `Service ${asking.request.serviceId}`}
-            cluster={askedService?.cluster ?? null}
-            action="fail call"
-            ticketTail={ticketTail(asking.request.backchannelAuthenticationFailRequest.ticket)}
-            justification={asking.request.justification ?? ""}
-            pending={submission.pending}
-            onAnswer={(answers) => {
-              if (answers.justification) setValue("justification", answers.justification);
-              submission.answer(answers);
-            }}
-            onCancel={() => submission.cancel()}
-          />
-        </Suspense>
+        <AskFirstAbout
+          asking={asking}
+          services={services}
+          verb="fail"
+          ticketTail={ticketTail(asking.request.backchannelAuthenticationFailRequest.ticket)}
+          pending={submission.pending}
+          onAnswer={(answers) => {
+            if (answers.justification) setValue("justification", answers.justification);
+            submission.answer(answers);
+          }}
+          onCancel={() => submission.cancel()}
+        />
       )}
       <Suspense fallback={null}>
         <RecentActions onUseAgain={fillFrom} />

@@ -1,9 +1,9 @@
 import { deepLink, failAsCurl } from "../../../shared/curl";
 import type { FailRequest, FailRequestInput } from "../../../shared/fail-request";
-import { CopyButton } from "../../components/copy-button";
+import { ShareActions } from "../../components/share-actions";
 
-/** Copy link (fills the form, never submits) and Copy as curl (the token as $AUTHLETE_TOKEN). */
-export function ShareActions({
+/** The fail form's Copy link and Copy as curl (loaded after the form: not needed to fill it). */
+export function FailShareActions({
   values,
   validRequest,
   baseUrl,
@@ -14,25 +14,19 @@ export function ShareActions({
   baseUrl: string;
 }) {
   return (
-    <div className="actions share-actions">
-      <CopyButton
-        label="Copy link"
-        text={() => {
-          const { serviceId, backchannelAuthenticationFailRequest: fail } = values();
-          return deepLink(window.location.origin, {
-            serviceId,
-            ticket: fail.ticket,
-            reason: fail.reason,
-          });
-        }}
-      />
-      <CopyButton
-        label="Copy as curl"
-        text={() => {
-          const request = validRequest();
-          return request && failAsCurl(baseUrl, request);
-        }}
-      />
-    </div>
+    <ShareActions
+      link={() => {
+        const { serviceId, backchannelAuthenticationFailRequest: fail } = values();
+        return deepLink(window.location.origin, {
+          serviceId,
+          ticket: fail.ticket,
+          reason: fail.reason,
+        });
+      }}
+      curl={() => {
+        const request = validRequest();
+        return request && failAsCurl(baseUrl, request);
+      }}
+    />
   );
 }
