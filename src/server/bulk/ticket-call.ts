@@ -6,7 +6,7 @@ import type { EndResult } from "../../shared/end-request";
 import type { FailReason } from "../../shared/reasons";
 import type { BulkItem } from "../../shared/bulk-job";
 import { limitKeyOf } from "../identity/limit-key";
-import { deliverAndRecord } from "../notifications/delivery";
+import { deliverAndRecord, notificationOf } from "../notifications/delivery";
 import type { DeliveryDeps } from "../notifications/delivery";
 import { answeredOutcome, isRetryable } from "../actions/outcomes";
 import { problemOf } from "../http/problem";
@@ -199,13 +199,7 @@ async function afterEnd(
       serviceId: job.request.serviceId,
       ownerKey: limitKeyOf(job.caller.principal, job.caller.clientAddress ?? ""),
       endAuditId,
-      notification: {
-        endpoint: answer.clientNotificationEndpoint ?? "",
-        token: answer.clientNotificationToken ?? "",
-        body: answer.responseContent ?? "",
-      },
-      authReqId: answer.authReqId ?? "",
-      deliveryMode: answer.deliveryMode ?? null,
+      ...notificationOf(answer),
     });
     notification = sent.state;
   } else {

@@ -13,7 +13,7 @@ import { callerOf, signedInRecord } from "../http/request-context";
 import { jsonBody } from "../http/validation";
 import { limitKeyOf } from "../identity/limit-key";
 import type { SessionStore } from "../identity/sessions";
-import { deliverAndRecord } from "../notifications/delivery";
+import { deliverAndRecord, notificationOf } from "../notifications/delivery";
 import type { DeliveryDeps } from "../notifications/delivery";
 import { endOutcomeOf } from "./end-outcome";
 
@@ -86,13 +86,7 @@ export function endRoutes(deps: EndDeps) {
             serviceId: action.serviceId,
             ownerKey: limitKey,
             endAuditId: auditId,
-            notification: {
-              endpoint: answer.clientNotificationEndpoint ?? "",
-              token: answer.clientNotificationToken ?? "",
-              body: answer.responseContent ?? "",
-            },
-            authReqId: answer.authReqId ?? "",
-            deliveryMode: answer.deliveryMode ?? null,
+            ...notificationOf(answer),
           });
         } else {
           await audit.amendNotification(auditId, "not-asked");

@@ -92,6 +92,25 @@ export async function deliverAndRecord(
   return { state: sent.state, detail: sent.detail, status: sent.status, body: sent.body, held };
 }
 
+/** What of Authlete's /complete answer a delivery sends and records: exactly what it returned. */
+export function notificationOf(answer: {
+  clientNotificationEndpoint?: string | undefined;
+  clientNotificationToken?: string | undefined;
+  responseContent?: string | undefined;
+  authReqId?: string | undefined;
+  deliveryMode?: DeliveryMode | undefined;
+}): Pick<DeliveryAttempt, "notification" | "authReqId" | "deliveryMode"> {
+  return {
+    notification: {
+      endpoint: answer.clientNotificationEndpoint ?? "",
+      token: answer.clientNotificationToken ?? "",
+      body: answer.responseContent ?? "",
+    },
+    authReqId: answer.authReqId ?? "",
+    deliveryMode: answer.deliveryMode ?? null,
+  };
+}
+
 /** The delivery parts the composition root wires: sender, held notifications, the switch. */
 export function createDelivery(options: {
   audit: AuditTrail;
