@@ -71,6 +71,55 @@ describe("CONSOLE_CONFIG", () => {
     ]);
   });
 
+  it("reads test clients per delivery mode, secrets from their variables, and none on production", () => {
+    const path = file(
+      "modes.json",
+      JSON.stringify({
+        services: [
+          {
+            serviceId: "1000000002",
+            name: "QA",
+            environment: "staging",
+            baseUrl: "http://127.0.0.1:8796",
+            tokenEnv: "QA_TOKEN",
+            testClients: [
+              { clientId: "3000000012", clientSecretEnv: "PING_SECRET", deliveryMode: "PING" },
+              { clientId: "3000000022", clientSecretEnv: "PUSH_SECRET", deliveryMode: "PUSH" },
+            ],
+          },
+        ],
+      }),
+    );
+    const settings = parseSettings({
+      CONSOLE_CONFIG: path,
+      QA_TOKEN: "t",
+      PING_SECRET: "ping-secret",
+      PUSH_SECRET: "push-secret",
+    });
+    expect(settings.services?.[0]?.testClients).toEqual([
+      { clientId: "3000000012", clientSecret: "ping-secret", deliveryMode: "PING" },
+      { clientId: "3000000022", clientSecret: "push-secret", deliveryMode: "PUSH" },
+    ]);
+    const production = file(
+      "prod-modes.json",
+      JSON.stringify({
+        services: [
+          {
+            serviceId: "1000000002",
+            name: "Prod",
+            environment: "production",
+            baseUrl: "http://127.0.0.1:8796",
+            tokenEnv: "QA_TOKEN",
+            testClients: [{ clientId: "1", clientSecretEnv: "PING_SECRET", deliveryMode: "PING" }],
+          },
+        ],
+      }),
+    );
+    expect(() =>
+      parseSettings({ CONSOLE_CONFIG: production, QA_TOKEN: "t", PING_SECRET: "s" }),
+    ).toThrow(/a production service has no test client/);
+  });
+
   it("reads JSON too", () => {
     const path = file(
       "console.json",
