@@ -2,7 +2,7 @@ import type { Insertable } from "kysely";
 import type { AuditEvent } from "../../shared/audit";
 import type { AuditEventsTable } from "../db/schema";
 import { fingerprintOf } from "../db/ticket-fingerprint";
-import type { AuditInput } from "./audit-input";
+import type { AuditCompletion, AuditInput } from "./audit-input";
 
 /** Audit records ↔ rows of audit_events: the column of each field, in one place. */
 
@@ -46,6 +46,21 @@ type SelectedRow = Omit<AuditEvent, "nameVerified"> & { nameVerified: number | n
 /** A row as the API shows it: name_verified is stored as 0/1 (both databases have integers). */
 export function toEvent(row: SelectedRow): AuditEvent {
   return { ...row, nameVerified: row.nameVerified === null ? null : Boolean(row.nameVerified) };
+}
+
+/** A completion's columns (a pending record's outcome, once its call is over). */
+export function completionColumns(completion: AuditCompletion) {
+  return {
+    outcome: completion.outcome,
+    result_code: completion.resultCode ?? null,
+    action: completion.action ?? null,
+    upstream_status: completion.upstreamStatus ?? null,
+    duration_ms: completion.durationMs ?? null,
+    detail: completion.detail ?? null,
+    ...(completion.deliveryMode && { delivery_mode: completion.deliveryMode }),
+    ...(completion.authReqId && fingerprintColumns(completion.authReqId)),
+    ...(completion.notification && { notification: completion.notification }),
+  };
 }
 
 /** An auth_req_id's columns: its hash and tail, never the value. */

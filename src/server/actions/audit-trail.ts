@@ -1,13 +1,13 @@
-import type { AuditEvent, AuditFilters, AuditKind } from "../../shared/audit";
+import type { AuditEvent, AuditFilters } from "../../shared/audit";
 import type { AuditCompletion, AuditInput } from "./audit-input";
 import type { PreviousAction } from "../../shared/ask-first";
 import type { Store } from "../db/store";
 import type { Kysely } from "kysely";
 import type { ConsoleSchema } from "../db/schema";
 import { StorageUnavailable } from "../db/storage-error";
-import { ticketHash } from "../db/ticket-fingerprint";
 import { filteredEvents } from "./audit-query";
-import { SELECTION, fingerprintColumns, toEvent, toRow } from "./audit-rows";
+import { SELECTION, completionColumns, toEvent, toRow } from "./audit-rows";
+import { ACTION_KINDS, countActedOn, previousActionsOn } from "./audit-questions";
 import type { DeliveryState } from "../../shared/end-outcome";
 
 /**
@@ -54,9 +54,6 @@ export interface AuditTrail {
   /** How many of these tickets this console already acted on (a bulk job's question). */
   countActedOn(serviceId: string, tickets: string[]): Promise<number>;
 }
-
-/** The records that count as having acted on a ticket. */
-const ACTION_KINDS: AuditKind[] = ["fail", "end"];
 
 /**
  * The audit trail in the console's database (SQLite or PostgreSQL), and the same event as one
@@ -147,17 +144,7 @@ export class SqlAuditTrail implements AuditTrail {
           done.push(
             await trx
               .updateTable("audit_events")
-              .set({
-                outcome: completion.outcome,
-                result_code: completion.resultCode ?? null,
-                action: completion.action ?? null,
-                upstream_status: completion.upstreamStatus ?? null,
-                duration_ms: completion.durationMs ?? null,
-                detail: completion.detail ?? null,
-                ...(completion.deliveryMode && { delivery_mode: completion.deliveryMode }),
-                ...(completion.authReqId && fingerprintColumns(completion.authReqId)),
-                ...(completion.notification && { notification: completion.notification }),
-              })
+              .set(completionColumns(completion))
               .where("id", "=", id)
               .returning(SELECTION)
               .executeTakeFirst(),
@@ -258,36 +245,12 @@ export class SqlAuditTrail implements AuditTrail {
     ).map(toEvent);
   }
 
-  async previousActions(serviceId: string, ticket: string): Promise<PreviousAction[]> {
-    return this.store.db
-      .selectFrom("audit_events")
-      .select(["at", "operator", "kind", "reason"])
-      .where("ticket_hash", "=", ticketHash(ticket))
-      .where("kind", "in", ACTION_KINDS)
-      .where("outcome", "=", "succeeded")
-      .where("service_id", "=", serviceId)
-      .orderBy("id", "desc")
-      .limit(20)
-      .execute();
+  previousActions(serviceId: string, ticket: string): Promise<PreviousAction[]> {
+    return previousActionsOn(this.store.db, serviceId, ticket);
   }
 
-  async countActedOn(serviceId: string, tickets: string[]): Promise<number> {
-    const hashes = [...new Set(tickets.map(ticketHash))];
-    // In chunks: SQLite allows at most 32,766 bound values per statement.
-    const CHUNK = 500;
-    let count = 0;
-    for (let start = 0; start < hashes.length; start += CHUNK) {
-      const row = await this.store.db
-        .selectFrom("audit_events")
-        .select((eb) => eb.fn.count<number>("ticket_hash").distinct().as("acted"))
-        .where("ticket_hash", "in", hashes.slice(start, start + CHUNK))
-        .where("kind", "in", ACTION_KINDS)
-        .where("outcome", "=", "succeeded")
-        .where("service_id", "=", serviceId)
-        .executeTakeFirstOrThrow();
-      count += Number(row.acted);
-    }
-    return count;
+  countActedOn(serviceId: string, tickets: string[]): Promise<number> {
+    return countActedOn(this.store.db, serviceId, tickets);
   }
 
   async #rememberPeople(inputs: Pick<AuditInput, "operator" | "email">[]): Promise<void> {
