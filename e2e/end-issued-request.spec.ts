@@ -130,3 +130,38 @@ test("ending a request on a production service asks for the confirmation before 
   await expect(summary).toContainText("Authlete holds no such ticket");
   await expect(summary).toContainText("A186202");
 });
+
+test("a bulk job ends issued requests: a line naming a fail reason is left out, a made-up ticket ends as no such ticket", async ({
+  page,
+}) => {
+  await signIn(page, CONSOLE);
+  const issued: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const made = await page.request.post(`${CONSOLE}api/test-tickets`, {
+      data: { serviceId: SERVICE_ID, issued: true, deliveryMode: "POLL" },
+    });
+    expect(made.status()).toBe(201);
+    issued.push(((await made.json()) as { ticket: string }).ticket);
+  }
+  const madeUp = `never-issued-${Date.now().toString(36)}`;
+  await page.goto(`${CONSOLE}bulk`);
+  await page.getByLabel("Action", { exact: true }).selectOption("end");
+  await page.getByLabel("Service ID").fill(SERVICE_ID);
+  await page
+    .getByLabel("Tickets", { exact: true })
+    .fill([...issued, `${madeUp},ACCESS_DENIED`, "another-ticket,UNKNOWN_USER_ID"].join("\n"));
+  const preview = page.locator("#bulk-preview");
+  await expect(preview).toContainText("4 tickets ready, 1 invalid line (not sent).");
+  await expect(preview).toContainText(
+    '"UNKNOWN_USER_ID" is a reason of Fail ticket; this job ends issued requests.',
+  );
+  await expect(page.getByLabel("Result")).toHaveValue("TRANSACTION_FAILED");
+  await page.getByRole("button", { name: "End 4 requests…" }).click();
+  const dialog = page.getByRole("dialog", { name: "End 4 issued requests?" });
+  await dialog.getByRole("button", { name: "Start" }).click();
+  await expect(page.getByRole("heading", { name: /Bulk job/ })).toContainText("finished");
+  await expect(page.getByText("Ends issued requests (/complete)")).toBeVisible();
+  const figures = page.getByRole("status").filter({ hasText: "done" });
+  await expect(figures).toContainText("3 done");
+  await expect(figures).toContainText("1 no such ticket");
+});
