@@ -12,6 +12,7 @@ import { FaultSwitch, injectFaults } from "./faults";
 import { faultRoutes } from "./fault-routes";
 import type { SimulatorFault } from "./faults";
 import { createNotificationSink } from "./notification-sink";
+import { createCibaTokens } from "./ciba-token";
 
 export type { SimulatorFault };
 
@@ -94,6 +95,13 @@ export function createSimulator(options: SimulatorOptions = {}) {
   const requestLog: SimulatorRequestRecord[] = [];
   const faults = new FaultSwitch(options.faults);
   const sink = createNotificationSink();
+  // The token endpoint's CIBA grant (`answer` is hoisted: Authlete's shape there too).
+  const cibaTokens = createCibaTokens({
+    tickets,
+    clients: seed.clients,
+    now: options.now ?? Date.now,
+    answer: (status, result, extra) => answer(status, result, extra),
+  });
 
   type Env = {
     Variables: CibaEnv["Variables"] & {
@@ -220,6 +228,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
       tickets,
       clients: seed.clients,
       sink,
+      tokens: cibaTokens,
       answer,
     }),
   );

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { RESULT } from "./result-codes";
 import type { ResultCode } from "./result-codes";
 import type { NotificationSink } from "./notification-sink";
+import type { CibaTokens } from "./ciba-token";
 import type { SimulatedClient, SimulatedService } from "./seed-types";
 import type { StoredTicket, TicketStore } from "./ticket-store";
 
@@ -20,6 +21,7 @@ export function backchannelComplete(
     tickets: TicketStore;
     clients: readonly SimulatedClient[];
     sink: NotificationSink;
+    tokens: CibaTokens;
     answer: (status: 200, result: ResultCode, extra?: object) => Response;
   },
   body: Record<string, unknown>,
@@ -27,7 +29,7 @@ export function backchannelComplete(
   /** The simulator's own origin: a seeded endpoint that is a path is on the simulator's sink. */
   origin: string,
 ): Response {
-  const { tickets, clients, sink, answer } = deps;
+  const { tickets, clients, sink, tokens, answer } = deps;
   const result = body.result;
   // subject is mandatory only for AUTHORIZED (the spec; authlete-java-common's
   // BackchannelAuthenticationCompleteRequest). The SDK sends "" for the others.
@@ -46,6 +48,14 @@ export function backchannelComplete(
   const client = clients.find((candidate) => candidate.clientId === stored.clientId)!;
   const mode = client.bcDeliveryMode ?? "POLL";
   const next = completion(stored, client, result as CompleteResult, body, origin);
+  // What the client's token request gets from now on (the token endpoint).
+  tokens.complete(next.authReqId, {
+    serviceId: service.serviceId,
+    clientId: client.clientId,
+    result: result as CompleteResult,
+    subject: typeof body.subject === "string" ? body.subject : undefined,
+    expiresAt: stored.expiresAt,
+  });
   if (next.action === "NOTIFICATION") {
     sink.expect(next.authReqId, stored.notificationToken ?? "");
   }

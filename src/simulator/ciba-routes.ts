@@ -9,6 +9,7 @@ import type { SimulatedClient, SimulatedService } from "./seed-types";
 import type { TicketStore } from "./ticket-store";
 import { backchannelComplete } from "./ciba-complete";
 import type { NotificationSink } from "./notification-sink";
+import type { CibaTokens } from "./ciba-token";
 
 /**
  * The four CIBA operations of Authlete (/backchannel/authentication, /issue, /fail, /complete),
@@ -23,6 +24,7 @@ export function cibaRoutes(deps: {
   tickets: TicketStore;
   clients: readonly SimulatedClient[];
   sink: NotificationSink;
+  tokens: CibaTokens;
   answer: Answer;
 }) {
   const { tickets, answer } = deps;
@@ -52,6 +54,7 @@ export function cibaRoutes(deps: {
       const expiresIn = stored.requestedExpiry ?? service.backchannelAuthReqIdDuration;
       const interval = service.backchannelPollingInterval;
       const authReqId = tickets.issue(stored, expiresIn);
+      deps.tokens.issued(authReqId, { ...stored, expiresAt: stored.expiresAt });
       return answer(200, RESULT.issueOk, {
         action: "OK",
         authReqId,
@@ -94,6 +97,8 @@ export function cibaRoutes(deps: {
         responseContent: JSON.stringify(content),
       });
     })
+
+    .post("/auth/token", (c) => deps.tokens.token(c.var.body, c.var.service))
 
     .post("/backchannel/authentication/complete", (c) =>
       backchannelComplete(deps, c.var.body, c.var.service, new URL(c.req.url).origin),

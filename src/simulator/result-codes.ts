@@ -63,6 +63,19 @@ export const RESULT = {
   authenticationNoParameters: result("A990211", "The request has no 'parameters' string."),
   malformedServiceId: (serviceId: string) =>
     result("A990212", `'${serviceId.slice(0, 40)}' is not a service ID (a number).`),
+  // The token endpoint's CIBA answers (Authlete's codes for these are not public).
+  tokenNoParameters: result("A990216", "The request has no 'parameters' string."),
+  tokenUnsupportedGrant: result(
+    "A990217",
+    "The simulator's token endpoint takes only the CIBA grant.",
+  ),
+  tokenNoAuthReqId: result("A990218", "The 'auth_req_id' parameter is missing."),
+  tokenInvalidGrant: result("A990219", "The auth_req_id is unknown, used up, or another client's."),
+  tokenPending: result("A990220", "The end-user has not been authenticated yet."),
+  tokenSlowDown: result("A990221", "The client polls faster than the interval."),
+  tokenAccessDenied: result("A990222", "The end-user denied the request."),
+  tokenExpired: result("A990223", "The auth_req_id has expired or the transaction failed."),
+  tokenIssued: result("A990224", "An access token was issued (the CIBA grant)."),
   simulatedFault: (status: number) =>
     result("A990101", `The simulator was told to answer HTTP ${status} (fault injection).`),
 } as const;

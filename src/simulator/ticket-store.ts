@@ -20,6 +20,8 @@ export interface StoredTicket {
 /** Pending CIBA tickets, in memory, each expiring after the configured lifetime. */
 export class TicketStore {
   readonly #tickets = new Map<string, StoredTicket>();
+  /** auth_req_id → ticket, for the token endpoint. */
+  readonly #issued = new Map<string, string>();
 
   constructor(
     private readonly ttlSeconds: number,
@@ -40,7 +42,7 @@ export class TicketStore {
     const stored = this.#tickets.get(ticket);
     if (!stored) return undefined;
     if (stored.expiresAt <= this.now()) {
-      this.#tickets.delete(ticket);
+      this.delete(ticket);
       return undefined;
     }
     return stored.serviceId === serviceId ? stored : undefined;
@@ -53,11 +55,22 @@ export class TicketStore {
   issue(stored: StoredTicket, lifetimeSeconds: number): string {
     stored.authReqId ??= randomBytes(32).toString("base64url");
     stored.expiresAt = this.now() + lifetimeSeconds * 1000;
+    this.#issued.set(stored.authReqId, stored.ticket);
     return stored.authReqId;
   }
 
   delete(ticket: string): void {
+    const stored = this.#tickets.get(ticket);
+    if (stored?.authReqId) this.#issued.delete(stored.authReqId);
     this.#tickets.delete(ticket);
+  }
+
+  /** The issued request an auth_req_id names, while it lives (any service: the caller checks). */
+  findIssued(authReqId: string): StoredTicket | undefined {
+    const ticket = this.#issued.get(authReqId);
+    const stored = ticket === undefined ? undefined : this.#tickets.get(ticket);
+    if (!stored || stored.expiresAt <= this.now()) return undefined;
+    return stored;
   }
 
   /** Whether the ticket is still pending in any service (for tests and diagnostics). */
@@ -69,7 +82,7 @@ export class TicketStore {
   #sweep(): void {
     const now = this.now();
     for (const [ticket, stored] of this.#tickets) {
-      if (stored.expiresAt <= now) this.#tickets.delete(ticket);
+      if (stored.expiresAt <= now) this.delete(ticket);
     }
   }
 }
