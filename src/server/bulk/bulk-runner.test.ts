@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { BackchannelAuthenticationFailResponse } from "@authlete/typescript-sdk/models";
 import type { FailRequest } from "../../shared/fail-request";
 import type { AuthleteGateway } from "../authlete/gateway";
+import { createDelivery } from "../notifications/delivery";
 import { createLogger } from "../logger";
 import { ProblemError } from "../http/problem";
 import type { ResolvedService } from "../authlete/service-directory";
@@ -117,6 +118,13 @@ export async function setup(
     leaseMs: options.leaseMs ?? 10_000,
     heartbeatMs: 50,
     callTimeoutMs: 200,
+    delivery: createDelivery({
+      audit: trail,
+      store: storeOf(database),
+      settings: { deliver: false, allowedOrigins: [] },
+      key: undefined,
+      moreOrigins: () => [],
+    }),
   });
   runners.push(runner);
   const start = (tickets: string[]) =>

@@ -30,6 +30,6 @@ export interface BulkRunnerOptions {
   clock: Clock;
   /** The longest a call may take (AUTHLETE_TIMEOUT_MS): what a shutdown waits for. */
   callTimeoutMs: number;
-  /** An end job's client notifications (absent: none is ever sent, each is "not-asked"). */
-  delivery?: DeliveryDeps;
+  /** An end job's client notifications. */
+  delivery: DeliveryDeps;
 }

@@ -4,9 +4,8 @@ import { END, FAIL, NO_SUCH_TICKET, performAction } from "../actions/action-call
 import type { ActionKind } from "../actions/action-call";
 import type { EndResult } from "../../shared/end-request";
 import type { FailReason } from "../../shared/reasons";
-import type { BulkItem } from "../../shared/bulk-job";
 import { limitKeyOf } from "../identity/limit-key";
-import { deliverAndRecord, notificationOf } from "../notifications/delivery";
+import { settleNotification } from "../notifications/delivery";
 import type { DeliveryDeps } from "../notifications/delivery";
 import { answeredOutcome, isRetryable } from "../actions/outcomes";
 import { problemOf } from "../http/problem";
@@ -29,7 +28,7 @@ export interface TicketCall {
   store: BulkJobStore;
   logger: Logger;
   retry: RetryPolicy;
-  delivery?: DeliveryDeps;
+  delivery: DeliveryDeps;
   outcomes: OutcomeBatch;
 }
 
@@ -42,9 +41,9 @@ interface Answered {
 
 /**
  * One bulk ticket: the audited action call (a fail or an end, the same as a single one's), sent
- * again by p-retry
- * after a 5xx or a transport error, and after a 429 once the job's wait is over. Its state and
- * tries go to the store as they change; its final answer ends its one audit record.
+ * again by p-retry after a 5xx or a transport error, and after a 429 once the job's wait is
+ * over. Its state and tries go to the store as they change; its final answer ends its one audit
+ * record.
  */
 export async function sendTicket(context: TicketCall): Promise<void> {
   const { job, entry } = context;
@@ -182,28 +181,22 @@ async function callWithRetries<
 }
 
 /**
- * An ended ticket's client notification: sent and recorded when the job asked for it and the
- * console may (each its own record), else marked not asked; the job's summary counts them.
+ * An ended ticket's client notification: sent and recorded when the job asked for it (each
+ * its own record), else marked not asked; the job's summary counts them.
  */
 async function afterEnd(
   context: TicketCall,
   endAuditId: number,
   answer: Awaited<ReturnType<typeof END.send>>,
 ): Promise<void> {
-  const { job, seq, store, delivery } = context;
-  if (answer.action !== "NOTIFICATION") return;
-  let notification: BulkItem["notification"] = "not-asked";
-  if (job.request.deliverNotification && delivery) {
-    const sent = await deliverAndRecord(delivery, {
-      draft: jobRecord({ ...job, target: job.service.gateway.target.baseUrl }),
-      serviceId: job.request.serviceId,
-      ownerKey: limitKeyOf(job.caller.principal, job.caller.clientAddress ?? ""),
-      endAuditId,
-      ...notificationOf(answer),
-    });
-    notification = sent.state;
-  } else {
-    await context.audit.amendNotification(endAuditId, "not-asked");
+  const { job, seq, store } = context;
+  const settled = await settleNotification(context.delivery, endAuditId, answer, {
+    asked: job.request.deliverNotification ?? false,
+    draft: jobRecord({ ...job, target: job.service.gateway.target.baseUrl }),
+    serviceId: job.request.serviceId,
+    ownerKey: limitKeyOf(job.caller.principal, job.caller.clientAddress ?? ""),
+  });
+  if (settled.state !== "not-due") {
+    await store.updateItem(job.id, seq, { notification: settled.state });
   }
-  await store.updateItem(job.id, seq, { notification });
 }

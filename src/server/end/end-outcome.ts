@@ -58,7 +58,7 @@ export function endOutcomeOf(
                 Authorization: `Bearer ${maskedBearer(answer.clientNotificationToken ?? "")}`,
                 "Content-Type": "application/json",
               },
-              body: masked(pushBody ?? answer.responseContent ?? null),
+              body: pushBody ? masked(pushBody) : "(not JSON)",
             }
           : null,
     },
@@ -105,8 +105,7 @@ function parsed(content: string | undefined): Record<string, unknown> | undefine
 }
 
 /** A notification body as the page shows it: the auth_req_id and any token by their tails. */
-function masked(body: Record<string, unknown> | string | null): unknown {
-  if (body === null || typeof body === "string") return body === null ? null : "(not JSON)";
+function masked(body: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(body).map(([key, value]) =>
       typeof value === "string" &&

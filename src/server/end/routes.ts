@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 
 import { endRequestSchema } from "../../shared/end-request";
-import type { NotificationDelivery } from "../../shared/end-outcome";
 import { END, performAction } from "../actions/action-call";
 import type { ActionPolicy } from "../actions/action-policy";
 import type { AuditTrail } from "../actions/audit-trail";
@@ -13,7 +12,7 @@ import { callerOf, signedInRecord } from "../http/request-context";
 import { jsonBody } from "../http/validation";
 import { limitKeyOf } from "../identity/limit-key";
 import type { SessionStore } from "../identity/sessions";
-import { deliverAndRecord, notificationOf } from "../notifications/delivery";
+import { deliverAndRecord, settleNotification } from "../notifications/delivery";
 import type { DeliveryDeps } from "../notifications/delivery";
 import { endOutcomeOf } from "./end-outcome";
 
@@ -23,9 +22,6 @@ interface EndDeps {
   actionPolicy: ActionPolicy;
   delivery: DeliveryDeps;
 }
-
-const NOT_ASKED =
-  "A notification is due. The console did not send it (not asked): the authorization server must, or Copy as curl.";
 
 /**
  * POST /api/backchannel/authentication/complete: ends an issued request, the SDK's request
@@ -72,27 +68,12 @@ export function endRoutes(deps: EndDeps) {
         request: action,
       });
       c.var.logFields.resultCode = answer.resultCode;
-      let delivery: NotificationDelivery = {
-        state: "not-due",
-        detail: "No notification is due.",
-        status: null,
-        body: null,
-        held: null,
-      };
-      if (answer.action === "NOTIFICATION") {
-        if (request.deliverNotification) {
-          delivery = await deliverAndRecord(deps.delivery, {
-            draft,
-            serviceId: action.serviceId,
-            ownerKey: limitKey,
-            endAuditId: auditId,
-            ...notificationOf(answer),
-          });
-        } else {
-          await audit.amendNotification(auditId, "not-asked");
-          delivery = { ...delivery, state: "not-asked", detail: NOT_ASKED };
-        }
-      }
+      const delivery = await settleNotification(deps.delivery, auditId, answer, {
+        asked: request.deliverNotification ?? false,
+        draft,
+        serviceId: action.serviceId,
+        ownerKey: limitKey,
+      });
       const meta = { requestId: c.var.requestId, durationMs, target: service.gateway.target };
       return c.json(endOutcomeOf(answer, action, delivery, meta), 200);
     },

@@ -92,6 +92,40 @@ export async function deliverAndRecord(
   return { state: sent.state, detail: sent.detail, status: sent.status, body: sent.body, held };
 }
 
+/** No notification is due (poll mode, or nothing was ended). */
+export const NOT_DUE: NotificationDelivery = {
+  state: "not-due",
+  detail: "No notification is due.",
+  status: null,
+  body: null,
+  held: null,
+};
+
+/**
+ * An end's notification, whatever comes of it: none due, sent (when asked for; refused if
+ * delivery is off), or not asked for. The end's record says which, in every case.
+ */
+export async function settleNotification(
+  deps: DeliveryDeps,
+  endAuditId: number,
+  answer: Parameters<typeof notificationOf>[0] & { action?: string | undefined },
+  attempt: Omit<DeliveryAttempt, "endAuditId" | "notification" | "authReqId" | "deliveryMode"> & {
+    asked: boolean;
+  },
+): Promise<NotificationDelivery> {
+  if (answer.action !== "NOTIFICATION") return NOT_DUE;
+  if (attempt.asked) {
+    return deliverAndRecord(deps, { ...attempt, endAuditId, ...notificationOf(answer) });
+  }
+  await deps.audit.amendNotification(endAuditId, "not-asked");
+  return {
+    ...NOT_DUE,
+    state: "not-asked",
+    detail:
+      "A notification is due. The console did not send it (not asked): the authorization server must, or Copy as curl.",
+  };
+}
+
 /** What of Authlete's /complete answer a delivery sends and records: exactly what it returned. */
 export function notificationOf(answer: {
   clientNotificationEndpoint?: string | undefined;
