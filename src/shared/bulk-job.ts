@@ -8,7 +8,7 @@ import {
   ticketSchema,
 } from "./fail-request";
 import { BULK_ACTIONS, BULK_MAX_TICKETS, LINE_CHOICES } from "./ticket-list";
-import { END_RESULTS } from "./end-request";
+import { END_RESULTS, NEVER_AUTHORIZED } from "./end-request";
 import { DELIVERY_STATES } from "./end-outcome";
 import { FAIL_REASONS } from "./reasons";
 
@@ -16,7 +16,7 @@ import { FAIL_REASONS } from "./reasons";
 const lineChoiceSchema = z.enum([...FAIL_REASONS, ...END_RESULTS], {
   error: (issue) =>
     issue.input === "AUTHORIZED"
-      ? "The console never authorizes anyone: choose TRANSACTION_FAILED or ACCESS_DENIED."
+      ? NEVER_AUTHORIZED
       : "Choose a reason (Fail) or a result (End issued request).",
 });
 

@@ -29,11 +29,13 @@ export const END_RESULT_INFO: Record<EndResult, { error: string; summary: string
   },
 };
 
+/** Why AUTHORIZED is refused wherever a result is asked for (single ends, bulk jobs). */
+export const NEVER_AUTHORIZED =
+  "The console never authorizes anyone: choose TRANSACTION_FAILED or ACCESS_DENIED.";
+
 export const endResultSchema = z.enum(END_RESULTS, {
   error: (issue) =>
-    issue.input === "AUTHORIZED"
-      ? "The console never authorizes anyone: choose TRANSACTION_FAILED or ACCESS_DENIED."
-      : "Choose TRANSACTION_FAILED or ACCESS_DENIED.",
+    issue.input === "AUTHORIZED" ? NEVER_AUTHORIZED : "Choose TRANSACTION_FAILED or ACCESS_DENIED.",
 });
 
 // Strict, as the fail request: a misspelt field is refused, not dropped.
