@@ -6,7 +6,7 @@ export const SERVER_AREAS = [
   "bulk",
   "end",
   "fail",
-  "reason-matrix",
+  "lab",
   "services",
   "session",
   "status",

@@ -14,7 +14,9 @@ import { bulkJobRoutes } from "./bulk/routes";
 import { failRoutes } from "./fail/routes";
 import { endRoutes, redeliveryRoutes } from "./end/routes";
 import type { DeliveryDeps } from "./notifications/delivery";
-import { reasonMatrixRoutes } from "./reason-matrix/routes";
+import { labRoutes } from "./lab/routes";
+import type { LabDeps } from "./lab/lab-run";
+import { LAB_RECEIVER_PATH, labReceiverRoutes } from "./lab/receiver";
 import { oidcRoutes } from "./session/oidc-routes";
 import { sessionRoutes } from "./session/routes";
 import type { ConsoleAuth } from "./session/sign-in";
@@ -48,6 +50,8 @@ export interface AppDeps {
   now?: () => number;
   /** PUBLIC_URL and TRUST_PROXY. */
   publicAddress: { publicUrl: string | undefined; trustProxy: TrustProxy };
+  /** The QA lab: its runs, its receiver, how its cells wait and notify. */
+  lab: LabDeps;
 }
 
 export function createApp(deps: AppDeps) {
@@ -82,10 +86,7 @@ export function createApp(deps: AppDeps) {
         store: deps.bulkStore,
       }),
     )
-    .route(
-      "/reason-matrix",
-      reasonMatrixRoutes({ sessions, services, audit, actionPolicy, now: deps.now }),
-    )
+    .route("/lab", labRoutes({ ...deps.lab, sessions, services, actionPolicy }))
     .route(
       "/config",
       configRoutes({
@@ -129,7 +130,9 @@ export function createApp(deps: AppDeps) {
     // The probes first: an orchestrator asks for them by the pod's address, not PUBLIC_URL.
     .route("/", healthRoutes(deps.services, sessions, deps.now))
     .use(publicHostOnly(deps.publicAddress.publicUrl))
-    .route("/api", api);
+    .route("/api", api)
+    // The QA lab's client notification endpoint: Authlete's test clients name it, no session.
+    .route(LAB_RECEIVER_PATH, labReceiverRoutes(deps.lab.labStore));
 
   const signIn = deps.auth.method;
   if (signIn.mode === "oidc") app.route("/auth/oidc", oidcRoutes(deps.auth, signIn, deps.audit));

@@ -10,6 +10,7 @@ import { ConfigError } from "./config-error";
 import { databaseSettings } from "./db/settings";
 import { httpSettings } from "./http/settings";
 import { notificationSettings } from "./notifications/settings";
+import { labSettings } from "./lab/settings";
 import { sessionSettings } from "./session/settings";
 
 /**
@@ -46,6 +47,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
   const bulk = parse(bulkSettings);
   const budgets = parse(budgetSettings);
   const notifications = parse(notificationSettings);
+  const lab = parse(labSettings);
   const connection = parse(authleteSettings);
   // Without a token, the embedded simulator; its settings are read only then.
   const authlete = connection?.cluster ?? parse(embeddedSimulatorSettings);
@@ -56,6 +58,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
     !bulk ||
     !budgets ||
     !notifications ||
+    !lab ||
     !connection ||
     !authlete
   ) {
@@ -68,6 +71,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
     ...bulk,
     ...budgets,
     ...notifications,
+    ...lab,
     authlete,
     timeoutMs: connection.timeoutMs,
     testClient: connection.testClient,

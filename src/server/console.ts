@@ -9,16 +9,14 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DestinationStream } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
-import { embeddedSimulator } from "../simulator/embedded";
-import type { EmbeddedSimulator } from "../simulator/embedded";
 import { createActionPolicy } from "./actions/action-policy";
 import { SqlAuditTrail } from "./actions/audit-trail";
 import { SqlSlidingWindowLimiter } from "./actions/counters";
 import { createApp } from "./app";
-import { createAuthleteGateway } from "./authlete/gateway";
-import type { AuthleteGateway } from "./authlete/gateway";
-import { configuredDirectory, singleGatewayDirectory } from "./authlete/service-directory";
-import type { ServiceDirectory } from "./authlete/service-directory";
+import { connectAuthlete } from "./authlete/connect";
+import { createLabStore } from "./lab/lab-store";
+import { LAB_RECEIVER_PATH } from "./lab/receiver";
+import { deliverToReceiver } from "./lab/lab-delivery";
 import { sqlBulkJobStore } from "./bulk/bulk-job-store";
 import { BulkRunner } from "./bulk/bulk-runner";
 import { createTicketSeal } from "./bulk/ticket-seal";
@@ -66,7 +64,13 @@ const BUILT_CLIENT_DIR = fileURLToPath(new URL("../../dist/client/", import.meta
 export async function buildConsole(settings: ConsoleSettings, overrides: ConsoleOverrides = {}) {
   const clock = clockFrom(overrides.now);
   const logger = createLogger(settings.logLevel, overrides.logDestination);
-  const authlete = connectAuthlete(settings, overrides.authleteBaseUrl, clock.epochMs);
+  // The console's own address, once it listens (PUBLIC_URL when set): the lab's receiver.
+  let listeningUrl: string | undefined;
+  const receiverUrl = () => {
+    const base = settings.publicUrl ?? listeningUrl;
+    return base === undefined ? undefined : base.replace(/\/$/, "") + LAB_RECEIVER_PATH;
+  };
+  const authlete = connectAuthlete(settings, overrides.authleteBaseUrl, clock.epochMs, receiverUrl);
   const database = await openDatabase({
     url: settings.databaseUrl,
     path: overrides.databasePath ?? settings.auditDbPath,
@@ -95,6 +99,11 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
         windowMs: 3_600_000,
       }),
       maxOpenJobs: settings.bulkMaxOpenJobs,
+      labRunsPerHour: new SqlSlidingWindowLimiter(store, {
+        name: "lab-runs",
+        limit: settings.lab.runsPerHour,
+        windowMs: 3_600_000,
+      }),
     },
     openJobsOf: (ownerKey) => bulkStore.openJobsOf(ownerKey),
   });
@@ -145,6 +154,16 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     clientDir,
     now: clock.epochMs,
     publicAddress: { publicUrl: settings.publicUrl, trustProxy: settings.trustProxy },
+    lab: {
+      audit,
+      labStore: createLabStore(store),
+      logger,
+      settings: settings.lab,
+      receiverUrl,
+      deliver: deliverToReceiver,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: clock.epochMs,
+    },
   });
 
   let sweeper: NodeJS.Timeout | undefined;
@@ -173,6 +192,10 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     bulkStore,
     /** Where the records are, for the start banner. */
     database: database.description,
+    /** The address the console listens on (main.ts and the test harness tell it). */
+    listeningAt(url: string): void {
+      listeningUrl = url;
+    },
     /** Starts the embedded simulator's listener, the sweeper, and takes over bulk jobs. */
     async start(): Promise<void> {
       await authlete.embedded?.start();
@@ -235,66 +258,4 @@ function authOf(settings: ConsoleSettings, store: Store) {
     }),
   };
   return { auth, generatedAccessCode };
-}
-
-/** Which Authlete serves each service: CONSOLE_CONFIG's clusters, one cluster, or the simulator. */
-function connectAuthlete(
-  settings: ConsoleSettings,
-  baseUrlOverride: string | undefined,
-  now: () => number,
-): {
-  services: ServiceDirectory;
-  description: string;
-  embedded?: EmbeddedSimulator;
-  /** Origins of the embedded simulator's notification sink (none on a cluster). */
-  sinkOrigins: () => string[];
-} {
-  const gatewayOf = cachedGateways(settings.timeoutMs);
-  if (settings.services) {
-    const services = configuredDirectory(
-      settings.services.map((service) => ({
-        ...service,
-        gateway: gatewayOf(baseUrlOverride ?? service.baseUrl, service.accessToken, false),
-      })),
-    );
-    return {
-      services,
-      description: `the ${settings.services.length} services of CONSOLE_CONFIG`,
-      sinkOrigins: () => [],
-    };
-  }
-  const authlete = settings.authlete;
-  if (authlete.mode === "cluster") {
-    const baseUrl = baseUrlOverride ?? authlete.baseUrl;
-    const gateway = gatewayOf(baseUrl, authlete.accessToken, false);
-    const testClient = settings.testClient;
-    return {
-      services: singleGatewayDirectory(gateway, testClient ? () => [testClient] : undefined),
-      description: `Authlete at ${baseUrl}`,
-      sinkOrigins: () => [],
-    };
-  }
-  const embedded = embeddedSimulator(authlete, now);
-  const gateway = gatewayOf(baseUrlOverride ?? (() => embedded.url()), embedded.accessToken, true);
-  return {
-    services: singleGatewayDirectory(gateway, embedded.testClientsOf),
-    description: "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)",
-    // A test that brings its own simulator starts none here.
-    embedded: baseUrlOverride === undefined ? embedded : undefined,
-    sinkOrigins: () => [new URL(baseUrlOverride ?? embedded.url()).origin],
-  };
-}
-
-/** One gateway per cluster and token: services that share both share a connection pool. */
-function cachedGateways(timeoutMs: number) {
-  const gateways = new Map<string, AuthleteGateway>();
-  return (baseUrl: string | (() => string), accessToken: string, simulated: boolean) => {
-    const key = JSON.stringify([typeof baseUrl === "string" ? baseUrl : "embedded", accessToken]);
-    let gateway = gateways.get(key);
-    if (!gateway) {
-      gateway = createAuthleteGateway({ baseUrl, accessToken, timeoutMs, simulated });
-      gateways.set(key, gateway);
-    }
-    return gateway;
-  };
 }

@@ -32,6 +32,10 @@ async function main(): Promise<void> {
     settings.port,
     settings.requestTimeouts,
   );
+  // A wildcard address is reached on loopback (the lab posts notifications to itself).
+  built.listeningAt(
+    server.url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:"),
+  );
   const address = settings.publicUrl ?? server.url;
   const signIn = settings.auth.method;
   console.log(`\n  ciba-fail-console ${built.version} is talking to ${built.target}.`);

@@ -215,14 +215,20 @@ describe("job control between operators", () => {
 });
 
 describe("budgets", () => {
-  it("counts single fails and matrix runs (9 each) against one minute limit, which also stops bulk jobs", async () => {
-    running = await withAccounts({ FAIL_RATE_LIMIT_PER_MINUTE: "10" });
+  /** One lab cell: a fail on a fresh ticket. */
+  const labCell = {
+    serviceId: "1000000001",
+    only: { outcome: "fail:ACCESS_DENIED", mode: "POLL" },
+  };
+
+  it("counts single fails against one minute limit, which also stops bulk jobs; lab runs have their own hourly budget", async () => {
+    running = await withAccounts({ FAIL_RATE_LIMIT_PER_MINUTE: "2", LAB_RUNS_PER_HOUR: "1" });
     await signIn(running, "ada");
-    expect((await running.post("/api/reason-matrix", { serviceId: "1000000001" })).status).toBe(
-      200,
-    );
-    expect((await running.post(FAIL, failBody("t-10th"))).status).toBe(200);
-    const single = await running.post(FAIL, failBody("t-11th"));
+    // A lab run (dozens of Authlete calls) takes nothing of the fail limit...
+    expect((await running.post("/api/lab/runs", labCell)).status).toBe(202);
+    expect((await running.post(FAIL, failBody("t-1st"))).status).toBe(200);
+    expect((await running.post(FAIL, failBody("t-2nd"))).status).toBe(200);
+    const single = await running.post(FAIL, failBody("t-3rd"));
     expect(single.status).toBe(429);
     const bulk = await running.post("/api/bulk-jobs", {
       serviceId: "1000000001",
@@ -231,12 +237,19 @@ describe("budgets", () => {
     });
     expect(bulk.status).toBe(429);
     expect(Number(bulk.headers.get("retry-after"))).toBeGreaterThan(0);
-    const matrix = await running.post("/api/reason-matrix", { serviceId: "1000000001" });
-    expect(matrix.status).toBe(429);
-    expect(running.upstreamCalls("/backchannel/authentication/fail")).toHaveLength(10);
+    // ...and its own budget is spent: the second run is refused, with when to try again.
+    const lab = await running.post("/api/lab/runs", labCell);
+    expect(lab.status).toBe(429);
+    expect(Number(lab.headers.get("retry-after"))).toBeGreaterThan(3500);
+    expect((await running.get("/api/lab/budget")).json).toMatchObject({
+      limit: 1,
+      remaining: 0,
+    });
+    expect(running.upstreamCalls("/backchannel/authentication/fail")).toHaveLength(3);
     // Another person's budget is their own.
     await signIn(running, "bob");
     expect((await running.post(FAIL, failBody("t-bob"))).status).toBe(200);
+    expect((await running.post("/api/lab/runs", labCell)).status).toBe(202);
   });
 
   it("refuses a bulk job larger than the hour's tickets left, and more than BULK_MAX_OPEN_JOBS unfinished jobs; refusals are audited", async () => {

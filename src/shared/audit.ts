@@ -19,6 +19,8 @@ export const AUDIT_KINDS = [
   "job-control",
   /** A bulk job started, or refused before it started (its tickets have records of their own). */
   "bulk-job",
+  /** A QA lab cell (one record per cell, its verdict in the detail), or a lab run refused. */
+  "lab",
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

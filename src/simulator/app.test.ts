@@ -3,7 +3,7 @@ import * as errors from "@authlete/typescript-sdk/models/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listen } from "../server/http/listen";
 import type { Listening } from "../server/http/listen";
-import { DOCUMENTED_REASONS } from "../testing/documented-reasons";
+import { DOCUMENTED_REASONS } from "../shared/documented-reasons";
 import { REQUEST_LOG_LIMIT, createSimulator } from "./app";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN, SEED_CLIENTS } from "./seed";
 

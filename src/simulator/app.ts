@@ -39,6 +39,12 @@ export interface SimulatorOptions {
    * standalone simulator documents; the console's embedded one uses a random one per start.
    */
   adminToken?: string;
+  /**
+   * Where a seeded client's notification endpoint that is a path (/client-notifications/…)
+   * points. Default: the simulator's own sink. The console's embedded simulator points them at
+   * the console's own receiver, so that a QA lab run receives its notifications.
+   */
+  relativeEndpoint?: (path: string) => string | undefined;
 }
 
 /** The request log keeps the newest records only: a long-running simulator must not grow. */
@@ -230,6 +236,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
       sink,
       tokens: cibaTokens,
       answer,
+      endpointOf: (path, origin) => options.relativeEndpoint?.(path) ?? origin + path,
     }),
   );
 

@@ -26,8 +26,8 @@ export function backchannelComplete(
   },
   body: Record<string, unknown>,
   service: SimulatedService,
-  /** The simulator's own origin: a seeded endpoint that is a path is on the simulator's sink. */
-  origin: string,
+  /** Where a seeded endpoint that is a path points (the simulator's sink, or the console's). */
+  endpointOf: (path: string) => string,
 ): Response {
   const { tickets, clients, sink, tokens, answer } = deps;
   const result = body.result;
@@ -47,13 +47,13 @@ export function backchannelComplete(
   tickets.delete(stored.ticket);
   const client = clients.find((candidate) => candidate.clientId === stored.clientId)!;
   const mode = client.bcDeliveryMode ?? "POLL";
-  const next = completion(stored, client, result as CompleteResult, body, origin);
+  const next = completion(stored, client, result as CompleteResult, body, endpointOf, tokens);
   // What the client's token request gets from now on (the token endpoint).
   tokens.complete(next.authReqId, {
     serviceId: service.serviceId,
     clientId: client.clientId,
     result: result as CompleteResult,
-    subject: typeof body.subject === "string" ? body.subject : undefined,
+    subject: subjectOf(body),
     expiresAt: stored.expiresAt,
   });
   if (next.action === "NOTIFICATION") {
@@ -82,7 +82,8 @@ function completion(
   client: SimulatedClient,
   result: CompleteResult,
   body: Record<string, unknown>,
-  origin: string,
+  endpointOf: (path: string) => string,
+  tokens: CibaTokens,
 ) {
   const authReqId = (stored.authReqId ??= randomBytes(32).toString("base64url"));
   if (client.bcDeliveryMode === "POLL") return { action: "NO_ACTION" as const, authReqId };
@@ -90,23 +91,37 @@ function completion(
   return {
     action: "NOTIFICATION" as const,
     authReqId,
-    clientNotificationEndpoint: endpoint.startsWith("/") ? origin + endpoint : endpoint,
+    clientNotificationEndpoint: endpoint.startsWith("/") ? endpointOf(endpoint) : endpoint,
     clientNotificationToken: stored.notificationToken,
     responseContent: JSON.stringify(
       client.bcDeliveryMode === "PING"
         ? { auth_req_id: authReqId }
-        : pushContent(authReqId, result, body),
+        : pushContent(authReqId, result, body, () =>
+            tokens.mint(client, subjectOf(body), authReqId),
+          ),
     ),
   };
 }
 
-function pushContent(authReqId: string, result: CompleteResult, body: Record<string, unknown>) {
+function subjectOf(body: Record<string, unknown>): string | undefined {
+  return typeof body.subject === "string" ? body.subject : undefined;
+}
+
+/** CIBA Core §10.3.1: a push carries the tokens (with an ID token naming the auth_req_id). */
+function pushContent(
+  authReqId: string,
+  result: CompleteResult,
+  body: Record<string, unknown>,
+  mint: () => { accessToken: string; idToken: string; expiresIn: number },
+) {
   if (result === "AUTHORIZED") {
+    const minted = mint();
     return {
       auth_req_id: authReqId,
-      access_token: randomBytes(32).toString("base64url"),
+      access_token: minted.accessToken,
       token_type: "Bearer",
-      expires_in: 3600,
+      expires_in: minted.expiresIn,
+      id_token: minted.idToken,
     };
   }
   return {

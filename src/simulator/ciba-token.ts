@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { authenticatedClient, errorContent } from "./ciba-requests";
 import { RESULT } from "./result-codes";
 import type { ResultCode } from "./result-codes";
@@ -38,6 +38,25 @@ export function createCibaTokens(deps: {
   /** Every auth_req_id /issue handed out, with whose it is and until when it lives. */
   const issuedIds = new Map<string, { serviceId: string; clientId: string; expiresAt: number }>();
   const lastPoll = new Map<string, number>();
+  /** Access tokens handed out, by service: token management may delete them. */
+  const accessTokens = new Map<string, string>();
+
+  /** An access token and ID token for the user `subject` (CIBA Core §10.1; §10.3.1 for push). */
+  function mint(client: SimulatedClient, subject: string | undefined, authReqId: string) {
+    const accessToken = randomBytes(32).toString("base64url");
+    accessTokens.set(accessToken, client.serviceId);
+    if (accessTokens.size > KEPT) accessTokens.delete(accessTokens.keys().next().value!);
+    const issuedAt = Math.floor(now() / 1000);
+    const idToken = signedJwt(client.clientSecret ?? "", {
+      iss: "https://authlete-simulator.invalid",
+      sub: subject,
+      aud: client.clientId,
+      iat: issuedAt,
+      exp: issuedAt + TOKEN_LIFETIME,
+      "urn:openid:params:jwt:claim:auth_req_id": authReqId,
+    });
+    return { accessToken, idToken, expiresIn: TOKEN_LIFETIME };
+  }
 
   const refusal = (error: string, code: ResultCode, client?: SimulatedClient) =>
     answer(200, code, {
@@ -47,6 +66,15 @@ export function createCibaTokens(deps: {
     });
 
   return {
+    mint,
+
+    /** Token management's delete: whether the service held this access token. */
+    deleteToken(serviceId: string, accessToken: string): boolean {
+      if (accessTokens.get(accessToken) !== serviceId) return false;
+      accessTokens.delete(accessToken);
+      return true;
+    },
+
     /** /issue handed out an auth_req_id. */
     issued(authReqId: string, entry: { serviceId: string; clientId: string; expiresAt: number }) {
       issuedIds.set(authReqId, entry);
@@ -92,7 +120,24 @@ export function createCibaTokens(deps: {
           return refusal("access_denied", RESULT.tokenAccessDenied, client);
         }
         completed.delete(authReqId); // used up
-        return answer(200, RESULT.tokenIssued, tokens(client, done));
+        const minted = mint(client, done.subject, authReqId);
+        return answer(200, RESULT.tokenIssued, {
+          action: "OK",
+          clientId: Number(client.clientId),
+          clientIdAliasUsed: false,
+          grantType: "CIBA",
+          subject: done.subject,
+          accessToken: minted.accessToken,
+          accessTokenDuration: minted.expiresIn,
+          idToken: minted.idToken,
+          responseContent: JSON.stringify({
+            access_token: minted.accessToken,
+            token_type: "Bearer",
+            expires_in: minted.expiresIn,
+            scope: "openid",
+            id_token: minted.idToken,
+          }),
+        });
       }
       const known = issuedIds.get(authReqId);
       if (!known || !mine(known) || done) {
@@ -116,22 +161,12 @@ export function createCibaTokens(deps: {
 
 export type CibaTokens = ReturnType<typeof createCibaTokens>;
 
-function tokens(client: SimulatedClient, done: Completed) {
-  const accessToken = randomBytes(32).toString("base64url");
-  const expiresIn = 3600;
-  return {
-    action: "OK",
-    clientId: Number(client.clientId),
-    clientIdAliasUsed: false,
-    grantType: "CIBA",
-    subject: done.subject,
-    accessToken,
-    accessTokenDuration: expiresIn,
-    responseContent: JSON.stringify({
-      access_token: accessToken,
-      token_type: "Bearer",
-      expires_in: expiresIn,
-      scope: "openid",
-    }),
-  };
+/** How long the simulator's access and ID tokens live (seconds). */
+const TOKEN_LIFETIME = 3600;
+
+/** A JWS (HS256 with the client's secret, as OIDC Core §10.1 allows for confidential clients). */
+function signedJwt(secret: string, claims: object): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const input = `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}`;
+  return `${input}.${createHmac("sha256", secret).update(input).digest("base64url")}`;
 }

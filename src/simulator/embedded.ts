@@ -10,7 +10,12 @@ import type { EmbeddedSimulatorSettings } from "./settings";
  * on a free loopback port only once the console starts. In-process, yet over real HTTP: the SDK
  * talks to it exactly as to a cluster.
  */
-export function embeddedSimulator(settings: EmbeddedSimulatorSettings, now: () => number) {
+export function embeddedSimulator(
+  settings: EmbeddedSimulatorSettings,
+  now: () => number,
+  /** The console's lab receiver: where the seeded ping and push clients are notified. */
+  receiverUrl: () => string | undefined = () => undefined,
+) {
   const simulator = createSimulator({
     accessToken: settings.accessToken,
     seed: settings.seed,
@@ -20,6 +25,9 @@ export function embeddedSimulator(settings: EmbeddedSimulatorSettings, now: () =
     ticketTtlSeconds: settings.ticketTtlSeconds,
     faults: settings.faults,
     now,
+    // A seeded endpoint written as a path names the client's endpoint on "this host": inside
+    // the console that is the console, whose QA lab receives the notifications.
+    relativeEndpoint: () => receiverUrl(),
   });
   const seed = settings.seed ?? BUILT_IN_SEED;
   let server: ServerType | undefined;

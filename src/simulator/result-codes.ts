@@ -76,6 +76,7 @@ export const RESULT = {
   tokenAccessDenied: result("A990222", "The end-user denied the request."),
   tokenExpired: result("A990223", "The auth_req_id has expired or the transaction failed."),
   tokenIssued: result("A990224", "An access token was issued (the CIBA grant)."),
+  unknownAccessToken: result("A990225", "The service holds no such access token."),
   simulatedFault: (status: number) =>
     result("A990101", `The simulator was told to answer HTTP ${status} (fault injection).`),
 } as const;

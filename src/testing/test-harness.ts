@@ -15,6 +15,7 @@ import type { Environment } from "../shared/service-profiles";
 import { parseSettings } from "../server/config";
 import { startConsole as startBuiltConsole } from "../server/console";
 import { SESSION_COOKIE } from "../server/http/guards";
+import { LAB_RECEIVER_PATH } from "../server/lab/receiver";
 import { listen } from "../server/http/listen";
 import type { Principal } from "../server/identity/sessions";
 import type { ResolveHost } from "../server/notifications/send-notification";
@@ -52,6 +53,11 @@ export interface HarnessOptions {
   /** How notification endpoints' names resolve (default: DNS). */
   resolveHost?: ResolveHost;
   notificationTimeoutMs?: number;
+  /**
+   * The simulator's seeded ping and push clients notify the console's QA lab receiver, as the
+   * embedded simulator's do (default: the simulator's own sink, as a standalone one's do).
+   */
+  notifyConsole?: boolean;
 }
 
 /** A port nobody listens on right now, for pieces that must know each other's address. */
@@ -140,7 +146,13 @@ function environmentFor(options: HarnessOptions, simulatorUrl: string, configDir
 }
 
 export async function startConsole(options: HarnessOptions = {}) {
-  const simulator = createSimulator(options.simulator);
+  let consoleUrl: string | undefined;
+  const simulator = createSimulator({
+    ...options.simulator,
+    ...(options.notifyConsole && {
+      relativeEndpoint: () => consoleUrl && consoleUrl + LAB_RECEIVER_PATH,
+    }),
+  });
   const simulatorServer = await listen(simulator.app.fetch, "127.0.0.1", 0);
   const configDir = mkdtempSync(join(tmpdir(), "cfc-test-"));
   const logLines: string[] = [];
@@ -163,6 +175,8 @@ export async function startConsole(options: HarnessOptions = {}) {
     options.port ?? 0,
     settings.requestTimeouts,
   );
+  consoleUrl = bff.url;
+  built.listeningAt(bff.url);
   const exchanges: Exchange[] = [];
 
   let cookie: string | undefined;

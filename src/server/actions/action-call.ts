@@ -87,6 +87,29 @@ export const END: ActionKind<EndAction, BackchannelAuthenticationCompleteRespons
   }),
 };
 
+/**
+ * A QA lab cell's /complete: any result, AUTHORIZED with the test client's subject. Only a lab
+ * cell builds it (lab/lab-cell.ts), on a test service; an operator's end is END's two results.
+ */
+export interface LabCompleteAction {
+  serviceId: string;
+  ticket: string;
+  result: EndResult | "AUTHORIZED";
+  subject?: string;
+  errorDescription?: string;
+  errorUri?: string;
+}
+
+export const LAB_COMPLETE: ActionKind<
+  LabCompleteAction,
+  BackchannelAuthenticationCompleteResponse
+> = {
+  auditKind: "lab",
+  recorded: ({ ticket, result }) => ({ ticket, reason: result }),
+  send: (gateway, request) => gateway.complete(request),
+  answered: ({ resultCode, action, deliveryMode }) => ({ resultCode, action, deliveryMode }),
+};
+
 export interface ActionCall<Request extends { serviceId: string; ticket: string }, Answer> {
   kind: ActionKind<Request, Answer>;
   /** Who asked (actions/caller.ts), and what else the record says (the justification, a job). */
@@ -106,18 +129,29 @@ export interface ActionCall<Request extends { serviceId: string; ticket: string 
   completeLater?: (auditId: number, completion: AuditCompletion) => void;
   /** Written in the same transaction as the pending record (a bulk ticket: in flight). */
   beginWith?: (trx: Kysely<ConsoleSchema>) => Promise<void>;
+  /**
+   * A QA lab cell's call: the cell's own record (begun, pending, before the cell's first call)
+   * covers it, so it writes none: one record per cell, not one per Authlete call.
+   */
+  recordedBy?: number;
 }
 
 /**
- * The one audited action call, for a single fail, each bulk ticket and each matrix reason:
+ * The one audited action call, for a single fail or end, each bulk ticket and each QA lab cell:
  * its record is written as pending before anything leaves (if that throws, Authlete is never
- * called), then completed with Authlete's answer or the error.
+ * called), then completed with Authlete's answer or the error. A lab cell's calls share the
+ * cell's record (`recordedBy`), which the cell completes with its verdict.
  */
 export async function performAction<Request extends { serviceId: string; ticket: string }, Answer>(
   audit: AuditTrail,
   call: ActionCall<Request, Answer>,
 ): Promise<{ answer: Answer; durationMs: number; auditId: number }> {
   const { kind, service, request } = call;
+  if (call.recordedBy !== undefined) {
+    const elapsed = stopwatch();
+    const answer = await kind.send(service.gateway, request);
+    return { answer, durationMs: elapsed(), auditId: call.recordedBy };
+  }
   const auditId = await audit.begin(
     {
       ...call.draft,

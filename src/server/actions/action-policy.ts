@@ -1,7 +1,7 @@
 import { expectedConfirmation } from "../../shared/ask-first";
 import type { AskFirstAnswers, ExpectedConfirmation } from "../../shared/ask-first";
 import type { BulkBudgetInfo } from "../../shared/bulk-job";
-import { FAIL_REASONS } from "../../shared/reasons";
+import type { LabBudget } from "../../shared/lab";
 import type { ResolvedService, ServiceDirectory } from "../authlete/service-directory";
 import { ProblemError } from "../http/problem";
 import type { ProblemInit } from "../http/problem";
@@ -16,7 +16,7 @@ import type { Caller, RecordDetails, RecordDraft } from "./caller";
 import { failedCompletion } from "./outcomes";
 
 /** The three ways an action leaves the console, as a refusal names them. */
-const CHANNELS = { single: "A fail", bulk: "A bulk job", matrix: "The reason matrix" } as const;
+const CHANNELS = { single: "A fail", bulk: "A bulk job", lab: "A QA lab run" } as const;
 export type ActionChannel = keyof typeof CHANNELS;
 
 export interface ActionAttempt {
@@ -25,8 +25,8 @@ export interface ActionAttempt {
   /** The request's service, and its answers to the questions asked first. */
   request: { serviceId: string } & AskFirstAnswers;
   /**
-   * What the action is on: a ticket, or a job's tickets. Without it (the reason matrix, on
-   * fresh tickets) nothing is asked first, and the channel never runs on production.
+   * What the action is on: a ticket, or a job's tickets. Without it (a QA lab run, on fresh
+   * tickets) nothing is asked first, and the channel never runs on production.
    */
   subject?: { ticket: string } | { tickets: string[] };
   /** What else the audit record should say (reason, the job's size, …). */
@@ -46,9 +46,9 @@ export interface Admission {
 
 /**
  * The one place that decides whether an action may leave, for a single fail, a bulk job and a
- * reason-matrix run alike. In order: the service must be known; a ticket this console already
+ * QA lab run alike. In order: the service must be known; a ticket this console already
  * acted on is asked about (409 already-acted, unless the request says `again`); a production
- * service wants its confirmation (confirmation-required) and never runs the matrix; then the
+ * service wants its confirmation (confirmation-required) and never runs the lab; then the
  * person's budgets (actions/budgets.ts). Every refusal and question is recorded and thrown as a
  * problem; nothing was sent to Authlete.
  */
@@ -131,6 +131,11 @@ export function createActionPolicy(deps: {
       return budgets.bulkBudget(limitKeyOf(principal, clientAddress));
     },
 
+    /** What this person may still run in the QA lab this hour (the lab page shows it). */
+    labBudget(principal: Principal, clientAddress: string): Promise<LabBudget> {
+      return budgets.labBudget(limitKeyOf(principal, clientAddress));
+    },
+
     /**
      * The service the action goes to, the draft of its records, and whose budget it counts
      * against, once every rule is met; otherwise the refusal is recorded and thrown.
@@ -168,11 +173,9 @@ export function createActionPolicy(deps: {
       const overBudget =
         channel === "bulk"
           ? await budgets.admitJob(limitKey, attempt.subject ? ticketCount(attempt.subject) : 0)
-          : await budgets.takeCalls(
-              limitKey,
-              channel === "matrix" ? FAIL_REASONS.length : 1,
-              channel,
-            );
+          : channel === "lab"
+            ? await budgets.takeLabRun(limitKey)
+            : await budgets.takeCalls(limitKey, 1);
       if (overBudget) throw await refusal(record, "rate-limited", overBudget);
       return { service, draft, limitKey };
     },

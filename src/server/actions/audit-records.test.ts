@@ -103,6 +103,23 @@ const MAKE: Record<AuditKind, (requestId: string) => Promise<unknown>> = {
     await running.bulkRunner.idle();
     return bulkJobSchema.parse(started.json).id;
   },
+  // One cell: one record, written as the cell runs (after the 202).
+  lab: async (requestId) => {
+    const started = await running.request(
+      "/api/lab/runs",
+      json(requestId, {
+        serviceId: SERVICE,
+        only: { outcome: "fail:ACCESS_DENIED", mode: "POLL" },
+      }),
+    );
+    expect(started.status).toBe(202);
+    const { id } = started.json as { id: string };
+    await expect
+      .poll(
+        async () => ((await running.get(`/api/lab/runs/${id}`)).json as { state: string }).state,
+      )
+      .toBe("finished");
+  },
   "job-control": async (requestId) => {
     const tickets = [{ ticket: await testTicket() }];
     const started = await running.post("/api/bulk-jobs", {

@@ -9,12 +9,13 @@ import type {
   BackchannelAuthenticationFailResponse,
   BackchannelAuthenticationIssueResponse,
   BackchannelAuthenticationResponse,
+  TokenResponse,
 } from "@authlete/typescript-sdk/models";
-import * as errors from "@authlete/typescript-sdk/models/errors";
 import { HTTPClient } from "@authlete/typescript-sdk/lib/http.js";
 import type { FailRequest } from "../../shared/fail-request";
 import type { Target } from "../../shared/fail-result";
-import { UNREADABLE_BODY_HEADER, nodeFetch } from "./node-fetch";
+import { nodeFetch } from "./node-fetch";
+import { toProblem } from "./problems";
 import { ProblemError } from "../http/problem";
 
 export interface AuthleteGatewayOptions {
@@ -34,15 +35,20 @@ export interface AuthleteService {
   name: string;
 }
 
-/** What the console sends to /complete: never AUTHORIZED, so never a subject. */
+/**
+ * What the console sends to /complete. AUTHORIZED (with the user's subject) only from a QA lab
+ * run on a test service (lab/lab-cell.ts); an operator's end is one of the refusing results.
+ */
 export interface CompleteRequest {
   serviceId: string;
   ticket: string;
-  result: "ACCESS_DENIED" | "TRANSACTION_FAILED";
+  result: "ACCESS_DENIED" | "TRANSACTION_FAILED" | "AUTHORIZED";
+  subject?: string;
   errorDescription?: string;
   errorUri?: string;
 }
 
+/** A client's request relayed by the AS (its form-encoded body and credentials). */
 export interface TicketRequest {
   serviceId: string;
   clientId: string;
@@ -63,6 +69,10 @@ export interface AuthleteGateway {
   /** /issue: hands out the auth_req_id (issued test requests only). */
   issue(serviceId: string, ticket: string): Promise<BackchannelAuthenticationIssueResponse>;
   createTicket(request: TicketRequest): Promise<BackchannelAuthenticationResponse>;
+  /** /auth/token: a test client's token request, as the AS's token endpoint relays it. */
+  token(request: TicketRequest): Promise<TokenResponse>;
+  /** Deletes an access token (token management): a lab run's tokens do not outlive it. */
+  deleteToken(serviceId: string, accessToken: string): Promise<void>;
   /** Every service the token can see, paged to the end; [] when it may not list services. */
   listServices(): Promise<AuthleteService[]>;
   /** Authlete answers with this token: 2xx, or 403 for a token that may not list services. */
@@ -115,14 +125,26 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
       );
     },
 
-    complete({ serviceId, ...request }: CompleteRequest) {
+    complete({ serviceId, subject, ...request }: CompleteRequest) {
       // subject is mandatory only for AUTHORIZED (the spec; authlete-java-common), but the SDK
       // 0.0.3-beta types it as a required string: "" stands for none (not yet verified live).
       return call("end the issued request", serviceId, () =>
         sdk().ciba.complete({
           serviceId,
-          backchannelAuthenticationCompleteRequest: { ...request, subject: "" },
+          backchannelAuthenticationCompleteRequest: { ...request, subject: subject ?? "" },
         }),
+      );
+    },
+
+    token({ serviceId, ...tokenRequest }: TicketRequest) {
+      return call("ask the token endpoint", serviceId, () =>
+        sdk().token.process({ serviceId, tokenRequest }),
+      );
+    },
+
+    deleteToken(serviceId: string, accessToken: string) {
+      return call("delete the test token", serviceId, () =>
+        sdk().token.management.delete({ serviceId, accessTokenIdentifier: accessToken }),
       );
     },
 
@@ -178,114 +200,4 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
       }
     },
   };
-}
-
-interface CallContext {
-  what: string;
-  serviceId: string | undefined;
-  baseUrl: string;
-  timeoutMs: number;
-}
-
-/** Maps every error the SDK raises to the problem an operator should read. */
-export function toProblem(error: unknown, context: CallContext): ProblemError | undefined {
-  const where = `Authlete at ${context.baseUrl}`;
-  // ResponseValidationError extends AuthleteError, so it is checked first; a 2xx that is not
-  // Authlete's JSON (a proxy's HTML page, say) reaches us as a plain AuthleteError.
-  if (
-    error instanceof errors.ResponseValidationError ||
-    (error instanceof errors.AuthleteError &&
-      (error.statusCode < 300 || error.headers.has(UNREADABLE_BODY_HEADER)))
-  ) {
-    return new ProblemError({
-      kind: "authlete-bad-answer",
-      status: 502,
-      title: "Authlete's answer could not be understood",
-      detail: `${where} answered HTTP ${error.statusCode} with a body that is not the JSON Authlete sends. Check AUTHLETE_BASE_URL points at an Authlete API, not a proxy or web page.`,
-      upstreamStatus: error.statusCode,
-    });
-  }
-  if (error instanceof errors.AuthleteError) {
-    const status = error.statusCode;
-    const result =
-      error instanceof errors.ResultError
-        ? { resultCode: error.resultCode, resultMessage: error.resultMessage }
-        : {};
-    const retryAfter = Number(error.headers.get("retry-after") ?? Number.NaN);
-    return new ProblemError({
-      kind: "authlete-refused",
-      status: 502,
-      ...refusalText(status, context),
-      upstreamStatus: status,
-      ...result,
-      ...(Number.isInteger(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
-    });
-  }
-  if (error instanceof errors.RequestTimeoutError) {
-    return new ProblemError({
-      kind: "authlete-timeout",
-      status: 504,
-      title: "Authlete did not answer in time",
-      detail: `${where} gave no answer within ${context.timeoutMs} ms (AUTHLETE_TIMEOUT_MS) while trying to ${context.what}. The call may or may not have taken effect; trying again is safe, failing a ticket twice does no harm.`,
-    });
-  }
-  if (error instanceof errors.ConnectionError || error instanceof errors.RequestAbortedError) {
-    return new ProblemError({
-      kind: "authlete-unreachable",
-      status: 502,
-      title: "Authlete could not be reached",
-      detail: `No connection to ${where} while trying to ${context.what}. Check AUTHLETE_BASE_URL and the network.`,
-    });
-  }
-  // The SDK parses a body by its Content-Type: a body that claims to be JSON and is not (a
-  // proxy's error page, a cut answer) surfaces as the parser's SyntaxError, whatever the status.
-  if (error instanceof errors.SDKValidationError || error instanceof SyntaxError) {
-    return new ProblemError({
-      kind: "authlete-bad-answer",
-      status: 502,
-      title: "Authlete's answer could not be understood",
-      detail: `${where} answered with a body that is not the JSON Authlete sends (or not in its shape). Check AUTHLETE_BASE_URL points at an Authlete API, not a proxy or web page.`,
-    });
-  }
-  return undefined;
-}
-
-function refusalText(status: number, context: CallContext): { title: string; detail: string } {
-  switch (status) {
-    case 401:
-      return {
-        title: "Authlete rejected the access token",
-        detail:
-          "AUTHLETE_ACCESS_TOKEN is missing, wrong, expired or revoked. Create a new token in the Authlete console.",
-      };
-    case 403:
-      return {
-        title: context.serviceId
-          ? `The access token may not use service ${context.serviceId}`
-          : "The access token may not do this",
-        detail: context.serviceId
-          ? `Authlete refused to ${context.what}: the token does not cover service ${context.serviceId}. Check the service ID, or use an organization token or this service's own token.`
-          : `Authlete refused to ${context.what} with this token.`,
-      };
-    case 400:
-      return {
-        title: "Authlete rejected the request as malformed",
-        detail: `Authlete could not read the request to ${context.what}.`,
-      };
-    case 429:
-      return {
-        title: "Authlete is rate-limiting this token",
-        detail: `Authlete answered 429 Too Many Requests while trying to ${context.what}. Nothing was done; wait and try again.`,
-      };
-    default:
-      return status >= 500
-        ? {
-            title: "Authlete failed to process the request",
-            detail: `Authlete answered HTTP ${status} while trying to ${context.what}. Try again; if it persists, check Authlete's status page.`,
-          }
-        : {
-            title: `Authlete answered HTTP ${status}`,
-            detail: `Unexpected answer while trying to ${context.what}. Check AUTHLETE_BASE_URL.`,
-          };
-  }
 }

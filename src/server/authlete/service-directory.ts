@@ -10,6 +10,8 @@ export interface TestClient {
   clientSecret: string;
   /** Known for the per-mode test clients; absent for the single one (Authlete says it). */
   deliveryMode?: DeliveryMode;
+  /** The user the QA lab's AUTHORIZED completion names; default the test login hint. */
+  subject?: string;
 }
 
 /** The delivery modes the service's test clients offer for issued test requests. */

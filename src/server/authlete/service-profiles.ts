@@ -26,7 +26,7 @@ export const serviceProfileSchema = z
       .transform((url) => url.replace(/\/+$/, "")),
     tokenEnv: envVarName.optional(),
     tokenFile: z.string().min(1).optional(),
-    /** A CIBA client of the service for test tickets and the reason matrix (not in production). */
+    /** A CIBA client of the service for test tickets and the QA lab (not in production). */
     testClient: z
       .strictObject({ clientId: z.string().min(1), clientSecretEnv: envVarName })
       .optional(),
@@ -37,7 +37,7 @@ export const serviceProfileSchema = z
           clientId: z.string().min(1),
           clientSecretEnv: envVarName,
           deliveryMode: z.enum(DELIVERY_MODES, { error: "must be POLL, PING or PUSH" }),
-          /** The user an AUTHORIZED completion names (the QA lab's; unused by the console today). */
+          /** The user the QA lab's AUTHORIZED completion names (default: the test login hint). */
           subject: z.string().min(1).max(200).optional(),
         }),
       )
@@ -141,6 +141,7 @@ export function readServices(
       ...profile.testClients.map((client, position) => ({
         clientId: client.clientId,
         deliveryMode: client.deliveryMode,
+        subject: client.subject,
         clientSecret: secret(
           `services.${index}.testClients.${position}.clientSecretEnv`,
           client.clientSecretEnv,

@@ -85,6 +85,8 @@ export async function setup(
     createTicket: () => Promise.reject(new Error("not used by the runner")),
     complete: () => Promise.reject(new Error("not used by these tests")),
     issue: () => Promise.reject(new Error("not used by the runner")),
+    token: () => Promise.reject(new Error("not used by the runner")),
+    deleteToken: () => Promise.reject(new Error("not used by the runner")),
     listServices: () => Promise.resolve([]),
     checkReachable: () => Promise.resolve(),
   };

@@ -237,6 +237,38 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+
+  "006-qa-lab": {
+    async up(db: Kysely<unknown>) {
+      // A run's report as JSON (secrets as tails only), the last 20 per service.
+      await db.schema
+        .createTable("lab_runs")
+        .ifNotExists()
+        .addColumn("id", "text", (column) => column.primaryKey())
+        .addColumn("service_id", "text", (column) => column.notNull())
+        .addColumn("owner_key", "text", (column) => column.notNull())
+        .addColumn("started_at", "text", (column) => column.notNull())
+        .addColumn("state", "text", (column) => column.notNull())
+        .addColumn("report", "text", (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex("lab_runs_service")
+        .ifNotExists()
+        .on("lab_runs")
+        .columns(["service_id", "started_at"])
+        .execute();
+      // The notification a lab cell expects, by its client notification token's hash; the
+      // receiver fills it in (on whichever replica the notification lands).
+      await db.schema
+        .createTable("lab_notifications")
+        .ifNotExists()
+        .addColumn("token_hash", "text", (column) => column.primaryKey())
+        .addColumn("expires_at", "bigint", (column) => column.notNull())
+        .addColumn("received_at", "text")
+        .addColumn("body", "text")
+        .execute();
+    },
+  },
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -18,9 +18,31 @@ export interface ConsoleSchema {
   sign_in_attempts: SignInAttemptsTable;
   console_instances: ConsoleInstancesTable;
   held_notifications: HeldNotificationsTable;
+  lab_runs: LabRunsTable;
+  lab_notifications: LabNotificationsTable;
 }
 
 /** A client notification that did not arrive, sealed, for Deliver again (10 minutes). */
+export interface LabRunsTable {
+  id: string;
+  service_id: string;
+  /** Who started it (identity/limit-key.ts). */
+  owner_key: string;
+  started_at: string;
+  state: string;
+  /** The LabRun, as JSON: tickets, auth_req_ids and tokens appear as tails only. */
+  report: string;
+}
+
+export interface LabNotificationsTable {
+  /** SHA-256 of the client notification token the cell chose. */
+  token_hash: string;
+  /** Epoch ms: a cell that never read it is wiped after. */
+  expires_at: number;
+  received_at: string | null;
+  body: string | null;
+}
+
 export interface HeldNotificationsTable {
   id: string;
   service_id: string;

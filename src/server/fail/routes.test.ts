@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { servicesSchema } from "../../shared/console-info";
 import { failResultSchema } from "../../shared/fail-result";
 import { problemSchema } from "../../shared/problem";
-import { DOCUMENTED_REASONS } from "../../testing/documented-reasons";
+import { DOCUMENTED_REASONS } from "../../shared/documented-reasons";
 import { startConsole } from "../../testing/test-harness";
 import type { ConsoleUnderTest } from "../../testing/test-harness";
 

@@ -77,7 +77,7 @@ describe("guards on the routes", () => {
       [FAIL, "{not json"],
       [FAIL, JSON.stringify({ padding: "x".repeat(64 * 1024) })],
       ["/api/bulk-jobs", '{"tickets":[],"tickets":[]}'],
-      ["/api/reason-matrix", "{not json"],
+      ["/api/lab/runs", "{not json"],
     ] as const) {
       const answer = await noSession(path, body);
       expect(answer.status, path).toBe(401);
@@ -88,7 +88,7 @@ describe("guards on the routes", () => {
   it("gives the bulk-jobs route alone its 4 MiB limit", async () => {
     const big = JSON.stringify({ padding: "x".repeat(64 * 1024) });
     expect((await running.post("/api/bulk-jobs", big)).status).toBe(400);
-    expect((await running.post("/api/reason-matrix", big)).status).toBe(413);
+    expect((await running.post("/api/lab/runs", big)).status).toBe(413);
     expect((await running.post("/api/test-tickets", big)).status).toBe(413);
   });
 
