@@ -141,6 +141,8 @@ export default defineConfig({
         PORT: String(PORTS.accountsConsole),
         AUTHLETE_ACCESS_TOKEN: "",
         CONSOLE_USERS: accountsFile(),
+        // One lab run an hour: the lab journey sees the budget run out.
+        LAB_RUNS_PER_HOUR: "1",
         SIMULATOR_FAULTS: JSON.stringify([{ kind: "delay", ms: 150 }]),
         AUDIT_DB: auditDb("accounts"),
         LOG_LEVEL: "warn",

@@ -78,13 +78,19 @@ test("axe: audit log, one row of every outcome", async ({ page }) => {
   await expectAccessible(page, "audit log");
 });
 
-test("axe: reason matrix, with a result", async ({ page }) => {
-  await signIn(page);
-  await page.goto(`${CONSOLE}matrix`);
+test("axe: QA lab, with a run and a cell open", async ({ page }) => {
+  await signIn(page, CONSOLE, "Lab Accessibility");
+  await page.goto(`${CONSOLE}lab`);
   await page.getByLabel("Service").selectOption("1000000001");
-  await page.getByRole("button", { name: "Run all nine reasons" }).click();
-  await expect(page.getByRole("heading", { name: /9 of 9 pass/ })).toBeVisible();
-  await expectAccessible(page, "reason matrix, with a result");
+  await page.getByRole("button", { name: "Run the lab" }).click();
+  await expect(page.getByRole("heading", { name: /39 of 39 pass/ })).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.getByRole("button", { name: "complete:ACCESS_DENIED, ping: pass" }).click();
+  await expect(
+    page.getByRole("heading", { name: "complete:ACCESS_DENIED/PING: pass" }),
+  ).toBeVisible();
+  await expectAccessible(page, "QA lab, with a run and a cell open");
 });
 
 test("axe: bulk fail form with invalid lines, then the job", async ({ page }) => {

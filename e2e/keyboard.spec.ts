@@ -11,7 +11,7 @@ test("an operator fails a test ticket with the keyboard alone", async ({ failFor
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Bulk fail" })).toBeFocused();
   await page.keyboard.press("Tab");
-  await expect(page.getByRole("link", { name: "Reason matrix" })).toBeFocused();
+  await expect(page.getByRole("link", { name: "QA lab" })).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Audit log" })).toBeFocused();
   await page.keyboard.press("Tab");

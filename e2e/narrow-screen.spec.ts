@@ -51,11 +51,14 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expect(page.getByRole("table")).toBeVisible();
       await expectNoHorizontalScroll(page, "audit log");
 
-      await page.goto(`${CONSOLE}matrix`);
+      await page.goto(`${CONSOLE}lab`);
       await page.getByLabel("Service").selectOption("1000000001");
-      await page.getByRole("button", { name: "Run all nine reasons" }).click();
-      await expect(page.getByRole("heading", { name: /9 of 9 pass/ })).toBeVisible();
-      await expectNoHorizontalScroll(page, "reason matrix, with a result");
+      await page.getByRole("button", { name: "Run the lab" }).click();
+      await expect(page.getByRole("heading", { name: /39 of 39 pass/ })).toBeVisible({
+        timeout: 30_000,
+      });
+      await page.getByRole("button", { name: "complete:AUTHORIZED, push: pass" }).click();
+      await expectNoHorizontalScroll(page, "QA lab, with a run and a cell open");
 
       await page.goto(`${CONSOLE}bulk`);
       // Tickets of their own: a ticket failed before would be asked about (already-acted).

@@ -54,14 +54,12 @@ const failTicketPage = import("./features/fail-ticket/fail-ticket-page");
 const FailTicketPage = lazy(() => failTicketPage.then((m) => ({ default: m.FailTicketPage })));
 const loadAuditLog = () => import("./features/audit/audit-log-page");
 const loadBulkFail = () => import("./features/bulk-fail/bulk-fail-page");
-const loadReasonMatrix = () => import("./features/reason-matrix/reason-matrix-page");
+const loadLab = () => import("./features/lab/lab-page");
 const loadEndRequest = () => import("./features/end-request/end-request-page");
 const EndRequestPage = lazy(() => loadEndRequest().then((m) => ({ default: m.EndRequestPage })));
 const AuditLogPage = lazy(() => loadAuditLog().then((m) => ({ default: m.AuditLogPage })));
 const BulkFailPage = lazy(() => loadBulkFail().then((m) => ({ default: m.BulkFailPage })));
-const ReasonMatrixPage = lazy(() =>
-  loadReasonMatrix().then((m) => ({ default: m.ReasonMatrixPage })),
-);
+const LabPage = lazy(() => loadLab().then((m) => ({ default: m.LabPage })));
 
 /** The route table: each page, its heading for screen readers, and who may see it. */
 const PAGES: {
@@ -71,12 +69,7 @@ const PAGES: {
   render: (params: { id?: string }) => ReactNode;
 }[] = [
   { path: "/audit", title: "Audit log", operatorOnly: false, render: () => <AuditLogPage /> },
-  {
-    path: "/matrix",
-    title: "Reason matrix",
-    operatorOnly: true,
-    render: () => <ReasonMatrixPage />,
-  },
+  { path: "/lab", title: "QA lab", operatorOnly: true, render: () => <LabPage /> },
   {
     path: "/bulk/:id",
     title: "Bulk fail job",
@@ -102,7 +95,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
   const { data: config } = useQuery(consoleConfigQuery);
   const signOut = useSignOut();
   useEffect(() => {
-    for (const load of [loadEndRequest, loadAuditLog, loadBulkFail, loadReasonMatrix]) void load();
+    for (const load of [loadEndRequest, loadAuditLog, loadBulkFail, loadLab]) void load();
   }, []);
   // A supervisor may do all an operator may (and control anyone's bulk job).
   const isOperator = roleAllows(session.role, "operator");
@@ -114,7 +107,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
           {isOperator && <NavLink href="/">Fail a ticket</NavLink>}
           {isOperator && <NavLink href="/end">End issued request</NavLink>}
           {isOperator && <NavLink href="/bulk">Bulk fail</NavLink>}
-          {isOperator && <NavLink href="/matrix">Reason matrix</NavLink>}
+          {isOperator && <NavLink href="/lab">QA lab</NavLink>}
           <NavLink href="/audit">Audit log</NavLink>
         </nav>
         <div className="header-right">

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { auditPageSchema } from "../../shared/audit";
 import { labRunSchema } from "../../shared/lab";
 import type { LabRun } from "../../shared/lab";
 import { startConsole } from "../../testing/test-harness";
@@ -48,5 +49,26 @@ describe("QA lab runs", () => {
     ).toEqual([]);
     expect(run.modes).toEqual(["POLL", "PING", "PUSH"]);
     expect(run.cells).toHaveLength(13 * 3);
+
+    // Lab calls are the lab's: none of them fills the person's recent fails.
+    const recent = auditPageSchema.parse((await running.get("/api/audit/recent")).json);
+    expect(recent.events).toEqual([]);
+    // One record per cell, of kind lab.
+    const labRecords = auditPageSchema.parse(
+      (await running.get("/api/audit?kind=lab&limit=100")).json,
+    );
+    expect(labRecords.events).toHaveLength(13 * 3);
+
+    // Secrets are tails only in what is stored and served: no whole ticket, auth_req_id,
+    // notification token or access token appears anywhere in the run.
+    const stored = JSON.stringify(run);
+    const names =
+      "ticket|auth_req_id|authReqId|access_token|accessToken|id_token|client_notification_token|authorization";
+    const inJson = new RegExp(`\\\\?"(${names})\\\\?":\\\\?"([^"\\\\]*)`, "g");
+    const inForm = new RegExp(`(${names})=([^&"\\\\]*)`, "g");
+    const secrets = [...stored.matchAll(inJson), ...stored.matchAll(inForm)];
+    expect(secrets.length).toBeGreaterThan(100);
+    for (const [, field, value] of secrets)
+      expect([field, value]).toEqual([field, expect.stringMatching(/^….{0,8}$/)]);
   }, 30_000);
 });
