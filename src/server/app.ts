@@ -17,6 +17,7 @@ import type { DeliveryDeps } from "./notifications/delivery";
 import { labRoutes } from "./lab/routes";
 import type { LabDeps } from "./lab/lab-run";
 import { LAB_RECEIVER_PATH, labReceiverRoutes } from "./lab/receiver";
+import { tokenHash } from "./lab/lab-store";
 import { oidcRoutes } from "./session/oidc-routes";
 import { sessionRoutes } from "./session/routes";
 import type { ConsoleAuth } from "./session/sign-in";
@@ -73,7 +74,15 @@ export function createApp(deps: AppDeps) {
     .route("/backchannel/authentication/complete", endRoutes(endDeps))
     .route("/client-notifications", redeliveryRoutes(endDeps))
     .route("/services", serviceRoutes({ sessions, services }))
-    .route("/test-tickets", testTicketRoutes({ sessions, services, audit }))
+    .route(
+      "/test-tickets",
+      testTicketRoutes({
+        sessions,
+        services,
+        audit,
+        expectNotification: (token) => deps.lab.labStore.expectNotification(tokenHash(token)),
+      }),
+    )
     .route("/audit", auditRoutes({ sessions, audit }))
     .route(
       "/bulk-jobs",

@@ -11,6 +11,7 @@ describe("parseSettings", () => {
         accessToken: undefined,
         ticketTtlSeconds: 600,
         faults: [],
+        seed: undefined,
       },
       timeoutMs: 10_000,
       testClient: undefined,
@@ -35,6 +36,7 @@ describe("parseSettings", () => {
       failsPerMinute: 30,
       bulkTicketsPerHour: 10_000,
       bulkMaxOpenJobs: 3,
+      lab: { runsPerHour: 20, requestedExpirySeconds: 2 },
       services: undefined,
       notifications: { deliver: false, allowedOrigins: [] },
       bulk: {

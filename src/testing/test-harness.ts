@@ -146,11 +146,12 @@ function environmentFor(options: HarnessOptions, simulatorUrl: string, configDir
 }
 
 export async function startConsole(options: HarnessOptions = {}) {
-  let consoleUrl: string | undefined;
+  // Known once the console listens; the simulator asks only when it notifies.
+  const consoleAddress: { url?: string } = {};
   const simulator = createSimulator({
     ...options.simulator,
     ...(options.notifyConsole && {
-      relativeEndpoint: () => consoleUrl && consoleUrl + LAB_RECEIVER_PATH,
+      relativeEndpoint: () => consoleAddress.url && consoleAddress.url + LAB_RECEIVER_PATH,
     }),
   });
   const simulatorServer = await listen(simulator.app.fetch, "127.0.0.1", 0);
@@ -175,7 +176,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     options.port ?? 0,
     settings.requestTimeouts,
   );
-  consoleUrl = bff.url;
+  consoleAddress.url = bff.url;
   built.listeningAt(bff.url);
   const exchanges: Exchange[] = [];
 

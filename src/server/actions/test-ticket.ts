@@ -18,6 +18,8 @@ export async function createTestTicket(
   service: ResolvedService,
   request: TestTicketRequest,
   directory: Pick<ServiceDirectory, "testTicketsAvailable" | "testTicketsHint">,
+  /** The console's receiver, told the token it will be notified with (see auditedTestTicket). */
+  expectNotification?: (token: string) => Promise<void>,
 ): Promise<TestTicket> {
   const { serviceId, loginHint = DEFAULT_TEST_LOGIN_HINT, bindingMessage } = request;
   const client = testClientFor(service, request, directory);
@@ -25,7 +27,9 @@ export async function createTestTicket(
   if (bindingMessage) parameters.set("binding_message", bindingMessage);
   // Ping and push clients must send one (CIBA Core §7.1); the AS gets it back from /complete.
   if (request.issued && client.deliveryMode !== "POLL") {
-    parameters.set("client_notification_token", randomBytes(24).toString("base64url"));
+    const token = randomBytes(24).toString("base64url");
+    await expectNotification?.(token);
+    parameters.set("client_notification_token", token);
   }
   const answer = await service.gateway.createTicket({
     serviceId,
@@ -122,7 +126,15 @@ function testClientFor(
  * console does not know is refused and recorded like any refusal.
  */
 export async function auditedTestTicket(
-  deps: { audit: AuditTrail; services: ServiceDirectory },
+  deps: {
+    audit: AuditTrail;
+    services: ServiceDirectory;
+    /**
+     * When the test client's notification endpoint is the console's own receiver (the embedded
+     * simulator's seeded clients): the receiver accepts the notification this ticket's end sends.
+     */
+    expectNotification?: (token: string) => Promise<void>;
+  },
   draft: RecordDraft & RecordDetails,
   request: TestTicketRequest,
   resolved?: ResolvedService,
@@ -142,7 +154,7 @@ export async function auditedTestTicket(
   const elapsed = stopwatch();
   let ticket: TestTicket;
   try {
-    ticket = await createTestTicket(service, request, services);
+    ticket = await createTestTicket(service, request, services, deps.expectNotification);
   } catch (error) {
     await audit.record({ ...base, target, ...failedCompletion(error, elapsed()) });
     throw error;

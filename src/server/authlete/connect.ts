@@ -17,7 +17,10 @@ export function connectAuthlete(
   services: ServiceDirectory;
   description: string;
   embedded?: EmbeddedSimulator;
-  /** Origins of the embedded simulator's notification sink (none on a cluster). */
+  /**
+   * Where the embedded simulator's seeded clients are notified (none on a cluster): the
+   * console's own receiver, and a simulator's own sink when a test brings its simulator.
+   */
   sinkOrigins: () => string[];
 } {
   const gatewayOf = cachedGateways(settings.timeoutMs);
@@ -52,7 +55,13 @@ export function connectAuthlete(
     description: "the embedded Authlete simulator (no AUTHLETE_ACCESS_TOKEN set)",
     // A test that brings its own simulator starts none here.
     embedded: baseUrlOverride === undefined ? embedded : undefined,
-    sinkOrigins: () => [new URL(baseUrlOverride ?? embedded.url()).origin],
+    sinkOrigins: () => {
+      const receiver = receiverUrl();
+      return [
+        ...(baseUrlOverride === undefined ? [] : [new URL(baseUrlOverride).origin]),
+        ...(receiver === undefined ? [] : [new URL(receiver).origin]),
+      ];
+    },
   };
 }
 

@@ -122,4 +122,25 @@ describe("delivering a client notification from the console", () => {
     expect(record).toMatchObject({ outcome: "forbidden", target: client.origin });
     expect(record!.detail).toContain("https only");
   });
+
+  it("delivers a test ticket's notification to the console's own receiver when the simulator's seeded endpoint is a path", async () => {
+    // As in npm start: the seeded ping client's endpoint is a path, i.e. the console's
+    // receiver, which knows the token the test ticket was made with; nothing else is allowed.
+    running = await startConsole({
+      notifyConsole: true,
+      env: { DELIVER_CLIENT_NOTIFICATIONS: "true" },
+    });
+    const outcome = await endPingRequest(running);
+    expect(outcome.delivery).toMatchObject({ state: "delivered", status: 204 });
+    // The receiver still refuses a stranger's token, bare.
+    const stranger = await fetch(`${running.url}/ciba-lab/notifications`, {
+      method: "POST",
+      headers: {
+        authorization: "Bearer not-a-token-it-was-given",
+        "content-type": "application/json",
+      },
+      body: "{}",
+    });
+    expect(stranger.status).toBe(401);
+  });
 });

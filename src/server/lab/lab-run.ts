@@ -4,7 +4,6 @@ import type { LabCell, LabCellKey, LabRun, LabRunRequest } from "../../shared/la
 import type { DeliveryMode } from "../../shared/end-outcome";
 import { DELIVERY_MODES } from "../../shared/end-outcome";
 import type { Admission } from "../actions/action-policy";
-import type { AuditTrail } from "../actions/audit-trail";
 import { DEFAULT_TEST_LOGIN_HINT } from "../actions/test-ticket";
 import type { TestClient } from "../authlete/service-directory";
 import type { Logger } from "../logger";

@@ -12,6 +12,7 @@ export function testTicketRoutes(deps: {
   sessions: SessionStore;
   services: ServiceDirectory;
   audit: AuditTrail;
+  expectNotification?: (token: string) => Promise<void>;
 }) {
   return signedInArea(deps.sessions).post(
     "/",

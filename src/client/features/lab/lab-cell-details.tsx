@@ -6,7 +6,7 @@ import { JsonView } from "../../components/json-view";
 
 export const CELL_DETAILS_ID = "lab-cell-details";
 
-function shown(value: unknown): string {
+function shown(value: string | number | boolean | null): string {
   return value === null ? "(absent)" : String(value);
 }
 

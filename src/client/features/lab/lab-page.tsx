@@ -1,7 +1,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { labRunRequestSchema } from "../../../shared/lab";
 import type { LabCellKey, LabRun, LabRunRequest } from "../../../shared/lab";
@@ -36,14 +36,14 @@ export function LabPage() {
     resolver: zodResolver(formSchema),
     defaultValues: { serviceId: "", errorDescription: "", errorUri: "" },
   });
-  const { register, handleSubmit, formState, watch, getValues, setValue } = form;
+  const { register, handleSubmit, formState, control, getValues, setValue } = form;
   // The page opens on the service used last, once the services are known.
   const lastService = readLastServiceId();
   const knowsLast = testable.some((service) => service.serviceId === lastService);
   useEffect(() => {
     if (knowsLast && getValues("serviceId") === "") setValue("serviceId", lastService);
   }, [knowsLast, lastService, getValues, setValue]);
-  const serviceId = watch("serviceId");
+  const serviceId = useWatch({ control, name: "serviceId" });
   const run = useQuery({ ...labRunQuery(runId ?? ""), enabled: runId !== null }).data;
   const errors = formState.errors;
   const running = run?.state === "running";
