@@ -3,11 +3,12 @@ import { RESULT } from "./result-codes";
 import type { ResultCode } from "./result-codes";
 import { BUILT_IN_SEED, DEFAULT_SIMULATOR_ACCESS_TOKEN } from "./seed";
 import type { SimulatedService, SimulatedToken, SimulatorSeed } from "./seed-types";
-import { clampInt } from "./request-values";
 import { TicketStore } from "./ticket-store";
 import { cibaRoutes } from "./ciba-routes";
 import type { CibaEnv } from "./ciba-routes";
-import { fullView, limitedView, readBody } from "./service-views";
+import { readBody } from "./service-views";
+import { resultCodesPage, serviceRoutes } from "./service-routes";
+import { contextStorage } from "hono/context-storage";
 import { FaultSwitch, injectFaults } from "./faults";
 import { faultRoutes } from "./fault-routes";
 import type { SimulatorFault } from "./faults";
@@ -134,6 +135,10 @@ export function createSimulator(options: SimulatorOptions = {}) {
   const adminToken = options.adminToken ?? options.accessToken ?? DEFAULT_SIMULATOR_ACCESS_TOKEN;
   const failCalls = new Map<string, number>();
 
+  // An error's error_uri names the origin the request came to (ciba-requests.ts).
+  app.use(contextStorage());
+  app.route("/", resultCodesPage());
+
   app.use(async (c, next) => {
     const record: SimulatorRequestRecord = { method: c.req.method, path: c.req.path, status: 0 };
     requestLog.push(record);
@@ -211,22 +216,7 @@ export function createSimulator(options: SimulatorOptions = {}) {
     return next();
   });
 
-  app.get("/api/service/get/list", (c) => {
-    if (tokensThatMayNotList.has(c.var.token)) return answer(403, RESULT.listForbidden);
-    const visible = services.filter((service) => c.var.grantedServices.has(service.serviceId));
-    const start = clampInt(c.req.query("start"), 0);
-    const end = Math.max(start, clampInt(c.req.query("end"), 5));
-    return c.json({
-      start,
-      end,
-      totalCount: visible.length,
-      // A service's own number, whichever token lists it; the limited view Authlete gives a
-      // token that may not manage services (docs/authlete-reference.md §5), the full one else.
-      services: visible
-        .slice(start, end)
-        .map((service) => (c.var.fullView ? fullView(service) : limitedView(service))),
-    });
-  });
+  app.route("/api", serviceRoutes({ services, tokensThatMayNotList, answer }));
 
   app.route(
     "/api/:serviceId",

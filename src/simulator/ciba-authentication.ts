@@ -41,9 +41,7 @@ export function backchannelAuthentication(
   if (!client.cibaEnabled) return refusal("unauthorized_client", RESULT.cibaNotAllowed);
   if (!client.bcDeliveryMode) return refusal("unauthorized_client", RESULT.noDeliveryMode);
   const request = readAuthenticationRequest(parameters, service);
-  if ("problem" in request) {
-    return refusal("invalid_request", RESULT.authenticationBadRequest(request.problem));
-  }
+  if ("result" in request) return refusal(request.error, request.result);
   const userCodeNeeded = service.backchannelUserCodeParameterSupported && client.bcUserCodeRequired;
   if (userCodeNeeded && !request.userCode) {
     return refusal("missing_user_code", RESULT.missingUserCode);
@@ -76,7 +74,11 @@ export function backchannelAuthentication(
     scopes: request.scopes,
     ...(request.claimNames.length > 0 && { claimNames: request.claimNames }),
     ...(request.acrs.length > 0 && { acrs: request.acrs }),
-    ...(request.requestedExpiry !== undefined && { requestedExpiry: request.requestedExpiry }),
+    // Authlete's int field: 0 when the client asked for no expiry.
+    requestedExpiry: request.requestedExpiry ?? 0,
+    ...(request.requestContext !== undefined && { requestContext: request.requestContext }),
+    ...(request.resources.length > 0 && { resources: request.resources }),
+    ...(request.authorizationDetails && { authorizationDetails: request.authorizationDetails }),
     ...(request.notificationToken && { clientNotificationToken: request.notificationToken }),
   });
 }

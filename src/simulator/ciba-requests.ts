@@ -1,4 +1,7 @@
 import { asText } from "./request-values";
+import { tryGetContext } from "hono/context-storage";
+import { RESULT, RESULT_CODES_PAGE } from "./result-codes";
+import { requestParameters } from "./request-parameters";
 import type { ResultCode } from "./result-codes";
 import type { SimulatedClient, SimulatedService } from "./seed-types";
 
@@ -34,16 +37,18 @@ export function authenticatedClient(
 
 /**
  * An error's responseContent in Authlete's form: `[code] message` as error_description, and
- * error_uri at Authlete's documentation of the code. The simulator's own codes (A99xxxx) have
- * no page there, so they get no error_uri.
+ * error_uri at the code's documentation: Authlete's for Authlete's codes, and for the
+ * simulator's own (A99…), which Authlete's documentation does not have, the simulator's page
+ * that lists them, on the origin the request came to.
  */
 export function errorContent(error: string, result: ResultCode): string {
+  const origin = new URL(tryGetContext()?.req.url ?? "http://simulator.invalid").origin;
   return JSON.stringify({
     error_description: result.message,
     error,
-    ...(!result.code.startsWith("A99") && {
-      error_uri: `https://docs.authlete.com/#${result.code}`,
-    }),
+    error_uri: result.code.startsWith("A99")
+      ? `${origin}${RESULT_CODES_PAGE}#${result.code}`
+      : `https://docs.authlete.com/#${result.code}`,
   });
 }
 
@@ -58,20 +63,63 @@ export interface AuthenticationRequest {
   userCode?: string;
   notificationToken?: string;
   requestedExpiry?: number;
+  /** The acr_values the service supports (its supportedAcrs), in request order. */
   acrs: string[];
   /** Requested scopes the service supports (others are dropped, as Authlete drops them). */
   scopes: { name: string; defaultEntry: boolean }[];
-  /** Claims asked for in the `claims` parameter that the service supports. */
+  /** The claims those scopes stand for (OpenID Connect Core §5.4). */
   claimNames: string[];
+  /** `resource` (RFC 8707), each an absolute URI. */
+  resources: string[];
+  /** `authorization_details` (RFC 9396), as Authlete's AuthzDetails. */
+  authorizationDetails?: { elements: Record<string, unknown>[] };
+  /** The request object's `request_context` claim (FAPI-CIBA), as JSON text. */
+  requestContext?: string;
 }
 
+/** Why the request is refused: the error the client gets, and Authlete's code. */
+export interface Refusal {
+  error: string;
+  result: ResultCode;
+}
+
+const badRequest = (problem: string): Refusal => ({
+  error: "invalid_request",
+  result: RESULT.authenticationBadRequest(problem),
+});
+
+/** OpenID Connect Core 1.0 §5.4: the claims each scope value requests. */
+const SCOPE_CLAIMS: Record<string, readonly string[]> = {
+  profile: [
+    "name",
+    "family_name",
+    "given_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "updated_at",
+  ],
+  email: ["email", "email_verified"],
+  address: ["address"],
+  phone: ["phone_number", "phone_number_verified"],
+};
+
 export function readAuthenticationRequest(
-  parameters: URLSearchParams,
+  form: URLSearchParams,
   service: SimulatedService,
-): AuthenticationRequest | { problem: string } {
+): AuthenticationRequest | Refusal {
+  const parameters = requestParameters(form);
+  if (!parameters) return { error: "invalid_request", result: RESULT.badRequestObject };
   const requested = (parameters.get("scope") ?? "").split(" ").filter(Boolean);
   if (!requested.includes("openid"))
-    return { problem: "The 'scope' parameter must include 'openid'." };
+    return badRequest("The 'scope' parameter must include 'openid'.");
   const hints = (
     [
       ["LOGIN_HINT", parameters.get("login_hint")],
@@ -80,23 +128,35 @@ export function readAuthenticationRequest(
     ] as const
   ).filter((entry): entry is [HintType, string] => entry[1] !== null && entry[1] !== "");
   if (hints.length !== 1) {
-    return {
-      problem: "Exactly one of login_hint, login_hint_token and id_token_hint is required.",
-    };
+    return badRequest("Exactly one of login_hint, login_hint_token and id_token_hint is required.");
   }
   const [[hintType, hint]] = hints as [[HintType, string]];
   let sub: string | undefined;
   if (hintType === "ID_TOKEN_HINT") {
     sub = subjectOf(hint);
-    if (sub === undefined) return { problem: "The 'id_token_hint' is not an ID token." };
+    if (sub === undefined) return badRequest("The 'id_token_hint' is not an ID token.");
   }
   const expiry = parameters.get("requested_expiry");
   if (expiry !== null && !/^[1-9]\d{0,8}$/.test(expiry)) {
-    return { problem: "The 'requested_expiry' parameter must be a positive integer." };
+    return badRequest("The 'requested_expiry' parameter must be a positive integer.");
   }
-  const claims = claimsOf(parameters.get("claims"));
-  if (claims === undefined) return { problem: "The 'claims' parameter is not a JSON object." };
+  const claims = parameters.json("claims");
+  if (claims && ("malformed" in claims || !isObject(claims.value))) {
+    return badRequest("The 'claims' parameter is not a JSON object.");
+  }
+  const resources = parameters.getAll("resource");
+  if (!resources.every(isResource))
+    return { error: "invalid_target", result: RESULT.invalidTarget };
+  const details = parameters.json("authorization_details");
+  if (details && !isAuthorizationDetails(details)) {
+    return { error: "invalid_authorization_details", result: RESULT.invalidAuthorizationDetails };
+  }
+  const context = parameters.json("request_context");
   const supported = new Map(service.supportedScopes.map((scope) => [scope.name, scope]));
+  const scopes = requested.flatMap((name) => {
+    const scope = supported.get(name);
+    return scope ? [{ name: scope.name, defaultEntry: scope.defaultEntry }] : [];
+  });
   return {
     hintType,
     hint,
@@ -105,13 +165,36 @@ export function readAuthenticationRequest(
     userCode: parameters.get("user_code") ?? undefined,
     notificationToken: parameters.get("client_notification_token") ?? undefined,
     requestedExpiry: expiry === null ? undefined : Number(expiry),
-    acrs: (parameters.get("acr_values") ?? "").split(" ").filter(Boolean),
-    scopes: requested.flatMap((name) => {
-      const scope = supported.get(name);
-      return scope ? [{ name: scope.name, defaultEntry: scope.defaultEntry }] : [];
-    }),
-    claimNames: claims.filter((name) => service.supportedClaims.includes(name)),
+    acrs: (parameters.get("acr_values") ?? "")
+      .split(" ")
+      .filter((acr) => acr !== "" && service.supportedAcrs.includes(acr)),
+    scopes,
+    claimNames: [...new Set(scopes.flatMap((scope) => SCOPE_CLAIMS[scope.name] ?? []))],
+    resources,
+    ...(details && { authorizationDetails: { elements: details.value } }),
+    ...(context && !("malformed" in context) && { requestContext: JSON.stringify(context.value) }),
   };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** RFC 8707 §2: an absolute URI, without a fragment. */
+function isResource(value: string): boolean {
+  if (!URL.canParse(value) || value.includes("#")) return false;
+  return /^[a-z][a-z0-9+.-]*:/i.test(value);
+}
+
+/** RFC 9396 §2: a JSON array of objects, each with a string `type`. */
+function isAuthorizationDetails(
+  details: { value: unknown } | { malformed: true },
+): details is { value: Record<string, unknown>[] } {
+  return (
+    "value" in details &&
+    Array.isArray(details.value) &&
+    details.value.every((element) => isObject(element) && typeof element.type === "string")
+  );
 }
 
 /** The `sub` of a JWT-shaped hint (its signature is not checked here: a simulator). */
@@ -124,19 +207,6 @@ function subjectOf(token: string): string | undefined {
     const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as unknown;
     const sub = (payload as { sub?: unknown } | null)?.sub;
     return typeof sub === "string" && sub !== "" ? sub : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The claim names of a `claims` parameter (its id_token and userinfo members); [] without one. */
-function claimsOf(text: string | null): string[] | undefined {
-  if (text === null || text === "") return [];
-  try {
-    const claims = JSON.parse(text) as unknown;
-    if (typeof claims !== "object" || claims === null || Array.isArray(claims)) return undefined;
-    const members = claims as Record<string, unknown>;
-    return [...new Set(["id_token", "userinfo"].flatMap((key) => Object.keys(members[key] ?? {})))];
   } catch {
     return undefined;
   }

@@ -76,7 +76,8 @@ export function cibaRoutes(deps: {
         const { body, service } = c.var;
         // authlete-java-common's BackchannelAuthenticationFailRequest: the ticket is optional
         // ("not mandatory but optional"); given and held by this service, it is deleted.
-        if (body.ticket !== undefined && typeof body.ticket !== "string") {
+        // A JSON null is an absent ticket, as Java's binding reads it.
+        if (body.ticket !== undefined && body.ticket !== null && typeof body.ticket !== "string") {
           return internalError(RESULT.failMalformed);
         }
         // Authlete's prose: reason defaults to SERVER_ERROR when omitted.

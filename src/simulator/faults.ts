@@ -9,10 +9,23 @@ import { RESULT } from "./result-codes";
  * 50 ms of latency on every call and a 500 on one in ten.
  */
 const fraction = z.number().min(0).max(1).default(1);
+/**
+ * The one operation a fault hits, by the end of its path (e.g. "/auth/token", or
+ * "/backchannel/authentication/fail"); default every operation.
+ */
+const path = z
+  .string()
+  .regex(/^(\/[\w-]+)+$/, "is a path such as /auth/token")
+  .optional();
 
 export const simulatorFaultSchema = z.discriminatedUnion("kind", [
   /** Added latency before the answer (or before another fault). */
-  z.strictObject({ kind: z.literal("delay"), ms: z.number().int().min(0).max(600_000), fraction }),
+  z.strictObject({
+    kind: z.literal("delay"),
+    ms: z.number().int().min(0).max(600_000),
+    fraction,
+    path,
+  }),
   /** An error status with an Authlete-style body; Retry-After for 429 or 503 if given. */
   z.strictObject({
     kind: z.literal("status"),
@@ -28,19 +41,21 @@ export const simulatorFaultSchema = z.discriminatedUnion("kind", [
     ]),
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
     fraction,
+    path,
   }),
   /** The connection closes without an answer. */
-  z.strictObject({ kind: z.literal("drop"), fraction }),
+  z.strictObject({ kind: z.literal("drop"), fraction, path }),
   /** HTTP 200 with an HTML page, as a proxy in the way would answer. */
-  z.strictObject({ kind: z.literal("non-json"), fraction }),
+  z.strictObject({ kind: z.literal("non-json"), fraction, path }),
   /** Content-Type: application/json and a body that is not JSON, with this status. */
   z.strictObject({
     kind: z.literal("broken-json"),
     status: z.number().int().min(200).max(599).default(200),
     fraction,
+    path,
   }),
   /** Headers and the start of a JSON body, then nothing, ever. */
-  z.strictObject({ kind: z.literal("stalled-body"), fraction }),
+  z.strictObject({ kind: z.literal("stalled-body"), fraction, path }),
 ]);
 export type SimulatorFault = z.input<typeof simulatorFaultSchema>;
 type Fault = z.output<typeof simulatorFaultSchema>;
@@ -73,6 +88,7 @@ export function injectFaults(
 ): MiddlewareHandler {
   return async (c, next) => {
     for (const fault of faults.get()) {
+      if (fault.path !== undefined && !c.req.path.endsWith(fault.path)) continue;
       if (random() >= fault.fraction) continue;
       switch (fault.kind) {
         case "delay":

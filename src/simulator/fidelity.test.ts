@@ -236,7 +236,7 @@ describe("simulator fidelity (issue 12)", () => {
     });
   });
 
-  it("4. returns what was asked (claims, expiry, acrs, user code), drops scopes the service does not have, and reads an id_token_hint's sub", async () => {
+  it("4. returns what was asked (expiry, acrs, user code), drops scopes the service does not have, and reads an id_token_hint's sub", async () => {
     const idToken = [
       Buffer.from('{"alg":"RS256"}').toString("base64url"),
       Buffer.from('{"sub":"alice-42","iss":"https://as.example"}').toString("base64url"),
@@ -260,7 +260,8 @@ describe("simulator fidelity (issue 12)", () => {
     expect(answer).toMatchObject({
       action: "USER_IDENTIFICATION",
       sub: "alice-42",
-      claimNames: ["name"],
+      // The email scope's claims (OIDC Core §5.4), not the claims parameter's.
+      claimNames: ["email", "email_verified"],
       requestedExpiry: 120,
       acrs: ["urn:mace:incommon:iap:silver"],
       userCode: "1234",

@@ -33,10 +33,10 @@ export const RESULT = {
       "A198001",
       `Successfully updated the database so that the token endpoint can generate tokens (mode = ${mode.toLowerCase()}, result = ${outcome}).`,
     ),
-  // From the review's transcript of a live service (issue 12).
+  // Authlete's own message (issue 18, from a live service).
   noDeliveryMode: result(
     "A169301",
-    "The client has not registered a backchannel token delivery mode.",
+    "The backchannel token delivery mode of the client application is not set.",
   ),
   // Chosen by the simulator (Authlete's codes for these are not public).
   cibaNotAllowed: result("A990213", "The client may not use the CIBA grant type."),
@@ -77,6 +77,44 @@ export const RESULT = {
   tokenExpired: result("A990223", "The auth_req_id has expired or the transaction failed."),
   tokenIssued: result("A990224", "An access token was issued (the CIBA grant)."),
   unknownAccessToken: result("A990225", "The service holds no such access token."),
+  invalidTarget: result(
+    "A990226",
+    "A 'resource' is not an absolute URI without a fragment (RFC 8707 §2).",
+  ),
+  invalidAuthorizationDetails: result(
+    "A990227",
+    "The 'authorization_details' parameter is not a JSON array of objects with a 'type' (RFC 9396 §2).",
+  ),
+  badRequestObject: result(
+    "A990228",
+    "The 'request' parameter is not a JWS whose payload is a JSON object.",
+  ),
   simulatedFault: (status: number) =>
     result("A990101", `The simulator was told to answer HTTP ${status} (fault injection).`),
 } as const;
+
+/** Where the simulator lists its own codes (error_uri of an A99… error points here). */
+export const RESULT_CODES_PAGE = "/simulator/result-codes";
+
+/**
+ * The simulator's own codes (A99…), each with its message, for the page that lists them. A
+ * message with a part that varies shows it in braces.
+ */
+export function simulatorCodes(): ResultCode[] {
+  const samples: Record<string, unknown[]> = {
+    serviceForbidden: ["{serviceId}"],
+    authenticationBadRequest: ["{what is wrong}"],
+    malformedServiceId: ["{serviceId}"],
+    simulatedFault: ["{status}"],
+  };
+  return Object.entries(RESULT)
+    .map(([name, value]) =>
+      typeof value === "function"
+        ? (value as (...args: unknown[]) => ResultCode)(
+            ...(samples[name] ?? ["{mode}", "{result}"]),
+          )
+        : value,
+    )
+    .filter((entry) => entry.code.startsWith("A99"))
+    .sort((a, b) => a.code.localeCompare(b.code));
+}

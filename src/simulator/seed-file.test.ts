@@ -174,7 +174,8 @@ describe("SIMULATOR_SEED", () => {
     expect(problemSchema.parse(answer.json)).toMatchObject({
       title: "Authlete did not create a ticket",
       resultCode: "A169301",
-      resultMessage: "[A169301] The client has not registered a backchannel token delivery mode.",
+      resultMessage:
+        "[A169301] The backchannel token delivery mode of the client application is not set.",
     });
   });
 });

@@ -29,6 +29,7 @@ const serviceSchema = z.strictObject({
       { name: "email", defaultEntry: false },
     ]),
   supportedClaims: z.array(z.string().min(1)).default(["sub", "name", "email"]),
+  supportedAcrs: z.array(z.string().min(1)).default([]),
   /** Simulator only: the client the console borrows to make test tickets for this service. */
   testClient: id.optional(),
   /** Simulator only: more clients it borrows for issued test requests, one per delivery mode. */
@@ -78,7 +79,7 @@ const tokenSchema = z.strictObject({
   /** "all", or the apiKeys of the services the token may use. */
   services: z.union([z.literal("all"), z.array(id).min(1)]),
   /** What /service/get/list shows: Authlete's limited view, or the full Service. */
-  serviceView: z.enum(["limited", "full"]).default("limited"),
+  serviceView: z.enum(["limited", "full"]).default("full"),
   mayListServices: z.boolean().default(true),
 });
 
@@ -139,6 +140,7 @@ export function seedFrom(raw: unknown): SimulatorSeed {
     backchannelUserCodeParameterSupported: service.backchannelUserCodeParameterSupported,
     supportedScopes: service.supportedScopes,
     supportedClaims: service.supportedClaims,
+    supportedAcrs: service.supportedAcrs,
     testClientId: service.testClient === undefined ? undefined : asId(service.testClient),
     ...(service.testClients.length > 0 && { testClientIds: service.testClients.map(asId) }),
     ...(service.simulatedUnsupportedReasons.length > 0 && {

@@ -14,6 +14,8 @@ export interface SimulatedService {
   /** Service.supportedScopes: requested scopes outside it are dropped. */
   supportedScopes: { name: string; defaultEntry: boolean }[];
   supportedClaims: string[];
+  /** Service.supportedAcrs: acr_values outside it are dropped. */
+  supportedAcrs: string[];
   /** Simulator only: the client the console borrows for test tickets. */
   testClientId?: string;
   /** Simulator only: more test clients, one per delivery mode (issued test requests). */

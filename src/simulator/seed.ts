@@ -17,6 +17,13 @@ export const BUILT_IN_SEED_FILE = {
       number: 1,
       backchannelAuthReqIdDuration: 600,
       backchannelPollingInterval: 5,
+      supportedScopes: [
+        { name: "openid", defaultEntry: false },
+        { name: "profile", defaultEntry: false },
+        { name: "email", defaultEntry: false },
+        { name: "phone", defaultEntry: false },
+      ],
+      supportedAcrs: ["urn:mace:incommon:iap:silver", "urn:mace:incommon:iap:bronze"],
       testClient: 3000000001,
       testClients: [3000000011, 3000000021],
     },

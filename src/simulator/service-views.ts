@@ -14,14 +14,19 @@ export function limitedView(service: SimulatedService) {
   };
 }
 
+/** The full Service (the spec's Service schema), from the seed's values. */
 export function fullView(service: SimulatedService) {
   return {
     ...limitedView(service),
     backchannelAuthReqIdDuration: service.backchannelAuthReqIdDuration,
     backchannelPollingInterval: service.backchannelPollingInterval,
-    backchannelUserCodeParameterSupported: false,
+    backchannelUserCodeParameterSupported: service.backchannelUserCodeParameterSupported,
     backchannelBindingMessageRequiredInFapi: false,
-    supportedScopes: ["openid", "profile", "email"].map((name) => ({ name, defaultEntry: false })),
+    supportedScopes: service.supportedScopes,
+    supportedClaims: service.supportedClaims,
+    supportedAcrs: service.supportedAcrs,
+    supportedGrantTypes: ["AUTHORIZATION_CODE", "REFRESH_TOKEN", "CIBA"],
+    supportedBackchannelTokenDeliveryModes: ["POLL", "PING", "PUSH"],
   };
 }
 
