@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { auditPageSchema } from "../../shared/audit";
-import { labRunSchema } from "../../shared/lab";
+import { labBudgetSchema, labRunSchema } from "../../shared/lab";
 import type { LabRun } from "../../shared/lab";
 import { startConsole } from "../../testing/test-harness";
 import type { ConsoleUnderTest } from "../../testing/test-harness";
@@ -71,4 +71,16 @@ describe("QA lab runs", () => {
     for (const [, field, value] of secrets)
       expect([field, value]).toEqual([field, expect.stringMatching(/^….{0,8}$/)]);
   }, 30_000);
+
+  it("never runs on a production service: refused before any Authlete call, and no run counted", async () => {
+    running = await startConsole({
+      profiles: [{ serviceId: "1000000001", name: "Payments", environment: "production" }],
+    });
+    const refused = await running.post("/api/lab/runs", { serviceId: "1000000001" });
+    expect(refused.status).toBe(409);
+    expect(running.upstreamCalls("/backchannel/authentication")).toEqual([]);
+    expect(labBudgetSchema.parse((await running.get("/api/lab/budget")).json)).toMatchObject({
+      remaining: 20,
+    });
+  });
 });
