@@ -146,10 +146,9 @@ describe("QA lab against a standalone simulator configured as a cluster", () => 
     );
     for (const cell of errors) {
       expect(cell.detail).toMatch(/^POST \/auth\/token: /);
-      expect(cell.exchange.at(-1)).toMatchObject({
-        what: "POST /auth/token",
-        answer: { error: expect.stringContaining("500") },
-      });
+      const last = cell.exchange.at(-1)!;
+      expect(last.what).toBe("POST /auth/token");
+      expect(JSON.stringify(last.answer)).toContain("500");
     }
     expect(run.summary).toMatchObject({ pass: 39 - 8, error: 8, fail: 0 });
   }, 40_000);
