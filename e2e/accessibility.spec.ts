@@ -81,7 +81,7 @@ test("axe: audit log, one row of every outcome", async ({ page }) => {
 test("axe: QA lab, with a run and a cell open", async ({ page }) => {
   await signIn(page, CONSOLE, "Lab Accessibility");
   await page.goto(`${CONSOLE}lab`);
-  await page.getByLabel("Service").selectOption("1000000001");
+  await page.getByLabel("Service", { exact: true }).selectOption("1000000001");
   await page.getByRole("button", { name: "Run the lab" }).click();
   await expect(page.getByRole("heading", { name: /39 of 39 pass/ })).toBeVisible({
     timeout: 30_000,

@@ -17,7 +17,7 @@ test("QA runs the lab, opens a cell, downloads both reports, re-runs the cell an
   test.setTimeout(90_000);
   await signIn(page, CONSOLE, "Lab Journey");
   await page.goto(`${CONSOLE}lab`);
-  await page.getByLabel("Service").selectOption("1000000001");
+  await page.getByLabel("Service", { exact: true }).selectOption("1000000001");
   await page.getByLabel("Error description").fill("QA lab run");
   await page.getByRole("button", { name: "Run the lab" }).click();
   // Progress while it runs, then every cell of poll, ping and push passes.
@@ -77,7 +77,7 @@ test("with no runs left the report stays, the button waits and the countdown mov
   await page.getByLabel("Account name").fill(E2E_ACCOUNTS.bob.name.toLowerCase());
   await page.getByLabel("Your access code").fill(E2E_ACCOUNTS.bob.code);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Service").selectOption("1000000001");
+  await page.getByLabel("Service", { exact: true }).selectOption("1000000001");
   await expect(page.getByText("1 of 1 runs left this hour")).toBeVisible();
   await page.getByRole("button", { name: "Run the lab" }).click();
   await expect(page.getByRole("heading", { name: /39 of 39 pass/ })).toBeVisible({

@@ -52,7 +52,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expectNoHorizontalScroll(page, "audit log");
 
       await page.goto(`${CONSOLE}lab`);
-      await page.getByLabel("Service").selectOption("1000000001");
+      await page.getByLabel("Service", { exact: true }).selectOption("1000000001");
       await page.getByRole("button", { name: "Run the lab" }).click();
       await expect(page.getByRole("heading", { name: /39 of 39 pass/ })).toBeVisible({
         timeout: 30_000,

@@ -8,6 +8,7 @@ import { createSimulator } from "../../simulator/app";
 import type { Simulator } from "../../simulator/app";
 import { BUILT_IN_SEED_FILE } from "../../simulator/seed";
 import { seedFrom } from "../../simulator/seed-file";
+import { finishedLabRun } from "../../testing/lab-runs";
 import { freePort, startConsole } from "../../testing/test-harness";
 import type { ConsoleUnderTest } from "../../testing/test-harness";
 import { listen } from "../http/listen";
@@ -99,18 +100,7 @@ async function startCluster(): Promise<{ simulator: Simulator; on: ConsoleUnderT
 async function runToTheEnd(on: ConsoleUnderTest): Promise<LabRun> {
   const started = await on.post("/api/lab/runs", { serviceId: "1000000001" });
   expect(started.status).toBe(202);
-  const id = labRunSchema.parse(started.json).id;
-  let run: LabRun | undefined;
-  await expect
-    .poll(
-      async () => {
-        run = labRunSchema.parse((await on.get(`/api/lab/runs/${id}`)).json);
-        return run.state;
-      },
-      { timeout: 25_000, interval: 200 },
-    )
-    .toBe("finished");
-  return run!;
+  return finishedLabRun(on, labRunSchema.parse(started.json).id);
 }
 
 describe("QA lab against a standalone simulator configured as a cluster", () => {

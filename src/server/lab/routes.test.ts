@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { auditPageSchema } from "../../shared/audit";
 import { labBudgetSchema, labRunSchema } from "../../shared/lab";
-import type { LabRun } from "../../shared/lab";
+import { finishedLabRun as finished } from "../../testing/lab-runs";
 import { startConsole } from "../../testing/test-harness";
 import type { ConsoleUnderTest } from "../../testing/test-harness";
 
@@ -10,20 +10,6 @@ afterEach(async () => {
   await running?.close();
   running = undefined;
 });
-
-async function finished(on: ConsoleUnderTest, id: string): Promise<LabRun> {
-  let run: LabRun | undefined;
-  await expect
-    .poll(
-      async () => {
-        run = labRunSchema.parse((await on.get(`/api/lab/runs/${id}`)).json);
-        return run.state;
-      },
-      { timeout: 20_000, interval: 200 },
-    )
-    .toBe("finished");
-  return run!;
-}
 
 describe("QA lab runs", () => {
   it("passes every cell for poll, ping and push against the embedded simulator", async () => {
