@@ -30,6 +30,9 @@ import { createLogger } from "./logger";
 import { OidcSignIn } from "./session/oidc";
 import type { ConsoleAuth } from "./session/sign-in";
 import { SqlSignInThrottle } from "./session/sign-in-throttle";
+import { SqlPendingSignIns } from "./session/pending-sign-ins";
+import { accountsGrant, oidcGrant, sharedCodeGrant } from "./session/session-grants";
+import { sharedCodeSignIn } from "./session/sign-in";
 import { createDelivery } from "./notifications/delivery";
 import type { ResolveHost } from "./notifications/send-notification";
 
@@ -199,6 +202,11 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     /** Starts the embedded simulator's listener, the sweeper, and takes over bulk jobs. */
     async start(): Promise<void> {
       await authlete.embedded?.start();
+      // Sessions granted by accounts or OIDC_* lists that changed since they began end now.
+      const rechecked = await auth.auth.sessions.recheckAll();
+      if (rechecked.ended > 0 || rechecked.roleChanged > 0) {
+        logger.warn(rechecked, "sessions: ended or given a new role by changed accounts");
+      }
       logger.info({ replicaId }, "bulk jobs: this replica's id in job leases");
       await resolveAbandoned();
       sweeper = setInterval(() => {
@@ -241,17 +249,26 @@ function authOf(settings: ConsoleSettings, store: Store) {
   const signIn = settings.auth.method;
   const generatedAccessCode =
     signIn.mode === "local" && signIn.accessCode === undefined ? generateAccessCode() : undefined;
+  const method: ConsoleAuth["method"] =
+    signIn.mode === "local"
+      ? sharedCodeSignIn(signIn.accessCode ?? generatedAccessCode!)
+      : signIn.mode === "accounts"
+        ? signIn
+        : new OidcSignIn(signIn, new SqlPendingSignIns(store));
+  const grantCheck =
+    method.mode === "local"
+      ? sharedCodeGrant(method.fingerprint)
+      : method.mode === "accounts"
+        ? accountsGrant(method.accounts)
+        : oidcGrant(method.settings.roles);
   const auth: ConsoleAuth = {
-    sessions: new SqlSessionStore(store, {
-      idleMs: settings.auth.idleMs,
-      absoluteMs: settings.auth.absoluteMs,
-    }),
-    method:
-      signIn.mode === "local"
-        ? { mode: "local", accessCode: signIn.accessCode ?? generatedAccessCode! }
-        : signIn.mode === "accounts"
-          ? signIn
-          : new OidcSignIn(signIn, store.clock.epochMs),
+    sessions: new SqlSessionStore(
+      store,
+      { idleMs: settings.auth.idleMs, absoluteMs: settings.auth.absoluteMs },
+      grantCheck,
+    ),
+    method,
+    logger: store.logger,
     throttle: new SqlSignInThrottle(store, {
       windowMs: settings.auth.lockoutWindowMs,
       lockoutAfter: settings.auth.lockoutAfter,

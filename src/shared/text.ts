@@ -3,3 +3,8 @@
  * invisible format or bidi controls (\p{Cf}: a lone zero-width space, a right-to-left override).
  */
 export const VISIBLE_TEXT = /^[^\p{Cc}\p{Cf}]*$/u;
+
+/** The same text without the characters VISIBLE_TEXT refuses (for text taken from others). */
+export function visibleText(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, "");
+}

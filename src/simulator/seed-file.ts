@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readConfigFile } from "../server/config-file";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FAIL_REASONS } from "../shared/reasons";
@@ -174,7 +174,7 @@ export function seedFrom(raw: unknown): SimulatorSeed {
 export function readSeedFile(path: string): SimulatorSeed {
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, "utf8"));
+    raw = parseYaml(readConfigFile(path));
   } catch (error) {
     throw new SeedError([
       `cannot read ${path} as JSON or YAML (${(error as Error).message.split("\n")[0]})`,

@@ -244,7 +244,12 @@ export async function startConsole(options: HarnessOptions = {}) {
     },
     /** Signs in as anyone, e.g. a viewer, which local sign-in cannot make. */
     async signInAs(principal: Principal) {
-      cookie = `${SESSION_COOKIE}=${await built.auth.sessions.create(principal)}`;
+      // A session as the shared code grants it, with the role and subject the test needs.
+      const method = built.auth.method;
+      const grant =
+        principal.grant ??
+        (method.mode === "local" ? { fingerprint: method.fingerprint } : undefined);
+      cookie = `${SESSION_COOKIE}=${await built.auth.sessions.create({ ...principal, grant })}`;
     },
     /** The console's own database, for tests that look at what it stored. */
     bulkStore: built.bulkStore,

@@ -9,11 +9,8 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { ROLES } from "../shared/session";
 import type { Role } from "../shared/session";
-import {
-  MIN_CODE_LENGTH,
-  accountNameSchema,
-  hashAccessCode,
-} from "../server/session/local-accounts";
+import { weakCodeReason } from "../server/session/code-strength";
+import { accountNameSchema, hashAccessCode } from "../server/session/local-accounts";
 
 const USAGE = `Usage: npm run add-user -- --name "Alice Example" [--role operator] [--json]
   --role   ${ROLES.join(", ")} (default: operator)
@@ -85,9 +82,8 @@ async function main() {
     fail(`--role: must be one of ${ROLES.join(", ")}`);
   }
   const code = await readCode();
-  if (code.trim().length < MIN_CODE_LENGTH) {
-    fail(`The access code must be at least ${MIN_CODE_LENGTH} characters; nothing was made.`);
-  }
+  const weak = weakCodeReason(code);
+  if (weak !== undefined) fail(`The access code ${weak}; nothing was made.`);
   const entry = {
     name: name.data,
     role: values.role as Role,

@@ -3,6 +3,7 @@ import { openDatabase } from "../db/database";
 import type { ConsoleDatabase } from "../db/database";
 import { SqlSlidingWindowLimiter } from "./counters";
 import { SqlSessionStore } from "../identity/session-store";
+import type { RefusalWindow } from "../identity/sessions";
 import { SqlSignInThrottle } from "../session/sign-in-throttle";
 import {
   DIALECTS,
@@ -10,6 +11,10 @@ import {
   openTestDatabase,
   storeOf,
 } from "../../testing/test-databases";
+
+/** These tests are about time and storage, not grants: every stored role holds. */
+const grantAny = () => "operator" as const;
+const guess = { who: "ada", detail: "wrong access code" };
 
 const opened: ConsoleDatabase[] = [];
 afterEach(async () => {
@@ -92,6 +97,7 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
     const id = await new SqlSessionStore(
       storeOf(database, () => now),
       limits,
+      grantAny,
     ).create({
       name: "Ada",
       email: "ada@example.com",
@@ -101,6 +107,7 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
     const again = new SqlSessionStore(
       storeOf(database, () => now),
       limits,
+      grantAny,
     );
     now += 30_000;
     expect(await again.touch(id)).toMatchObject({ name: "Ada", role: "operator" });
@@ -114,7 +121,11 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
   it("stores only a hash of the session id", async () => {
     const database = await open(dialect);
     const { db } = database;
-    const sessions = new SqlSessionStore(storeOf(database), { idleMs: 60_000, absoluteMs: 60_000 });
+    const sessions = new SqlSessionStore(
+      storeOf(database),
+      { idleMs: 60_000, absoluteMs: 60_000 },
+      grantAny,
+    );
     const id = await sessions.create({ name: "Ada", email: null, role: "viewer" });
     const rows = await db.selectFrom("sessions").select("id_hash").execute();
     expect(rows).toHaveLength(1);
@@ -175,35 +186,68 @@ describe.each(DIALECTS)("shared counters and sessions on %s", (dialect) => {
     await throttle.admit([key]);
     throttle.settle([key]);
     await expect(
-      throttle.recordRefusal(key, () => Promise.reject(new Error("disk full")), amend),
+      throttle.recordRefusal(key, guess, () => Promise.reject(new Error("disk full")), amend),
     ).rejects.toThrow("disk full");
     await throttle.admit([key]);
     throttle.settle([key]);
     let written = 0;
-    await throttle.recordRefusal(key, () => Promise.resolve(++written), amend);
+    await throttle.recordRefusal(key, guess, () => Promise.resolve(++written), amend);
     expect(written).toBe(1);
   });
 
-  it("keeps one audit record per window of refusals, amended with the count", async () => {
+  it("keeps one audit record per window of refusals, amended with the count, the first reason and the distinct names tried (the first 20)", async () => {
     const database = await open(dialect);
-    const throttle = new SqlSignInThrottle(storeOf(database));
+    const throttle = new SqlSignInThrottle(storeOf(database), {
+      windowMs: 60_000,
+      lockoutAfter: 100,
+    });
     const key = "address:10.0.0.1";
     let written = 0;
-    const amended: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    const amended: [number, RefusalWindow][] = [];
+    const names = ["ada", "bob", "ada", ...Array.from({ length: 30 }, (_, i) => `user${i}`)];
+    for (const [i, name] of names.entries()) {
       await throttle.admit([key]);
       throttle.settle([key]);
       await throttle.recordRefusal(
         key,
+        { who: name, detail: `reason ${i}` },
         () => Promise.resolve(++written * 100),
-        (auditId, failures) => {
-          amended.push(auditId, failures);
+        (auditId, window) => {
+          amended.push([auditId, window]);
           return Promise.resolve();
         },
       );
     }
     expect(written).toBe(1);
-    expect(amended).toEqual([100, 2, 100, 3, 100, 4, 100, 5]);
+    expect(amended.map(([auditId, w]) => [auditId, w.failures]).slice(0, 3)).toEqual([
+      [100, 2],
+      [100, 3],
+      [100, 4],
+    ]);
+    const last = amended.at(-1)![1];
+    expect(last.failures).toBe(names.length);
+    expect(last.firstDetail).toBe("reason 0");
+    expect(last.namesTried).toEqual([
+      "ada",
+      "bob",
+      ...Array.from({ length: 18 }, (_, i) => `user${i}`),
+    ]);
+  });
+
+  it("counts refusals that are not guesses without ever locking their key out", async () => {
+    const database = await open(dialect);
+    const throttle = new SqlSignInThrottle(storeOf(database), {
+      windowMs: 60_000,
+      lockoutAfter: 2,
+    });
+    for (let i = 0; i < 10; i++) await throttle.countWithoutLockout("oidc-callback:10.0.0.3");
+    const row = await database.db
+      .selectFrom("sign_in_attempts")
+      .select("failures")
+      .where("key", "=", "oidc-callback:10.0.0.3")
+      .executeTakeFirstOrThrow();
+    expect(row.failures).toBe(10);
+    expect((await throttle.admit(["address:10.0.0.3"])).admitted).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { FileTooLargeError, readConfigFile } from "../config-file";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { serviceIdSchema } from "../../shared/fail-request";
@@ -91,8 +91,10 @@ export function readServices(
 ): ServiceSettings[] {
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, "utf8"));
+    raw = parseYaml(readConfigFile(path));
   } catch (error) {
+    if (error instanceof FileTooLargeError)
+      throw new ConfigError([`CONSOLE_CONFIG: ${error.message}`]);
     const reason =
       error instanceof Error && "code" in error ? String(error.code) : "not JSON or YAML";
     throw new ConfigError([`CONSOLE_CONFIG: cannot read ${path} (${reason})`]);
@@ -113,7 +115,7 @@ export function readServices(
       return value ?? "";
     }
     try {
-      return readFileSync(file!, "utf8").trim();
+      return readConfigFile(file!).trim();
     } catch {
       problems.push(`CONSOLE_CONFIG ${where}: cannot read the secret file ${file}`);
       return "";

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readConfigFile } from "../config-file";
 import { z } from "zod";
 import { optional } from "../../shared/fail-request";
 
@@ -67,7 +67,7 @@ function readTicketKey(
   let encoded = inline;
   if (file !== undefined) {
     try {
-      encoded = readFileSync(file, "utf8").trim();
+      encoded = readConfigFile(file).trim();
     } catch {
       ctx.addIssue({ code: "custom", path: [name], message: `cannot read ${file}` });
       return undefined;

@@ -1,5 +1,6 @@
 import { PostgresAdapter, sql } from "kysely";
 import type { Kysely, Migration } from "kysely";
+import { securityReview } from "./migrations/007-security-review";
 
 /**
  * The schema, for SQLite and PostgreSQL alike, one named step each; Kysely's Migrator runs the
@@ -269,6 +270,7 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  "007-security-review": securityReview,
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -20,6 +20,7 @@ export interface ConsoleSchema {
   held_notifications: HeldNotificationsTable;
   lab_runs: LabRunsTable;
   lab_notifications: LabNotificationsTable;
+  oidc_pending: OidcPendingTable;
 }
 
 /** A client notification that did not arrive, sealed, for Deliver again (10 minutes). */
@@ -164,6 +165,10 @@ export interface SessionsTable {
   subject: string | null;
   created_at: number;
   last_seen_at: number;
+  /** SHA-256 of what the session was granted from (account entry, shared code); null for OIDC. */
+  fingerprint: string | null;
+  /** OIDC only: the ID token claims (JSON) the role is computed again from. */
+  claims: string | null;
 }
 
 /** Actions per key in one slice of the window (a sixtieth of it: a second of a minute). */
@@ -181,6 +186,21 @@ export interface SignInAttemptsTable {
   window_start: number;
   /** The window's one audit record of refused sign-ins, amended as more arrive. */
   audit_id: number | null;
+  /** The window's first refusal reason: later ones do not overwrite it. */
+  first_detail: string | null;
+  /** JSON list of the distinct names tried in the window, the first 20. */
+  names: string | null;
+}
+
+/** A started OpenID Connect sign-in, found again by its cookie's hash on any replica. */
+export interface OidcPendingTable {
+  id_hash: string;
+  address: string;
+  code_verifier: string;
+  state: string;
+  nonce: string;
+  created_at: number;
+  expires_at: number;
 }
 
 /** SQLite only: who has the file open, so that a second console on it is refused. */

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Principal, Session, SessionLimits, SessionStore } from "./sessions";
+import { sql } from "kysely";
+import type { GrantCheck, Principal, Session, SessionLimits, SessionStore } from "./sessions";
+import { storedGrantOf } from "./sessions";
 import type { Store } from "../db/store";
 
 /** A session's last-seen time is written at most this often: not a write per request. */
@@ -13,6 +15,8 @@ export class SqlSessionStore implements SessionStore {
   constructor(
     private readonly store: Store,
     private readonly limits: SessionLimits,
+    /** What each session is worth under the current accounts (none: it ends). */
+    private readonly grantCheck: GrantCheck,
   ) {}
 
   async create(principal: Principal): Promise<string> {
@@ -28,6 +32,7 @@ export class SqlSessionStore implements SessionStore {
         subject: principal.subject ?? null,
         created_at: at,
         last_seen_at: at,
+        ...storedGrantOf(principal.grant),
       })
       .execute();
     // Sessions that ran out are swept now and then, not on every request.
@@ -51,17 +56,24 @@ export class SqlSessionStore implements SessionStore {
       await this.delete(id);
       return undefined;
     }
-    if (at - row.last_seen_at >= TOUCH_EVERY_MS) {
+    // Checked on every request: an account removed, given another role or another code since
+    // the session began ends it here, on whichever replica sees it first.
+    const role = this.grantCheck(row);
+    if (role === undefined) {
+      await this.delete(id);
+      return undefined;
+    }
+    if (at - row.last_seen_at >= TOUCH_EVERY_MS || role !== row.role) {
       await this.store.db
         .updateTable("sessions")
-        .set({ last_seen_at: at })
+        .set({ last_seen_at: at, role })
         .where("id_hash", "=", row.id_hash)
         .execute();
     }
     return {
       name: row.name,
       email: row.email,
-      role: row.role,
+      role,
       subject: row.subject,
       createdAt: row.created_at,
       lastSeenAt: at,
@@ -70,6 +82,46 @@ export class SqlSessionStore implements SessionStore {
 
   async delete(id: string | undefined): Promise<void> {
     if (id) await this.store.db.deleteFrom("sessions").where("id_hash", "=", hashOf(id)).execute();
+  }
+
+  async signOut(who: { everyone: true } | { name: string }): Promise<number> {
+    let query = this.store.db.deleteFrom("sessions");
+    if ("name" in who) {
+      const name = who.name.trim().normalize("NFC").toLocaleLowerCase("en");
+      query = query.where((eb) =>
+        eb.or([
+          eb("subject", "=", `account:${name}`),
+          eb(sql<string>`lower(name)`, "=", name),
+          eb(sql<string>`lower(email)`, "=", name),
+        ]),
+      );
+    }
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async recheckAll(): Promise<{ ended: number; roleChanged: number }> {
+    const rows = await this.store.db
+      .selectFrom("sessions")
+      .select(["id_hash", "role", "subject", "fingerprint", "claims"])
+      .execute();
+    let ended = 0;
+    let roleChanged = 0;
+    for (const row of rows) {
+      const role = this.grantCheck(row);
+      if (role === undefined) {
+        await this.store.db.deleteFrom("sessions").where("id_hash", "=", row.id_hash).execute();
+        ended += 1;
+      } else if (role !== row.role) {
+        await this.store.db
+          .updateTable("sessions")
+          .set({ role })
+          .where("id_hash", "=", row.id_hash)
+          .execute();
+        roleChanged += 1;
+      }
+    }
+    return { ended, roleChanged };
   }
 
   async #sweep(at: number): Promise<void> {

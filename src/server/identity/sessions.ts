@@ -14,6 +14,37 @@ export interface Principal {
    * keyed by it. Absent when the name was typed with the shared code: nothing proves it.
    */
   subject?: string | null;
+  /** What the session is granted from, checked again on every request (session-grants.ts). */
+  grant?: SessionGrant;
+}
+
+/** A local account's or the shared code's fingerprint, or the OIDC claims the role comes from. */
+export type SessionGrant = { fingerprint: string } | { claims: Record<string, unknown> };
+
+/** A stored session's grant, as the check reads it. */
+export interface StoredGrant {
+  role: Role;
+  subject: string | null;
+  fingerprint: string | null;
+  claims: string | null;
+}
+
+/**
+ * What a session is worth now (decision 017): every request checks the session's grant against
+ * the current accounts, so removing someone, changing their role or their code ends their
+ * sessions, and a restart with changed OIDC_* lists gives OIDC sessions their new role.
+ */
+export type GrantCheck = (session: StoredGrant) => Role | undefined;
+
+/** What a new session stores of its grant. */
+export function storedGrantOf(grant: SessionGrant | undefined): {
+  fingerprint: string | null;
+  claims: string | null;
+} {
+  if (grant === undefined) return { fingerprint: null, claims: null };
+  return "fingerprint" in grant
+    ? { fingerprint: grant.fingerprint, claims: null }
+    : { fingerprint: null, claims: JSON.stringify(grant.claims) };
 }
 
 export interface Session extends Principal {
@@ -35,6 +66,10 @@ export interface SessionStore {
   /** The live session, its idle clock restarted; undefined once idle or absolute time ran out. */
   touch(id: string | undefined): Promise<Session | undefined>;
   delete(id: string | undefined): Promise<void>;
+  /** Ends the sessions of one person (by subject, or by name for the shared code) or everyone's. */
+  signOut(who: { everyone: true } | { name: string }): Promise<number>;
+  /** At start: ends sessions whose grant no longer holds, and sets OIDC sessions' new role. */
+  recheckAll(): Promise<{ ended: number; roleChanged: number }>;
 }
 
 /** Compares secrets in constant time (hashing first makes the lengths equal). */
@@ -67,14 +102,32 @@ export interface SignInThrottle {
   succeeded(keys: string[]): Promise<void>;
   /**
    * The window's one audit record of refused sign-ins for this key: written by `write` for the
-   * first refusal, then amended by `amend` with the window's count.
+   * first refusal, then amended by `amend` with the window's count, its first reason and the
+   * distinct names tried (the first MAX_NAMES_TRIED).
    */
   recordRefusal(
     key: string,
+    refusal: { who: string; detail: string },
     write: () => Promise<number>,
-    amend: (auditId: number, failures: number, windowStart: number) => Promise<void>,
+    amend: (auditId: number, window: RefusalWindow) => Promise<void>,
   ): Promise<void>;
+  /**
+   * Counts a refusal that is not a guess (an OIDC callback nobody started, the provider's own
+   * refusal) under its own key, for its window's record: it never locks anyone out.
+   */
+  countWithoutLockout(key: string): Promise<void>;
 }
+
+/** What a window's refusal record says, beyond its first refusal. */
+export interface RefusalWindow {
+  failures: number;
+  windowStart: number;
+  firstDetail: string;
+  namesTried: string[];
+}
+
+/** Distinct names a window's record lists: enough for a SIEM, bounded for the disk. */
+export const MAX_NAMES_TRIED = 20;
 
 export function signInDelayMs(failures: number): number {
   return failures === 0 ? 0 : Math.min(250 * 2 ** (failures - 1), 8000);

@@ -27,12 +27,12 @@ function problemsOf(read: () => unknown): string[] {
 describe("local accounts (CONSOLE_USERS)", () => {
   it("stores a self-describing scrypt hash, and checks codes against it, names ignoring case", async () => {
     const hash = await hashAccessCode("ada-secret-code-1");
-    expect(hash).toMatch(/^scrypt\$N=32768,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(hash).toMatch(/^scrypt\$N=131072,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/);
     expect(hash).not.toContain("ada-secret-code-1");
     const accounts = new LocalAccounts([
       { name: "Ada Lovelace", role: "supervisor", codeHash: hash },
     ]);
-    expect(await accounts.verify("ada lovelace", "ada-secret-code-1")).toEqual({
+    expect(await accounts.verify("ada lovelace", " ada-secret-code-1 ")).toMatchObject({
       name: "Ada Lovelace",
       role: "supervisor",
     });
@@ -102,7 +102,7 @@ describe("local accounts (CONSOLE_USERS)", () => {
     const path = usersFile("made.yaml", `users:\n${made.stdout}`);
     return expect(
       readLocalAccounts(path).verify("linus ops", "linus-own-code-42"),
-    ).resolves.toEqual({
+    ).resolves.toMatchObject({
       name: "Linus Ops",
       role: "supervisor",
     });

@@ -1,60 +1,75 @@
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from "node:crypto";
 import type { ScryptOptions } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import PQueue from "p-queue";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ROLES } from "../../shared/session";
 import type { Role } from "../../shared/session";
 import { VISIBLE_TEXT } from "../../shared/text";
 import { ConfigError } from "../config-error";
+import { FileTooLargeError, readConfigFile } from "../config-file";
+import { accountFingerprint } from "./session-grants";
 
 /**
  * Local accounts (CONSOLE_USERS): one name, role and personal access code per person, for a
  * team without an OpenID Provider. Only a slow hash of each code is stored, as a self-describing
- * string, `scrypt$N=32768,r=8,p=1$<salt>$<key>` (base64url), so the cost can rise later
- * without breaking existing entries.
+ * string, `scrypt$N=131072,r=8,p=1$<salt>$<key>` (base64url), so the cost can rise later
+ * without breaking existing entries. Codes are trimmed before hashing and before checking.
  */
 
-/** OWASP's scrypt minimum is N=2^17 at r=8 for passwords; codes here are ≥ 12 random-ish characters and sign-in is throttled. */
-const SCRYPT_COST = { N: 32_768, r: 8, p: 1 } as const;
+/** OWASP's scrypt recommendation for passwords: N=2^17, r=8, p=1 (128 MiB per check). */
+export const SCRYPT_COST = { N: 2 ** 17, r: 8, p: 1 } as const;
+/** Test fixtures' cost: cheap, and named in the hash like any other. */
+export const FIXTURE_SCRYPT_COST = { N: 2 ** 12, r: 8, p: 1 } as const;
+type ScryptCost = { N: number; r: number; p: number };
 const KEY_BYTES = 32;
-export const MIN_CODE_LENGTH = 12;
 
-function scryptAsync(code: string, salt: Buffer, keylen: number, options: ScryptOptions) {
-  return new Promise<Buffer>((resolve, reject) =>
-    scrypt(code.normalize("NFC"), salt, keylen, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
+/** scrypt needs 128·N·r bytes; a little over that is the cap Node enforces. */
+const maxmem = (N: number, r: number) => 128 * N * r + 1024 * 1024;
+
+/**
+ * Checks in flight per process: each takes 128 MiB and a core for a fraction of a second, so a
+ * burst of sign-ins queues here instead of taking the memory of the whole machine.
+ */
+const checks = new PQueue({ concurrency: availableParallelism() });
+
+function scryptAsync(code: string, salt: Buffer, keylen: number, cost: ScryptCost) {
+  const options: ScryptOptions = { ...cost, maxmem: maxmem(cost.N, cost.r) };
+  return checks.add(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(normalized(code), salt, keylen, options, (error, key) =>
+          error ? reject(error) : resolve(key),
+        ),
+      ),
   );
 }
 
-/** scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is exactly N=32768, r=8. */
-const maxmem = (N: number, r: number) => 128 * N * r * 2;
+const normalized = (code: string) => code.trim().normalize("NFC");
 
-const COST = { ...SCRYPT_COST, maxmem: maxmem(SCRYPT_COST.N, SCRYPT_COST.r) };
-
-function formatHash(salt: Buffer, key: Buffer): string {
-  const { N, r, p } = SCRYPT_COST;
+function formatHash({ N, r, p }: ScryptCost, salt: Buffer, key: Buffer): string {
   return `scrypt$N=${N},r=${r},p=${p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
 }
 
 export async function hashAccessCode(code: string): Promise<string> {
   const salt = randomBytes(16);
-  return formatHash(salt, await scryptAsync(code, salt, KEY_BYTES, COST));
+  return formatHash(SCRYPT_COST, salt, await scryptAsync(code, salt, KEY_BYTES, SCRYPT_COST));
 }
 
 /** The same, synchronously: for a test setup that must write a users file before it returns. */
-export function hashAccessCodeSync(code: string): string {
+export function hashAccessCodeSync(code: string, cost: ScryptCost = SCRYPT_COST): string {
   const salt = randomBytes(16);
-  return formatHash(salt, scryptSync(code.normalize("NFC"), salt, KEY_BYTES, COST));
+  const key = scryptSync(normalized(code), salt, KEY_BYTES, {
+    ...cost,
+    maxmem: maxmem(cost.N, cost.r),
+  });
+  return formatHash(cost, salt, key);
 }
 
-const HASH_PATTERN = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([\w-]{16,})\$([\w-]{32,})$/;
+const HASH_PATTERN = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([\w-]{16,64})\$([\w-]{32,128})$/;
 
-interface ParsedHash {
-  N: number;
-  r: number;
-  p: number;
+interface ParsedHash extends ScryptCost {
   salt: Buffer;
   key: Buffer;
 }
@@ -63,8 +78,9 @@ function parseHash(hash: string): ParsedHash | undefined {
   const match = HASH_PATTERN.exec(hash);
   if (!match) return undefined;
   const [N, r, p] = [match[1], match[2], match[3]].map(Number) as [number, number, number];
-  // A power of two, and bounds that keep one check under a second and 1 GiB.
-  if (N < 2 ** 14 || N > 2 ** 20 || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16) {
+  // A power of two, at most OWASP's cost: one check takes at most 128 MiB (N·r ≤ 2^20) and
+  // p ≤ 2 times its time. Fixtures may be cheaper (N ≥ 2^12).
+  if (N < 2 ** 12 || (N & (N - 1)) !== 0 || r < 1 || r > 8 || N * r > 2 ** 20 || p < 1 || p > 2) {
     return undefined;
   }
   return {
@@ -77,13 +93,7 @@ function parseHash(hash: string): ParsedHash | undefined {
 }
 
 async function matches(code: string, hash: ParsedHash): Promise<boolean> {
-  const { N, r, p } = hash;
-  const key = await scryptAsync(code, hash.salt, hash.key.length, {
-    N,
-    r,
-    p,
-    maxmem: maxmem(N, r),
-  });
+  const key = await scryptAsync(code, hash.salt, hash.key.length, hash);
   return timingSafeEqual(key, hash.key);
 }
 
@@ -119,7 +129,10 @@ function nameKey(name: string): string {
 }
 
 export class LocalAccounts {
-  readonly #byName = new Map<string, { account: LocalAccount; hash: ParsedHash }>();
+  readonly #byName = new Map<
+    string,
+    { account: LocalAccount; hash: ParsedHash; fingerprint: string }
+  >();
   /** Checked when no account has the name, so that an unknown name takes as long as a known one. */
   readonly #decoy: ParsedHash;
 
@@ -128,6 +141,7 @@ export class LocalAccounts {
       this.#byName.set(nameKey(entry.name), {
         account: { name: entry.name, role: entry.role },
         hash: parseHash(entry.codeHash)!,
+        fingerprint: accountFingerprint(entry.role, entry.codeHash),
       });
     }
     const { N, r, p } = SCRYPT_COST;
@@ -138,11 +152,24 @@ export class LocalAccounts {
     return this.#byName.size;
   }
 
-  /** The account whose name this is (any case) when the code is its code; otherwise undefined. */
-  async verify(name: string, code: string): Promise<LocalAccount | undefined> {
+  /**
+   * The account whose name this is (any case) when the code is its code, with its entry's
+   * fingerprint for the session; otherwise undefined.
+   */
+  async verify(
+    name: string,
+    code: string,
+  ): Promise<(LocalAccount & { fingerprint: string }) | undefined> {
     const found = this.#byName.get(nameKey(name.trim()));
     const ok = await matches(code, found?.hash ?? this.#decoy);
-    return ok && found ? found.account : undefined;
+    return ok && found ? { ...found.account, fingerprint: found.fingerprint } : undefined;
+  }
+
+  /** The current entry of a session's account ("account:<name>"), if it is still there. */
+  bySubject(subject: string): { role: Role; fingerprint: string } | undefined {
+    if (!subject.startsWith("account:")) return undefined;
+    const found = this.#byName.get(subject.slice("account:".length));
+    return found && { role: found.account.role, fingerprint: found.fingerprint };
   }
 
   /** The key the throttle and the records use for this account: its name ignoring case. */
@@ -155,9 +182,10 @@ export class LocalAccounts {
 export function readLocalAccounts(path: string): LocalAccounts {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new ConfigError([`CONSOLE_USERS: cannot read ${path}`]);
+    text = readConfigFile(path);
+  } catch (error) {
+    const why = error instanceof FileTooLargeError ? error.message : `cannot read ${path}`;
+    throw new ConfigError([`CONSOLE_USERS: ${why}`]);
   }
   let raw: unknown;
   try {

@@ -140,14 +140,17 @@ describe("OpenID Connect sign-in", () => {
     const { browser, landing } = await signInAs("mallory");
     expect(landing).toBe(`${running.url}/login?error=not-allowed`);
     expect(sessionCookie(browser)).toBeUndefined();
-    await running.signInAs({ name: "Checker", email: null, role: "viewer" });
+    const { browser: viewer } = await signInAs("victor");
+    running.useCookie(sessionCookie(viewer));
     const page = auditPageSchema.parse((await running.get("/api/audit?kind=sign-in")).json);
-    expect(page.events[0]).toMatchObject({
+    // The newest record is victor's own sign-in to read the page; mallory's refusal is just before it.
+    expect(page.events[1]).toMatchObject({
       outcome: "forbidden",
       operator: "mallory@example.com",
       detail: "no allowed email or group",
     });
     expect(page.events.filter((e) => e.outcome === "succeeded").map((e) => e.email)).toEqual([
+      "victor@example.com",
       "victor@example.com",
       "olivia@example.com",
     ]);

@@ -1,6 +1,8 @@
 import * as client from "openid-client";
 import type { Role } from "../../shared/session";
+import { VISIBLE_TEXT, visibleText } from "../../shared/text";
 import type { Principal } from "../identity/sessions";
+import type { PendingSignIn, SqlPendingSignIns } from "./pending-sign-ins";
 
 /**
  * Sign-in with the organisation's OpenID Provider: authorization code + PKCE (and state and
@@ -62,11 +64,23 @@ export function roleFor(claims: Claims, rules: RoleRules): Role | undefined {
   return undefined;
 }
 
+/** A name as local sign-in takes one: visible characters only, at most 100 of them. */
+function displayable(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const name = value.trim();
+  return name && name.length <= 100 && VISIBLE_TEXT.test(name) ? name : undefined;
+}
+
 export function principalOf(claims: Claims, role: Role, issuer: string): Principal {
-  const text = (value: unknown) => (typeof value === "string" && value.trim() ? value : undefined);
-  const email = text(claims.email) ?? null;
+  const email = displayable(claims.email) ?? null;
   return {
-    name: text(claims.name) ?? text(claims.preferred_username) ?? email ?? String(claims.sub),
+    // A name the provider lets people type is shown and recorded: the same rule as a local
+    // account's name, else the email, else the subject (made visible).
+    name:
+      displayable(claims.name) ??
+      displayable(claims.preferred_username) ??
+      email ??
+      visibleText(String(claims.sub)).slice(0, 100),
     email,
     role,
     // The provider's subject, unique and stable per person at that issuer (OIDC Core §5.7).
@@ -74,37 +88,40 @@ export function principalOf(claims: Claims, role: Role, issuer: string): Princip
   };
 }
 
-interface PendingSignIn {
-  codeVerifier: string;
-  state: string;
-  nonce: string;
-  expiresAt: number;
+/**
+ * The claims a session keeps (session-grants.ts computes its role again from them): only the
+ * ones principalOf and roleFor read, not the whole ID token.
+ */
+function grantClaims(claims: Claims, rules: RoleRules): Claims {
+  const kept: Claims = {};
+  for (const name of ["sub", "email", "email_verified", rules.groupsClaim]) {
+    if (claims[name] !== undefined) kept[name] = claims[name];
+  }
+  return kept;
 }
 
-const PENDING_TTL_MS = 10 * 60_000;
+/** A callback whose sign-in was not found: nothing was started in this browser (or too long ago). */
+export const NO_PENDING_SIGN_IN =
+  "no sign-in was started in this browser, or it took over 10 minutes";
 
 export class OidcSignIn {
   readonly mode = "oidc";
   #configuration: Promise<client.Configuration> | undefined;
-  readonly #pending = new Map<string, PendingSignIn>();
 
   constructor(
     readonly settings: OidcSettings,
-    private readonly now: () => number = Date.now,
+    private readonly pending: SqlPendingSignIns,
   ) {}
 
   /** Where to send the browser, and the key (for a cookie) to find this sign-in again. */
-  async start(): Promise<{ pendingId: string; url: string }> {
+  async start(address: string): Promise<{ pendingId: string; url: string }> {
     const configuration = await this.#discover();
     const pending: PendingSignIn = {
       codeVerifier: client.randomPKCECodeVerifier(),
       state: client.randomState(),
       nonce: client.randomNonce(),
-      expiresAt: this.now() + PENDING_TTL_MS,
     };
-    this.#forgetExpired();
-    const pendingId = client.randomState();
-    this.#pending.set(pendingId, pending);
+    const pendingId = await this.pending.add(address, pending);
     const url = client.buildAuthorizationUrl(configuration, {
       redirect_uri: this.settings.redirectUri,
       scope: this.settings.scopes,
@@ -116,17 +133,13 @@ export class OidcSignIn {
     return { pendingId, url: url.href };
   }
 
-  /** Completes a sign-in from the provider's redirect (its query string). One use per start. */
-  async finish(pendingId: string | undefined, callbackQuery: string): Promise<OidcOutcome> {
-    const pending = pendingId ? this.#pending.get(pendingId) : undefined;
-    if (pendingId) this.#pending.delete(pendingId);
-    if (!pending || pending.expiresAt < this.now()) {
-      return {
-        ok: false,
-        refusal: "failed",
-        detail: "no sign-in was started in this browser, or it took over 10 minutes",
-      };
-    }
+  /** The started sign-in this browser's cookie names, once; undefined when there is none. */
+  take(pendingId: string | undefined): Promise<PendingSignIn | undefined> {
+    return this.pending.take(pendingId);
+  }
+
+  /** Completes a started sign-in from the provider's redirect (its query string). */
+  async finish(pending: PendingSignIn, callbackQuery: string): Promise<OidcOutcome> {
     let claims: Claims | undefined;
     try {
       const configuration = await this.#discover();
@@ -154,7 +167,13 @@ export class OidcSignIn {
         who: who.email ?? who.name,
       };
     }
-    return { ok: true, principal: principalOf(claims, role, this.settings.issuer) };
+    return {
+      ok: true,
+      principal: {
+        ...principalOf(claims, role, this.settings.issuer),
+        grant: { claims: grantClaims(claims, this.settings.roles) },
+      },
+    };
   }
 
   /** Discovery on first use, kept once it worked: the provider may start after the console. */
@@ -173,11 +192,6 @@ export class OidcSignIn {
         throw error;
       });
     return this.#configuration;
-  }
-
-  #forgetExpired(): void {
-    const at = this.now();
-    for (const [id, pending] of this.#pending) if (pending.expiresAt < at) this.#pending.delete(id);
   }
 }
 

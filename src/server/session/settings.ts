@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { optional } from "../../shared/fail-request";
 import { publicOrigin } from "../http/public-address";
+import { weakCodeReason } from "./code-strength";
 import { readLocalAccounts } from "./local-accounts";
 import { OIDC_CALLBACK_PATH, isLoopback } from "./oidc";
 
@@ -44,7 +45,18 @@ export const sessionSettings = z
     OIDC_OPERATOR_GROUPS: commaList,
     OIDC_VIEWER_GROUPS: commaList,
     CONSOLE_ACCESS_CODE: optional(
-      z.string().min(12, "must be at least 12 characters (or leave it empty to get a random one)"),
+      z
+        .string()
+        .trim()
+        .superRefine((code, ctx) => {
+          const weak = weakCodeReason(code);
+          if (weak !== undefined) {
+            ctx.addIssue({
+              code: "custom",
+              message: `${weak} (or leave it empty to get a random one)`,
+            });
+          }
+        }),
     ),
     CONSOLE_USERS: optional(z.string()),
     SIGN_IN_LOCKOUT_AFTER: z.coerce.number().int().min(2).max(1000).default(10),

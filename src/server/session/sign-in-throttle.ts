@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { signInDelayMs } from "../identity/sessions";
-import type { SignInAdmission, SignInThrottle } from "../identity/sessions";
+import { MAX_NAMES_TRIED } from "../identity/sessions";
+import type { RefusalWindow, SignInAdmission, SignInThrottle } from "../identity/sessions";
 import type { Store } from "../db/store";
 
 export interface SignInThrottleOptions {
@@ -14,6 +15,18 @@ export const SIGN_IN_THROTTLE_DEFAULTS: SignInThrottleOptions = {
   windowMs: 15 * 60_000,
   lockoutAfter: 10,
 };
+
+/** A window's row as its first attempt leaves it. */
+const NEW_WINDOW = { failures: 1, audit_id: null, first_detail: null, names: null };
+
+function namesOf(json: string | null): string[] {
+  try {
+    const names: unknown = JSON.parse(json ?? "[]");
+    return Array.isArray(names) ? names.filter((name) => typeof name === "string") : [];
+  } catch {
+    return [];
+  }
+}
 
 /**
  * Attempts one replica lets run at once per key: an office behind one address signs in at
@@ -77,14 +90,19 @@ export class SqlSignInThrottle implements SignInThrottle {
 
   async recordRefusal(
     key: string,
+    refusal: { who: string; detail: string },
     write: () => Promise<number>,
-    amend: (auditId: number, failures: number, windowStart: number) => Promise<void>,
+    amend: (auditId: number, window: RefusalWindow) => Promise<void>,
   ): Promise<void> {
     const { db } = this.store;
     // The first refusal of the window claims the record (-1 until it is written).
     const claimed = await db
       .updateTable("sign_in_attempts")
-      .set({ audit_id: -1 })
+      .set({
+        audit_id: -1,
+        first_detail: refusal.detail,
+        names: JSON.stringify([refusal.who]),
+      })
       .where("key", "=", key)
       .where("audit_id", "is", null)
       .executeTakeFirst();
@@ -112,18 +130,42 @@ export class SqlSignInThrottle implements SignInThrottle {
     }
     const row = await db
       .selectFrom("sign_in_attempts")
-      .select(["audit_id", "failures", "window_start"])
+      .select(["audit_id", "failures", "window_start", "first_detail", "names"])
       .where("key", "=", key)
       .executeTakeFirst();
-    if (!row) await write();
-    else if (row.audit_id !== null && row.audit_id > 0) {
-      await amend(row.audit_id, row.failures, row.window_start);
+    if (!row) {
+      await write();
+      return;
+    }
+    const namesTried = namesOf(row.names);
+    if (namesTried.length < MAX_NAMES_TRIED && !namesTried.includes(refusal.who)) {
+      namesTried.push(refusal.who);
+      await db
+        .updateTable("sign_in_attempts")
+        .set({ names: JSON.stringify(namesTried) })
+        .where("key", "=", key)
+        .execute();
+    }
+    if (row.audit_id !== null && row.audit_id > 0) {
+      await amend(row.audit_id, {
+        failures: row.failures,
+        windowStart: row.window_start,
+        firstDetail: row.first_detail ?? refusal.detail,
+        namesTried,
+      });
     }
   }
 
+  async countWithoutLockout(key: string): Promise<void> {
+    await this.#count(key, Number.POSITIVE_INFINITY);
+  }
+
   /** Counts one attempt; says how many came before it in the window, or how long the lockout lasts. */
-  #count(key: string): Promise<{ failuresBefore: number } | { retryAfterSeconds: number }> {
-    const { windowMs, lockoutAfter } = this.options;
+  #count(
+    key: string,
+    lockoutAfter = this.options.lockoutAfter,
+  ): Promise<{ failuresBefore: number } | { retryAfterSeconds: number }> {
+    const { windowMs } = this.options;
     return this.store.db.transaction().execute(async (trx) => {
       if (this.store.dialect === "postgres") {
         await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:${key}`}, 0))`.execute(
@@ -139,9 +181,9 @@ export class SqlSignInThrottle implements SignInThrottle {
       if (!row || at - row.window_start >= windowMs) {
         await trx
           .insertInto("sign_in_attempts")
-          .values({ key, failures: 1, window_start: at, audit_id: null })
+          .values({ key, ...NEW_WINDOW, window_start: at })
           .onConflict((conflict) =>
-            conflict.column("key").doUpdateSet({ failures: 1, window_start: at, audit_id: null }),
+            conflict.column("key").doUpdateSet({ ...NEW_WINDOW, window_start: at }),
           )
           .execute();
         return { failuresBefore: 0 };

@@ -5,18 +5,27 @@ import type { SessionInfo } from "../../shared/session";
 import type { AuditTrail } from "../actions/audit-trail";
 import { draftRecord } from "../actions/caller";
 import type { AppEnv } from "../http/app-env";
+import type { Logger } from "../logger";
 import { sessionCookieName } from "../http/guards";
 import { callerOf, requestFacts } from "../http/request-context";
 import { nameVerified } from "../identity/limit-key";
 import type { Principal, SessionStore, SignInThrottle } from "../identity/sessions";
-import { secretsEqual } from "../identity/sessions";
+import { MAX_NAMES_TRIED, secretsEqual } from "../identity/sessions";
+import { RateLimitedLog } from "../http/rate-limited-log";
 import { LocalAccounts } from "./local-accounts";
+import { sharedCodeFingerprint } from "./session-grants";
 import type { OidcSignIn } from "./oidc";
 
 /** One access code for everyone, and a typed name: for one person trying the console. */
 export interface SharedCodeSignIn {
   mode: "local";
   accessCode: string;
+  /** The code's fingerprint, kept with each session: a new code ends the old sessions. */
+  fingerprint: string;
+}
+
+export function sharedCodeSignIn(accessCode: string): SharedCodeSignIn {
+  return { mode: "local", accessCode, fingerprint: sharedCodeFingerprint(accessCode) };
 }
 
 /** CONSOLE_USERS: a name and a personal code per person. */
@@ -29,6 +38,8 @@ export interface ConsoleAuth {
   sessions: SessionStore;
   method: SharedCodeSignIn | AccountsSignIn | OidcSignIn;
   throttle: SignInThrottle;
+  /** Where refused sign-ins are logged, one line each. */
+  logger: Logger;
 }
 
 /** A refused sign-in, as its record says it. */
@@ -96,12 +107,26 @@ export async function checkCode(
 ): Promise<Principal | undefined> {
   if (method.mode === "local") {
     // The shared code makes everyone an operator under the name they type (nothing proves it).
-    return secretsEqual(code, method.accessCode)
-      ? { name, email: null, role: "operator", subject: null }
+    return secretsEqual(code.trim(), method.accessCode)
+      ? {
+          name,
+          email: null,
+          role: "operator",
+          subject: null,
+          grant: { fingerprint: method.fingerprint },
+        }
       : undefined;
   }
   const account = await method.accounts.verify(name, code);
-  return account && { ...account, email: null, subject: LocalAccounts.subjectOf(account.name) };
+  return (
+    account && {
+      name: account.name,
+      role: account.role,
+      email: null,
+      subject: LocalAccounts.subjectOf(account.name),
+      grant: { fingerprint: account.fingerprint },
+    }
+  );
 }
 
 export function sessionInfo(principal: Principal): SessionInfo {
@@ -131,17 +156,26 @@ async function startSession(
 }
 
 /**
- * Records a refused sign-in as the window's one record for this address: the first refusal
- * writes it, later ones rewrite its count, so a burst of guesses cannot fill the disk. Nobody
- * was proven, so the record names whoever was claimed, unverified.
+ * Records a refused sign-in as the window's one record for this key (the address, by default):
+ * the first refusal writes it, later ones rewrite its count and the names tried, so a burst of
+ * guesses cannot fill the disk. Nobody was proven, so the record names whoever was claimed,
+ * unverified. Each refusal also gets a log line (rate-limited), so a SIEM sees every name.
  */
-function recordRefusal(
+export function recordRefusal(
   c: Context<AppEnv>,
   { auth, audit }: { auth: ConsoleAuth; audit: AuditTrail },
   refusal: Refusal,
+  key = addressKey(c),
 ) {
+  refusalLog.write(auth.logger, {
+    event: "sign-in-refused",
+    who: refusal.who,
+    address: c.var.client.address,
+    reason: refusal.detail,
+  });
   return auth.throttle.recordRefusal(
-    addressKey(c),
+    key,
+    refusal,
     async () =>
       (
         await audit.record({
@@ -153,10 +187,13 @@ function recordRefusal(
           detail: refusal.detail,
         })
       ).id,
-    (auditId, attempts, windowStart) =>
+    (auditId, window) =>
       audit.amendDetail(
         auditId,
-        `${refusal.detail}; ${attempts} sign-in attempts from this address since ${new Date(windowStart).toISOString()} (one record for the window: the name is the first one given)`,
+        `${window.firstDetail}; ${window.failures} sign-in attempts from this address since ${new Date(window.windowStart).toISOString()}; names tried: ${window.namesTried.join(", ")}${window.namesTried.length >= MAX_NAMES_TRIED ? " (the first 20)" : ""}`,
       ),
   );
 }
+
+/** One line per refused sign-in, at most 20 a second per process, then one line that counts the rest. */
+const refusalLog = new RateLimitedLog(20, 1000);
