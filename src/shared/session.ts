@@ -29,6 +29,19 @@ export const signInRequestSchema = z.strictObject({
 });
 export type SignInRequest = z.output<typeof signInRequestSchema>;
 
+/** POST /api/session/sign-out (supervisors): end every session, or one person's. */
+export const signOutRequestSchema = z.union([
+  z.strictObject({ everyone: z.literal(true) }),
+  z.strictObject({
+    name: z
+      .string({ error: "Enter a name, account or email." })
+      .trim()
+      .min(1, "Enter a name, account or email.")
+      .max(254)
+      .regex(VISIBLE_TEXT, "A name has no control or invisible formatting characters."),
+  }),
+]);
+
 /** GET /api/session: who is signed in. */
 export const sessionSchema = z.object({
   name: z.string(),

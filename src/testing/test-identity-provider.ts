@@ -26,6 +26,13 @@ export const TEST_PEOPLE = {
   mallory: { name: "Mallory", email: "mallory@example.com", email_verified: true, groups: [] },
   /** Claims an operator's address (OIDC_OPERATOR_EMAILS lists it) that the provider never verified. */
   uma: { name: "Uma Unverified", email: "uma@example.com", groups: [] },
+  /** A display name with a right-to-left override, a newline and a formula (issue 19, item 10). */
+  rita: {
+    name: "Rita\u202e\n=1+1",
+    email: "rita@example.com",
+    email_verified: true,
+    groups: ["cfc-operators"],
+  },
   sam: {
     name: "Sam Supervisor",
     email: "sam@example.com",

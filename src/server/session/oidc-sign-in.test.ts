@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPageSchema } from "../../shared/audit";
 import { sessionSchema } from "../../shared/session";
+import { createPostgresDatabase } from "../../testing/test-databases";
 import { freePort, startConsole } from "../../testing/test-harness";
 import type { ConsoleUnderTest } from "../../testing/test-harness";
 import {
@@ -18,28 +19,37 @@ import {
 let provider: { issuer: string; server: Server };
 let running: ConsoleUnderTest;
 let redirectUri: string;
+/** The callback of the first of two PostgreSQL replicas (item 3 of issue 19). */
+let pairPort: number;
+let pairRedirectUri: string;
 
 beforeAll(async () => {
   // Each must know the other's address before either starts.
   const [consolePort, providerPort] = [await freePort(), await freePort()];
+  pairPort = await freePort();
   redirectUri = `http://127.0.0.1:${consolePort}/auth/oidc/callback`;
-  provider = await startIdentityProvider(providerPort, [redirectUri]);
+  pairRedirectUri = `http://127.0.0.1:${pairPort}/auth/oidc/callback`;
+  provider = await startIdentityProvider(providerPort, [redirectUri, pairRedirectUri]);
   running = await startConsole({
     port: consolePort,
-    env: {
-      AUTH_MODE: "oidc",
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: TEST_OIDC_CLIENT.clientId,
-      OIDC_CLIENT_SECRET: TEST_OIDC_CLIENT.clientSecret,
-      OIDC_REDIRECT_URI: redirectUri,
-      OIDC_SCOPES: "openid email profile groups",
-      OIDC_SUPERVISOR_GROUPS: TEST_ROLE_GROUPS.supervisor,
-      OIDC_OPERATOR_GROUPS: TEST_ROLE_GROUPS.operator,
-      OIDC_OPERATOR_EMAILS: TEST_OPERATOR_EMAILS,
-      OIDC_VIEWER_GROUPS: TEST_ROLE_GROUPS.viewer,
-    },
+    env: oidcEnv(redirectUri),
   });
 });
+
+function oidcEnv(callback: string): Record<string, string> {
+  return {
+    AUTH_MODE: "oidc",
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: TEST_OIDC_CLIENT.clientId,
+    OIDC_CLIENT_SECRET: TEST_OIDC_CLIENT.clientSecret,
+    OIDC_REDIRECT_URI: callback,
+    OIDC_SCOPES: "openid email profile groups",
+    OIDC_SUPERVISOR_GROUPS: TEST_ROLE_GROUPS.supervisor,
+    OIDC_OPERATOR_GROUPS: TEST_ROLE_GROUPS.operator,
+    OIDC_OPERATOR_EMAILS: TEST_OPERATOR_EMAILS,
+    OIDC_VIEWER_GROUPS: TEST_ROLE_GROUPS.viewer,
+  };
+}
 
 afterAll(async () => {
   await running.close();
@@ -50,11 +60,17 @@ afterAll(async () => {
 /** A browser's cookie handling, reduced to what this flow needs: one jar per origin. */
 class Browser {
   readonly jars = new Map<string, Map<string, string>>();
+  /**
+   * Origins that share one jar: two replicas behind one proxy are one site to a browser (and
+   * cookies ignore ports), so `{ [replica2]: replica1 }` sends replica 1's cookies to replica 2.
+   */
+  constructor(private readonly sameSite: Record<string, string> = {}) {}
+
   /** Every Set-Cookie header received, as sent, to check cookie attributes. */
   readonly setCookies: string[] = [];
 
   async go(url: string, init: RequestInit = {}): Promise<Response> {
-    const origin = new URL(url).origin;
+    const origin = this.sameSite[new URL(url).origin] ?? new URL(url).origin;
     const jar = this.jars.get(origin) ?? new Map<string, string>();
     this.jars.set(origin, jar);
     const headers = new Headers(init.headers);
@@ -84,10 +100,13 @@ class Browser {
   }
 }
 
-async function signInAs(login: string): Promise<{ browser: Browser; landing: string }> {
-  const browser = new Browser();
+async function signInAs(
+  login: string,
+  startAt = running.url,
+  browser = new Browser(),
+): Promise<{ browser: Browser; landing: string }> {
   // The console → the provider's login page.
-  const loginPage = await browser.follow(`${running.url}/auth/oidc/login`);
+  const loginPage = await browser.follow(`${startAt}/auth/oidc/login`);
   expect(loginPage.url.startsWith(provider.issuer)).toBe(true);
   const html = await loginPage.response.text();
   const action = /action="([^"]+)"/.exec(html)![1]!;
@@ -197,3 +216,74 @@ describe("OpenID Connect sign-in", () => {
     expect(session).toMatch(/SameSite=Strict/);
   });
 });
+
+describe("OpenID Connect sign-in under real use (issue 19)", () => {
+  it("finishes on one PostgreSQL replica a sign-in started on the other, through the real provider", async () => {
+    const databaseUrl = await createPostgresDatabase();
+    const first = await startConsole({
+      databaseUrl,
+      port: pairPort,
+      env: oidcEnv(pairRedirectUri),
+    });
+    const second = await startConsole({ databaseUrl, env: oidcEnv(pairRedirectUri) });
+    try {
+      // One site to the browser: started on the second replica, the provider returns to the first.
+      const browser = new Browser({ [second.url]: first.url });
+      const { landing } = await signInAs("olivia", second.url, browser);
+      expect(landing).toBe(`${first.url}/`);
+      const cookie = browser.jars.get(first.url)?.get("cfc_session");
+      expect(cookie).toBeTruthy();
+      for (const replica of [first, second]) {
+        replica.useCookie(`cfc_session=${cookie}`);
+        expect((await replica.get("/api/session")).json).toMatchObject({ role: "operator" });
+      }
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  it("never locks anyone out for callbacks nobody started, or refusals the provider made", async () => {
+    const stranger = new Browser();
+    for (let i = 0; i < 12; i++) {
+      const answer = await stranger.go(`${redirectUri}?error=access_denied&state=x${i}`);
+      expect(answer.headers.get("location")).toBe("/login?error=failed");
+    }
+    // Same address (127.0.0.1), well past the 10 wrong attempts that lock sign-in.
+    const { landing } = await signInAs("olivia");
+    expect(landing).toBe(`${running.url}/`);
+  });
+
+  it("keeps at most 20 pending sign-ins per address, the oldest dropped", async () => {
+    const browser = new Browser();
+    const first = await signInStarted(browser);
+    for (let i = 0; i < 20; i++) await new Browser().go(`${running.url}/auth/oidc/login`);
+    // The first browser's pending sign-in was the oldest of 21: its return is refused.
+    const back = await finishAt(browser, first);
+    expect(back.url).toBe(`${running.url}/login?error=failed`);
+  });
+
+  it("takes a display name only as visible text, else the verified email", async () => {
+    const { browser } = await signInAs("rita");
+    running.useCookie(sessionCookie(browser));
+    const session = sessionSchema.parse((await running.get("/api/session")).json);
+    expect(session.name).toBe("rita@example.com");
+  });
+});
+
+/** Starts a sign-in in `browser` and returns the provider's login page. */
+async function signInStarted(browser: Browser) {
+  return browser.follow(`${running.url}/auth/oidc/login`);
+}
+
+/** Logs in as olivia at the provider's page and follows the redirects back. */
+async function finishAt(browser: Browser, loginPage: { url: string; response: Response }) {
+  const html = await loginPage.response.text();
+  const action = /action="([^"]+)"/.exec(html)![1]!;
+  const submitted = await browser.go(new URL(action, loginPage.url).href, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ prompt: "login", login: "olivia", password: "any" }).toString(),
+  });
+  return browser.follow(new URL(submitted.headers.get("location")!, loginPage.url).href);
+}

@@ -1,11 +1,17 @@
 import { Hono } from "hono";
 import { deleteCookie, getCookie } from "hono/cookie";
-import { signInRequestSchema } from "../../shared/session";
+import { signInRequestSchema, signOutRequestSchema } from "../../shared/session";
 import type { SignInMethod } from "../../shared/session";
 import type { AuditTrail } from "../actions/audit-trail";
 import { draftRecord } from "../actions/caller";
 import type { AppEnv } from "../http/app-env";
-import { limitBodySize, notSignedIn, sessionCookieName } from "../http/guards";
+import {
+  limitBodySize,
+  notSignedIn,
+  requireRole,
+  requireSession,
+  sessionCookieName,
+} from "../http/guards";
 import { problemResponse } from "../http/problem";
 import { callerOf } from "../http/request-context";
 import { refuseDuplicateKeys } from "../http/strict-json";
@@ -16,7 +22,7 @@ import type { ConsoleAuth } from "./sign-in";
 
 /**
  * /api/session: how to sign in, who is signed in, local sign-in and sign-out. The only API open
- * without a session; its one body (the sign-in) is small.
+ * without a session; its bodies are small. A supervisor may also sign others out.
  */
 export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
   const method = auth.method;
@@ -69,6 +75,25 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
         errors: [{ path: "accessCode", message: "This access code is not right." }],
       });
     })
+    .post(
+      "/sign-out",
+      requireSession(auth.sessions),
+      requireRole("supervisor", audit, "sign-out"),
+      jsonBody(signOutRequestSchema),
+      async (c) => {
+        // Everyone includes the supervisor who asks: the record is written first, under them.
+        const who = c.req.valid("json");
+        const ended = await auth.sessions.signOut(who);
+        const whom = "everyone" in who ? "everyone" : who.name;
+        await audit.record({
+          ...draftRecord(callerOf(c, c.var.principal)),
+          kind: "sign-out",
+          outcome: "succeeded",
+          detail: `signed out ${whom}: ${ended} session${ended === 1 ? "" : "s"} ended`,
+        });
+        return c.json({ ended }, 200);
+      },
+    )
     .get("/", async (c) => {
       const session = await auth.sessions.touch(getCookie(c, sessionCookieName(c)));
       if (!session) return notSignedIn(c);
