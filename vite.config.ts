@@ -10,7 +10,8 @@ export default defineConfig({
   build: {
     outDir: "dist/client",
     emptyOutDir: true,
-    sourcemap: true,
+    // Built for debugging, not named in the JS: the BFF serves them only with SERVE_SOURCE_MAPS.
+    sourcemap: "hidden",
     modulePreload: { polyfill: false },
     // Which chunk imports which: the budget check adds up what the fail form needs.
     manifest: true,

@@ -47,6 +47,8 @@ export interface AppDeps {
   delivery: DeliveryDeps;
   /** The built page; absent in development, where Vite serves it. */
   clientDir?: string;
+  /** SERVE_SOURCE_MAPS: the built page's .map files (default: 404). */
+  serveSourceMaps?: boolean;
   /** The clock of the readiness verdict (tests move it). */
   now?: () => number;
   /** PUBLIC_URL and TRUST_PROXY. */
@@ -146,7 +148,9 @@ export function createApp(deps: AppDeps) {
   const signIn = deps.auth.method;
   if (signIn.mode === "oidc") app.route("/auth/oidc", oidcRoutes(deps.auth, signIn, deps.audit));
 
-  if (deps.clientDir) app.route("/", staticPage(deps.clientDir));
+  if (deps.clientDir) {
+    app.route("/", staticPage(deps.clientDir, { serveSourceMaps: deps.serveSourceMaps ?? false }));
+  }
 
   app.notFound((c) =>
     problemResponse(c, {

@@ -16,6 +16,9 @@ describe("parseSettings", () => {
       timeoutMs: 10_000,
       testClient: undefined,
       host: "127.0.0.1",
+      httpWarnings: [],
+      databaseWarnings: [],
+      serveSourceMaps: false,
       port: 8787,
       requestTimeouts: { headersMs: 20_000, requestMs: 60_000 },
       logLevel: "info",
@@ -126,6 +129,35 @@ describe("parseSettings", () => {
         viewerGroups: [],
       },
     });
+  });
+
+  it("refuses a plain-http Authlete URL off this machine unless ALLOW_INSECURE_AUTHLETE_URL (issue 19, item 15)", () => {
+    const cluster = { AUTHLETE_ACCESS_TOKEN: "token", AUTHLETE_BASE_URL: "http://authlete.lan" };
+    expect(() => parseSettings(cluster)).toThrow(/AUTHLETE_BASE_URL: must be https:\/\//);
+    expect(() => parseSettings(cluster)).not.toThrow(/token"/);
+    expect(
+      parseSettings({ ...cluster, ALLOW_INSECURE_AUTHLETE_URL: "true" }).authlete,
+    ).toMatchObject({
+      baseUrl: "http://authlete.lan",
+    });
+    expect(
+      parseSettings({ ...cluster, AUTHLETE_BASE_URL: "http://127.0.0.1:8796" }).authlete,
+    ).toMatchObject({ mode: "cluster" });
+  });
+
+  it("warns when a remote database is reached without sslmode", () => {
+    const remote = "postgres://console@db.example.com/console";
+    const key = { TICKET_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") };
+    expect(parseSettings({ ...key, DATABASE_URL: remote }).databaseWarnings.join()).toMatch(
+      /db\.example\.com without sslmode.*sslmode=verify-full/,
+    );
+    expect(
+      parseSettings({ ...key, DATABASE_URL: `${remote}?sslmode=verify-full` }).databaseWarnings,
+    ).toEqual([]);
+    expect(
+      parseSettings({ ...key, DATABASE_URL: "postgres://console@127.0.0.1/console" })
+        .databaseWarnings,
+    ).toEqual([]);
   });
 
   it("allows a plain-http provider only on this machine", () => {

@@ -155,6 +155,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     logger,
     version,
     clientDir,
+    serveSourceMaps: settings.serveSourceMaps,
     now: clock.epochMs,
     publicAddress: { publicUrl: settings.publicUrl, trustProxy: settings.trustProxy },
     lab: {
@@ -206,6 +207,9 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
       const rechecked = await auth.auth.sessions.recheckAll();
       if (rechecked.ended > 0 || rechecked.roleChanged > 0) {
         logger.warn(rechecked, "sessions: ended or given a new role by changed accounts");
+      }
+      for (const warning of [...settings.httpWarnings, ...settings.databaseWarnings]) {
+        logger.warn(warning);
       }
       logger.info({ replicaId }, "bulk jobs: this replica's id in job leases");
       await resolveAbandoned();

@@ -43,6 +43,31 @@ function problemsOf(run: () => unknown): string {
 }
 
 describe("CONSOLE_CONFIG", () => {
+  it("refuses a plain-http baseUrl off this machine unless ALLOW_INSECURE_AUTHLETE_URL (issue 19, item 15)", () => {
+    const path = file(
+      "console.yaml",
+      YAML.replace("https://jp.authlete.com/", "http://jp.authlete.com/"),
+    );
+    const env = { CONSOLE_CONFIG: path, PROD_TOKEN: "p", QA_CLIENT_SECRET: "s" };
+    const tokenFile = file("qa-token", "qa\n");
+    const withToken = {
+      ...env,
+      CONSOLE_CONFIG: file(
+        "c.yaml",
+        YAML.replace("https://jp.authlete.com/", "http://jp.authlete.com/").replace(
+          "TOKEN_FILE",
+          tokenFile,
+        ),
+      ),
+    };
+    expect(problemsOf(() => parseSettings(withToken))).toMatch(
+      /CONSOLE_CONFIG services\.0\.baseUrl: must be https:\/\//,
+    );
+    expect(
+      parseSettings({ ...withToken, ALLOW_INSECURE_AUTHLETE_URL: "true" }).services,
+    ).toHaveLength(2);
+  });
+
   it("reads YAML, takes tokens from the named variables and secret files", () => {
     const tokenFile = file("qa-token", "qa-token-value\n");
     const path = file("console.yaml", YAML.replace("TOKEN_FILE", tokenFile));

@@ -1,3 +1,4 @@
+import { insecureUrlProblem } from "../http/loopback";
 import { FileTooLargeError, readConfigFile } from "../config-file";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -108,6 +109,10 @@ export function readServices(
     );
   }
   const problems: string[] = [];
+  parsed.data.services.forEach((profile, index) => {
+    const problem = insecureUrlProblem(profile.baseUrl, env.ALLOW_INSECURE_AUTHLETE_URL);
+    if (problem) problems.push(`CONSOLE_CONFIG services.${index}.baseUrl: ${problem}`);
+  });
   const secret = (where: string, variable: string | undefined, file: string | undefined) => {
     if (variable !== undefined) {
       const value = env[variable];

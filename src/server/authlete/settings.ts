@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { optional } from "../../shared/fail-request";
+import { insecureUrlProblem } from "../http/loopback";
 
 /**
  * Which Authlete the console talks to: a cluster with a token, or (no token) the embedded
@@ -20,6 +21,15 @@ const clusterSettings = z
       .default(10_000),
     AUTHLETE_TEST_CLIENT_ID: optional(z.string()),
     AUTHLETE_TEST_CLIENT_SECRET: optional(z.string()),
+    ALLOW_INSECURE_AUTHLETE_URL: optional(
+      z.enum(["true", "false"], { error: "must be true or false" }),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    // Only a cluster's URL carries the token; without one the embedded simulator is used.
+    if (!env.AUTHLETE_ACCESS_TOKEN) return;
+    const problem = insecureUrlProblem(env.AUTHLETE_BASE_URL, env.ALLOW_INSECURE_AUTHLETE_URL);
+    if (problem) ctx.addIssue({ code: "custom", path: ["AUTHLETE_BASE_URL"], message: problem });
   })
   .refine(
     (env) =>

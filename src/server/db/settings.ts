@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isLoopbackUrl } from "../http/loopback";
 import { optional } from "../../shared/fail-request";
 
 /** Where the records live: SQLite (a file) or PostgreSQL (DATABASE_URL). */
@@ -22,4 +23,16 @@ export const databaseSettings = z
     auditSynchronous: e.AUDIT_DB_SYNCHRONOUS,
     /** PostgreSQL; absent: SQLite at auditDbPath. */
     databaseUrl: e.DATABASE_URL,
+    /** Said once at start. */
+    databaseWarnings: databaseWarningsOf(e.DATABASE_URL),
   }));
+
+/** A remote PostgreSQL reached without sslmode: node-postgres then speaks plain text. */
+function databaseWarningsOf(url: string | undefined): string[] {
+  if (url === undefined || isLoopbackUrl(url)) return [];
+  if (new URL(url).searchParams.has("sslmode")) return [];
+  const host = new URL(url).hostname;
+  return [
+    `DATABASE_URL names ${host} without sslmode: records, sessions and sealed tickets travel unencrypted. Add ?sslmode=verify-full (with the server's CA in sslrootcert) to encrypt and check who answers.`,
+  ];
+}

@@ -101,9 +101,10 @@ describe("PUBLIC_URL behind a trusted TLS proxy", () => {
 
     // Untrusted: the header is ignored, and so are X-Forwarded-Proto and -Host.
     running = await startConsole({ signedIn: false });
-    const answer = await signIn(
-      viaProxy({ "x-forwarded-host": "elsewhere.example", origin: "https://elsewhere.example" }),
-    );
+    const answer = await signIn({
+      ...viaProxy({ "x-forwarded-host": "elsewhere.example", origin: "https://elsewhere.example" }),
+      host: "127.0.0.1",
+    });
     expect(answer.status).toBe(403);
     const plain = await signIn({ "x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https" });
     expect(plain.status).toBe(200);
@@ -111,6 +112,45 @@ describe("PUBLIC_URL behind a trusted TLS proxy", () => {
     expect(plain.headers.get("set-cookie")).not.toMatch(/Secure/i);
     expect(plain.headers.get("strict-transport-security")).toBeNull();
     expect(lastRequestLine("/api/session").client).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+  });
+});
+
+describe("the default loopback start (issue 19, items 12 and 17)", () => {
+  it("answers only loopback Host names without PUBLIC_URL: a rebound name is refused", async () => {
+    running = await startConsole({ signedIn: false });
+    const rebound = await signIn({
+      host: "rebind.attacker.example",
+      origin: "http://rebind.attacker.example",
+    });
+    expect(rebound.status).toBe(421);
+    expect(problemSchema.parse(rebound.json).detail).toMatch(/only loopback names/);
+    for (const host of ["localhost", "127.0.0.1:8787", "[::1]:8787", "app.localhost"]) {
+      const page = await running.request("/api/session/method", { headers: { host } });
+      expect(page.status, host).toBe(200);
+    }
+  });
+
+  it("refuses to start on a non-loopback HOST without PUBLIC_URL, naming what to set", () => {
+    expect(() => parseSettings({ HOST: "0.0.0.0" })).toThrow(/HOST: .*set PUBLIC_URL/);
+    expect(parseSettings({ HOST: "0.0.0.0", PUBLIC_URL: PUBLIC }).host).toBe("0.0.0.0");
+    expect(parseSettings({ HOST: "::1" }).host).toBe("::1");
+  });
+
+  it("warns at start when a hop count is trusted on a reachable HOST", () => {
+    const base = { HOST: "0.0.0.0", PUBLIC_URL: PUBLIC };
+    expect(parseSettings({ ...base, TRUST_PROXY: "1" }).httpWarnings.join()).toMatch(
+      /TRUST_PROXY=1 believes X-Forwarded-For from any direct peer.*reachable only through the proxy/,
+    );
+    expect(parseSettings({ ...base, TRUST_PROXY: "10.0.0.0/8" }).httpWarnings).toEqual([]);
+    expect(parseSettings({ TRUST_PROXY: "1" }).httpWarnings).toEqual([]);
+  });
+
+  it("takes only IP literals from X-Forwarded-For: a name ends the walk", async () => {
+    running = await startConsole({ signedIn: false, env: { TRUST_PROXY: "2" } });
+    await signIn({ "x-forwarded-for": "evil.example, 203.0.113.9" });
+    expect(lastRequestLine("/api/session").client).toBe("203.0.113.9");
+    await signIn({ "x-forwarded-for": "198.51.100.7, [2001:db8::1]" });
+    expect(lastRequestLine("/api/session").client).toBe("198.51.100.7");
   });
 });
 

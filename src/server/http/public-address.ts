@@ -1,6 +1,7 @@
 import { BlockList, isIP } from "node:net";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
+import { hostnameOf, isLoopbackHost } from "./loopback";
 import { problemResponse } from "./problem";
 import type { AppEnv } from "./app-env";
 
@@ -87,6 +88,10 @@ function socketAddress(c: Context): string {
   }
 }
 
+function withoutBrackets(address: string): string {
+  return address.replace(/^\[(.*)\]$/, "$1");
+}
+
 function firstValue(header: string | undefined): string | undefined {
   return header?.split(",")[0]?.trim() || undefined;
 }
@@ -107,7 +112,15 @@ export function clientFacts(options: {
       .reverse();
     const chain = [socket, ...forwardedFor];
     let hop = 0;
-    while (hop < chain.length - 1 && trusted(trustProxy, chain[hop]!, hop)) hop++;
+    // Only IP literals are addresses: a name or garbage in the chain ends the walk there, so the
+    // last trusted proxy's peer stands (proxy-addr refuses such a chain outright).
+    while (
+      hop < chain.length - 1 &&
+      trusted(trustProxy, chain[hop]!, hop) &&
+      isIP(withoutBrackets(chain[hop + 1]!)) !== 0
+    ) {
+      hop++;
+    }
     const viaTrustedProxy = trusted(trustProxy, socket, 0);
 
     const url = new URL(c.req.url);
@@ -129,20 +142,25 @@ export function clientFacts(options: {
 
 /**
  * With PUBLIC_URL, a request for another host is refused with 421 (a DNS-rebinding page, a
- * mistyped ingress rule). After clientFacts, and after the security headers and the request log,
+ * mistyped ingress rule); without it, a request for any name but a loopback one is. After clientFacts, and after the security headers and the request log,
  * so that the refusal carries the one and is in the other. The orchestrator's probes are mounted
  * before it (app.ts), so they answer whatever host they were asked for.
  */
 export function publicHostOnly(publicUrl: string | undefined): MiddlewareHandler<AppEnv> {
   const publicHost = publicUrl === undefined ? undefined : new URL(publicUrl).host.toLowerCase();
   return async (c, next) => {
-    if (publicHost !== undefined && c.var.client.host.toLowerCase() !== publicHost) {
+    const host = c.var.client.host.toLowerCase();
+    const allowed =
+      publicHost === undefined ? isLoopbackHost(hostnameOf(host)) : host === publicHost;
+    if (!allowed) {
       c.header("Cache-Control", "no-store");
       return problemResponse(c, {
         kind: "misdirected-request",
         status: 421,
         title: "This console is not served at that address",
-        detail: `Open it at ${publicUrl}.`,
+        detail: publicUrl
+          ? `Open it at ${publicUrl}.`
+          : "Without PUBLIC_URL it answers only loopback names (localhost, 127.0.0.1, [::1]).",
       });
     }
     return next();

@@ -6,11 +6,15 @@ import type { AppEnv } from "./app-env";
  * The built page. Vite names assets by content hash, so they can be cached forever; index.html
  * names the current hashes, so it is revalidated on every load.
  */
-export function staticPage(clientDir: string) {
+export function staticPage(clientDir: string, options: { serveSourceMaps: boolean }) {
   const immutable = "public, max-age=31536000, immutable";
   const revalidate = "no-cache";
   return (
     new Hono<AppEnv>()
+      // Source maps show the whole client source: built for debugging, served only when asked.
+      .get("/assets/*", async (c, next) =>
+        c.req.path.endsWith(".map") && !options.serveSourceMaps ? c.text("Not found", 404) : next(),
+      )
       .use(
         "/assets/*",
         serveStatic({

@@ -6,7 +6,13 @@ import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../config";
 import { ConfigError } from "../config-error";
-import { LocalAccounts, hashAccessCode, readLocalAccounts } from "./local-accounts";
+import {
+  FIXTURE_SCRYPT_COST,
+  LocalAccounts,
+  hashAccessCode,
+  hashAccessCodeSync,
+  readLocalAccounts,
+} from "./local-accounts";
 
 const folder = mkdtempSync(join(tmpdir(), "cfc-accounts-"));
 function usersFile(name: string, text: string): string {
@@ -123,5 +129,47 @@ describe("local accounts (CONSOLE_USERS)", () => {
     );
     expect(role.status).toBe(2);
     expect(role.stderr).toContain("--role: must be one of supervisor, operator, viewer");
+  });
+
+  it("refuses weak codes, by add-user and as CONSOLE_ACCESS_CODE (issue 19, item 16)", () => {
+    for (const weak of ["aaaaaaaaaaaa", "password1234", "abc111111111"]) {
+      expect(problemsOf(() => parseSettings({ CONSOLE_ACCESS_CODE: weak })).join(), weak).toMatch(
+        /CONSOLE_ACCESS_CODE/,
+      );
+    }
+    expect(
+      parseSettings({ CONSOLE_ACCESS_CODE: " tidal-orbit-lantern-42 " }).auth.method.mode,
+    ).toBe("local");
+    const common = spawnSync("npx", ["tsx", "src/tools/add-user.ts", "--name", "Linus"], {
+      input: "password1234\n",
+      encoding: "utf8",
+    });
+    expect(common.status).toBe(2);
+    expect(common.stdout).toBe("");
+  });
+
+  it("hashes the code add-user was given trimmed, as sign-in checks it", async () => {
+    const hash = hashAccessCodeSync("  tidal-orbit-lantern-42\n", FIXTURE_SCRYPT_COST);
+    const accounts = new LocalAccounts([{ name: "Ada", role: "operator", codeHash: hash }]);
+    expect(await accounts.verify("Ada", "tidal-orbit-lantern-42")).toBeDefined();
+  });
+
+  it("refuses hash parameters that would cost more than 128 MiB per check", () => {
+    const key = Buffer.alloc(32).toString("base64url");
+    const salt = Buffer.alloc(16).toString("base64url");
+    for (const params of ["N=4194304,r=8,p=1", "N=131072,r=32,p=1", "N=131072,r=8,p=16"]) {
+      const path = usersFile(
+        "costly.json",
+        JSON.stringify({
+          users: [{ name: "X", role: "viewer", codeHash: `scrypt$${params}$${salt}$${key}` }],
+        }),
+      );
+      expect(problemsOf(() => readLocalAccounts(path)).join(), params).toMatch(/codeHash/);
+    }
+  });
+
+  it("refuses a configuration file over 256 KiB, naming it (issue 19, item 20)", () => {
+    const path = usersFile("huge.yaml", `# ${"x".repeat(300 * 1024)}\nusers: []\n`);
+    expect(problemsOf(() => readLocalAccounts(path)).join()).toMatch(/huge\.yaml.*(KiB|bytes)/);
   });
 });

@@ -1,6 +1,7 @@
 import * as client from "openid-client";
 import type { Role } from "../../shared/session";
 import { VISIBLE_TEXT, visibleText } from "../../shared/text";
+import { isLoopbackUrl } from "../http/loopback";
 import type { Principal } from "../identity/sessions";
 import type { PendingSignIn, SqlPendingSignIns } from "./pending-sign-ins";
 
@@ -185,7 +186,7 @@ export class OidcSignIn {
         undefined,
         client.ClientSecretPost(this.settings.clientSecret),
         // Plain http only for a provider on this machine (tests, local development).
-        isLoopback(this.settings.issuer) ? { execute: [client.allowInsecureRequests] } : {},
+        isLoopbackUrl(this.settings.issuer) ? { execute: [client.allowInsecureRequests] } : {},
       )
       .catch((error: unknown) => {
         this.#configuration = undefined;
@@ -195,10 +196,6 @@ export class OidcSignIn {
   }
 }
 
-export function isLoopback(url: string): boolean {
-  const { hostname } = new URL(url);
-  return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]";
-}
 
 function describe(error: unknown): string {
   if (error instanceof client.AuthorizationResponseError) return `provider: ${error.error}`;

@@ -3,7 +3,8 @@ import { optional } from "../../shared/fail-request";
 import { publicOrigin } from "../http/public-address";
 import { weakCodeReason } from "./code-strength";
 import { readLocalAccounts } from "./local-accounts";
-import { OIDC_CALLBACK_PATH, isLoopback } from "./oidc";
+import { isLoopbackUrl } from "../http/loopback";
+import { OIDC_CALLBACK_PATH } from "./oidc";
 
 /** How people sign in (a shared code, local accounts or OpenID Connect), and their sessions. */
 
@@ -94,7 +95,7 @@ export const sessionSettings = z
         ctx.addIssue({ code: "custom", path: [name], message: "is required when AUTH_MODE=oidc" });
       }
     }
-    if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith("https:") && !isLoopback(env.OIDC_ISSUER)) {
+    if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith("https:") && !isLoopbackUrl(env.OIDC_ISSUER)) {
       ctx.addIssue({
         code: "custom",
         path: ["OIDC_ISSUER"],
