@@ -196,7 +196,6 @@ export class OidcSignIn {
   }
 }
 
-
 function describe(error: unknown): string {
   if (error instanceof client.AuthorizationResponseError) return `provider: ${error.error}`;
   if (error instanceof client.ResponseBodyError) return `provider: ${error.error}`;

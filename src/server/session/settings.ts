@@ -95,7 +95,11 @@ export const sessionSettings = z
         ctx.addIssue({ code: "custom", path: [name], message: "is required when AUTH_MODE=oidc" });
       }
     }
-    if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith("https:") && !isLoopbackUrl(env.OIDC_ISSUER)) {
+    if (
+      env.OIDC_ISSUER &&
+      !env.OIDC_ISSUER.startsWith("https:") &&
+      !isLoopbackUrl(env.OIDC_ISSUER)
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["OIDC_ISSUER"],
