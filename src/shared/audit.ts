@@ -4,6 +4,7 @@ import { END_RESULTS } from "./end-request";
 import { DELIVERY_MODES, DELIVERY_STATES } from "./end-outcome";
 import { ROLES } from "./session";
 import { optional, serviceIdSchema, ticketSchema } from "./fail-request";
+import { NO_CONTROL_CHARACTERS } from "./text";
 
 /** What the audit trail records: every attempt, whatever came of it. */
 export const AUDIT_KINDS = [
@@ -97,7 +98,9 @@ export const auditEventSchema = z.object({
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
-const optionalText = optional(z.string().trim().max(256));
+const optionalText = optional(
+  z.string().trim().max(256).regex(NO_CONTROL_CHARACTERS, "A filter has no control characters."),
+);
 const optionalTime = optional(
   z.iso.datetime({
     offset: true,

@@ -8,3 +8,11 @@ export const VISIBLE_TEXT = /^[^\p{Cc}\p{Cf}]*$/u;
 export function visibleText(text: string): string {
   return text.replace(/[\p{Cc}\p{Cf}]/gu, "");
 }
+
+/** Control characters (NUL among them, which PostgreSQL text refuses). */
+export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+
+/** Text as the audit trail stores it: control characters removed, in this one place. */
+export function storableText(text: string): string {
+  return text.replace(/\p{Cc}/gu, "");
+}

@@ -2,6 +2,7 @@ import type { Insertable } from "kysely";
 import type { AuditEvent } from "../../shared/audit";
 import type { AuditEventsTable } from "../db/schema";
 import { fingerprintOf } from "../db/ticket-fingerprint";
+import { storableText } from "../../shared/text";
 import type { AuditCompletion, AuditInput } from "./audit-input";
 
 /** Audit records ↔ rows of audit_events: the column of each field, in one place. */
@@ -52,11 +53,11 @@ export function toEvent(row: SelectedRow): AuditEvent {
 export function completionColumns(completion: AuditCompletion) {
   return {
     outcome: completion.outcome,
-    result_code: completion.resultCode ?? null,
-    action: completion.action ?? null,
+    result_code: completion.resultCode ? storableText(completion.resultCode) : null,
+    action: completion.action ? storableText(completion.action) : null,
     upstream_status: completion.upstreamStatus ?? null,
     duration_ms: completion.durationMs ?? null,
-    detail: completion.detail ?? null,
+    detail: completion.detail ? storableText(completion.detail) : null,
     ...(completion.deliveryMode && { delivery_mode: completion.deliveryMode }),
     ...(completion.authReqId && fingerprintColumns(completion.authReqId)),
     ...(completion.notification && { notification: completion.notification }),
@@ -73,19 +74,19 @@ export function fingerprintColumns(authReqId: string) {
 export function toRow(input: AuditInput, at: Date): Insertable<AuditEventsTable> {
   const ticket = input.ticket ?? null;
   const fingerprint = ticket === null ? input.ticketFingerprint : fingerprintOf(ticket);
-  const text = (value: string | null | undefined) => (value ? value : null);
+  const text = (value: string | null | undefined) => (value ? storableText(value) : null);
   const authReqId = input.authReqId ? fingerprintOf(input.authReqId) : undefined;
   return {
     at: at.toISOString(),
     kind: input.kind,
     outcome: input.outcome,
-    operator: input.operator,
+    operator: storableText(input.operator),
     email: text(input.email),
     role: input.role ?? null,
     service_id: text(input.serviceId),
     target: text(input.target),
     ticket_hash: fingerprint?.hash ?? null,
-    ticket_tail: fingerprint?.tail ?? null,
+    ticket_tail: fingerprint ? storableText(fingerprint.tail) : null,
     reason: text(input.reason),
     error_description: text(input.errorDescription),
     error_uri: text(input.errorUri),
@@ -105,7 +106,7 @@ export function toRow(input: AuditInput, at: Date): Insertable<AuditEventsTable>
     caller_request_id: text(input.callerRequestId),
     delivery_mode: input.deliveryMode ?? null,
     auth_req_id_hash: authReqId?.hash ?? null,
-    auth_req_id_tail: authReqId?.tail ?? null,
+    auth_req_id_tail: authReqId ? storableText(authReqId.tail) : null,
     notification: input.notification ?? null,
   };
 }

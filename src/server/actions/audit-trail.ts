@@ -1,3 +1,4 @@
+import { storableText } from "../../shared/text";
 import type { AuditEvent, AuditFilters } from "../../shared/audit";
 import type { AuditCompletion, AuditInput } from "./audit-input";
 import type { PreviousAction } from "../../shared/ask-first";
@@ -207,7 +208,7 @@ export class SqlAuditTrail implements AuditTrail {
     await this.#write(async () => {
       await this.store.db
         .updateTable("audit_events")
-        .set({ detail })
+        .set({ detail: storableText(detail) })
         .where("id", "=", id)
         .execute();
       return id;
@@ -256,7 +257,7 @@ export class SqlAuditTrail implements AuditTrail {
   async #rememberPeople(inputs: Pick<AuditInput, "operator" | "email">[]): Promise<void> {
     const fresh = new Map<string, { name: string; email: string }>();
     for (const { operator, email } of inputs) {
-      const person = { name: operator, email: email ?? "" };
+      const person = { name: storableText(operator), email: storableText(email ?? "") };
       const key = JSON.stringify(person);
       if (!this.#knownPeople.has(key)) fresh.set(key, person);
     }
