@@ -82,6 +82,7 @@ export function createApp(deps: AppDeps) {
         sessions,
         services,
         audit,
+        actionPolicy: deps.actionPolicy,
         expectNotification: (token) => deps.lab.labStore.expectNotification(tokenHash(token)),
       }),
     )

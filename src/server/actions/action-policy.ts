@@ -140,6 +140,19 @@ export function createActionPolicy(deps: {
      * The service the action goes to, the draft of its records, and whose budget it counts
      * against, once every rule is met; otherwise the refusal is recorded and thrown.
      */
+    /**
+     * A test ticket is an Authlete call with the test client's secret: it takes one call from
+     * the caller's per-minute limit, like a fail (issue 19, item 9); over it, recorded and thrown.
+     */
+    async chargeTestTicket(caller: Caller, serviceId: string): Promise<void> {
+      const limitKey = limitKeyOf(caller.principal, caller.clientAddress ?? "");
+      const overBudget = await budgets.takeCalls(limitKey, 1);
+      if (overBudget) {
+        const record = { ...draftRecord(caller), kind: "test-ticket" as const, serviceId };
+        throw await refusal(record, "rate-limited", overBudget);
+      }
+    },
+
     async admit(attempt: ActionAttempt): Promise<Admission> {
       const { caller, request, channel } = attempt;
       const draft: Admission["draft"] = {

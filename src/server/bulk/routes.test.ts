@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bulkItemsPageSchema, bulkJobSchema } from "../../shared/bulk-job";
 import type { BulkJob } from "../../shared/bulk-job";
+import { auditPageSchema } from "../../shared/audit";
 import { problemSchema } from "../../shared/problem";
 import { startConsole } from "../../testing/test-harness";
 import type { ConsoleUnderTest } from "../../testing/test-harness";
@@ -290,5 +291,31 @@ describe("bulk fail over HTTP, against the simulator", () => {
       ).status,
     ).toBe(403);
     expect((await running.get("/api/bulk-jobs/no-such-job")).status).toBe(404);
+  });
+
+  it("reads no viewer's body: the role comes first, and 4 MiB is only for an operator's job (issue 19, items 6 and 18)", async () => {
+    running = await startConsole();
+    const created = await running.post("/api/bulk-jobs", {
+      serviceId: "1000000001",
+      tickets: [{ ticket: "w-1" }],
+      reason: "SERVER_ERROR",
+    });
+    const { id } = bulkJobSchema.parse(created.json);
+    await untilStopped(running, id);
+    await running.signInAs({ name: "Vera", email: null, role: "viewer" });
+    // A key written twice is found only by reading the body: a viewer gets 403 before that.
+    const twice =
+      '{"serviceId":"1000000001","serviceId":"1000000002","tickets":[],"reason":"SERVER_ERROR"}';
+    expect((await running.post("/api/bulk-jobs", twice)).status).toBe(403);
+    // A job control takes no body: 20 KiB is over its 16 KiB limit (it was under 4 MiB).
+    const big = JSON.stringify({ pad: "x".repeat(20 * 1024) });
+    expect((await running.post(`/api/bulk-jobs/${id}/pause`, big)).status).toBe(413);
+    // The viewer's refused control is a job control of that job, not a fail.
+    expect((await running.post(`/api/bulk-jobs/${id}/cancel`, {})).status).toBe(403);
+    const page = auditPageSchema.parse((await running.get("/api/audit?outcome=forbidden")).json);
+    expect(page.events.map((e) => [e.kind, e.jobId, e.operator])).toEqual([
+      ["job-control", id, "Vera"],
+      ["bulk-job", null, "Vera"],
+    ]);
   });
 });

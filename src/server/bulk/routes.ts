@@ -8,7 +8,8 @@ import type { AuditTrail } from "../actions/audit-trail";
 import type { ServiceDirectory } from "../authlete/service-directory";
 import type { AppEnv } from "../http/app-env";
 import { EXPORT_CHUNK, EXPORT_FORMATS, streamExport } from "../http/export";
-import { MAX_BULK_BODY_BYTES, requireRole, signedInArea } from "../http/guards";
+import { MAX_BULK_BODY_BYTES, limitBodySize, requireRole, requireSession } from "../http/guards";
+import { refuseDuplicateKeys } from "../http/strict-json";
 import { jsonBody, queryParams } from "../http/validation";
 import type { SessionStore } from "../identity/sessions";
 import type { BulkJobStore } from "./bulk-job-store";
@@ -23,7 +24,8 @@ const exportQuerySchema = z.strictObject({
 
 /**
  * /api/bulk-jobs: jobs run in the BFF; the page starts, watches, pauses and exports them. The
- * only route with a large body (a job's ticket list), so the only sub-app with a 4 MiB limit.
+ * only route with a large body (a job's ticket list): its 4 MiB limit and the body's reading
+ * come after the operator role is known, so a viewer's megabytes are never read.
  */
 export function bulkJobRoutes(deps: {
   sessions: SessionStore;
@@ -34,10 +36,15 @@ export function bulkJobRoutes(deps: {
   store: BulkJobStore;
 }) {
   const { audit, actionPolicy, runner, store } = deps;
-  const operatorOnly = requireRole("operator", audit, "fail");
+  const operatorOnly = requireRole("operator", audit, "bulk-job");
+  const controlsOperatorOnly = requireRole("operator", audit, "job-control", (c) => ({
+    jobId: c.req.param("id"),
+  }));
   const access = jobAccess(runner);
 
   const jobs = new Hono<AppEnv>()
+    .use(limitBodySize())
+    .use(refuseDuplicateKeys())
     .get("/", async (c) => {
       const views = await runner.recentViews(20);
       return c.json(
@@ -62,14 +69,16 @@ export function bulkJobRoutes(deps: {
       ]);
       return c.json({ items, total }, 200);
     })
-    .post("/:id/pause", operatorOnly, async (c) => c.json(await controlJob(deps, c, "pause"), 200))
-    .post("/:id/resume", operatorOnly, async (c) =>
+    .post("/:id/pause", controlsOperatorOnly, async (c) =>
+      c.json(await controlJob(deps, c, "pause"), 200),
+    )
+    .post("/:id/resume", controlsOperatorOnly, async (c) =>
       c.json(await controlJob(deps, c, "resume"), 200),
     )
-    .post("/:id/cancel", operatorOnly, async (c) =>
+    .post("/:id/cancel", controlsOperatorOnly, async (c) =>
       c.json(await controlJob(deps, c, "cancel"), 200),
     )
-    .post("/:id/retry-failed", operatorOnly, async (c) =>
+    .post("/:id/retry-failed", controlsOperatorOnly, async (c) =>
       c.json(await controlJob(deps, c, "retry-failed"), 200),
     )
     .get("/:id/export", queryParams(exportQuerySchema), async (c) => {
@@ -87,10 +96,13 @@ export function bulkJobRoutes(deps: {
       });
     });
 
-  return signedInArea(deps.sessions, MAX_BULK_BODY_BYTES)
+  return new Hono<AppEnv>()
+    .use(requireSession(deps.sessions))
     .post(
       "/",
       operatorOnly,
+      limitBodySize(MAX_BULK_BODY_BYTES),
+      refuseDuplicateKeys(),
       jsonBody(bulkJobRequestSchema, (c: Context<AppEnv>, body, errors) =>
         recordInvalidJob(audit, c, body, errors),
       ),

@@ -61,12 +61,15 @@ export function requireRole(
   role: Role,
   audit: AuditTrail,
   kind: AuditKind,
+  /** What else the refusal's record names (a job control's job id). */
+  recordAlso: (c: Context<AppEnv>) => { jobId?: string } = () => ({}),
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = c.var.principal;
     if (roleAllows(principal.role, role)) return next();
     await audit.record({
       ...signedInRecord(c),
+      ...recordAlso(c),
       kind,
       outcome: "forbidden",
       detail: `needs the ${role} role`,
