@@ -9,7 +9,7 @@ import { limitKeyOf } from "../identity/limit-key";
 import type { Principal } from "../identity/sessions";
 import type { AuditCompletion, AuditInput } from "./audit-input";
 import type { AuditTrail } from "./audit-trail";
-import { createBudgets } from "./budgets";
+import { createBudgets, tooManyOpenJobs } from "./budgets";
 import type { BudgetLimits } from "./budgets";
 import { draftRecord } from "./caller";
 import type { Caller, RecordDetails, RecordDraft } from "./caller";
@@ -151,6 +151,30 @@ export function createActionPolicy(deps: {
         const record = { ...draftRecord(caller), kind: "test-ticket" as const, serviceId };
         throw await refusal(record, "rate-limited", overBudget);
       }
+    },
+
+    /**
+     * Retry failed is admitted like a new job of its failed tickets (issue 19, item 2): the
+     * minute limit, the open jobs (the job counts as open again) and the hour's tickets, of
+     * the person who asks. Returns the refusal to record, if any.
+     */
+    /** BULK_MAX_OPEN_JOBS, which the job store checks again as it stores a job. */
+    maxOpenJobs: deps.limits.maxOpenJobs,
+
+    /** A job that passed admit but lost the race for the last open slot as it was stored. */
+    async refuseOpenJobs(draft: Admission["draft"], open: number): Promise<ProblemError> {
+      return refusal(
+        { ...draft, kind: "bulk-job" },
+        "rate-limited",
+        tooManyOpenJobs(open, deps.limits.maxOpenJobs),
+      );
+    },
+
+    async admitRetry(caller: Caller, failedTickets: number): Promise<ProblemInit | undefined> {
+      return budgets.admitJob(
+        limitKeyOf(caller.principal, caller.clientAddress ?? ""),
+        failedTickets,
+      );
     },
 
     async admit(attempt: ActionAttempt): Promise<Admission> {

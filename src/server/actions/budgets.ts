@@ -25,6 +25,18 @@ export interface BudgetLimits {
  *   test tickets, so the fail limit would be either too small for it or too large for fails.
  * Each refusal is a problem to answer (429); nothing was sent to Authlete.
  */
+/** BULK_MAX_OPEN_JOBS reached: checked first here, and again atomically as the job is stored. */
+export function tooManyOpenJobs(open: number, maxOpenJobs: number): ProblemInit {
+  return {
+    kind: "budget-exceeded",
+    status: 429,
+    title: "Too many unfinished bulk jobs",
+    detail: `You have ${open} unfinished bulk jobs (at most ${maxOpenJobs}, BULK_MAX_OPEN_JOBS). Let one finish, or cancel one; nothing was sent to Authlete.`,
+    // Jobs take seconds to minutes; the page's budget line shows when one finishes.
+    retryAfterSeconds: 30,
+  };
+}
+
 export function createBudgets(
   limits: BudgetLimits,
   openJobsOf: (limitKey: string) => Promise<number>,
@@ -81,14 +93,7 @@ export function createBudgets(
       const minute = await actionsPerMinute.peek(key);
       if (!minute.allowed) return overMinuteLimit("bulk", minute);
       const open = await openJobsOf(key);
-      if (open >= maxOpenJobs) {
-        return {
-          kind: "budget-exceeded",
-          status: 429,
-          title: "Too many unfinished bulk jobs",
-          detail: `You have ${open} unfinished bulk jobs (at most ${maxOpenJobs}, BULK_MAX_OPEN_JOBS). Let one finish, or cancel one; nothing was sent to Authlete.`,
-        };
-      }
+      if (open >= maxOpenJobs) return tooManyOpenJobs(open, maxOpenJobs);
       const hour = await bulkTicketsPerHour.take(key, tickets);
       if (hour.allowed) return undefined;
       return {

@@ -129,8 +129,8 @@ export async function setup(
     }),
   });
   runners.push(runner);
-  const start = (tickets: string[]) =>
-    runner.start(
+  const start = async (tickets: string[]) => {
+    const started = await runner.start(
       {
         serviceId: "1000000001",
         tickets: tickets.map((ticket) => ({ ticket })),
@@ -141,6 +141,9 @@ export async function setup(
       caller,
       "person:account:ada",
     );
+    if (!started.ok) throw new Error("no open job slot");
+    return started.id;
+  };
   return {
     runner,
     store,

@@ -72,19 +72,16 @@ export class BulkRunner {
     return taken;
   }
 
-  /** Starts a job for `caller`, owned by `ownerKey` (identity/limit-key.ts). */
+  /** Starts a job for `caller`, owned by `ownerKey`, unless it has maxOpenJobs unfinished. */
   async start(
     request: BulkJobRequest,
     service: ResolvedService,
     caller: Caller,
     ownerKey: string,
-  ): Promise<string> {
+    { maxOpenJobs } = { maxOpenJobs: Number.MAX_SAFE_INTEGER },
+  ): Promise<{ ok: true; id: string } | { ok: false; open: number }> {
     const id = randomUUID();
-    const {
-      job: created,
-      held,
-      settings,
-    } = newJob({
+    const made = newJob({
       id,
       request,
       service,
@@ -94,10 +91,12 @@ export class BulkRunner {
       lease: { owner: this.options.replicaId, until: this.options.clock.epochMs() + this.#leaseMs },
       seal: this.options.seal,
     });
-    await this.options.store.create(created);
+    const { held, settings } = made;
+    const stored = await this.options.store.create(made.job, maxOpenJobs);
+    if (!stored.ok) return stored;
     const job = this.#live(id, service, caller, settings, held);
     for (const seq of held.keys()) this.#enqueue(job, seq);
-    return id;
+    return { ok: true, id };
   }
 
   /** The job as the page shows it (job-view.ts), or undefined when there is no such job. */

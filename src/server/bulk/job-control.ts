@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { BulkJob } from "../../shared/bulk-job";
 import { roleAllows } from "../../shared/session";
+import type { ActionPolicy } from "../actions/action-policy";
 import type { AuditTrail } from "../actions/audit-trail";
 import type { AppEnv } from "../http/app-env";
 import { ProblemError } from "../http/problem";
@@ -49,7 +50,11 @@ export function jobAccess(runner: BulkRunner) {
  * action is recorded with who asked, and what came of it. Answers the job as it is now.
  */
 export async function controlJob(
-  deps: { runner: BulkRunner; audit: AuditTrail },
+  deps: {
+    runner: BulkRunner;
+    audit: AuditTrail;
+    actionPolicy: Pick<ActionPolicy, "admitRetry">;
+  },
   c: Context<AppEnv>,
   verb: ControlVerb,
 ): Promise<BulkJob> {
@@ -76,10 +81,10 @@ export async function controlJob(
       detail: `Only ${job.operator}, who started it, or a supervisor may ${verb === "retry-failed" ? "retry" : verb} it.`,
     });
   }
-  const refused = await act(runner, c, verb, job);
+  const refused = await act(deps, c, verb, job);
   await audit.record({
     ...record,
-    outcome: refused ? "refused" : "succeeded",
+    outcome: refused ? (refused.status === 429 ? "rate-limited" : "refused") : "succeeded",
     detail: refused ? `${verb}: ${refused.title}` : verb,
   });
   if (refused) throw new ProblemError(refused);
@@ -87,11 +92,12 @@ export async function controlJob(
 }
 
 async function act(
-  runner: BulkRunner,
+  deps: { runner: BulkRunner; actionPolicy: Pick<ActionPolicy, "admitRetry"> },
   c: Context<AppEnv>,
   verb: ControlVerb,
   job: JobView,
 ): Promise<ProblemInit | undefined> {
+  const { runner } = deps;
   if (verb !== "retry-failed") {
     const done = await runner[verb](job.id);
     if (done) return undefined;
@@ -113,7 +119,10 @@ async function act(
           : "Retry works once the job has ended with failed tickets, while the console still holds them (BULK_RETRY_WINDOW_SECONDS after the end).",
     };
   }
-  if ((await runner.retryFailed(job.id, callerOf(c, c.var.principal))) === 0) {
+  const caller = callerOf(c, c.var.principal);
+  const overBudget = await deps.actionPolicy.admitRetry(caller, job.counts.failed ?? 0);
+  if (overBudget) return overBudget;
+  if ((await runner.retryFailed(job.id, caller)) === 0) {
     return {
       kind: "conflict",
       status: 409,

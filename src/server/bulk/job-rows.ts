@@ -4,6 +4,9 @@ import { DELIVERY_STATES } from "../../shared/end-outcome";
 import type { DeliveryState } from "../../shared/end-outcome";
 import type { BulkAction } from "../../shared/ticket-list";
 import type { Role } from "../../shared/session";
+import { sql } from "kysely";
+import type { Kysely } from "kysely";
+import type { ConsoleSchema } from "../db/schema";
 import type { Store } from "../db/store";
 
 /** The request that started a job (or asked for Retry failed): its tickets' records name it. */
@@ -82,7 +85,12 @@ const JOB_SELECTION = [
 
 /** The jobs themselves (a port, part of BulkJobStore). */
 export interface JobRows {
-  create(job: NewJob): Promise<void>;
+  /**
+   * Stores a job unless its owner already has `maxOpenJobs` unfinished ones: counted and
+   * inserted in one transaction, under a per-owner advisory lock on PostgreSQL (SQLite's one
+   * writer serializes it), so parallel starts on any replicas cannot pass the limit together.
+   */
+  create(job: NewJob, maxOpenJobs?: number): Promise<{ ok: true } | { ok: false; open: number }>;
   setStatus(jobId: string, status: BulkJob["status"], finished?: boolean): Promise<void>;
   job(jobId: string): Promise<StoredJob | undefined>;
   /** The newest jobs with their counts, in two queries however many there are. */
@@ -94,7 +102,17 @@ export interface JobRows {
   jobSettings(jobId: string): Promise<JobSettings | undefined>;
 }
 
-export function jobRows({ db, clock }: Store): JobRows {
+async function countOpenJobs(db: Kysely<ConsoleSchema>, ownerKey: string): Promise<number> {
+  const row = await db
+    .selectFrom("bulk_jobs")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("owner_key", "=", ownerKey)
+    .where("status", "in", ["running", "paused"])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function jobRows({ db, clock, dialect }: Store): JobRows {
   /** The jobs' tickets counted by state and notification: one grouped query for all of them. */
   async function withCounts<T extends { id: string }>(
     jobs: T[],
@@ -134,9 +152,16 @@ export function jobRows({ db, clock }: Store): JobRows {
   }
 
   return {
-    async create(job) {
+    async create(job, maxOpenJobs = Number.MAX_SAFE_INTEGER) {
       const at = clock.now().toISOString();
-      await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx) => {
+        if (dialect === "postgres") {
+          await sql`select pg_advisory_xact_lock(hashtext(${`bulk-open-jobs:${job.ownerKey}`}))`.execute(
+            trx,
+          );
+        }
+        const open = await countOpenJobs(trx, job.ownerKey);
+        if (open >= maxOpenJobs) return { ok: false as const, open };
         await trx
           .insertInto("bulk_jobs")
           .values({
@@ -183,6 +208,7 @@ export function jobRows({ db, clock }: Store): JobRows {
             )
             .execute();
         }
+        return { ok: true as const };
       });
     },
 
@@ -236,13 +262,7 @@ export function jobRows({ db, clock }: Store): JobRows {
     },
 
     async openJobsOf(ownerKey) {
-      const row = await db
-        .selectFrom("bulk_jobs")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("owner_key", "=", ownerKey)
-        .where("status", "in", ["running", "paused"])
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+      return countOpenJobs(db, ownerKey);
     },
 
     async jobSettings(jobId) {

@@ -33,7 +33,11 @@ export async function startJob(
     details: { reason: request.reason, detail: `bulk job of ${count} tickets` },
   });
   const name = service.name ?? (await deps.services.nameOf(request.serviceId));
-  const id = await deps.runner.start(request, { ...service, name }, caller, limitKey);
+  const started = await deps.runner.start(request, { ...service, name }, caller, limitKey, {
+    maxOpenJobs: deps.actionPolicy.maxOpenJobs,
+  });
+  if (!started.ok) throw await deps.actionPolicy.refuseOpenJobs(draft, started.open);
+  const { id } = started;
   await deps.audit.record({ ...draft, kind: "bulk-job", outcome: "succeeded", jobId: id });
   c.var.logFields.jobId = id;
   return jobAccess(deps.runner).presented(c, (await deps.runner.view(id))!);
