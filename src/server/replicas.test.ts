@@ -87,7 +87,8 @@ function failCalls(on: ConsoleUnderTest): Map<string, number> {
 
 describe("two replicas on one PostgreSQL database", () => {
   it("share sessions, the audit trail and one fail budget", async () => {
-    const { a, b } = await twoReplicas({ FAIL_RATE_LIMIT_PER_MINUTE: "3" });
+    // The 4 test tickets take 4 calls of the limit (issue 19, item 9): 3 fails are left.
+    const { a, b } = await twoReplicas({ FAIL_RATE_LIMIT_PER_MINUTE: "7" });
     expect((await b.get("/api/session")).status).toBe(200);
     const tickets = await freshTickets(a, 4);
     const fail = (on: ConsoleUnderTest, ticket: string) =>
