@@ -147,13 +147,16 @@ export class SqlAuditTrail implements AuditTrail {
               .updateTable("audit_events")
               .set(completionColumns(completion))
               .where("id", "=", id)
+              // Only a pending record: one another replica already resolved (interrupted, at
+              // a takeover) keeps that resolution, whatever a late call of the old owner says.
+              .where("outcome", "=", "pending")
               .returning(SELECTION)
               .executeTakeFirst(),
           );
         }
         return done;
       });
-      for (const event of events) this.store.logger.info({ audit: event }, "audit");
+      for (const event of events) if (event) this.store.logger.info({ audit: event }, "audit");
     } catch (error) {
       for (const { id, completion } of entries) {
         this.store.logger.error(

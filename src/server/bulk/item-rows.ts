@@ -38,7 +38,14 @@ const ITEM_SELECTION = [
 export interface ItemRows {
   updateItem(jobId: string, seq: number, update: ItemUpdate): Promise<void>;
   /** Several tickets' updates in one transaction (a job's answered tickets, grouped). */
-  updateItems(updates: { jobId: string; seq: number; update: ItemUpdate }[]): Promise<void>;
+  /**
+   * With `leaseOwner`, only while that replica holds the job's lease: a replica paused past its
+   * lease must not rewrite what the new owner resolved (interrupted) with its late answers.
+   */
+  updateItems(
+    updates: { jobId: string; seq: number; update: ItemUpdate }[],
+    leaseOwner?: string,
+  ): Promise<void>;
   /**
    * The ticket goes out now: in flight, first try; in the transaction that writes its pending
    * record (actions/action-call.ts beginWith), so both are durable or neither is.
@@ -95,16 +102,27 @@ export function itemRows({ db, dialect, clock }: Store): ItemRows {
         .execute();
     },
 
-    async updateItems(updates) {
+    async updateItems(updates, leaseOwner) {
       if (updates.length === 0) return;
       await db.transaction().execute(async (trx) => {
         for (const { jobId, seq, update } of updates) {
-          await trx
+          let query = trx
             .updateTable("bulk_items")
             .set(itemSet(update))
             .where("job_id", "=", jobId)
-            .where("seq", "=", seq)
-            .execute();
+            .where("seq", "=", seq);
+          if (leaseOwner !== undefined) {
+            query = query.where((eb) =>
+              eb.exists(
+                eb
+                  .selectFrom("bulk_jobs")
+                  .select("bulk_jobs.id")
+                  .whereRef("bulk_jobs.id", "=", "bulk_items.job_id")
+                  .where("bulk_jobs.lease_owner", "=", leaseOwner),
+              ),
+            );
+          }
+          await query.execute();
         }
       });
     },

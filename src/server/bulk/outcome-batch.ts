@@ -24,7 +24,15 @@ export class OutcomeBatch {
   #waiting: { outcome: TicketOutcome; done: () => void }[] = [];
   #writing = false;
 
-  constructor(private readonly deps: { audit: AuditTrail; store: BulkJobStore; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      audit: AuditTrail;
+      store: BulkJobStore;
+      logger: Logger;
+      /** Items are written only while this replica holds the job's lease. */
+      replicaId: string;
+    },
+  ) {}
 
   /** Resolves once the outcome is written (or its failure logged). */
   add(outcome: TicketOutcome): Promise<void> {
@@ -42,7 +50,7 @@ export class OutcomeBatch {
       const outcomes = group.map((entry) => entry.outcome);
       try {
         await this.deps.audit.completeMany(outcomes.flatMap((outcome) => outcome.record ?? []));
-        await this.deps.store.updateItems(outcomes);
+        await this.deps.store.updateItems(outcomes, this.deps.replicaId);
       } catch (error) {
         this.deps.logger.error(
           { err: error, tickets: outcomes.length },

@@ -23,7 +23,7 @@ export class TicketDispatch {
   constructor(
     private readonly options: Pick<
       BulkRunnerOptions,
-      "audit" | "store" | "logger" | "retry" | "clock" | "delivery"
+      "audit" | "store" | "logger" | "retry" | "clock" | "delivery" | "replicaId"
     >,
   ) {
     this.#outcomes = new OutcomeBatch(options);
