@@ -95,6 +95,10 @@ describe("local sign-in", () => {
     await signIn(running, "wrong-code-3");
     // Third try waits 0.5 s (0.25 s after the first failure, doubling).
     expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+    // One log line per refusal for a SIEM (issue 19, item 7), never with the code tried.
+    const refusals = running.logLines.filter((line) => line.includes('"sign-in-refused"'));
+    expect(refusals).toHaveLength(3);
+    expect(refusals.join("\n")).not.toContain("wrong-code");
   });
 
   it("signs out: the session no longer works", async () => {
