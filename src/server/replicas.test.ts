@@ -202,6 +202,22 @@ describe("two replicas on one PostgreSQL database", () => {
     await until(5000, async () => (await jobOn(b, id)).status === "finished", "retried");
     expect(failCalls(a).get("retry-me-1")).toBe(before + 1);
   });
+
+  it("controls a job retried on the other replica from the one whose copy ended (issue 19, item 14)", async () => {
+    const { a, b } = await twoReplicas({ BULK_CONCURRENCY: "1" });
+    a.simulator.setFault({ kind: "status", status: 500, fraction: 1 });
+    const tickets = Array.from({ length: 20 }, (_, i) => `stale-${i}`);
+    const id = await startJob(a, tickets);
+    await until(10_000, async () => (await jobOn(a, id)).status === "finished", "finished");
+    // B retries slowly; A's own copy of the job still says finished.
+    a.simulator.setFault({ kind: "delay", ms: 100, fraction: 1 });
+    expect((await b.post(`/api/bulk-jobs/${id}/retry-failed`, {})).status).toBe(200);
+    expect((await jobOn(a, id)).status).toBe("running");
+    expect((await a.post(`/api/bulk-jobs/${id}/pause`, {})).status).toBe(200);
+    await until(2000, async () => (await jobOn(b, id)).status === "paused", "paused by A");
+    expect((await a.post(`/api/bulk-jobs/${id}/cancel`, {})).status).toBe(200);
+    await until(2000, async () => (await jobOn(a, id)).status === "cancelled", "cancelled by A");
+  });
 });
 
 /** The console as `npm start` runs it (src/server/main.ts), in a process of its own. */

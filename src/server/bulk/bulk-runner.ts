@@ -10,7 +10,7 @@ import { jobRecord, newJob } from "./job-record";
 import type { StoredJob } from "./job-rows";
 import { viewOf } from "./job-view";
 import type { JobView } from "./job-view";
-import { callsAndWritesDone, handOff, liveJob } from "./live-job";
+import { callsAndWritesDone, handOff, liveJob, runsHere } from "./live-job";
 import type { LiveJob } from "./live-job";
 import type { BulkRunnerOptions } from "./runner-options";
 import { TicketDispatch, setStatus, settle } from "./ticket-dispatch";
@@ -41,10 +41,7 @@ export class BulkRunner {
     this.#dispatch = new TicketDispatch(options);
     this.#heartbeat = new Heartbeat(options, options.heartbeatMs ?? 1000, {
       leaseMs: this.#leaseMs,
-      mine: () =>
-        [...this.#jobs.values()].filter(
-          (job) => !job.handedOff && (job.status === "running" || job.status === "paused"),
-        ),
+      mine: () => [...this.#jobs.values()].filter(runsHere),
       lost: (job) => {
         handOff(job);
         this.#jobs.delete(job.id);
@@ -126,7 +123,7 @@ export class BulkRunner {
   /** Pauses here, or asks the replica running the job; false when it is not running. */
   async pause(id: string): Promise<boolean> {
     const job = this.#jobs.get(id);
-    if (!job || job.handedOff) return this.options.store.request(id, "pause");
+    if (!runsHere(job)) return this.options.store.request(id, "pause");
     if (job.status !== "running") return false;
     job.queue.pause();
     await setStatus(this.options.store, job, "paused");
@@ -135,7 +132,7 @@ export class BulkRunner {
 
   async resume(id: string): Promise<boolean> {
     const job = this.#jobs.get(id);
-    if (!job || job.handedOff) return this.options.store.request(id, "resume");
+    if (!runsHere(job)) return this.options.store.request(id, "resume");
     if (job.status !== "paused") return false;
     await setStatus(this.options.store, job, "running");
     job.queue.start();
@@ -150,8 +147,7 @@ export class BulkRunner {
    */
   async cancel(id: string): Promise<boolean> {
     const job = this.#jobs.get(id);
-    if (!job || job.handedOff) return this.options.store.request(id, "cancel");
-    if (job.status !== "running" && job.status !== "paused") return false;
+    if (!runsHere(job)) return this.options.store.request(id, "cancel");
     job.abort.abort();
     job.queue.clear();
     await setStatus(this.options.store, job, "cancelled");

@@ -1,6 +1,6 @@
 import type { BulkJob } from "../../shared/bulk-job";
 import type { StoredJob } from "./job-rows";
-import { estimate } from "./live-job";
+import { estimate, runsHere } from "./live-job";
 import type { LiveJob } from "./live-job";
 
 /** A job as the runner knows it; the routes add whether the asker may control it. */
@@ -18,7 +18,7 @@ export function viewOf(
   live: LiveJob | undefined,
   retry: { sealed: boolean; windowMs: number; nowMs: number },
 ): JobView {
-  const status = live && !live.handedOff ? live.status : stored.status;
+  const status = runsHere(live) ? live.status : stored.status;
   const remaining = stored.counts.queued + stored.counts["in-flight"];
   const ended = status !== "running" && status !== "paused";
   const sealedStillKept =

@@ -99,3 +99,14 @@ export async function callsAndWritesDone(job: LiveJob): Promise<void> {
   await job.queue.onPendingZero();
   await outcomesWritten(job);
 }
+
+/**
+ * Whether this process runs the job now: its copy is not handed off and not ended. An ended
+ * copy may be stale (another replica may have retried the job since), so controls and views
+ * go to the database instead (issue 19, item 14).
+ */
+export function runsHere(job: LiveJob | undefined): job is LiveJob {
+  return (
+    job !== undefined && !job.handedOff && (job.status === "running" || job.status === "paused")
+  );
+}
