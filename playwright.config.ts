@@ -119,6 +119,8 @@ export default defineConfig({
       command: "node dist/server/main.js",
       url: `http://127.0.0.1:${PORTS.deliveryConsole}/healthz`,
       env: {
+        // Test tickets take calls of the limit too: journeys make many in a minute.
+        FAIL_RATE_LIMIT_PER_MINUTE: "1000",
         PORT: String(PORTS.deliveryConsole),
         AUTHLETE_ACCESS_TOKEN: "",
         SIMULATOR_SEED: deliverySeedFile(),
@@ -138,6 +140,8 @@ export default defineConfig({
       command: "node dist/server/main.js",
       url: `http://127.0.0.1:${PORTS.accountsConsole}/healthz`,
       env: {
+        // Test tickets take calls of the limit too: journeys make many in a minute.
+        FAIL_RATE_LIMIT_PER_MINUTE: "1000",
         PORT: String(PORTS.accountsConsole),
         AUTHLETE_ACCESS_TOKEN: "",
         CONSOLE_USERS: accountsFile(),
@@ -162,6 +166,8 @@ export default defineConfig({
       command: "node dist/server/main.js",
       url: `http://127.0.0.1:${PORTS.faultsConsole}/healthz`,
       env: {
+        // Test tickets take calls of the limit too: journeys make many in a minute.
+        FAIL_RATE_LIMIT_PER_MINUTE: "1000",
         PORT: String(PORTS.faultsConsole),
         AUTHLETE_BASE_URL: `http://127.0.0.1:${PORTS.faultsSimulator}`,
         AUTHLETE_ACCESS_TOKEN: "simulator-access-token",
@@ -186,6 +192,8 @@ export default defineConfig({
       command: "node dist/server/main.js",
       url: `http://127.0.0.1:${PORTS.profilesConsole}/healthz`,
       env: {
+        // Test tickets take calls of the limit too: journeys make many in a minute.
+        FAIL_RATE_LIMIT_PER_MINUTE: "1000",
         PORT: String(PORTS.profilesConsole),
         CONSOLE_CONFIG: "e2e/console-config.yaml",
         // Journeys run in parallel as one operator and leave jobs paused.
@@ -219,6 +227,8 @@ export default defineConfig({
       command: "node dist/server/main.js",
       url: `http://127.0.0.1:${PORTS.unreachable}/healthz`,
       env: {
+        // Test tickets take calls of the limit too: journeys make many in a minute.
+        FAIL_RATE_LIMIT_PER_MINUTE: "1000",
         PORT: String(PORTS.unreachable),
         // Port 9 (discard) has no listener on loopback here: every call is refused at once.
         AUTHLETE_BASE_URL: "http://127.0.0.1:9",
@@ -241,6 +251,8 @@ export default defineConfig({
       command: "node dist/server/main.js",
       url: `http://127.0.0.1:${PORTS.oidcConsole}/healthz`,
       env: {
+        // Test tickets take calls of the limit too: journeys make many in a minute.
+        FAIL_RATE_LIMIT_PER_MINUTE: "1000",
         PORT: String(PORTS.oidcConsole),
         AUTHLETE_ACCESS_TOKEN: "",
         AUTH_MODE: "oidc",
