@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { hashAccessCodeSync } from "./src/server/session/local-accounts";
+import { FIXTURE_SCRYPT_COST, hashAccessCodeSync } from "./src/server/session/local-accounts";
 import { BUILT_IN_SEED_FILE } from "./src/simulator/seed";
 import { testCertificate } from "./src/testing/test-certificate";
 
@@ -57,7 +57,8 @@ function accountsFile(): string {
   const users = Object.values(E2E_ACCOUNTS).map(({ name, role, code }) => ({
     name,
     role,
-    codeHash: hashAccessCodeSync(code),
+    // A fixture's cheaper cost, named in the hash: sign-ins stay fast on a busy machine.
+    codeHash: hashAccessCodeSync(code, FIXTURE_SCRYPT_COST),
   }));
   writeFileSync(path, JSON.stringify({ users }));
   return path;

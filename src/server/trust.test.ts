@@ -6,7 +6,7 @@ import { auditPageSchema } from "../shared/audit";
 import type { AuditEvent } from "../shared/audit";
 import { bulkBudgetSchema, bulkJobSchema } from "../shared/bulk-job";
 import { problemSchema } from "../shared/problem";
-import { hashAccessCode } from "./session/local-accounts";
+import { FIXTURE_SCRYPT_COST, hashAccessCodeSync } from "./session/local-accounts";
 import { TEST_ACCESS_CODE, startConsole } from "../testing/test-harness";
 import type { ConsoleUnderTest } from "../testing/test-harness";
 
@@ -29,13 +29,12 @@ const PEOPLE = {
 let usersFile: string;
 
 beforeAll(async () => {
-  const users = await Promise.all(
-    Object.values(PEOPLE).map(async ({ name, role, code }) => ({
-      name,
-      role,
-      codeHash: await hashAccessCode(code),
-    })),
-  );
+  // Fixture hashes name their cheaper cost: a sign-in here takes milliseconds, not a second.
+  const users = Object.values(PEOPLE).map(({ name, role, code }) => ({
+    name,
+    role,
+    codeHash: hashAccessCodeSync(code, FIXTURE_SCRYPT_COST),
+  }));
   usersFile = join(mkdtempSync(join(tmpdir(), "cfc-trust-")), "users.json");
   writeFileSync(usersFile, JSON.stringify({ users }));
 });
@@ -171,7 +170,8 @@ describe("job control between operators", () => {
 
   it("only the owner or a supervisor may pause, cancel or retry; each attempt is audited with who and the request id", async () => {
     running = await withAccounts();
-    running.simulator.setFault({ kind: "delay", ms: 200 });
+    // 40 tickets, 4 at a time, 0.5 s each: the job runs 5 s, long past the controls below.
+    running.simulator.setFault({ kind: "delay", ms: 500 });
     await signIn(running, "ada");
     const job = await startJob(running, 40);
     expect(job.canControl).toBe(true);
