@@ -28,7 +28,7 @@ const PEOPLE = {
 } as const;
 let usersFile: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   // Fixture hashes name their cheaper cost: a sign-in here takes milliseconds, not a second.
   const users = Object.values(PEOPLE).map(({ name, role, code }) => ({
     name,
