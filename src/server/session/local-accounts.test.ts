@@ -146,6 +146,7 @@ describe("local accounts (CONSOLE_USERS)", () => {
     });
     expect(common.status).toBe(2);
     expect(common.stdout).toBe("");
+    expect(common.stderr).toContain("similar to a commonly used password");
   });
 
   it("hashes the code add-user was given trimmed, as sign-in checks it", async () => {
