@@ -1,6 +1,7 @@
 import { QueryClientProvider, useQuery } from "@tanstack/react-query";
-import { Suspense, lazy, useEffect } from "react";
+import { Suspense, lazy, useEffect, useState } from "react";
 import type { ReactNode } from "react";
+import type { FailTicketPage as FailTicketPageType } from "./features/fail-ticket/fail-ticket-page";
 import { Link, Redirect, Route, Switch, useRoute } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary";
 import { KeyboardShortcuts } from "./components/keyboard-shortcuts";
@@ -24,7 +25,12 @@ export function App() {
 /** Nothing but the sign-in form until someone is signed in. */
 function Gate() {
   const session = useQuery(sessionQuery);
-  if (session.isPending) return <p className="page muted">Loading…</p>;
+  const failPage = useFailTicketPage();
+  // The fail form waits for its module here, not behind a Suspense fallback: React holds a
+  // boundary's content back for up to 300 ms after showing its fallback, which was most of the
+  // time the form took to become usable.
+  if (session.isPending || (session.data && !failPage))
+    return <p className="page muted">Loading…</p>;
   if (session.isError) throw session.error;
   if (session.data) return <SignedIn session={session.data} />;
   return (
@@ -51,7 +57,15 @@ const SignInPage = lazy(() =>
 // that answer anyway, and the shell that asks it stays small (decision 014). The other pages
 // are fetched right after (see SignedIn), so a click finds them.
 const failTicketPage = import("./features/fail-ticket/fail-ticket-page");
-const FailTicketPage = lazy(() => failTicketPage.then((m) => ({ default: m.FailTicketPage })));
+let FailTicketPage: typeof FailTicketPageType | undefined;
+void failTicketPage.then((m) => (FailTicketPage = m.FailTicketPage));
+function useFailTicketPage() {
+  const [loaded, setLoaded] = useState(() => FailTicketPage);
+  useEffect(() => {
+    if (!loaded) void failTicketPage.then((m) => setLoaded(() => m.FailTicketPage));
+  }, [loaded]);
+  return loaded;
+}
 const loadAuditLog = () => import("./features/audit/audit-log-page");
 const loadBulkFail = () => import("./features/bulk-fail/bulk-fail-page");
 const loadLab = () => import("./features/lab/lab-page");
@@ -87,7 +101,7 @@ const PAGES: {
     path: "/",
     title: "Fail a stuck CIBA ticket",
     operatorOnly: true,
-    render: () => <FailTicketPage />,
+    render: () => (FailTicketPage ? <FailTicketPage /> : null),
   },
 ];
 
