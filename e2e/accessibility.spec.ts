@@ -106,7 +106,7 @@ test("axe: bulk fail form with invalid lines, then the job", async ({ page }) =>
 test("axe: end an issued request, with a ping client's result", async ({ page }) => {
   await signIn(page);
   await page.goto(`${CONSOLE}end`);
-  await page.getByLabel("Service ID").fill("1000000001");
+  await page.getByLabel("Service", { exact: true }).fill("1000000001");
   await page.getByLabel("Delivery mode of the test client").selectOption("PING");
   await page.getByRole("button", { name: "Create issued test request" }).click();
   await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
@@ -127,7 +127,7 @@ test("axe: keyboard shortcuts dialog", async ({ page }) => {
 test("axe: production service selected", async ({ page }) => {
   await signIn(page, PROFILES_CONSOLE);
   await page.goto(PROFILES_CONSOLE);
-  await page.getByLabel("Service ID").fill("1000000001");
+  await page.getByLabel("Service", { exact: true }).fill("1000000001");
   await expect(page.getByRole("note").filter({ hasText: "Production" })).toBeVisible();
   await expectAccessible(page, "production service selected");
 });

@@ -24,7 +24,7 @@ test("each person signs in with their own account; only the owner or a superviso
   // A verified name: no "name not verified" beside it.
   await expect(ada.getByText("name not verified")).toHaveCount(0);
   await ada.goto(`${ACCOUNTS_CONSOLE}bulk`);
-  await ada.getByLabel("Service ID").fill("1000000001");
+  await ada.getByLabel("Service", { exact: true }).fill("1000000001");
   const tickets = Array.from({ length: 400 }, (_, i) => `accounts-${Date.now()}-${i}`);
   await ada.getByLabel("Tickets", { exact: true }).fill(tickets.join("\n"));
   await expect(ada.getByText(/You can send .* more tickets this hour/)).toBeVisible();

@@ -40,7 +40,7 @@ test("200 pasted tickets with bad lines: invalid ones listed, the rest failed li
   ].join("\n");
 
   await page.goto(`${PROFILES_CONSOLE}bulk`);
-  await page.getByLabel("Service ID").fill(STAGING);
+  await page.getByLabel("Service", { exact: true }).fill(STAGING);
   await page.getByLabel("Tickets", { exact: true }).fill(pasted);
   const preview = page.locator("#bulk-preview");
   await expect(preview).toContainText(
@@ -113,7 +113,7 @@ test("200 pasted tickets with bad lines: invalid ones listed, the rest failed li
 test("a production bulk job asks for the count typed and a justification", async ({ page }) => {
   await signIn(page, PROFILES_CONSOLE);
   await page.goto(`${PROFILES_CONSOLE}bulk`);
-  await page.getByLabel("Service ID").fill("1000000001");
+  await page.getByLabel("Service", { exact: true }).fill("1000000001");
   await expect(
     page.getByRole("note").filter({ hasText: "Production: Payments (production)" }),
   ).toBeVisible();

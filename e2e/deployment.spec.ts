@@ -102,7 +102,7 @@ test("over https through the proxy: sign in, fail a ticket, read the audit log, 
   expect(cookie).toMatchObject({ name: "__Host-cfc_session", secure: true, path: "/" });
 
   for (let round = 0; round < 2; round++) {
-    await page.getByLabel("Service ID").fill(SERVICE_ID);
+    await page.getByLabel("Service", { exact: true }).fill(SERVICE_ID);
     await page.getByRole("button", { name: "Create test ticket" }).click();
     await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
     await page.getByLabel("Reason").selectOption("ACCESS_DENIED");

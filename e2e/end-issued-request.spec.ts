@@ -16,7 +16,7 @@ import {
 /** Issue 17: ending issued requests through /complete, as an operator does it. */
 
 async function createIssuedRequest(page: Page, mode: "poll" | "ping" | "push") {
-  await page.getByLabel("Service ID").fill(SERVICE_ID);
+  await page.getByLabel("Service", { exact: true }).fill(SERVICE_ID);
   await page.getByLabel("Delivery mode of the test client").selectOption(mode.toUpperCase());
   await page.getByRole("button", { name: "Create issued test request" }).click();
   const status = page.getByRole("status").filter({ hasText: "Issued test request" });
@@ -113,7 +113,7 @@ test("ending a request on a production service asks for the confirmation before 
   await signIn(page, PROFILES_CONSOLE);
   await page.goto(`${PROFILES_CONSOLE}end`);
   const ticket = `prod-end-${Date.now().toString(36)}-Qp7Rw2`;
-  await page.getByLabel("Service ID").fill("1000000001");
+  await page.getByLabel("Service", { exact: true }).fill("1000000001");
   await page.getByLabel("Ticket", { exact: true }).fill(ticket);
   await page.getByRole("button", { name: "End request" }).click();
   const dialog = page.getByRole("dialog", { name: "Production: Payments (production)" });
@@ -126,7 +126,7 @@ test("ending a request on a production service asks for the confirmation before 
   await dialog.getByRole("button", { name: "End in production" }).click();
   await expect(dialog).toBeHidden();
   // A ticket nobody issued: Authlete holds no such ticket, and the page says so plainly.
-  const summary = page.getByRole("region", { name: "Nothing was ended" });
+  const summary = page.getByRole("region", { name: /^Nothing was ended/ });
   await expect(summary).toContainText("Authlete holds no such ticket");
   await expect(summary).toContainText("A186202");
 });
@@ -146,7 +146,7 @@ test("a bulk job ends issued requests: a line naming a fail reason is left out, 
   const madeUp = `never-issued-${Date.now().toString(36)}`;
   await page.goto(`${CONSOLE}bulk`);
   await page.getByLabel("Action", { exact: true }).selectOption("end");
-  await page.getByLabel("Service ID").fill(SERVICE_ID);
+  await page.getByLabel("Service", { exact: true }).fill(SERVICE_ID);
   await page
     .getByLabel("Tickets", { exact: true })
     .fill([...issued, `${madeUp},ACCESS_DENIED`, "another-ticket,UNKNOWN_USER_ID"].join("\n"));

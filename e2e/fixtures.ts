@@ -25,14 +25,17 @@ export const DELIVERY_CONSOLE = `http://127.0.0.1:${PORTS.deliveryConsole}/`;
 export class FailForm {
   constructor(readonly page: Page) {}
 
-  serviceId = () => this.page.getByLabel("Service ID");
+  serviceId = () => this.page.getByLabel("Service", { exact: true });
   ticket = () => this.page.getByLabel("Ticket", { exact: true });
   reason = () => this.page.getByLabel("Reason");
   errorDescription = () => this.page.getByLabel("Error description");
   errorUri = () => this.page.getByLabel("Error URI");
   justification = () => this.page.getByLabel("Justification");
   submit = () => this.page.getByRole("button", { name: "Fail ticket" });
-  alert = () => this.page.getByRole("alert");
+  /** A send that came to nothing: its outcome panel, in the result column. */
+  alert = () => this.page.getByRole("region", { name: /^Not done/ });
+  /** A done send's outcome panel, headline first. */
+  outcome = () => this.page.getByRole("region", { name: /^Done:/ });
   authleteResponse = () => this.page.getByRole("region", { name: "Authlete response" });
   clientResponse = () => this.page.getByRole("region", { name: "Response to the client" });
 
@@ -62,7 +65,7 @@ export async function signIn(
 
 /** From the fail form: a fresh test ticket of the first service, failed; waits for the answer. */
 export async function failATestTicket(page: Page): Promise<void> {
-  await page.getByLabel("Service ID").fill(SERVICE_ID);
+  await page.getByLabel("Service", { exact: true }).fill(SERVICE_ID);
   await page.getByRole("button", { name: "Create test ticket" }).click();
   await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);
   await page.getByLabel("Reason").selectOption("ACCESS_DENIED");
@@ -76,7 +79,7 @@ export async function runBulkJob(
   lines: string[],
   check: () => Promise<void>,
 ): Promise<void> {
-  await page.getByLabel("Service ID").fill(SERVICE_ID);
+  await page.getByLabel("Service", { exact: true }).fill(SERVICE_ID);
   await page.getByLabel("Tickets", { exact: true }).fill(lines.join("\n"));
   await page.getByLabel("Reason", { exact: true }).selectOption("SERVER_ERROR");
   await check();

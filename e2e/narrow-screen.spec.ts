@@ -39,7 +39,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expectNoHorizontalScroll(page, "fail a ticket, with a result");
 
       await page.goto(`${CONSOLE}end`);
-      await page.getByLabel("Service ID").fill("1000000001");
+      await page.getByLabel("Service", { exact: true }).fill("1000000001");
       await page.getByLabel("Delivery mode of the test client").selectOption("PUSH");
       await page.getByRole("button", { name: "Create issued test request" }).click();
       await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/.{43}/);

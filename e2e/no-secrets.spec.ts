@@ -43,17 +43,21 @@ test("nothing the browser receives from a console with a token holds it, errors 
   });
   await signIn(page, UNREACHABLE_CONSOLE);
   await page.goto(UNREACHABLE_CONSOLE);
-  await page.getByLabel("Service ID").fill("1000000001");
+  await page.getByLabel("Service", { exact: true }).fill("1000000001");
   await page.getByLabel("Ticket", { exact: true }).fill("any-ticket");
   await page.getByLabel("Reason").selectOption("SERVER_ERROR");
   await page.getByRole("button", { name: "Fail ticket" }).click();
-  await expect(page.getByRole("alert")).toContainText("could not be reached");
+  await expect(page.getByRole("region", { name: /^Not done/ })).toContainText(
+    "could not be reached",
+  );
   // The same for ending an issued request.
   await page.getByRole("link", { name: "End issued request" }).first().click();
-  await page.getByLabel("Service ID").fill("1000000001");
+  await page.getByLabel("Service", { exact: true }).fill("1000000001");
   await page.getByLabel("Ticket", { exact: true }).fill("any-issued-ticket");
   await page.getByRole("button", { name: "End request" }).click();
-  await expect(page.getByRole("alert")).toContainText("could not be reached");
+  await expect(page.getByRole("region", { name: /^Not done/ })).toContainText(
+    "could not be reached",
+  );
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("cell", { name: "transport-error" }).first()).toBeVisible();
   const missing = await page.request.get(`${UNREACHABLE_CONSOLE}api/nope`);

@@ -11,7 +11,8 @@ interface DataTableProps {
 /** A table of records that scrolls inside its own box, so a narrow screen never scrolls sideways. */
 export function DataTable({ caption, columns, children }: DataTableProps) {
   return (
-    <div className="table-scroll">
+    // Focusable, so that a keyboard can scroll a wide table sideways too.
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
       <table className="data-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>

@@ -2,10 +2,23 @@ import type { Problem } from "../../shared/problem";
 import { ApiProblem } from "../lib/api-client";
 
 /** A mutation's error, whatever it is, as one alert; nothing when there is none. */
-export function RequestErrorAlert({ error, title }: { error: Error | null; title: string }) {
+export function RequestErrorAlert({
+  error,
+  title,
+  compact = false,
+  announce = true,
+}: {
+  error: Error | null;
+  title: string;
+  /** Under a field: the title says what was not done. */
+  compact?: boolean;
+  announce?: boolean;
+}) {
   if (!error) return null;
   return (
     <ProblemAlert
+      compact={compact}
+      announce={announce}
       problem={
         error instanceof ApiProblem
           ? error.problem
@@ -15,10 +28,24 @@ export function RequestErrorAlert({ error, title }: { error: Error | null; title
   );
 }
 
-/** A request's failure, in one place near the form, with everything needed to report it. */
-export function ProblemAlert({ problem }: { problem: Problem }) {
+/**
+ * A request's failure, with everything needed to report it. `role="alert"` unless it sits in an
+ * outcome panel, whose headline takes the focus and says it first.
+ */
+export function ProblemAlert({
+  problem,
+  compact = false,
+  announce = true,
+}: {
+  problem: Problem;
+  compact?: boolean;
+  announce?: boolean;
+}) {
   return (
-    <div role="alert" className="alert">
+    <div
+      role={announce ? "alert" : undefined}
+      className={compact ? "alert alert-compact" : "alert"}
+    >
       <p className="alert-title">{problem.title}</p>
       {problem.detail && <p>{problem.detail}</p>}
       <dl className="facts">

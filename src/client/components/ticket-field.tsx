@@ -5,6 +5,7 @@ import { ticketTail } from "../../shared/ask-first";
 import { ticketFromPaste } from "../../shared/ticket-paste";
 import type { TestTicket } from "../../shared/test-ticket";
 import { Field } from "./field";
+import { RequestErrorAlert } from "./problem-alert";
 
 interface TicketFieldProps {
   field: UseFormRegisterReturn;
@@ -21,6 +22,8 @@ interface TicketFieldProps {
     /** The button's words (default "Create test ticket"), and what goes beside it. */
     label?: string;
     extra?: ReactNode;
+    /** Why the last test ticket could not be made: said under the field. */
+    error?: Error | null;
   };
   /** Default: the ticket of /backchannel/authentication, from the AS's logs. */
   hint?: string;
@@ -99,6 +102,11 @@ export function TicketField({
       <p role="status" className="muted test-ticket-status">
         {note}
       </p>
+      <RequestErrorAlert
+        error={testTickets.error ?? null}
+        title="No test ticket was made"
+        compact
+      />
     </>
   );
 }

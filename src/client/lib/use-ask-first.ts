@@ -41,8 +41,8 @@ function questionOf(error: unknown, sent: AskFirstAnswers): AskFirstQuestion | u
 export function useAskFirst<Request extends AskFirstAnswers, Result>(
   mutation: UseMutationResult<Result, Error, Request>,
   onDone: (result: Result, request: Request) => void,
-  /** The send failed (not a question): e.g. to clear an earlier result beside the error. */
-  onFailed?: () => void,
+  /** The send failed (not a question): the page shows the error where its results go. */
+  onFailed?: (error: Error) => void,
 ) {
   const [asking, setAsking] = useState<{ request: Request; question: AskFirstQuestion }>();
 
@@ -56,7 +56,7 @@ export function useAskFirst<Request extends AskFirstAnswers, Result>(
         const question = questionOf(error, request);
         if (question)
           mutation.reset(); // Asked in the dialog instead of shown as an error.
-        else onFailed?.();
+        else onFailed?.(error);
         setAsking(question && { request, question });
       },
     });

@@ -18,7 +18,7 @@ import { ReasonSelect } from "../../components/reason-select";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
 import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
 import { END_RESULTS, END_RESULT_INFO } from "../../../shared/end-request";
-import { readLastServiceId } from "../../lib/last-service";
+import { rememberServiceId, useServiceField } from "../../lib/last-service";
 import { useAskFirst } from "../../lib/use-ask-first";
 import { BulkBudgetNote } from "./bulk-budget";
 import { useStartBulkJob } from "./queries";
@@ -49,17 +49,16 @@ export function BulkFailForm() {
   const { data: services = [] } = useQuery(servicesQuery);
   const { data: config } = useQuery(consoleConfigQuery);
   const [, navigate] = useLocation();
-  const startJob = useAskFirst(useStartBulkJob(), (job: BulkJob) => navigate(`/bulk/${job.id}`));
+  const startJob = useAskFirst(useStartBulkJob(), (job: BulkJob) => {
+    rememberServiceId(job.serviceId);
+    navigate(`/bulk/${job.id}`);
+  });
   const [dropError, setDropError] = useState<string | undefined>();
-  const { register, handleSubmit, formState, control, setValue, setError } = useForm<
-    BulkFormInput,
-    unknown,
-    BulkForm
-  >({
+  const form = useForm<BulkFormInput, unknown, BulkForm>({
     resolver: zodResolver(bulkFormSchema),
     mode: "onTouched",
     defaultValues: {
-      serviceId: readLastServiceId(),
+      serviceId: "",
       ticketsText: "",
       action: "fail",
       reason: "",
@@ -69,6 +68,8 @@ export function BulkFailForm() {
       justification: "",
     },
   });
+  const { register, handleSubmit, formState, control, setValue, setError } = form;
+  const pickService = useServiceField(form);
   const errors = formState.errors;
   const [serviceId, ticketsText, chosenAction, reason] = useWatch({
     control,
@@ -152,6 +153,7 @@ export function BulkFailForm() {
         <ServicePicker
           id="bulk-service-id"
           field={register("serviceId")}
+          onPick={pickService}
           error={errors.serviceId?.message}
           services={services}
           chosen={service}

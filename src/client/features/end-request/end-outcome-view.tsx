@@ -1,10 +1,16 @@
-import { useEffect, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { ticketTail } from "../../../shared/ask-first";
 import { notificationAsCurl } from "../../../shared/curl";
 import type { EndOutcome, NotificationDelivery } from "../../../shared/end-outcome";
 import { STATUS_TEXT } from "../../../shared/reasons";
 import { CopyButton } from "../../components/copy-button";
 import { JsonView } from "../../components/json-view";
+import { OutcomePanel, ProblemOutcome } from "../../components/outcome-panel";
 import { RequestErrorAlert } from "../../components/problem-alert";
+import { serviceNamed } from "../../components/service-picker";
+import { servicesQuery } from "../../lib/console-queries";
+import type { EndFormOutcome } from "./end-request-form";
 import { useDeliverAgain } from "./queries";
 
 type HttpMessage = NonNullable<EndOutcome["client"]["tokenResponse"]>;
@@ -17,23 +23,45 @@ function httpText(message: HttpMessage): string {
   return [first, ...headers, "", JSON.stringify(message.body, null, 2)].join("\n");
 }
 
+/** The last end's outcome: a headline, then Authlete's answer and the client's view, or the problem. */
+export function EndOutcomePanel({ outcome }: { outcome: EndFormOutcome }) {
+  const { data: services = [] } = useQuery(servicesQuery);
+  if (outcome.kind === "problem") return <ProblemOutcome outcome={outcome} />;
+  const { result, request } = outcome;
+  const service = serviceNamed(services, request.serviceId);
+  const { ticket, result: chosen } = request.backchannelAuthenticationCompleteRequest;
+  const serviceName = service?.name ?? `service ${request.serviceId}`;
+  const what = `request …${ticketTail(ticket)} on ${serviceName}`;
+  return (
+    <OutcomePanel
+      tone={result.client.noSuchTicket ? "problem" : "done"}
+      headline={
+        result.client.noSuchTicket
+          ? `Nothing was ended: Authlete holds no ${what}`
+          : `Done: ${what} ended with ${chosen}. ${result.client.summary}`
+      }
+      at={outcome.at}
+      production={service?.environment === "production"}
+      outcomeKey={outcome}
+    >
+      {/* A new answer mounts a new view: its delivery state starts fresh. */}
+      <EndOutcomeView key={result.meta.requestId} outcome={result} />
+    </OutcomePanel>
+  );
+}
+
 /** Authlete's answer to /complete, and what the client now receives, per delivery mode. */
-export function EndOutcomeView({ outcome }: { outcome: EndOutcome }) {
+function EndOutcomeView({ outcome }: { outcome: EndOutcome }) {
   const { authlete, client, meta } = outcome;
   const [delivery, setDelivery] = useState(outcome.delivery);
   const deliverAgain = useDeliverAgain();
-  const top = useRef<HTMLDivElement>(null);
-  // A new answer mounts a new view (keyed by its request id): its delivery state starts fresh.
-  useEffect(() => {
-    void top.current?.scrollIntoView({ block: "nearest" });
-  }, [outcome]);
   const notification = client.notification;
   return (
-    <div className="results" ref={top}>
-      <section aria-labelledby="end-summary-heading" className="card">
-        <h2 id="end-summary-heading">
-          {client.noSuchTicket ? "Nothing was ended" : "What the client gets"}
-        </h2>
+    <div className="results">
+      <section aria-labelledby="end-summary-heading">
+        <h3 id="end-summary-heading">
+          {client.noSuchTicket ? "Authlete's answer" : "What the client gets"}
+        </h3>
         <p className={client.noSuchTicket ? "note" : undefined}>{client.summary}</p>
         <dl className="facts">
           <dt>resultCode</dt>
@@ -70,8 +98,8 @@ export function EndOutcomeView({ outcome }: { outcome: EndOutcome }) {
         </p>
       </section>
       {notification && (
-        <section aria-labelledby="notification-heading" className="card">
-          <h2 id="notification-heading">Notification to the client</h2>
+        <section aria-labelledby="notification-heading">
+          <h3 id="notification-heading">Notification to the client</h3>
           <p className="muted">
             What the authorization server must send now (the token and the auth_req_id shown by
             their last characters):
@@ -97,8 +125,8 @@ export function EndOutcomeView({ outcome }: { outcome: EndOutcome }) {
         </section>
       )}
       {client.tokenResponse && (
-        <section aria-labelledby="token-response-heading" className="card">
-          <h2 id="token-response-heading">At the client's next token request</h2>
+        <section aria-labelledby="token-response-heading">
+          <h3 id="token-response-heading">At the client's next token request</h3>
           <p className="muted">
             The authorization server's token endpoint answers, as Authlete documents it (predicted:
             the console cannot call the token endpoint with the client's credentials):

@@ -21,14 +21,14 @@ import {
 import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { Field } from "../../components/field";
 import { usePageShortcut } from "../../components/keyboard-shortcuts";
-import { RequestErrorAlert } from "../../components/problem-alert";
 import { ProductionBanner } from "../../components/production-banner";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
 import { TicketField, testTicketNote } from "../../components/ticket-field";
 import { useCreateTestTicket } from "../../lib/action-queries";
 import { handOff, takePrefill } from "../../lib/action-draft";
 import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
-import { readLastServiceId, rememberServiceId } from "../../lib/last-service";
+import type { FormOutcome } from "../../lib/form-outcome";
+import { rememberServiceId, useServiceField } from "../../lib/last-service";
 import { useAskFirst } from "../../lib/use-ask-first";
 import { useEndRequest } from "./queries";
 import { EndShareActions } from "./end-share-actions";
@@ -38,11 +38,12 @@ const RecentActions = lazy(() =>
 );
 
 const INNER = "backchannelAuthenticationCompleteRequest";
+export type EndFormOutcome = FormOutcome<EndOutcome, EndRequest>;
 const TICKET = `${INNER}.ticket` as const;
 const RESULT = `${INNER}.result` as const;
 
 /** End issued request: the fail form's fields, a result instead of a reason, and delivery. */
-export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome) => void }) {
+export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutcome) => void }) {
   const { data: config } = useQuery(consoleConfigQuery);
   const { data: services = [] } = useQuery(servicesQuery);
   const createTestTicket = useCreateTestTicket();
@@ -54,7 +55,7 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
     resolver: zodResolver(endRequestSchema),
     mode: "onTouched",
     defaultValues: {
-      serviceId: linked.serviceId ?? readLastServiceId(),
+      serviceId: linked.serviceId ?? "",
       [INNER]: {
         ticket: linked.ticket ?? "",
         // The usual choice for a request the AS lost (Authlete: "a generic error").
@@ -68,6 +69,7 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
   });
   const { register, handleSubmit, formState, setValue, getValues, trigger, control, setFocus } =
     form;
+  const pickService = useServiceField(form);
   const errors = formState.errors;
   const inner = errors[INNER];
   const [serviceId, result] = useWatch({ control, name: ["serviceId", RESULT] });
@@ -77,9 +79,9 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
     useEndRequest(),
     (outcome: EndOutcome, request: EndRequest) => {
       rememberServiceId(request.serviceId);
-      onOutcome(outcome);
+      onOutcome({ kind: "done", result: outcome, request, at: new Date() });
     },
-    () => onOutcome(undefined),
+    (error) => onOutcome({ kind: "problem", error, at: new Date() }),
   );
   usePageShortcut(
     "/",
@@ -117,8 +119,14 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
       { serviceId: getValues("serviceId").trim(), issued: true, deliveryMode: mode },
       {
         onSuccess: (created) => {
+          rememberServiceId(created.serviceId);
           setTicket(created.ticket);
           setNote(testTicketNote(created));
+        },
+        // The ticket in the field is an older one: left there, it would look like the new one.
+        onError: () => {
+          setValue(TICKET, "");
+          setNote("");
         },
       },
     );
@@ -141,10 +149,10 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
         <ServicePicker
           id="service-id"
           field={register("serviceId")}
+          onPick={pickService}
           error={errors.serviceId?.message}
           services={services}
           chosen={service}
-          hint="The service's API key (digits)."
         />
         <ProductionBanner service={service}>
           Ending a request here tells a real client its user&apos;s request is over. You will be
@@ -160,6 +168,7 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
           testTickets={{
             available: config?.testTickets.available ?? false,
             pending: createTestTicket.isPending,
+            error: createTestTicket.error,
             create: () => void createIssuedRequest(),
             label: "Create issued test request",
             extra: (
@@ -231,10 +240,6 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome?: EndOutcome
             return parsed.success ? parsed.data : undefined;
           }}
           baseUrl={service?.cluster ?? config?.target.baseUrl ?? ""}
-        />
-        <RequestErrorAlert
-          error={submission.error ?? createTestTicket.error}
-          title="Something went wrong"
         />
       </form>
       {asking && (

@@ -1,19 +1,40 @@
-import { useEffect, useRef } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { CopyButton } from "../../components/copy-button";
+import { OutcomePanel, ProblemOutcome } from "../../components/outcome-panel";
+import { serviceNamed } from "../../components/service-picker";
+import { servicesQuery } from "../../lib/console-queries";
+import { clientGets } from "../../lib/form-outcome";
+import { ticketTail } from "../../../shared/ask-first";
+import type { FailOutcome } from "./use-fail-submission";
 import { JsonView, prettyJsonString } from "../../components/json-view";
 import type { FailResult } from "../../../shared/fail-result";
 import { ACTION_MEANINGS, STATUS_TEXT } from "../../../shared/reasons";
 
+/** The last fail's outcome: a headline that says it all, then the raw answer or the problem. */
+export function FailOutcomeView({ outcome }: { outcome: FailOutcome }) {
+  const { data: services = [] } = useQuery(servicesQuery);
+  if (outcome.kind === "problem") return <ProblemOutcome outcome={outcome} />;
+  const { result, request } = outcome;
+  const service = serviceNamed(services, request.serviceId);
+  const { ticket, reason } = request.backchannelAuthenticationFailRequest;
+  const serviceName = service?.name ?? `service ${request.serviceId}`;
+  const gets = clientGets(result.clientResponse.status, result.clientResponse.body);
+  return (
+    <OutcomePanel
+      tone="done"
+      headline={`Done: ticket …${ticketTail(ticket)} on ${serviceName} failed with ${reason}; its client gets ${gets}`}
+      at={outcome.at}
+      production={service?.environment === "production"}
+      outcomeKey={outcome}
+    >
+      <FailResultView result={result} />
+    </OutcomePanel>
+  );
+}
+
 /** Authlete's answer and what the authorization server now sends to its client. */
-export function FailResultView({ result }: { result: FailResult }) {
+function FailResultView({ result }: { result: FailResult }) {
   const { authlete, clientResponse, meta } = result;
-  const top = useRef<HTMLDivElement>(null);
-  // On a phone the answer sits below the whole form: bring it into view (no-op when visible).
-  // A block body: Chromium's scrollIntoView now returns a promise, which React would take for
-  // the effect's cleanup function.
-  useEffect(() => {
-    void top.current?.scrollIntoView({ block: "nearest" });
-  }, [result]);
   const statusLine =
     `HTTP/1.1 ${clientResponse.status} ${STATUS_TEXT[clientResponse.status] ?? ""}`.trim();
   const headerLines = Object.entries(clientResponse.headers).map(
@@ -24,9 +45,9 @@ export function FailResultView({ result }: { result: FailResult }) {
       ? (authlete.responseContent ?? "")
       : JSON.stringify(clientResponse.body, null, 2);
   return (
-    <div className="results" ref={top}>
-      <section aria-labelledby="authlete-response-heading" className="card">
-        <h2 id="authlete-response-heading">Authlete response</h2>
+    <div className="results">
+      <section aria-labelledby="authlete-response-heading">
+        <h3 id="authlete-response-heading">Authlete response</h3>
         <dl className="facts">
           <dt>resultCode</dt>
           <dd>
@@ -42,7 +63,7 @@ export function FailResultView({ result }: { result: FailResult }) {
             )}
           </dd>
         </dl>
-        <h3>responseContent</h3>
+        <h4>responseContent</h4>
         <JsonView
           label="responseContent"
           value={prettyJsonString(authlete.responseContent ?? "")}
@@ -60,8 +81,8 @@ export function FailResultView({ result }: { result: FailResult }) {
           {meta.target.simulated ? "simulator" : meta.target.baseUrl}
         </p>
       </section>
-      <section aria-labelledby="client-response-heading" className="card">
-        <h2 id="client-response-heading">Response to the client</h2>
+      <section aria-labelledby="client-response-heading">
+        <h3 id="client-response-heading">Response to the client</h3>
         <p className="muted">
           What the authorization server now sends to the client's backchannel authentication
           request:

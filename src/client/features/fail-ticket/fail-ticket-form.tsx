@@ -6,7 +6,6 @@ import type { AuditEvent } from "../../../shared/audit";
 import { ticketTail } from "../../../shared/ask-first";
 import { failRequestSchema } from "../../../shared/fail-request";
 import type { FailRequest, FailRequestInput } from "../../../shared/fail-request";
-import type { FailResult } from "../../../shared/fail-result";
 import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { usePageShortcut } from "../../components/keyboard-shortcuts";
 import {
@@ -15,7 +14,6 @@ import {
   SubmitRow,
   submitOnCtrlEnter,
 } from "../../components/action-form-parts";
-import { RequestErrorAlert } from "../../components/problem-alert";
 import { ProductionBanner } from "../../components/production-banner";
 import { ReasonSelect } from "../../components/reason-select";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
@@ -23,11 +21,12 @@ import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
 import { handOff, takePrefill } from "../../lib/action-draft";
 import { useLocation } from "wouter";
 import type { EndResult } from "../../../shared/end-request";
-import { readLastServiceId } from "../../lib/last-service";
+import { rememberServiceId, useServiceField } from "../../lib/last-service";
 import { useCreateTestTicket } from "../../lib/action-queries";
 import { TicketField, testTicketNote } from "../../components/ticket-field";
 import { ActionChoice } from "../../components/action-choice";
 import { useFailSubmission } from "./use-fail-submission";
+import type { FailOutcome } from "./use-fail-submission";
 
 // Not part of the page's initial JS: what the form needs to be filled comes first; these
 // follow at once (reason details, sharing, recent fails) or when the server first asks.
@@ -46,11 +45,7 @@ const REASON = "backchannelAuthenticationFailRequest.reason";
 type Reason = FailRequestInput["backchannelAuthenticationFailRequest"]["reason"];
 
 /** The fail form: its fields, the questions before a fail, and the person's recent fails. */
-export function FailTicketForm({
-  onResult,
-}: {
-  onResult: (result: FailResult | undefined) => void;
-}) {
+export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome) => void }) {
   const { data: config } = useQuery(consoleConfigQuery);
   const { data: services = [] } = useQuery(servicesQuery);
   const createTestTicket = useCreateTestTicket();
@@ -62,7 +57,7 @@ export function FailTicketForm({
     resolver: zodResolver(failRequestSchema),
     mode: "onTouched",
     defaultValues: {
-      serviceId: linked.serviceId ?? readLastServiceId(),
+      serviceId: linked.serviceId ?? "",
       backchannelAuthenticationFailRequest: {
         ticket: linked.ticket ?? "",
         ...(linked.reason ? { reason: linked.reason } : {}),
@@ -74,11 +69,12 @@ export function FailTicketForm({
   });
   const { register, handleSubmit, formState, setValue, getValues, trigger, control, setFocus } =
     form;
+  const pickService = useServiceField(form);
   const errors = formState.errors;
   const requestErrors = errors.backchannelAuthenticationFailRequest;
   const [serviceId, reason] = useWatch({ control, name: ["serviceId", REASON] });
   const service = serviceNamed(services, serviceId);
-  const submission = useFailSubmission(onResult);
+  const submission = useFailSubmission(onOutcome);
 
   // `/` anywhere on the page (but in a field) jumps to Ticket.
   usePageShortcut(
@@ -118,8 +114,14 @@ export function FailTicketForm({
       { serviceId: getValues("serviceId").trim() },
       {
         onSuccess: (created) => {
+          rememberServiceId(created.serviceId);
           setTicket(created.ticket);
           setNote(testTicketNote(created));
+        },
+        // The ticket in the field is an older one: left there, it would look like the new one.
+        onError: () => {
+          setValue(TICKET, "");
+          setNote("");
         },
       },
     );
@@ -145,10 +147,10 @@ export function FailTicketForm({
         <ServicePicker
           id="service-id"
           field={register("serviceId")}
+          onPick={pickService}
           error={errors.serviceId?.message}
           services={services}
           chosen={service}
-          hint="The service's API key (digits)."
         />
         <ProductionBanner service={service}>
           Fail calls here end real users&apos; pending requests. Failing asks you to confirm the
@@ -164,6 +166,7 @@ export function FailTicketForm({
             available: config?.testTickets.available ?? false,
             pending: createTestTicket.isPending,
             create: () => void fillWithTestTicket(),
+            error: createTestTicket.error,
           }}
         />
         <div className="reason-row">
@@ -207,10 +210,6 @@ export function FailTicketForm({
             baseUrl={service?.cluster ?? config?.target.baseUrl ?? ""}
           />
         </Suspense>
-        <RequestErrorAlert
-          error={submission.error ?? createTestTicket.error}
-          title="Something went wrong"
-        />
       </form>
       {/* Outside the form: a dialog's own buttons and form must not submit this one. */}
       {asking && (

@@ -1,29 +1,32 @@
 import { Suspense, lazy, useState } from "react";
-import type { FailResult } from "../../../shared/fail-result";
 import { FailTicketForm } from "./fail-ticket-form";
+import type { FailOutcome } from "./use-fail-submission";
 
 // Needed only once a ticket is failed: not part of what the form waits for.
-const FailResultView = lazy(() =>
-  import("./fail-result-view").then((m) => ({ default: m.FailResultView })),
+const FailOutcomeView = lazy(() =>
+  import("./fail-result-view").then((m) => ({ default: m.FailOutcomeView })),
 );
 
-/** One screen: the form on the left, the answer on the right (below on narrow screens). */
+/**
+ * One screen: the form on the left, every outcome on the right (above the form on phones, so
+ * that it is where the eye goes after the button).
+ */
 export function FailTicketPage() {
-  const [result, setResult] = useState<FailResult>();
+  const [outcome, setOutcome] = useState<FailOutcome>();
   return (
-    <div className="layout">
-      <FailTicketForm onResult={setResult} />
-      <div className="result-column" aria-live="polite">
-        {result ? (
+    <div className={outcome ? "layout has-outcome" : "layout"}>
+      <FailTicketForm onOutcome={setOutcome} />
+      <div className="result-column">
+        {outcome ? (
           <Suspense fallback={<p className="muted">Loading the result…</p>}>
-            <FailResultView result={result} />
+            <FailOutcomeView outcome={outcome} />
           </Suspense>
         ) : (
           <div className="card placeholder">
             <h2>Result</h2>
             <p className="muted">
               Authlete's answer and the response the authorization server sends to its client appear
-              here after you fail a ticket.
+              here after you fail a ticket, and so does anything that stops it.
             </p>
           </div>
         )}

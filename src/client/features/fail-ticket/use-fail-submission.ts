@@ -1,5 +1,6 @@
 import type { FailRequest } from "../../../shared/fail-request";
 import type { FailResult } from "../../../shared/fail-result";
+import type { FormOutcome } from "../../lib/form-outcome";
 import { rememberServiceId } from "../../lib/last-service";
 import { useAskFirst } from "../../lib/use-ask-first";
 import { useFailTicket } from "./queries";
@@ -9,15 +10,17 @@ import { useFailTicket } from "./queries";
  * here before, or the service is production), the one dialog asks and the request goes again
  * with the answers (decision 014).
  */
-export function useFailSubmission(onResult: (result: FailResult | undefined) => void) {
-  // The last result stays while a question is asked (and after it is cancelled); a new result
+export function useFailSubmission(onOutcome: (outcome: FailOutcome) => void) {
+  // The last outcome stays while a question is asked (and after it is cancelled); a new result
   // or an error replaces it.
   return useAskFirst(
     useFailTicket(),
     (result: FailResult, request: FailRequest) => {
       rememberServiceId(request.serviceId);
-      onResult(result);
+      onOutcome({ kind: "done", result, request, at: new Date() });
     },
-    () => onResult(undefined),
+    (error) => onOutcome({ kind: "problem", error, at: new Date() }),
   );
 }
+
+export type FailOutcome = FormOutcome<FailResult, FailRequest>;
