@@ -8,6 +8,7 @@ test("a fail shows up in the audit log with the right fields and in the CSV expo
   const ticket = await failForm.createTestTicket();
   const tail = ticket.slice(-6);
   await failForm.reason().selectOption("UNKNOWN_USER_ID");
+  await failForm.openMore();
   await failForm.errorDescription().fill("No such user");
   await failForm.justification().fill("INC-2026-1129");
   await failForm.submit().click();

@@ -11,12 +11,15 @@ test("Authlete unreachable shows the alert and keeps the form", async ({ failFor
   await signIn(page, UNREACHABLE_CONSOLE);
   await page.goto(UNREACHABLE_CONSOLE);
   await expect(
-    page.getByRole("note").filter({ hasText: "Connected to Authlete at http://127.0.0.1:9" }),
+    page
+      .getByRole("note")
+      .filter({ hasText: "Authlete at http://127.0.0.1:9: fail and end calls take effect" }),
   ).toBeVisible();
 
   await failForm.serviceId().fill("1000000001");
   await failForm.ticket().fill("stuck-ticket-from-the-logs");
   await failForm.reason().selectOption("SERVER_ERROR");
+  await failForm.openMore();
   await failForm.errorDescription().fill("Backend crashed");
   await failForm.submit().click();
 

@@ -31,6 +31,7 @@ for (const reason of FAIL_REASONS) {
 test("the description and URI reach the client's response", async ({ failForm }) => {
   await failForm.createTestTicket("1000000002");
   await failForm.reason().selectOption("ACCESS_DENIED");
+  await failForm.openMore();
   await failForm.errorDescription().fill("The user declined on the device.");
   await failForm.errorUri().fill("https://as.example.com/errors/declined");
   await failForm.submit().click();

@@ -30,6 +30,13 @@ export class FailForm {
   reason = () => this.page.getByLabel("Reason");
   errorDescription = () => this.page.getByLabel("Error description");
   errorUri = () => this.page.getByLabel("Error URI");
+  /** Unfolds "More" (error description and URI) unless it is open already. */
+  async openMore() {
+    const more = this.page.locator("details.more-fields");
+    if (!(await more.evaluate((details) => (details as HTMLDetailsElement).open))) {
+      await more.getByText("More: error description and URI").click();
+    }
+  }
   justification = () => this.page.getByLabel("Justification");
   submit = () => this.page.getByRole("button", { name: "Fail ticket" });
   /** A send that came to nothing: its outcome panel, in the result column. */

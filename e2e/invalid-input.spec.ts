@@ -8,6 +8,7 @@ test("invalid input shows errors on the fields and sends nothing", async ({ fail
 
   await failForm.serviceId().fill("12ab");
   await failForm.ticket().fill("not a ticket!");
+  await failForm.openMore();
   await failForm.errorDescription().fill('He said "no"');
   await failForm.errorUri().fill("/relative/path");
   await failForm.submit().click();

@@ -39,6 +39,10 @@ test("an operator fails a test ticket with the keyboard alone", async ({ failFor
   await expect(failForm.reason()).toHaveValue("UNKNOWN_USER_ID");
 
   // Ctrl+Enter submits from any field.
+  // Then "More" (error description and URI, folded), which Enter unfolds.
+  await page.keyboard.press("Tab");
+  await expect(page.getByText("More: error description and URI")).toBeFocused();
+  await page.keyboard.press("Enter");
   await page.keyboard.press("Tab");
   await expect(failForm.errorDescription()).toBeFocused();
   await page.keyboard.press("Control+Enter");

@@ -68,6 +68,7 @@ test("recent fails sit beside the form and fill it again; / and ? work from the 
 }) => {
   await failForm.createTestTicket();
   await failForm.reason().selectOption("INVALID_USER_CODE");
+  await failForm.openMore();
   await failForm.errorDescription().fill("Wrong code typed");
   await failForm.submit().click();
   await expect(failForm.authleteResponse()).toContainText("A185001");

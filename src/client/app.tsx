@@ -11,6 +11,7 @@ import { sessionQuery, useSignOut } from "./features/session/queries";
 import { roleAllows } from "../shared/session";
 import type { SessionInfo } from "../shared/session";
 import { queryClient } from "./lib/query-client";
+import { usePageTitle } from "./lib/page-title";
 
 export function App() {
   return (
@@ -105,6 +106,12 @@ const PAGES: {
   },
 ];
 
+/** The page's heading for screen readers, and the tab's title: each tab says what it holds. */
+function PageTitle({ title }: { title: string }) {
+  usePageTitle(title);
+  return <h1 className="visually-hidden">{title}</h1>;
+}
+
 function SignedIn({ session }: { session: SessionInfo }) {
   const { data: config } = useQuery(consoleConfigQuery);
   const signOut = useSignOut();
@@ -125,9 +132,10 @@ function SignedIn({ session }: { session: SessionInfo }) {
           <NavLink href="/audit">Audit log</NavLink>
         </nav>
         <div className="header-right">
-          {config && <span className="muted">v{config.version}</span>}
-          <span>
-            Signed in as <strong>{session.name}</strong>
+          {config && <span className="muted version-tag">v{config.version}</span>}
+          <span className="signed-in-as" title={`Signed in as ${session.name}`}>
+            <span className="visually-hidden">Signed in as </span>
+            <strong>{session.name}</strong>
             {session.role !== "operator" && <span className="role-badge">{session.role}</span>}
             {!session.nameVerified && (
               <span
@@ -143,7 +151,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
           </button>
         </div>
       </header>
-      {config && <TargetBanner target={config.target} />}
+      {config && <TargetBanner target={config.target} canAct={isOperator} />}
       <KeyboardShortcuts />
       <main className="page">
         <Suspense fallback={<p className="muted">Loading the page…</p>}>
@@ -152,7 +160,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
               <Route key={page.path} path={page.path}>
                 {(params: { id?: string }) => (
                   <>
-                    <h1 className="visually-hidden">{page.title}</h1>
+                    <PageTitle title={page.title} />
                     {page.render(params)}
                   </>
                 )}

@@ -41,60 +41,71 @@ export const CLIENT_RESPONSE_HEADERS = {
 export interface ReasonInfo {
   /** The `error` value the client receives in responseContent. */
   error: string;
+  /** A few words for the dropdown: "the AS failed". */
+  short: string;
   action: FailAction;
   clientStatus: number;
   /** One plain sentence on when an operator or authorization server picks this reason. */
   whenToUse: string;
 }
 
-function reason(error: string, action: FailAction, whenToUse: string): ReasonInfo {
-  return { error, action, clientStatus: CLIENT_STATUS_BY_ACTION[action], whenToUse };
+function reason(error: string, action: FailAction, short: string, whenToUse: string): ReasonInfo {
+  return { error, action, short, clientStatus: CLIENT_STATUS_BY_ACTION[action], whenToUse };
 }
 
 export const REASONS = {
   EXPIRED_LOGIN_HINT_TOKEN: reason(
     "expired_login_hint_token",
     "BAD_REQUEST",
+    "the login hint token expired",
     "The login_hint_token the client sent has expired.",
   ),
   UNKNOWN_USER_ID: reason(
     "unknown_user_id",
     "BAD_REQUEST",
+    "no such user",
     "No user matches the hint the client sent.",
   ),
   UNAUTHORIZED_CLIENT: reason(
     "unauthorized_client",
     "BAD_REQUEST",
+    "the client may not use CIBA",
     "The client may not use CIBA or the requested delivery mode.",
   ),
   MISSING_USER_CODE: reason(
     "missing_user_code",
     "BAD_REQUEST",
+    "no user code sent",
     "A user code is required but the client sent none.",
   ),
   INVALID_USER_CODE: reason(
     "invalid_user_code",
     "BAD_REQUEST",
+    "wrong user code",
     "The user code the client sent is wrong.",
   ),
   INVALID_BINDING_MESSAGE: reason(
     "invalid_binding_message",
     "BAD_REQUEST",
+    "bad binding message",
     "The binding message is unacceptable (too long, bad characters).",
   ),
   INVALID_TARGET: reason(
     "invalid_target",
     "BAD_REQUEST",
+    "resource refused",
     "A requested resource (RFC 8707) is rejected.",
   ),
   ACCESS_DENIED: reason(
     "access_denied",
     "FORBIDDEN",
+    "refused or declined",
     "The authorization server refuses the request, e.g. the user declined or policy forbids it.",
   ),
   SERVER_ERROR: reason(
     "server_error",
     "INTERNAL_SERVER_ERROR",
+    "the AS failed",
     "The authorization server failed, e.g. it crashed and the ticket is stuck.",
   ),
 } as const satisfies Record<string, ReasonInfo>;
@@ -102,3 +113,12 @@ export const REASONS = {
 export type FailReason = keyof typeof REASONS;
 
 export const FAIL_REASONS = Object.keys(REASONS) as [FailReason, ...FailReason[]];
+
+/** What an operator picks for a stuck ticket, most often first: the dropdown leads with them. */
+export const USUAL_REASONS = ["SERVER_ERROR", "UNKNOWN_USER_ID", "ACCESS_DENIED"] as const;
+
+/** "SERVER_ERROR: the AS failed · 500": a reason, its meaning and the client's status. */
+export function reasonLabel(name: FailReason): string {
+  const info: ReasonInfo = REASONS[name];
+  return `${name}: ${info.short} · ${info.clientStatus}`;
+}

@@ -49,14 +49,22 @@ export function SubmitRow({
   pending,
   label,
   pendingLabel,
+  danger = false,
 }: {
   pending: boolean;
   label: string;
   pendingLabel: string;
+  /** Production: the button is red, as the action is. */
+  danger?: boolean;
 }) {
   return (
     <div className="submit-row">
-      <button type="submit" disabled={pending} aria-busy={pending}>
+      <button
+        type="submit"
+        disabled={pending}
+        aria-busy={pending}
+        className={danger ? "button-danger" : undefined}
+      >
         {pending ? pendingLabel : label}
       </button>
       <span className="muted shortcut">
@@ -72,10 +80,13 @@ export function AskFirstAbout({
   services,
   verb,
   ticketTail,
+  restate,
   pending,
   onAnswer,
   onCancel,
 }: {
+  /** What is about to be sent and what the client gets, said again in the dialog. */
+  restate: string;
   asking: { request: AskFirstAnswers & { serviceId: string }; question: AskFirstQuestion };
   services: ServiceSummary[];
   verb: "fail" | "end";
@@ -95,6 +106,7 @@ export function AskFirstAbout({
         action={`${verb} call`}
         verb={verb}
         ticketTail={ticketTail}
+        restate={restate}
         justification={asking.request.justification ?? ""}
         pending={pending}
         onAnswer={onAnswer}

@@ -19,6 +19,8 @@ interface AskFirstDialogProps {
   verb?: "fail" | "end";
   /** The ticket's tail, for a single ticket. */
   ticketTail?: string;
+  /** For a single ticket: its tail, the reason or result, and what the client gets. */
+  restate?: string;
   justification: string;
   pending: boolean;
   onAnswer: (answers: { confirmation?: string; justification?: string }) => void;
@@ -38,6 +40,7 @@ export function AskFirstDialog({
   action,
   verb = "fail",
   ticketTail,
+  restate,
   justification,
   pending,
   onAnswer,
@@ -66,7 +69,7 @@ export function AskFirstDialog({
     <ModalDialog
       title={title}
       describedBy="ask-first-text"
-      tone={confirm ? "danger" : "warning"}
+      tone={confirm ? "danger" : repeated ? "warning" : "neutral"}
       onCancel={onCancel}
     >
       <form onSubmit={(event) => void submit(event)} noValidate>
@@ -93,6 +96,7 @@ export function AskFirstDialog({
               and say why.
             </p>
           )}
+          {restate && <p className="dialog-restate">{restate}</p>}
         </div>
         {confirm && (
           <>

@@ -1,3 +1,5 @@
+import { useEffect, useState } from "react";
+import type { ReactNode } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { Field } from "./field";
 
@@ -8,6 +10,11 @@ interface ErrorDetailsFieldsProps {
   errors: { description?: string | undefined; uri?: string | undefined };
   /** Hints for the two fields, when the form says more than the default. */
   hints?: { description?: string; uri?: string };
+  /**
+   * Folded under "More" (the single forms: most fails need neither), opening by itself when
+   * either field holds something or has an error. Undefined: always shown.
+   */
+  folded?: { filled: boolean };
 }
 
 /** error_description and error_uri, as every form that fails tickets asks for them. */
@@ -17,8 +24,9 @@ export function ErrorDetailsFields({
   uri,
   errors,
   hints,
+  folded,
 }: ErrorDetailsFieldsProps) {
-  return (
+  const fields = (
     <>
       <Field
         id={`${idPrefix}error-description`}
@@ -42,5 +50,28 @@ export function ErrorDetailsFields({
         )}
       </Field>
     </>
+  );
+  if (!folded) return fields;
+  return (
+    <MoreFields opens={folded.filled || Boolean(errors.description || errors.uri)}>
+      {fields}
+    </MoreFields>
+  );
+}
+
+function MoreFields({ opens, children }: { opens: boolean; children: ReactNode }) {
+  const [open, setOpen] = useState(opens);
+  useEffect(() => {
+    if (opens) setOpen(true);
+  }, [opens]);
+  return (
+    <details
+      className="more-fields"
+      open={open}
+      onToggle={(event) => setOpen(event.currentTarget.open)}
+    >
+      <summary>More: error description and URI</summary>
+      {children}
+    </details>
   );
 }

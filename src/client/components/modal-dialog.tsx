@@ -5,7 +5,7 @@ interface ModalDialogProps {
   title: string;
   /** Id of the text that explains the question, for screen readers. */
   describedBy?: string;
-  tone?: "warning" | "danger";
+  tone?: "neutral" | "warning" | "danger";
   onCancel: () => void;
   children: ReactNode;
 }

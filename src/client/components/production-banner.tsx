@@ -1,6 +1,10 @@
 import type { ServiceSummary } from "../../shared/console-info";
+import { useProductionMark } from "../lib/page-title";
 
-/** Said above a form whose service is production: what a submit there does. */
+/**
+ * Said above a form whose service is production: what a submit there does. It also marks the
+ * whole page (a red stripe, "PRODUCTION" in the tab's title) while it shows.
+ */
 export function ProductionBanner({
   service,
   children,
@@ -8,7 +12,9 @@ export function ProductionBanner({
   service: ServiceSummary | undefined;
   children: string;
 }) {
-  if (service?.environment !== "production") return null;
+  const production = service?.environment === "production";
+  useProductionMark(production);
+  if (!production) return null;
   return (
     <p className="production-banner" role="note">
       <strong>Production: {service.name}.</strong> {children}

@@ -24,6 +24,8 @@ interface TicketFieldProps {
     extra?: ReactNode;
     /** Why the last test ticket could not be made: said under the field. */
     error?: Error | null;
+    /** Why no test ticket is offered here, said where the button would be. */
+    unavailable?: string;
   };
   /** Default: the ticket of /backchannel/authentication, from the AS's logs. */
   hint?: string;
@@ -100,7 +102,7 @@ export function TicketField({
         )}
       </Field>
       <p role="status" className="muted test-ticket-status">
-        {note}
+        {note || testTickets.unavailable}
       </p>
       <RequestErrorAlert
         error={testTickets.error ?? null}
@@ -110,6 +112,9 @@ export function TicketField({
     </>
   );
 }
+
+export const PRODUCTION_NO_TEST_TICKETS =
+  "No test tickets on a production service: they would be real requests of real clients.";
 
 export function testTicketNote(created: TestTicket): string {
   const name = created.clientName ? ` (${created.clientName})` : "";

@@ -23,7 +23,11 @@ import { Field } from "../../components/field";
 import { usePageShortcut } from "../../components/keyboard-shortcuts";
 import { ProductionBanner } from "../../components/production-banner";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
-import { TicketField, testTicketNote } from "../../components/ticket-field";
+import {
+  PRODUCTION_NO_TEST_TICKETS,
+  TicketField,
+  testTicketNote,
+} from "../../components/ticket-field";
 import { useCreateTestTicket } from "../../lib/action-queries";
 import { handOff, takePrefill } from "../../lib/action-draft";
 import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
@@ -72,8 +76,17 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutc
   const pickService = useServiceField(form);
   const errors = formState.errors;
   const inner = errors[INNER];
-  const [serviceId, result] = useWatch({ control, name: ["serviceId", RESULT] });
+  const [serviceId, result, description, uri] = useWatch({
+    control,
+    name: [
+      "serviceId",
+      RESULT,
+      "backchannelAuthenticationCompleteRequest.errorDescription",
+      "backchannelAuthenticationCompleteRequest.errorUri",
+    ],
+  });
   const service = serviceNamed(services, serviceId);
+  const production = service?.environment === "production";
   const modes = service?.testDeliveryModes ?? [...DELIVERY_MODES];
   const submission = useAskFirst(
     useEndRequest(),
@@ -166,7 +179,8 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutc
           onNote={setNote}
           hint="From the authorization server's logs: the ticket it called /issue with (the client then got an auth_req_id)."
           testTickets={{
-            available: config?.testTickets.available ?? false,
+            available: (config?.testTickets.available ?? false) && !production,
+            unavailable: production ? PRODUCTION_NO_TEST_TICKETS : undefined,
             pending: createTestTicket.isPending,
             error: createTestTicket.error,
             create: () => void createIssuedRequest(),
@@ -214,6 +228,7 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutc
             description: inner?.errorDescription?.message,
             uri: inner?.errorUri?.message,
           }}
+          folded={{ filled: Boolean(description || uri) }}
         />
         <DeliverNotificationField
           id="deliver"
@@ -231,6 +246,7 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutc
           pending={submission.pending}
           label="End request"
           pendingLabel="Ending request…"
+          danger={production}
         />
         <EndShareActions
           values={getValues}
@@ -248,6 +264,7 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutc
           services={services}
           verb="end"
           ticketTail={ticketTail(asking.request[INNER].ticket)}
+          restate={`Request …${ticketTail(asking.request[INNER].ticket)} · ${asking.request[INNER].result}`}
           pending={submission.pending}
           onAnswer={(answers) => {
             if (answers.justification) setValue("justification", answers.justification);

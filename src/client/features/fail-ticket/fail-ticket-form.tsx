@@ -4,6 +4,8 @@ import { Suspense, lazy, useCallback, useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { AuditEvent } from "../../../shared/audit";
 import { ticketTail } from "../../../shared/ask-first";
+import { REASONS } from "../../../shared/reasons";
+import type { ReasonInfo } from "../../../shared/reasons";
 import { failRequestSchema } from "../../../shared/fail-request";
 import type { FailRequest, FailRequestInput } from "../../../shared/fail-request";
 import { ErrorDetailsFields } from "../../components/error-details-fields";
@@ -23,7 +25,11 @@ import { useLocation } from "wouter";
 import type { EndResult } from "../../../shared/end-request";
 import { rememberServiceId, useServiceField } from "../../lib/last-service";
 import { useCreateTestTicket } from "../../lib/action-queries";
-import { TicketField, testTicketNote } from "../../components/ticket-field";
+import {
+  PRODUCTION_NO_TEST_TICKETS,
+  TicketField,
+  testTicketNote,
+} from "../../components/ticket-field";
 import { ActionChoice } from "../../components/action-choice";
 import { useFailSubmission } from "./use-fail-submission";
 import type { FailOutcome } from "./use-fail-submission";
@@ -41,6 +47,13 @@ const RecentActions = lazy(() =>
 );
 
 const TICKET = "backchannelAuthenticationFailRequest.ticket";
+
+/** "Ticket …Qp7Rw2 · ACCESS_DENIED · its client gets 403 access_denied", for the dialog. */
+function failRestated(request: FailRequest): string {
+  const { ticket, reason } = request.backchannelAuthenticationFailRequest;
+  const info: ReasonInfo = REASONS[reason];
+  return `Ticket …${ticketTail(ticket)} · ${reason} · its client gets ${info.clientStatus} ${info.error}`;
+}
 const REASON = "backchannelAuthenticationFailRequest.reason";
 type Reason = FailRequestInput["backchannelAuthenticationFailRequest"]["reason"];
 
@@ -72,8 +85,17 @@ export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome
   const pickService = useServiceField(form);
   const errors = formState.errors;
   const requestErrors = errors.backchannelAuthenticationFailRequest;
-  const [serviceId, reason] = useWatch({ control, name: ["serviceId", REASON] });
+  const [serviceId, reason, description, uri] = useWatch({
+    control,
+    name: [
+      "serviceId",
+      REASON,
+      "backchannelAuthenticationFailRequest.errorDescription",
+      "backchannelAuthenticationFailRequest.errorUri",
+    ],
+  });
   const service = serviceNamed(services, serviceId);
+  const production = service?.environment === "production";
   const submission = useFailSubmission(onOutcome);
 
   // `/` anywhere on the page (but in a field) jumps to Ticket.
@@ -163,7 +185,8 @@ export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome
           note={note}
           onNote={setNote}
           testTickets={{
-            available: config?.testTickets.available ?? false,
+            available: (config?.testTickets.available ?? false) && !production,
+            unavailable: production ? PRODUCTION_NO_TEST_TICKETS : undefined,
             pending: createTestTicket.isPending,
             create: () => void fillWithTestTicket(),
             error: createTestTicket.error,
@@ -188,6 +211,7 @@ export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome
             description: requestErrors?.errorDescription?.message,
             uri: requestErrors?.errorUri?.message,
           }}
+          folded={{ filled: Boolean(description || uri) }}
         />
         <JustificationField
           field={register("justification")}
@@ -197,6 +221,7 @@ export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome
         <SubmitRow
           pending={submission.pending}
           label="Fail ticket"
+          danger={production}
           pendingLabel="Failing ticket…"
         />
         <Suspense fallback={null}>
@@ -218,6 +243,7 @@ export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome
           services={services}
           verb="fail"
           ticketTail={ticketTail(asking.request.backchannelAuthenticationFailRequest.ticket)}
+          restate={failRestated(asking.request)}
           pending={submission.pending}
           onAnswer={(answers) => {
             if (answers.justification) setValue("justification", answers.justification);
