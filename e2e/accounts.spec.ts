@@ -45,7 +45,11 @@ test("each person signs in with their own account; only the owner or a superviso
   await sam.getByRole("button", { name: "Pause" }).click();
   await expect(sam.getByRole("button", { name: "Resume" })).toBeVisible();
   await sam.getByRole("button", { name: "Cancel job" }).click();
-  await expect(sam.getByText("cancelled", { exact: true })).toBeVisible();
+  // Asked first: a cancel cannot be undone.
+  const asked = sam.getByRole("dialog", { name: "Cancel this job?" });
+  await expect(asked).toContainText("will not be sent");
+  await asked.getByRole("button", { name: "Cancel job" }).click();
+  await expect(sam.getByText(/^cancelled/)).toBeVisible();
 
   await sam.goto(`${ACCOUNTS_CONSOLE}audit`);
   await sam.getByLabel("Action").selectOption("job-control");

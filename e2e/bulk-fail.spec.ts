@@ -70,7 +70,7 @@ test("200 pasted tickets with bad lines: invalid ones listed, the rest failed li
   await page.reload();
   await expect(page).toHaveURL(jobUrl);
   await expect(page.getByRole("heading", { name: /Bulk job/ })).toContainText("paused");
-  const pausedAt = Number(await progress.getAttribute("value"));
+  const pausedAt = Number(await progress.getAttribute("aria-valuenow"));
   expect(pausedAt).toBeGreaterThan(0);
   expect(pausedAt).toBeLessThan(200);
 
@@ -80,7 +80,8 @@ test("200 pasted tickets with bad lines: invalid ones listed, the rest failed li
   });
   const figures = page.getByRole("status").filter({ hasText: "done" });
   await expect(figures).toContainText("200 done");
-  await expect(figures).toContainText("0 failed");
+  await expect(figures).toContainText("0 errors");
+  await expect(figures).toContainText("0 not sent");
   await expect(figures).toContainText("0 remaining");
 
   const downloading = page.waitForEvent("download");

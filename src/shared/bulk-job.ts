@@ -35,7 +35,14 @@ export const bulkJobRequestSchema = z
   .strictObject({
     serviceId: serviceIdSchema,
     tickets: z
-      .array(z.strictObject({ ticket: ticketSchema, reason: lineChoiceSchema.optional() }))
+      .array(
+        z.strictObject({
+          ticket: ticketSchema,
+          reason: lineChoiceSchema.optional(),
+          /** The line of the pasted list it was on, so that the results can name it. */
+          line: z.number().int().min(1).max(10_000_000).optional(),
+        }),
+      )
       .min(1, "Paste at least one ticket.")
       .max(BULK_MAX_TICKETS, `At most ${BULK_MAX_TICKETS} tickets per job.`),
     ...bulkJobDefaults,
@@ -147,6 +154,8 @@ export const bulkJobSchema = z.object({
    * restart only with TICKET_ENCRYPTION_KEY, which keeps them sealed in the database).
    */
   canRetry: z.boolean(),
+  /** Until when Retry can work, when it can: the end of BULK_RETRY_WINDOW_SECONDS. */
+  retryUntil: z.string().nullable(),
   /**
    * Whether the person asking may pause, resume, cancel or retry it: its owner, or a
    * supervisor. Others see the job, not its controls.
@@ -166,6 +175,8 @@ export type BulkBudgetInfo = z.infer<typeof bulkBudgetSchema>;
 
 export const bulkItemSchema = z.object({
   seq: z.number().int(),
+  /** The pasted line it was on; null when the job's request did not say. */
+  line: z.number().int().nullable(),
   ticketTail: z.string(),
   ticketHash: z.string(),
   reason: z.string(),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { ReactNode } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { Field } from "./field";
@@ -61,9 +61,13 @@ export function ErrorDetailsFields({
 
 function MoreFields({ opens, children }: { opens: boolean; children: ReactNode }) {
   const [open, setOpen] = useState(opens);
-  useEffect(() => {
+  // Opens when something comes to need it (a value filled in, an error), during render as
+  // React recommends for state that follows a prop; the person may fold it again.
+  const [opened, setOpened] = useState(opens);
+  if (opens !== opened) {
+    setOpened(opens);
     if (opens) setOpen(true);
-  }, [opens]);
+  }
   return (
     <details
       className="more-fields"

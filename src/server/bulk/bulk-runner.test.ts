@@ -195,6 +195,7 @@ function jobMadeByHand(store: BulkJobStore, id: string, tickets: string[]) {
     lease: { owner: "dead-replica", until: Date.now() + 60_000 },
     items: tickets.map((ticket, index) => ({
       seq: index + 1,
+      line: null,
       ticketHash: ticketHash(ticket),
       ticketTail: ticket.slice(-6),
       reason: "ACCESS_DENIED",

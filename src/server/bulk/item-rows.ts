@@ -21,6 +21,7 @@ const DONE_WITH_TICKET: readonly BulkItemState[] = [
 
 const ITEM_SELECTION = [
   "seq",
+  "line",
   "ticket_tail as ticketTail",
   "ticket_hash as ticketHash",
   "reason",

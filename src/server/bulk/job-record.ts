@@ -74,7 +74,7 @@ export function newJob(args: {
   const held = new Map(
     tickets.map((item, index) => [
       index + 1,
-      { ticket: item.ticket, reason: (item.reason ?? request.reason)! },
+      { ticket: item.ticket, reason: (item.reason ?? request.reason)!, line: item.line ?? null },
     ]),
   );
   const job: NewJob = {
@@ -96,10 +96,10 @@ export function newJob(args: {
     callerRequestId: caller.callerRequestId,
     clientAddress: caller.clientAddress,
     lease: args.lease,
-    items: [...held].map(([seq, { ticket, reason }]) => {
+    items: [...held].map(([seq, { ticket, reason, line }]) => {
       const { hash, tail } = fingerprintOf(ticket);
       const sealed = args.seal?.seal(ticket, id, seq) ?? null;
-      return { seq, reason, ticketHash: hash, ticketTail: tail, sealed };
+      return { seq, line, reason, ticketHash: hash, ticketTail: tail, sealed };
     }),
   };
   return { job, held, settings };

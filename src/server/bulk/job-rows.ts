@@ -9,42 +9,14 @@ import type { Kysely } from "kysely";
 import type { ConsoleSchema } from "../db/schema";
 import type { Store } from "../db/store";
 
-/** The request that started a job (or asked for Retry failed): its tickets' records name it. */
-export interface JobCaller {
-  requestId: string | null;
-  callerRequestId: string | null;
-  clientAddress: string | null;
-}
+import type { JobCaller, NewJob } from "./new-job";
 
-export interface NewJob extends JobCaller {
-  id: string;
-  operator: string;
-  email: string | null;
-  role: Role;
-  serviceId: string;
-  serviceName: string | null;
-  concurrency: number;
-  action: BulkAction;
-  deliverNotifications: boolean;
-  reason: string | null;
-  errorDescription: string | null;
-  errorUri: string | null;
-  justification: string | null;
-  /** Whose job it is (identity/limit-key.ts): who may control it, and whose budgets it counts against. */
-  ownerKey: string;
-  /** The replica that runs it, and until when its lease holds. */
-  lease: { owner: string; until: number };
-  items: {
-    seq: number;
-    ticketHash: string;
-    ticketTail: string;
-    reason: string;
-    /** The ticket sealed under TICKET_ENCRYPTION_KEY, when one is set. */
-    sealed: string | null;
-  }[];
-}
+export type { JobCaller, NewJob };
 
-export type StoredJob = Omit<BulkJob, "estimateSeconds" | "canRetry" | "canControl"> & {
+export type StoredJob = Omit<
+  BulkJob,
+  "estimateSeconds" | "canRetry" | "retryUntil" | "canControl"
+> & {
   leaseOwner: string | null;
   leaseUntil: number;
   /** Null for jobs started before owners were kept (migration 003). */
@@ -198,6 +170,7 @@ export function jobRows({ db, clock, dialect }: Store): JobRows {
               job.items.slice(start, start + 1000).map((item) => ({
                 job_id: job.id,
                 seq: item.seq,
+                line: item.line,
                 ticket_hash: item.ticketHash,
                 ticket_tail: item.ticketTail,
                 ticket_sealed: item.sealed,

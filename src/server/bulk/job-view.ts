@@ -27,11 +27,16 @@ export function viewOf(
     status !== "cancelled" &&
     retry.nowMs - Date.parse(stored.finishedAt) < retry.windowMs;
   const { leaseOwner: _leaseOwner, leaseUntil: _until, ...job } = stored;
+  const canRetry =
+    ended && stored.counts.failed > 0 && ((live?.tickets.size ?? 0) > 0 || sealedStillKept);
   return {
     ...job,
     status,
     estimateSeconds: live?.status === "running" ? estimate(live.finishedTimes, remaining) : null,
-    canRetry:
-      ended && stored.counts.failed > 0 && ((live?.tickets.size ?? 0) > 0 || sealedStillKept),
+    canRetry,
+    retryUntil:
+      canRetry && stored.finishedAt !== null
+        ? new Date(Date.parse(stored.finishedAt) + retry.windowMs).toISOString()
+        : null,
   };
 }

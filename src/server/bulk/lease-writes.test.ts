@@ -41,6 +41,7 @@ describe.each(DIALECTS)("writes after a lost lease on %s", (dialect) => {
       clientAddress: null,
       items: [1, 2].map((seq) => ({
         seq,
+        line: null,
         ticketHash: `h${seq}`,
         ticketTail: `t${seq}`,
         reason: "SERVER_ERROR",

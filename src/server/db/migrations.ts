@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql } from "kysely";
 import type { Kysely, Migration } from "kysely";
 import { securityReview } from "./migrations/007-security-review";
+import { pageReview } from "./migrations/008-page-review";
 
 /**
  * The schema, for SQLite and PostgreSQL alike, one named step each; Kysely's Migrator runs the
@@ -271,6 +272,7 @@ export const MIGRATIONS: Record<string, Migration> = {
     },
   },
   "007-security-review": securityReview,
+  "008-page-review": pageReview,
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -139,6 +139,8 @@ export interface BulkJobsTable {
 export interface BulkItemsTable {
   job_id: string;
   seq: number;
+  /** The line of the pasted list the ticket was on (1-based), when the page sent it. */
+  line: number | null;
   ticket_hash: string;
   ticket_tail: string;
   /** The ticket, AES-256-GCM under TICKET_ENCRYPTION_KEY, while the job may still send it. */

@@ -6,7 +6,7 @@ import { useForm, useWatch } from "react-hook-form";
 import { useLocation } from "wouter";
 import { z } from "zod";
 import { bulkJobDefaults, bulkJobRequestSchema } from "../../../shared/bulk-job";
-import type { BulkJob } from "../../../shared/bulk-job";
+import type { BulkJob, BulkJobRequest } from "../../../shared/bulk-job";
 import { serviceIdSchema } from "../../../shared/fail-request";
 import { parseTicketList } from "../../../shared/ticket-list";
 import { DeliverNotificationField } from "../../components/action-form-parts";
@@ -19,6 +19,7 @@ import { ServicePicker, serviceNamed } from "../../components/service-picker";
 import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
 import { END_RESULTS, END_RESULT_INFO } from "../../../shared/end-request";
 import { rememberServiceId, useServiceField } from "../../lib/last-service";
+import { keepPastedTickets } from "./pasted-tickets";
 import { useAskFirst } from "../../lib/use-ask-first";
 import { BulkBudgetNote } from "./bulk-budget";
 import { useStartBulkJob } from "./queries";
@@ -49,8 +50,12 @@ export function BulkFailForm() {
   const { data: services = [] } = useQuery(servicesQuery);
   const { data: config } = useQuery(consoleConfigQuery);
   const [, navigate] = useLocation();
-  const startJob = useAskFirst(useStartBulkJob(), (job: BulkJob) => {
+  const startJob = useAskFirst(useStartBulkJob(), (job: BulkJob, request: BulkJobRequest) => {
     rememberServiceId(job.serviceId);
+    keepPastedTickets(
+      job.id,
+      request.tickets.map((item) => item.ticket),
+    );
     navigate(`/bulk/${job.id}`);
   });
   const [dropError, setDropError] = useState<string | undefined>();
@@ -86,7 +91,9 @@ export function BulkFailForm() {
     // The API's own schema judges the request, with the API's own messages.
     const checked = bulkJobRequestSchema.safeParse({
       ...settings,
-      tickets: list.tickets.map(({ ticket, reason }) => (reason ? { ticket, reason } : { ticket })),
+      tickets: list.tickets.map(({ ticket, reason, line }) =>
+        reason ? { ticket, reason, line } : { ticket, line },
+      ),
     });
     if (!checked.success) {
       for (const issue of checked.error.issues) {

@@ -6,6 +6,9 @@ import type { BulkItemState, BulkJob } from "../../../shared/bulk-job";
 import { AuthleteAnswerCell, DataTable } from "../../components/data-table";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { formatTime } from "../../lib/format";
+import { ITEM_STATE_LABELS, clientGetsOf, jobFigures, statusLabel } from "./item-labels";
+import { JobControls } from "./job-controls";
+import { JobProgress } from "./job-progress";
 import {
   ITEMS_PER_PAGE,
   bulkExportUrl,
@@ -36,12 +39,9 @@ function JobDetails({ job }: { job: BulkJob }) {
   const [page, setPage] = useState(0);
   const items = useQuery(bulkItemsQuery(job.id, state, page, job.status));
   const { counts, total } = job;
-  const done = counts.succeeded;
-  const failed = counts.failed + counts.interrupted;
-  const remaining = counts.queued + counts["in-flight"];
-  const settled = total - remaining;
+  const { done, errors, notSent, remaining } = jobFigures(job);
+  const running = job.status === "running";
   const pages = Math.max(1, Math.ceil((items.data?.total ?? 0) / ITEMS_PER_PAGE));
-  const busy = control.isPending;
 
   return (
     <section className="card" aria-labelledby="bulk-job-title">
@@ -50,7 +50,11 @@ function JobDetails({ job }: { job: BulkJob }) {
       </p>
       <h2 id="bulk-job-title">
         Bulk job for {job.serviceName ?? `service ${job.serviceId}`}{" "}
-        <span className={`job-status job-${job.status}`}>{job.status}</span>
+        <span
+          className={`job-status job-${job.status}${jobFigures(job).errors > 0 && !running ? " job-with-errors" : ""}`}
+        >
+          {statusLabel(job)}
+        </span>
       </h2>
       <p className="muted">
         {job.action === "end" ? "Ends issued requests (/complete)" : "Fails tickets (/fail)"} ·
@@ -59,19 +63,19 @@ function JobDetails({ job }: { job: BulkJob }) {
       </p>
 
       <div className="progress-block">
-        <label htmlFor="bulk-progress">Progress</label>
-        <progress
-          id="bulk-progress"
-          max={total}
-          value={settled}
-          aria-valuetext={`${settled} of ${total} tickets settled`}
-        />
+        <p className="progress-label" aria-hidden="true">
+          Progress
+        </p>
+        <JobProgress job={job} />
         <p role="status" className="progress-figures">
-          <span>
+          <span className="figure-done">
             <strong>{done}</strong> done
           </span>
-          <span>
-            <strong>{failed}</strong> failed
+          <span className="figure-errors">
+            <strong>{errors}</strong> {errors === 1 ? "error" : "errors"}
+          </span>
+          <span className="figure-not-sent">
+            <strong>{notSent}</strong> not sent
           </span>
           <span>
             <strong>{remaining}</strong> remaining
@@ -89,11 +93,6 @@ function JobDetails({ job }: { job: BulkJob }) {
                 <strong>{job.notifications.failed + job.notifications.refused}</strong> not
               </span>
             )}
-          {counts["not-attempted"] > 0 && (
-            <span>
-              <strong>{counts["not-attempted"]}</strong> not attempted
-            </span>
-          )}
           {job.status === "running" && job.estimateSeconds !== null && (
             <span>about {duration(job.estimateSeconds)} left</span>
           )}
@@ -116,40 +115,16 @@ function JobDetails({ job }: { job: BulkJob }) {
         )}
       </div>
 
-      <div className="actions">
-        {job.canControl ? (
-          <>
-            {job.status === "running" && (
-              <button type="button" onClick={() => control.mutate("pause")} disabled={busy}>
-                Pause
-              </button>
-            )}
-            {job.status === "paused" && (
-              <button type="button" onClick={() => control.mutate("resume")} disabled={busy}>
-                Resume
-              </button>
-            )}
-            {(job.status === "running" || job.status === "paused") && (
-              <button
-                type="button"
-                className="button-secondary"
-                onClick={() => control.mutate("cancel")}
-                disabled={busy}
-              >
-                Cancel job
-              </button>
-            )}
-            {job.canRetry && (
-              <button type="button" onClick={() => control.mutate("retry-failed")} disabled={busy}>
-                Retry failed
-              </button>
-            )}
-          </>
-        ) : (
+      {job.canControl ? (
+        <JobControls job={job} control={control} />
+      ) : (
+        (job.status === "running" || job.status === "paused" || job.canRetry) && (
           <p className="muted">
             {job.operator}&apos;s job: only they or a supervisor can pause, cancel or retry it.
           </p>
-        )}
+        )
+      )}
+      <div className="actions">
         <a className="button button-secondary" href={bulkExportUrl(job.id, "csv")} download>
           Export results as CSV
         </a>
@@ -173,7 +148,7 @@ function JobDetails({ job }: { job: BulkJob }) {
             <option value="">all ({total})</option>
             {BULK_ITEM_STATES.map((name) => (
               <option key={name} value={name}>
-                {name} ({counts[name]})
+                {ITEM_STATE_LABELS[name]} ({counts[name]})
               </option>
             ))}
           </select>
@@ -182,22 +157,41 @@ function JobDetails({ job }: { job: BulkJob }) {
       <RequestErrorAlert error={items.error} title="The tickets could not be read" />
       <DataTable
         caption="Tickets of this job and what became of each"
-        columns={["#", "Ticket", "Reason", "State", "Tries", "Authlete", "Last error"]}
+        columns={[
+          "Line",
+          "Ticket",
+          job.action === "end" ? "Result" : "Reason",
+          "State",
+          "Client gets",
+          "Tries",
+          "Authlete",
+          "Last error",
+        ]}
       >
         {items.data?.items.map((item) => (
           <tr key={item.seq}>
-            <td>{item.seq}</td>
+            <td className="mono">{item.line ?? item.seq}</td>
             <td className="mono nowrap">…{item.ticketTail}</td>
             <td className="mono">{item.reason}</td>
             <td>
-              <span className={`outcome outcome-${item.state}`}>{item.state}</span>
+              <span className={`outcome outcome-${item.state}`}>
+                {ITEM_STATE_LABELS[item.state]}
+              </span>
             </td>
+            <td className="mono">{clientGetsOf(job, item)}</td>
             <td>{item.attempts}</td>
             <AuthleteAnswerCell {...item} />
-            <td>{item.error}</td>
+            <td className="details">{item.error}</td>
           </tr>
         ))}
       </DataTable>
+      {items.data && items.data.total === 0 && (
+        <p className="muted">
+          {state
+            ? `No ticket is ${ITEM_STATE_LABELS[state]} now.`
+            : "This job has no tickets to show."}
+        </p>
+      )}
       {pages > 1 && (
         <nav aria-label="Pages of tickets" className="actions">
           <button
