@@ -54,7 +54,7 @@ describe.each(DIALECTS)("pasted lines on %s", (dialect) => {
     const down = [
       {
         kind: "status" as const,
-        status: 503,
+        status: 503 as const,
         fraction: 1,
         path: "/backchannel/authentication/fail",
       },

@@ -188,7 +188,7 @@ function JobDetails({ job }: { job: BulkJob }) {
       {items.data && items.data.total === 0 && (
         <p className="muted">
           {state
-            ? `No ticket is ${ITEM_STATE_LABELS[state]} now.`
+            ? `Nothing to show: no ticket is “${ITEM_STATE_LABELS[state]}”.`
             : "This job has no tickets to show."}
         </p>
       )}
