@@ -228,6 +228,7 @@ const FILTERS: Record<string, string> = {
   "operator (rare)": "operator=rare",
   "operator (no match)": "operator=nobody-here",
   ticket: "ticket=bench-ticket-123456",
+  "ticket tail": "ticket=123456",
   "bulk job": "jobId=job-42",
   "from (last day)": "from=2026-01-12T00:00",
   "to (first day)": "to=2026-01-02T00:00",

@@ -174,3 +174,45 @@ test.describe("a bulk job", () => {
     await expect(page.getByText("Nothing to show: no ticket is “error”.")).toBeVisible();
   });
 });
+
+test("a ticket's story and the audit log searched by what it shows: tails, chips, the address, last hour", async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto(CONSOLE);
+  const form = new FailForm(page);
+  const ticket = await form.createTestTicket();
+  const tail = ticket.slice(-6);
+  await form.reason().selectOption("SERVER_ERROR");
+  await form.submit().click();
+  await expect(form.outcome()).toBeVisible();
+
+  // Its tail in the recent actions opens its story: created as a test ticket, then failed.
+  await page
+    .getByRole("link", { name: `Story of ticket …${tail}` })
+    .first()
+    .click();
+  await expect(page).toHaveURL(new RegExp(`/audit\\?ticket=`));
+  expect(page.url()).not.toContain(ticket);
+  const records = page.getByRole("region", { name: "Audit records, newest first" });
+  await expect(records.getByRole("row").filter({ hasText: "test-ticket" })).toHaveCount(1);
+  await expect(records.getByRole("row").filter({ hasText: "SERVER_ERROR" })).toHaveCount(1);
+  await expect(page.getByRole("list", { name: "Filters in force" })).toContainText(`…${tail}`);
+
+  // The address is the view: opened afresh, it shows the same records and filters.
+  const shared = page.url();
+  await page.goto(shared);
+  await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(tail);
+  await expect(records.getByRole("row").filter({ hasText: "SERVER_ERROR" })).toHaveCount(1);
+
+  // Last 1 h adds a time chip; removing the ticket chip widens the view.
+  await page.getByRole("button", { name: "Last 1 h" }).click();
+  await expect(page.getByRole("list", { name: "Filters in force" })).toContainText("From");
+  await page.getByRole("button", { name: "Remove the filter Ticket" }).click();
+  await expect(page).not.toHaveURL(/ticket=/);
+
+  // Nothing matches: nothing to export.
+  await page.goto(`${CONSOLE}audit?operator=nobody-has-this-name`);
+  await expect(page.getByText("No records match these filters.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Export CSV" })).toHaveCount(0);
+});

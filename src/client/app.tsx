@@ -106,6 +106,22 @@ const PAGES: {
   },
 ];
 
+function ViewerJobNotice({ jobId }: { jobId: string }) {
+  usePageTitle("Bulk fail job");
+  return (
+    <section className="card" aria-labelledby="viewer-job-title">
+      <h1 id="viewer-job-title">A bulk job</h1>
+      <p>
+        Bulk job pages and their controls are for operators. As a viewer you can read everything
+        this job did in the audit log.
+      </p>
+      <p>
+        <Link href={`/audit?jobId=${encodeURIComponent(jobId)}`}>Open this job&apos;s records</Link>
+      </p>
+    </section>
+  );
+}
+
 /** The page's heading for screen readers, and the tab's title: each tab says what it holds. */
 function PageTitle({ title }: { title: string }) {
   usePageTitle(title);
@@ -166,6 +182,12 @@ function SignedIn({ session }: { session: SessionInfo }) {
                 )}
               </Route>
             ))}
+            {/* A colleague's job link, opened by a viewer: said, not silently redirected. */}
+            {!isOperator && (
+              <Route path="/bulk/:id">
+                {(params: { id: string }) => <ViewerJobNotice jobId={params.id} />}
+              </Route>
+            )}
             {/* /login after signing in, and a viewer anywhere else, land on a page they may use. */}
             <Route>
               <Redirect to={isOperator ? "/" : "/audit"} replace />

@@ -113,7 +113,10 @@ const optionalTime = optional(
 export const auditFiltersSchema = z.strictObject({
   operator: optionalText,
   serviceId: optionalText.pipe(serviceIdSchema.optional()),
-  /** The ticket itself; the server matches it by its hash. */
+  /**
+   * The ticket itself (the server matches it by its hash), or its last 6 characters as the
+   * pages show them (matched by the stored tail: another ticket may share it).
+   */
   ticket: optionalText.pipe(ticketSchema.optional()),
   reason: optional(
     z.enum([...FAIL_REASONS, ...END_RESULTS], {

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { AuditEvent } from "../../shared/audit";
 import { formatTime } from "../lib/format";
+import { TicketStoryLink } from "./ticket-story-link";
 import { recentActionsQuery } from "../lib/action-queries";
 
 /** What you failed or ended lately, from the audit trail; each can fill its form again. */
@@ -20,7 +21,7 @@ export function RecentActions({ onUseAgain }: { onUseAgain: (event: AuditEvent) 
                 {event.kind === "end" ? "End " : "Fail "}
                 <span className="mono">{event.reason ?? "(no reason)"}</span> · service{" "}
                 <span className="mono">{event.serviceId}</span> · ticket{" "}
-                <span className="mono">…{event.ticketTail}</span> ·{" "}
+                {event.ticketTail && <TicketStoryLink tail={event.ticketTail} />} ·{" "}
                 <span className={`outcome outcome-${event.outcome}`}>{event.outcome}</span>
                 <span className="muted block">{formatTime(event.at)}</span>
               </span>

@@ -4,6 +4,7 @@ import type { AuditFilters } from "../../shared/audit";
 import type { SqlDatabase } from "../db/database";
 import type { ConsoleSchema } from "../db/schema";
 import { ticketHash } from "../db/ticket-fingerprint";
+import { TICKET_TAIL_LENGTH } from "../../shared/ask-first";
 import type { Column } from "./audit-rows";
 
 /**
@@ -25,7 +26,10 @@ export async function filteredEvents(
   equal("outcome", filters.outcome);
   equal("kind", filters.kind);
   equal("job_id", filters.jobId);
-  if (filters.ticket !== undefined) equal("ticket_hash", ticketHash(filters.ticket));
+  // A whole ticket is found by its hash; a tail (what the pages show) by the stored tail.
+  if (filters.ticket !== undefined && filters.ticket.length <= TICKET_TAIL_LENGTH) {
+    equal("ticket_tail", filters.ticket);
+  } else if (filters.ticket !== undefined) equal("ticket_hash", ticketHash(filters.ticket));
   if (filters.operator !== undefined) {
     // Case-insensitive part of a name or email: people rarely remember either exactly.
     // ESCAPE spelled out: SQLite has no default escape character for LIKE.

@@ -154,6 +154,24 @@ describe.each(DIALECTS)("SqlAuditTrail on %s", (dialect) => {
     await audit.recordMany(many);
     expect((await audit.page({ jobId: "job-1" }, 2000)).events).toHaveLength(1200);
   });
+
+  it("finds a ticket by the 6-character tail the pages show, and by the whole ticket", async () => {
+    const { trail: audit } = await trail();
+    const ticket = "c2VjcmV0LXRpY2tldC12YWx1ZS1mb3ItdGVzdGluZw";
+    const twin = "another-ticket-with-the-same-tail-dGluZw";
+    await audit.record({ kind: "test-ticket", outcome: "succeeded", operator: "Ada", ticket });
+    await audit.record({ kind: "fail", outcome: "succeeded", operator: "Ada", ticket });
+    await audit.record({ kind: "fail", outcome: "succeeded", operator: "Bo", ticket: twin });
+    await audit.record({ kind: "fail", outcome: "succeeded", operator: "Cy", ticket: "other" });
+    const byTail = await audit.page({ ticket: "dGluZw" }, 10);
+    expect(byTail.events.map((e) => `${e.kind} ${e.operator}`)).toEqual([
+      "fail Bo",
+      "fail Ada",
+      "test-ticket Ada",
+    ]);
+    const byTicket = await audit.page({ ticket }, 10);
+    expect(byTicket.events.map((e) => e.operator)).toEqual(["Ada", "Ada"]);
+  });
 });
 
 describe("SQLite file", () => {

@@ -1,5 +1,7 @@
 import type { AuditEvent } from "../../../shared/audit";
 import { AuthleteAnswerCell, DataTable } from "../../components/data-table";
+import { Link } from "wouter";
+import { TicketStoryLink } from "../../components/ticket-story-link";
 import { formatTime } from "../../lib/format";
 
 /** One row per record, newest first. Secrets are not in the records to begin with. */
@@ -39,7 +41,7 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
           <td className="mono">{event.serviceId}</td>
           <td className="mono nowrap">
             {event.ticketTail && (
-              <span title={`SHA-256 ${event.ticketHash ?? ""}`}>…{event.ticketTail}</span>
+              <TicketStoryLink tail={event.ticketTail} hash={event.ticketHash} />
             )}
           </td>
           <td className="mono">{event.reason}</td>
@@ -49,32 +51,42 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
           <AuthleteAnswerCell {...event} />
           <td>{event.justification}</td>
           <td className="details">
+            {event.jobId && (
+              <Link className="block" href={`/bulk/${event.jobId}`}>
+                bulk job
+              </Link>
+            )}
             {event.detail && <span className="block">{event.detail}</span>}
-            {event.deliveryMode && (
-              <span className="block">mode: {event.deliveryMode.toLowerCase()}</span>
-            )}
-            {event.authReqIdTail && (
-              <span className="block mono" title={`SHA-256 ${event.authReqIdHash ?? ""}`}>
-                auth_req_id …{event.authReqIdTail}
-              </span>
-            )}
-            {event.notification && (
-              <span className="block">notification: {event.notification}</span>
-            )}
-            {event.errorDescription && (
-              <span className="block">description: {event.errorDescription}</span>
-            )}
-            {event.errorUri && <span className="block">URI: {event.errorUri}</span>}
-            {event.durationMs !== null && (
-              <span className="block muted">{event.durationMs} ms</span>
-            )}
-            {event.requestId && <span className="block muted mono">request {event.requestId}</span>}
-            {event.callerRequestId && (
-              <span className="block muted mono">caller&apos;s id {event.callerRequestId}</span>
-            )}
-            {event.clientAddress && (
-              <span className="block muted mono">from {event.clientAddress}</span>
-            )}
+            <details className="row-more">
+              <summary>More</summary>
+              {event.deliveryMode && (
+                <span className="block">mode: {event.deliveryMode.toLowerCase()}</span>
+              )}
+              {event.authReqIdTail && (
+                <span className="block mono" title={`SHA-256 ${event.authReqIdHash ?? ""}`}>
+                  auth_req_id …{event.authReqIdTail}
+                </span>
+              )}
+              {event.notification && (
+                <span className="block">notification: {event.notification}</span>
+              )}
+              {event.errorDescription && (
+                <span className="block">description: {event.errorDescription}</span>
+              )}
+              {event.errorUri && <span className="block">URI: {event.errorUri}</span>}
+              {event.durationMs !== null && (
+                <span className="block muted">{event.durationMs} ms</span>
+              )}
+              {event.requestId && (
+                <span className="block muted mono">request {event.requestId}</span>
+              )}
+              {event.callerRequestId && (
+                <span className="block muted mono">caller&apos;s id {event.callerRequestId}</span>
+              )}
+              {event.clientAddress && (
+                <span className="block muted mono">from {event.clientAddress}</span>
+              )}
+            </details>
           </td>
         </tr>
       ))}

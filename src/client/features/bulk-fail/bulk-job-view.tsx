@@ -6,6 +6,7 @@ import type { BulkItemState, BulkJob } from "../../../shared/bulk-job";
 import { AuthleteAnswerCell, DataTable } from "../../components/data-table";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { formatTime } from "../../lib/format";
+import { TicketStoryLink } from "../../components/ticket-story-link";
 import { ITEM_STATE_LABELS, clientGetsOf, jobFigures, statusLabel } from "./item-labels";
 import { JobControls } from "./job-controls";
 import { JobProgress } from "./job-progress";
@@ -46,7 +47,8 @@ function JobDetails({ job }: { job: BulkJob }) {
   return (
     <section className="card" aria-labelledby="bulk-job-title">
       <p>
-        <Link href="/bulk">← Bulk fail</Link>
+        <Link href="/bulk">← Bulk fail</Link> ·{" "}
+        <Link href={`/audit?jobId=${encodeURIComponent(job.id)}`}>Records of this job</Link>
       </p>
       <h2 id="bulk-job-title">
         Bulk job for {job.serviceName ?? `service ${job.serviceId}`}{" "}
@@ -171,7 +173,9 @@ function JobDetails({ job }: { job: BulkJob }) {
         {items.data?.items.map((item) => (
           <tr key={item.seq}>
             <td className="mono">{item.line ?? item.seq}</td>
-            <td className="mono nowrap">…{item.ticketTail}</td>
+            <td className="nowrap">
+              <TicketStoryLink tail={item.ticketTail} hash={item.ticketHash} />
+            </td>
             <td className="mono">{item.reason}</td>
             <td>
               <span className={`outcome outcome-${item.state}`}>
