@@ -28,6 +28,8 @@ export const PORTS = {
   faultsSimulator: 8793,
   accountsConsole: 8792,
   deliveryConsole: 8791,
+  /** Sessions end after 15 s idle: the idle-timeout journey. */
+  idleConsole: 8790,
   /** The ping client's notification endpoint: an https receiver the delivery journey starts. */
   notificationReceiver: 9411,
 } as const;
@@ -130,6 +132,21 @@ export default defineConfig({
         NODE_EXTRA_CA_CERTS: receiverCertificate().cert,
         CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
         AUDIT_DB: auditDb("delivery"),
+        LOG_LEVEL: "warn",
+      },
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      // Sessions end after 15 s without a request (the page warns in the last quarter).
+      command: "node dist/server/main.js",
+      url: `http://127.0.0.1:${PORTS.idleConsole}/healthz`,
+      env: {
+        PORT: String(PORTS.idleConsole),
+        AUTHLETE_ACCESS_TOKEN: "",
+        CONSOLE_ACCESS_CODE: E2E_ACCESS_CODE,
+        SESSION_IDLE_SECONDS: "15",
+        AUDIT_DB: auditDb("idle"),
         LOG_LEVEL: "warn",
       },
       reuseExistingServer: false,

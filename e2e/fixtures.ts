@@ -6,6 +6,8 @@ export { E2E_ACCESS_CODE, E2E_ACCOUNTS };
 /** The console with local accounts (CONSOLE_USERS): see E2E_ACCOUNTS. */
 export const ACCOUNTS_CONSOLE = `http://127.0.0.1:${PORTS.accountsConsole}/`;
 export const CONSOLE = `http://127.0.0.1:${PORTS.console}/`;
+/** The console whose sessions end after 15 s idle. */
+export const IDLE_CONSOLE = `http://127.0.0.1:${PORTS.idleConsole}/`;
 
 export const SERVICE_ID = "1000000001";
 /** The BFF whose Authlete is unreachable (see playwright.config.ts). */

@@ -67,6 +67,10 @@ function useFailTicketPage() {
   }, [loaded]);
   return loaded;
 }
+// Warns before the idle timeout and signs in again over the page: after the form, not before.
+const SessionWatch = lazy(() =>
+  import("./features/session/session-watch").then((m) => ({ default: m.SessionWatch })),
+);
 const loadAuditLog = () => import("./features/audit/audit-log-page");
 const loadBulkFail = () => import("./features/bulk-fail/bulk-fail-page");
 const loadLab = () => import("./features/lab/lab-page");
@@ -169,6 +173,9 @@ function SignedIn({ session }: { session: SessionInfo }) {
       </header>
       {config && <TargetBanner target={config.target} canAct={isOperator} />}
       <KeyboardShortcuts />
+      <Suspense fallback={null}>
+        <SessionWatch />
+      </Suspense>
       <main className="page">
         <Suspense fallback={<p className="muted">Loading the page…</p>}>
           <Switch>

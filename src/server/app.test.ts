@@ -137,6 +137,7 @@ describe("config and health", () => {
       target: { baseUrl: running.simulatorUrl, simulated: true },
       testTickets: { available: true },
       notifications: { deliver: false },
+      session: { idleSeconds: 1800 },
       version: "0.0.0-test",
     });
     expect(answer.text).not.toContain("simulator-access-token");

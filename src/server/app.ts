@@ -106,6 +106,7 @@ export function createApp(deps: AppDeps) {
         services,
         version: deps.version,
         deliverNotifications: deps.delivery.enabled,
+        sessionIdleSeconds: deps.auth.idleSeconds,
       }),
     )
     .all("*", (c) =>

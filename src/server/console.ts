@@ -272,6 +272,7 @@ function authOf(settings: ConsoleSettings, store: Store) {
       grantCheck,
     ),
     method,
+    idleSeconds: Math.round(settings.auth.idleMs / 1000),
     logger: store.logger,
     throttle: new SqlSignInThrottle(store, {
       windowMs: settings.auth.lockoutWindowMs,

@@ -9,6 +9,8 @@ export const consoleConfigSchema = z.object({
   testTickets: z.object({ available: z.boolean(), reason: z.string().optional() }),
   /** DELIVER_CLIENT_NOTIFICATIONS: whether the console may send client notifications. */
   notifications: z.object({ deliver: z.boolean() }),
+  /** How long a session lasts without activity: the page warns before it ends. */
+  session: z.object({ idleSeconds: z.number().int() }),
   version: z.string(),
 });
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;

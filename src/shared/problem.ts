@@ -19,6 +19,8 @@ export const problemSchema = askFirstFieldsSchema.extend({
   resultMessage: z.string().optional(),
   /** Authlete's Retry-After (seconds), when it asked to wait. */
   retryAfterSeconds: z.number().int().optional(),
+  /** A 401: why the session ended (idle, absolute, account-changed, gone). */
+  sessionEnded: z.enum(["idle", "absolute", "account-changed", "gone"]).optional(),
 });
 
 export type Problem = z.infer<typeof problemSchema>;

@@ -1,6 +1,7 @@
 import { hc } from "hono/client";
 import type { z } from "zod";
 import type { AppType } from "../../server/app";
+import { noteActivity } from "./session-ended";
 import { problemSchema, problemType } from "../../shared/problem";
 import type { Problem, ProblemKind } from "../../shared/problem";
 
@@ -40,6 +41,8 @@ export async function readAnswer<T extends z.ZodType>(
         "Check that the console (npm start) is still running, then try again. Nothing you typed is lost.",
     });
   }
+  // The server's idle clock restarts with every request it answers as signed in.
+  if (response.status !== 401) noteActivity();
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const problem = problemSchema.safeParse(body);

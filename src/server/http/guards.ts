@@ -9,7 +9,7 @@ import { signedInRecord } from "./request-context";
 import { problemResponse } from "./problem";
 import { refuseDuplicateKeys } from "./strict-json";
 import type { AppEnv } from "./app-env";
-import type { SessionStore } from "../identity/sessions";
+import type { SessionEnd, SessionStore } from "../identity/sessions";
 import type { AuditTrail } from "../actions/audit-trail";
 
 /**
@@ -45,8 +45,9 @@ export function signedInArea(sessions: SessionStore, maxBodyBytes = MAX_BODY_BYT
 
 export function requireSession(sessions: SessionStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const session = await sessions.touch(getCookie(c, sessionCookieName(c)));
-    if (!session) return notSignedIn(c);
+    const checked = await sessions.check(getCookie(c, sessionCookieName(c)));
+    if (!("session" in checked)) return notSignedIn(c, checked.ended);
+    const session = checked.session;
     c.set("principal", session);
     c.var.logFields.operator = session.name;
     return next();
@@ -96,11 +97,20 @@ export function limitBodySize(maxBytes = MAX_BODY_BYTES): MiddlewareHandler<AppE
   });
 }
 
-export function notSignedIn(c: Context<AppEnv>) {
+const ENDED: Record<SessionEnd, string> = {
+  idle: "Your session ended after a time without activity.",
+  absolute: "Your session reached its longest allowed time.",
+  "account-changed": "Your account changed (removed, another role or another code).",
+  gone: "Your session is missing: signed out, here or elsewhere.",
+};
+
+/** 401, saying why the session ended when it is known, so the page can say it. */
+export function notSignedIn(c: Context<AppEnv>, ended: SessionEnd = "gone") {
   return problemResponse(c, {
     kind: "not-signed-in",
     status: 401,
     title: "Sign in first",
-    detail: "Your session is missing or has expired.",
+    detail: ENDED[ended],
+    sessionEnded: ended,
   });
 }

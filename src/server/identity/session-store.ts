@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import type { GrantCheck, Principal, Session, SessionLimits, SessionStore } from "./sessions";
+import type {
+  GrantCheck,
+  Principal,
+  Session,
+  SessionEnd,
+  SessionLimits,
+  SessionStore,
+} from "./sessions";
 import { storedGrantOf } from "./sessions";
 import type { Store } from "../db/store";
 
@@ -41,29 +48,36 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async touch(id: string | undefined): Promise<Session | undefined> {
-    if (!id) return undefined;
+    const checked = await this.check(id);
+    return "session" in checked ? checked.session : undefined;
+  }
+
+  async check(id: string | undefined): Promise<{ session: Session } | { ended: SessionEnd }> {
+    if (!id) return { ended: "gone" };
     const row = await this.store.db
       .selectFrom("sessions")
       .selectAll()
       .where("id_hash", "=", hashOf(id))
       .executeTakeFirst();
-    if (!row) return undefined;
+    if (!row) return { ended: "gone" };
     const at = this.store.clock.epochMs();
-    if (
-      at - row.last_seen_at > this.limits.idleMs ||
-      at - row.created_at > this.limits.absoluteMs
-    ) {
+    const idle = at - row.last_seen_at > this.limits.idleMs;
+    if (idle || at - row.created_at > this.limits.absoluteMs) {
       await this.delete(id);
-      return undefined;
+      return { ended: idle ? "idle" : "absolute" };
     }
     // Checked on every request: an account removed, given another role or another code since
     // the session began ends it here, on whichever replica sees it first.
     const role = this.grantCheck(row);
     if (role === undefined) {
       await this.delete(id);
-      return undefined;
+      return { ended: "account-changed" };
     }
-    if (at - row.last_seen_at >= TOUCH_EVERY_MS || role !== row.role) {
+    // The idle clock is written at most every 15 s, and at least four times per idle period.
+    if (
+      at - row.last_seen_at >= Math.min(TOUCH_EVERY_MS, this.limits.idleMs / 4) ||
+      role !== row.role
+    ) {
       await this.store.db
         .updateTable("sessions")
         .set({ last_seen_at: at, role })
@@ -71,12 +85,14 @@ export class SqlSessionStore implements SessionStore {
         .execute();
     }
     return {
-      name: row.name,
-      email: row.email,
-      role,
-      subject: row.subject,
-      createdAt: row.created_at,
-      lastSeenAt: at,
+      session: {
+        name: row.name,
+        email: row.email,
+        role,
+        subject: row.subject,
+        createdAt: row.created_at,
+        lastSeenAt: at,
+      },
     };
   }
 

@@ -61,10 +61,18 @@ export interface SessionLimits {
  * Server-side sessions (a port): the cookie holds only a random id. They live in the console's
  * database (store/session-store.ts), so a restart signs no one out and any replica knows them.
  */
+/**
+ * Why a cookie no longer signs anyone in, for the page to say: idle or absolute time ran out,
+ * the account changed, or the session is gone (signed out here or elsewhere, or never was).
+ */
+export type SessionEnd = "idle" | "absolute" | "account-changed" | "gone";
+
 export interface SessionStore {
   create(principal: Principal): Promise<string>;
   /** The live session, its idle clock restarted; undefined once idle or absolute time ran out. */
   touch(id: string | undefined): Promise<Session | undefined>;
+  /** touch(), saying why when there is no live session. */
+  check(id: string | undefined): Promise<{ session: Session } | { ended: SessionEnd }>;
   delete(id: string | undefined): Promise<void>;
   /** Ends the sessions of one person (by subject, or by name for the shared code) or everyone's. */
   signOut(who: { everyone: true } | { name: string }): Promise<number>;

@@ -95,9 +95,9 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
       },
     )
     .get("/", async (c) => {
-      const session = await auth.sessions.touch(getCookie(c, sessionCookieName(c)));
-      if (!session) return notSignedIn(c);
-      return c.json(sessionInfo(session), 200);
+      const checked = await auth.sessions.check(getCookie(c, sessionCookieName(c)));
+      if (!("session" in checked)) return notSignedIn(c, checked.ended);
+      return c.json(sessionInfo(checked.session), 200);
     })
     .delete("/", async (c) => {
       const id = getCookie(c, sessionCookieName(c));

@@ -63,6 +63,14 @@ export const sessionSettings = z
     SIGN_IN_LOCKOUT_AFTER: z.coerce.number().int().min(2).max(1000).default(10),
     SIGN_IN_WINDOW_MINUTES: minutes(24 * 60, 15),
     SESSION_IDLE_MINUTES: minutes(24 * 60, 30),
+    /** Overrides SESSION_IDLE_MINUTES, for demos and tests of the idle warning (10 s at least). */
+    SESSION_IDLE_SECONDS: optional(
+      z.coerce
+        .number()
+        .int()
+        .min(10)
+        .max(24 * 3600),
+    ),
     SESSION_ABSOLUTE_HOURS: z.coerce
       .number()
       .int()
@@ -149,7 +157,7 @@ export const sessionSettings = z
           : e.CONSOLE_USERS !== undefined
             ? { mode: "accounts" as const, accounts: readLocalAccounts(e.CONSOLE_USERS) }
             : { mode: "local" as const, accessCode: e.CONSOLE_ACCESS_CODE },
-      idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      idleMs: (e.SESSION_IDLE_SECONDS ?? e.SESSION_IDLE_MINUTES * 60) * 1000,
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
       /** Wrong sign-ins per address or account in a window before it is locked until it ends. */
       lockoutAfter: e.SIGN_IN_LOCKOUT_AFTER,

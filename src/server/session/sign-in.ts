@@ -37,6 +37,8 @@ export interface AccountsSignIn {
 export interface ConsoleAuth {
   sessions: SessionStore;
   method: SharedCodeSignIn | AccountsSignIn | OidcSignIn;
+  /** SESSION_IDLE_MINUTES (or _SECONDS): the page warns before it runs out. */
+  idleSeconds: number;
   throttle: SignInThrottle;
   /** Where refused sign-ins are logged, one line each. */
   logger: Logger;

@@ -12,6 +12,7 @@ export function configRoutes(deps: {
   services: ServiceDirectory;
   version: string;
   deliverNotifications: boolean;
+  sessionIdleSeconds: number;
 }) {
   const { services, version } = deps;
   return signedInArea(deps.sessions).get("/", (c) => {
@@ -21,6 +22,7 @@ export function configRoutes(deps: {
         ? { available: true }
         : { available: false, reason: services.testTicketsHint },
       notifications: { deliver: deps.deliverNotifications },
+      session: { idleSeconds: deps.sessionIdleSeconds },
       version,
     };
     return c.json(config, 200);

@@ -44,7 +44,7 @@ export function SignInPage() {
   );
 }
 
-function OidcSignIn({ error }: { error: string | null }) {
+export function OidcSignIn({ error }: { error: string | null }) {
   return (
     <div className="card">
       <h1>Sign in to the CIBA fail console</h1>
@@ -67,17 +67,32 @@ function OidcSignIn({ error }: { error: string | null }) {
  * A name and a code. With local accounts (CONSOLE_USERS) both are the person's own; with the
  * shared code, the name is whatever is typed, and the page says it is not verified.
  */
-function AccessCodeSignIn({ code, accounts }: { code: string; accounts: boolean }) {
+export function AccessCodeSignIn({
+  code,
+  accounts,
+  again,
+}: {
+  code: string;
+  accounts: boolean;
+  /** Signing in again over the page after the session ended: a dialog's form, its own heading. */
+  again?: { onSignedIn: () => void };
+}) {
   const signIn = useSignIn();
   const { register, handleSubmit, formState } = useForm<SignInRequest>({
     resolver: zodResolver(signInRequestSchema),
     mode: "onTouched",
     defaultValues: { name: "", accessCode: code },
   });
-  const submit = handleSubmit((request) => signIn.mutate(request));
+  const submit = handleSubmit((request) =>
+    signIn.mutate(request, { onSuccess: () => again?.onSignedIn() }),
+  );
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} noValidate>
-      <h1>Sign in to the CIBA fail console</h1>
+    <form
+      className={again ? undefined : "card"}
+      onSubmit={(event) => void submit(event)}
+      noValidate
+    >
+      {!again && <h1>Sign in to the CIBA fail console</h1>}
       <p className="muted">
         {accounts
           ? "With your own account. What you do here is recorded under your name."
