@@ -26,8 +26,9 @@ test("Copy link and Copy as curl build the link and the Authlete call, without t
   );
   await page.getByRole("button", { name: "Copy as curl" }).click();
   const curl = await page.evaluate(() => navigator.clipboard.readText());
+  // On the embedded simulator (a private port, a token nobody is shown): for the standalone one.
   expect(curl).toMatch(
-    /^curl -sS -X POST 'http:\/\/127\.0\.0\.1:\d+\/api\/1000000001\/backchannel\/authentication\/fail'/,
+    /^# For the standalone simulator \(npm run simulator\): AUTHLETE_TOKEN is its SIMULATOR_ACCESS_TOKEN \(README\)\ncurl -sS -X POST 'http:\/\/127\.0\.0\.1:8788\/api\/1000000001\/backchannel\/authentication\/fail'/,
   );
   expect(curl).toContain('-H "Authorization: Bearer $AUTHLETE_TOKEN"');
   expect(curl).toContain(`'{"ticket":"${TICKET}","reason":"UNKNOWN_USER_ID"}'`);

@@ -10,6 +10,15 @@ function shellQuote(text: string): string {
  * The Authlete API call the console makes for this request, for a terminal. The token is left
  * as $AUTHLETE_TOKEN: the console never hands it out.
  */
+/**
+ * The embedded simulator listens on a private port with a token nobody is shown: Copy as curl
+ * on it targets the standalone simulator (npm run simulator) instead, whose token the README
+ * documents (never written into the page).
+ */
+export const STANDALONE_SIMULATOR_URL = "http://127.0.0.1:8788";
+export const STANDALONE_SIMULATOR_NOTE =
+  "# For the standalone simulator (npm run simulator): AUTHLETE_TOKEN is its SIMULATOR_ACCESS_TOKEN (README)";
+
 export function failAsCurl(baseUrl: string, request: FailRequest): string {
   const { serviceId, backchannelAuthenticationFailRequest } = request;
   const url = `${baseUrl.replace(/\/+$/, "")}/api/${serviceId}/backchannel/authentication/fail`;

@@ -10,6 +10,13 @@ export interface CallContext {
   timeoutMs: number;
 }
 
+/**
+ * Operators read these at 3 a.m.: what to do now first, then what to pass on (the setting may be
+ * AUTHLETE_BASE_URL or a service profile's baseUrl in CONSOLE_CONFIG).
+ */
+const ASK_ADMIN =
+  "Try again in a moment; if it persists, ask the console's administrator to check the Authlete address set for this service (AUTHLETE_BASE_URL, or its profile's baseUrl).";
+
 /** Maps every error the SDK raises to the problem an operator should read. */
 export function toProblem(error: unknown, context: CallContext): ProblemError | undefined {
   const where = `Authlete at ${context.baseUrl}`;
@@ -24,7 +31,7 @@ export function toProblem(error: unknown, context: CallContext): ProblemError | 
       kind: "authlete-bad-answer",
       status: 502,
       title: "Authlete's answer could not be understood",
-      detail: `${where} answered HTTP ${error.statusCode} with a body that is not the JSON Authlete sends. Check AUTHLETE_BASE_URL points at an Authlete API, not a proxy or web page.`,
+      detail: `${where} answered HTTP ${error.statusCode} with a body that is not the JSON Authlete sends. ${ASK_ADMIN}`,
       upstreamStatus: error.statusCode,
     });
   }
@@ -57,7 +64,7 @@ export function toProblem(error: unknown, context: CallContext): ProblemError | 
       kind: "authlete-unreachable",
       status: 502,
       title: "Authlete could not be reached",
-      detail: `No connection to ${where} while trying to ${context.what}. Check AUTHLETE_BASE_URL and the network.`,
+      detail: `No connection to ${where} while trying to ${context.what}. ${ASK_ADMIN}`,
     });
   }
   // The SDK parses a body by its Content-Type: a body that claims to be JSON and is not (a
@@ -67,7 +74,7 @@ export function toProblem(error: unknown, context: CallContext): ProblemError | 
       kind: "authlete-bad-answer",
       status: 502,
       title: "Authlete's answer could not be understood",
-      detail: `${where} answered with a body that is not the JSON Authlete sends (or not in its shape). Check AUTHLETE_BASE_URL points at an Authlete API, not a proxy or web page.`,
+      detail: `${where} answered with a body that is not the JSON Authlete sends (or not in its shape). ${ASK_ADMIN}`,
     });
   }
   return undefined;
@@ -108,7 +115,7 @@ function refusalText(status: number, context: CallContext): { title: string; det
           }
         : {
             title: `Authlete answered HTTP ${status}`,
-            detail: `Unexpected answer while trying to ${context.what}. Check AUTHLETE_BASE_URL.`,
+            detail: `Unexpected answer while trying to ${context.what}. ${ASK_ADMIN}`,
           };
   }
 }

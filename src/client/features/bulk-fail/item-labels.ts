@@ -26,11 +26,12 @@ export function clientGetsOf(job: BulkJob, item: BulkItem): string {
 /** The job's figures as the bar and the tab's title show them. */
 export function jobFigures(job: BulkJob) {
   const { counts, total } = job;
-  const done = counts.succeeded + counts["no-such-ticket"];
+  const done = counts.succeeded;
+  const noSuchTicket = counts["no-such-ticket"];
   const errors = counts.failed + counts.interrupted;
   const notSent = counts["not-attempted"];
   const remaining = counts.queued + counts["in-flight"];
-  return { total, done, errors, notSent, remaining };
+  return { total, done, noSuchTicket, errors, notSent, remaining };
 }
 
 /** "finished, 11 errors": the status, with the errors it ended with. */

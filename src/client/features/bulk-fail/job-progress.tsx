@@ -26,7 +26,12 @@ export function JobProgress({ job }: { job: BulkJob }) {
       : "",
   );
   useNotifyWhenEnded(job);
-  const said = SEGMENTS.map(({ key, label }) => `${figures[key]} ${label}`).join(", ");
+  // An end job's "no such ticket" is settled too: drawn with the done ones, said apart.
+  const widths = { ...figures, done: figures.done + figures.noSuchTicket };
+  const said = [
+    ...SEGMENTS.map(({ key, label }) => `${figures[key]} ${label}`),
+    ...(figures.noSuchTicket > 0 ? [`${figures.noSuchTicket} no such ticket`] : []),
+  ].join(", ");
   return (
     <div
       className="segmented-bar"

@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
-import { Suspense, lazy, useCallback, useState } from "react";
+import { useCallback, useState, useEffect } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { useLocation } from "wouter";
 import type { AuditEvent } from "../../../shared/audit";
@@ -22,6 +22,7 @@ import { ErrorDetailsFields } from "../../components/error-details-fields";
 import { Field } from "../../components/field";
 import { usePageShortcut } from "../../components/keyboard-shortcuts";
 import { ProductionBanner } from "../../components/production-banner";
+import { curlBaseUrl } from "../../components/share-actions";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
 import {
   PRODUCTION_NO_TEST_TICKETS,
@@ -37,17 +38,20 @@ import { useAskFirst } from "../../lib/use-ask-first";
 import { useEndRequest } from "./queries";
 import { EndShareActions } from "./end-share-actions";
 
-const RecentActions = lazy(() =>
-  import("../../components/recent-actions").then((m) => ({ default: m.RecentActions })),
-);
-
 const INNER = "backchannelAuthenticationCompleteRequest";
 export type EndFormOutcome = FormOutcome<EndOutcome, EndRequest>;
 const TICKET = `${INNER}.ticket` as const;
 const RESULT = `${INNER}.result` as const;
 
 /** End issued request: the fail form's fields, a result instead of a reason, and delivery. */
-export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutcome) => void }) {
+export function EndRequestForm({
+  onOutcome,
+  onUseAgainReady,
+}: {
+  onOutcome: (outcome: EndFormOutcome) => void;
+  /** Given the form's "use again" (a recent action back in the form), for the result column. */
+  onUseAgainReady: (fill: (event: AuditEvent) => void) => void;
+}) {
   const { data: config } = useQuery(consoleConfigQuery);
   const { data: services = [] } = useQuery(servicesQuery);
   const createTestTicket = useCreateTestTicket();
@@ -123,7 +127,10 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutc
     setValue(TICKET, "");
     setNote("Tickets are not kept: paste the ticket again.");
     setFocus(TICKET);
-  }
+  } // The recent actions sit in the result column; their "use again" fills this form.
+  useEffect(() => {
+    onUseAgainReady(fillFrom);
+  });
 
   async function createIssuedRequest() {
     if (!(await trigger("serviceId"))) return;
@@ -255,7 +262,8 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutc
             if (!parsed.success) void trigger();
             return parsed.success ? parsed.data : undefined;
           }}
-          baseUrl={service?.cluster ?? config?.target.baseUrl ?? ""}
+          baseUrl={curlBaseUrl(service?.cluster, config?.target)}
+          simulated={!service?.cluster && (config?.target.simulated ?? false)}
         />
       </form>
       {asking && (
@@ -273,9 +281,6 @@ export function EndRequestForm({ onOutcome }: { onOutcome: (outcome: EndFormOutc
           onCancel={() => submission.cancel()}
         />
       )}
-      <Suspense fallback={null}>
-        <RecentActions onUseAgain={fillFrom} />
-      </Suspense>
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { Suspense, lazy, useState } from "react";
+import { Suspense, lazy, useRef, useState } from "react";
+import type { AuditEvent } from "../../../shared/audit";
 import { EndRequestForm } from "./end-request-form";
 import type { EndFormOutcome } from "./end-request-form";
 
@@ -6,12 +7,23 @@ const EndOutcomePanel = lazy(() =>
   import("./end-outcome-view").then((m) => ({ default: m.EndOutcomePanel })),
 );
 
+// The person's recent actions, under the result: loaded after the form.
+const RecentActions = lazy(() =>
+  import("../../components/recent-actions").then((m) => ({ default: m.RecentActions })),
+);
+
 /** One screen, as Fail ticket: the form, and every outcome beside it (above it on phones). */
 export function EndRequestPage() {
+  const useAgain = useRef<((event: AuditEvent) => void) | null>(null);
   const [outcome, setOutcome] = useState<EndFormOutcome>();
   return (
     <div className={outcome ? "layout has-outcome" : "layout"}>
-      <EndRequestForm onOutcome={setOutcome} />
+      <EndRequestForm
+        onOutcome={setOutcome}
+        onUseAgainReady={(fill) => {
+          useAgain.current = fill;
+        }}
+      />
       <div className="result-column">
         {outcome ? (
           <Suspense fallback={<p className="muted">Loading the result…</p>}>
@@ -26,6 +38,9 @@ export function EndRequestPage() {
             </p>
           </div>
         )}
+        <Suspense fallback={null}>
+          <RecentActions onUseAgain={(event) => useAgain.current?.(event)} />
+        </Suspense>
       </div>
     </div>
   );

@@ -7,13 +7,16 @@ export function EndShareActions({
   values,
   validRequest,
   baseUrl,
+  simulated,
 }: {
   values: () => EndRequestInput;
   validRequest: () => EndRequest | undefined;
   baseUrl: string;
+  simulated: boolean;
 }) {
   return (
     <ShareActions
+      simulated={simulated}
       link={() => {
         const { serviceId, backchannelAuthenticationCompleteRequest: end } = values();
         return deepLink(

@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
-import { Suspense, lazy, useCallback, useState } from "react";
+import { Suspense, lazy, useCallback, useState, useEffect } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { AuditEvent } from "../../../shared/audit";
 import { ticketTail } from "../../../shared/ask-first";
@@ -18,6 +18,7 @@ import {
 } from "../../components/action-form-parts";
 import { ProductionBanner } from "../../components/production-banner";
 import { ReasonSelect } from "../../components/reason-select";
+import { curlBaseUrl } from "../../components/share-actions";
 import { ServicePicker, serviceNamed } from "../../components/service-picker";
 import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
 import { handOff, takePrefill } from "../../lib/action-draft";
@@ -42,9 +43,6 @@ const ReasonDetails = lazy(() =>
 const ShareActions = lazy(() =>
   import("./share-actions").then((m) => ({ default: m.FailShareActions })),
 );
-const RecentActions = lazy(() =>
-  import("../../components/recent-actions").then((m) => ({ default: m.RecentActions })),
-);
 
 const TICKET = "backchannelAuthenticationFailRequest.ticket";
 
@@ -58,7 +56,14 @@ const REASON = "backchannelAuthenticationFailRequest.reason";
 type Reason = FailRequestInput["backchannelAuthenticationFailRequest"]["reason"];
 
 /** The fail form: its fields, the questions before a fail, and the person's recent fails. */
-export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome) => void }) {
+export function FailTicketForm({
+  onOutcome,
+  onUseAgainReady,
+}: {
+  onOutcome: (outcome: FailOutcome) => void;
+  /** Given the form's "use again" (a recent action back in the form), for the result column. */
+  onUseAgainReady: (fill: (event: AuditEvent) => void) => void;
+}) {
   const { data: config } = useQuery(consoleConfigQuery);
   const { data: services = [] } = useQuery(servicesQuery);
   const createTestTicket = useCreateTestTicket();
@@ -127,7 +132,10 @@ export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome
     setValue(TICKET, "");
     setNote("Tickets are not kept: paste the ticket again.");
     setFocus(TICKET);
-  }
+  } // The recent actions sit in the result column; their "use again" fills this form.
+  useEffect(() => {
+    onUseAgainReady(fillFrom);
+  });
 
   async function fillWithTestTicket() {
     if (!(await trigger("serviceId"))) return;
@@ -232,7 +240,8 @@ export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome
               if (!parsed.success) void trigger();
               return parsed.success ? parsed.data : undefined;
             }}
-            baseUrl={service?.cluster ?? config?.target.baseUrl ?? ""}
+            baseUrl={curlBaseUrl(service?.cluster, config?.target)}
+            simulated={!service?.cluster && (config?.target.simulated ?? false)}
           />
         </Suspense>
       </form>
@@ -252,9 +261,6 @@ export function FailTicketForm({ onOutcome }: { onOutcome: (outcome: FailOutcome
           onCancel={() => submission.cancel()}
         />
       )}
-      <Suspense fallback={null}>
-        <RecentActions onUseAgain={fillFrom} />
-      </Suspense>
     </div>
   );
 }

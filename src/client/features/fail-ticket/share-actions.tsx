@@ -7,14 +7,17 @@ export function FailShareActions({
   values,
   validRequest,
   baseUrl,
+  simulated,
 }: {
   values: () => FailRequestInput;
   /** The form as a valid request, or undefined after showing what is wrong. */
   validRequest: () => FailRequest | undefined;
   baseUrl: string;
+  simulated: boolean;
 }) {
   return (
     <ShareActions
+      simulated={simulated}
       link={() => {
         const { serviceId, backchannelAuthenticationFailRequest: fail } = values();
         return deepLink(window.location.origin, {

@@ -134,7 +134,7 @@ export function AccessCodeSignIn({
       <button type="submit" disabled={signIn.isPending} aria-busy={signIn.isPending}>
         {signIn.isPending ? "Signing in…" : "Sign in"}
       </button>
-      <RequestErrorAlert error={signIn.error} title="Sign-in failed" />
+      <RequestErrorAlert error={signIn.error} title="Sign-in failed" plain />
     </form>
   );
 }
