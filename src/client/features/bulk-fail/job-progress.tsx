@@ -43,8 +43,8 @@ export function JobProgress({ job }: { job: BulkJob }) {
       aria-valuetext={`${said}, of ${figures.total} tickets`}
     >
       {SEGMENTS.map(({ key }) =>
-        figures[key] > 0 ? (
-          <span key={key} className={`segment segment-${key}`} style={{ flexGrow: figures[key] }} />
+        widths[key] > 0 ? (
+          <span key={key} className={`segment segment-${key}`} style={{ flexGrow: widths[key] }} />
         ) : null,
       )}
     </div>
