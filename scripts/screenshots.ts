@@ -102,6 +102,9 @@ async function main() {
         await page.getByRole("button", { name: "Fail ticket" }).click();
         await page.getByRole("heading", { name: /^Done:/ }).waitFor();
         await page.screenshot({ path: name("result") });
+        await page.getByRole("link", { name: "Audit log" }).first().click();
+        await page.getByRole("heading", { name: "Records" }).waitFor();
+        await page.screenshot({ path: name("audit-log") });
         await context.close();
 
         const production = await browser.newContext({

@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef } from "react";
 import type { ReactNode } from "react";
 
 interface DataTableProps {
@@ -10,6 +11,15 @@ interface DataTableProps {
 
 /** A table of records that scrolls inside its own box, so a narrow screen never scrolls sideways. */
 export function DataTable({ caption, columns, children }: DataTableProps) {
+  // Below 600 px each row becomes a card whose cells name their column (CSS reads data-label).
+  const body = useRef<HTMLTableSectionElement>(null);
+  useLayoutEffect(() => {
+    for (const row of body.current?.rows ?? []) {
+      [...row.cells].forEach((cell, index) => {
+        cell.dataset.label = columns[index] ?? "";
+      });
+    }
+  });
   return (
     // Focusable, so that a keyboard can scroll a wide table sideways too.
     <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
@@ -24,7 +34,7 @@ export function DataTable({ caption, columns, children }: DataTableProps) {
             ))}
           </tr>
         </thead>
-        <tbody>{children}</tbody>
+        <tbody ref={body}>{children}</tbody>
       </table>
     </div>
   );
