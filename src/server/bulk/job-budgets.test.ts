@@ -4,9 +4,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { bulkJobSchema } from "../../shared/bulk-job";
-import type { BulkJob } from "../../shared/bulk-job";
 import { auditPageSchema } from "../../shared/audit";
 import { DIALECTS, createPostgresDatabase } from "../../testing/test-databases";
+import { untilJobEnded } from "../../testing/bulk-jobs";
 import { startConsole } from "../../testing/test-harness";
 import type { ConsoleUnderTest, HarnessOptions } from "../../testing/test-harness";
 
@@ -27,14 +27,6 @@ const job = (n: number, prefix: string) => ({
   tickets: Array.from({ length: n }, (_, i) => ({ ticket: `${prefix}-${i}` })),
   reason: "SERVER_ERROR",
 });
-
-async function untilEnded(running: ConsoleUnderTest, id: string): Promise<BulkJob> {
-  for (;;) {
-    const view = bulkJobSchema.parse((await running.get(`/api/bulk-jobs/${id}`)).json);
-    if (view.status !== "running") return view;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.each(DIALECTS)("bulk budgets on %s", (dialect) => {
   it("starts one of 6 parallel jobs with BULK_MAX_OPEN_JOBS=1 (item 5)", async () => {
@@ -72,7 +64,7 @@ describe.each(DIALECTS)("bulk budgets on %s", (dialect) => {
       const created = await running.post("/api/bulk-jobs", job(10, prefix));
       expect(created.status).toBe(201);
       const { id } = bulkJobSchema.parse(created.json);
-      expect((await untilEnded(running, id)).counts.failed).toBe(10);
+      expect((await untilJobEnded(running, id)).counts.failed).toBe(10);
       ids.push(id);
     }
     const before = running.upstreamCalls("/backchannel/authentication/fail").length;

@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { bulkItemsPageSchema, bulkJobSchema } from "../../shared/bulk-job";
-import type { BulkJob } from "../../shared/bulk-job";
 import { DIALECTS, createPostgresDatabase } from "../../testing/test-databases";
+import { untilJobEnded } from "../../testing/bulk-jobs";
 import { startConsole } from "../../testing/test-harness";
 import type { ConsoleUnderTest } from "../../testing/test-harness";
 
@@ -13,14 +13,6 @@ const consoles: ConsoleUnderTest[] = [];
 afterEach(async () => {
   for (const running of consoles.splice(0).reverse()) await running.close();
 });
-
-async function untilEnded(running: ConsoleUnderTest, id: string): Promise<BulkJob> {
-  for (;;) {
-    const view = bulkJobSchema.parse((await running.get(`/api/bulk-jobs/${id}`)).json);
-    if (view.status !== "running") return view;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.each(DIALECTS)("pasted lines on %s", (dialect) => {
   it("stores each ticket's pasted line and answers it with the items; null when not sent", async () => {
@@ -38,7 +30,7 @@ describe.each(DIALECTS)("pasted lines on %s", (dialect) => {
     });
     expect(started.status).toBe(201);
     const job = bulkJobSchema.parse(started.json);
-    await untilEnded(running, job.id);
+    await untilJobEnded(running, job.id);
     const items = bulkItemsPageSchema.parse(
       (await running.get(`/api/bulk-jobs/${job.id}/items`)).json,
     );
@@ -70,7 +62,7 @@ describe.each(DIALECTS)("pasted lines on %s", (dialect) => {
       reason: "SERVER_ERROR",
       tickets: [{ ticket: "will-error", line: 1 }],
     });
-    const ended = await untilEnded(running, bulkJobSchema.parse(started.json).id);
+    const ended = await untilJobEnded(running, bulkJobSchema.parse(started.json).id);
     expect(ended.counts.failed).toBe(1);
     expect(ended.canRetry).toBe(true);
     const until = Date.parse(ended.retryUntil!) - Date.parse(ended.finishedAt!);
