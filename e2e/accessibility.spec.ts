@@ -18,16 +18,22 @@ import {
  */
 test.describe.configure({ timeout: 60_000 });
 
-/** No serious or critical axe-core violation on the page as it is now. */
+/**
+ * No serious or critical axe-core violation on the page as it is now, in the light and the dark
+ * colour scheme (contrast included).
+ */
 async function expectAccessible(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter(
-    (violation) => violation.impact === "serious" || violation.impact === "critical",
-  );
-  expect(
-    serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`),
-    what,
-  ).toEqual([]);
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter(
+      (violation) => violation.impact === "serious" || violation.impact === "critical",
+    );
+    expect(
+      serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`),
+      `${what} (${colorScheme})`,
+    ).toEqual([]);
+  }
 }
 
 test("axe: sign-in with an access code", async ({ page }) => {
