@@ -10,7 +10,7 @@ import {
 } from "../../lib/session-ended";
 import type { SessionEnd } from "../../lib/session-ended";
 import { sessionSchema } from "../../../shared/session";
-import { api, readAnswer } from "../../lib/api-client";
+import { api, isProblem, readAnswer } from "../../lib/api-client";
 import { AccessCodeSignIn } from "./sign-in-page";
 import { signInMethodQuery } from "./queries";
 
@@ -64,8 +64,7 @@ async function checkSession(queryClient: ReturnType<typeof useQueryClient>) {
     const session = await readAnswer(api.session.$get(), sessionSchema);
     queryClient.setQueryData(sessionKeys.current(), session);
   } catch (error) {
-    const problem = (error as { problem?: { status: number; sessionEnded?: SessionEnd } }).problem;
-    if (problem?.status === 401) sessionEnded(problem.sessionEnded ?? "gone");
+    if (isProblem(error, "not-signed-in")) sessionEnded(error.problem.sessionEnded ?? "gone");
   }
 }
 
