@@ -1,3 +1,4 @@
+import { ticketTail } from "../../../shared/ask-first";
 import type { AuditFilters } from "../../../shared/audit";
 import { formatTime } from "../../lib/format";
 import { FILTER_LABELS } from "./audit-filters";
@@ -21,7 +22,7 @@ export function AuditChips({
           name === "from" || name === "to"
             ? formatTime(value!)
             : name === "ticket"
-              ? `…${value!.slice(-6)}`
+              ? `…${ticketTail(value!)}`
               : value;
         return (
           <li key={name} className="chip">
