@@ -11,6 +11,7 @@ import {
   expect,
   signIn,
   test,
+  testTicketMade,
 } from "./fixtures";
 
 /** Issue 17: ending issued requests through /complete, as an operator does it. */
@@ -19,8 +20,7 @@ async function createIssuedRequest(page: Page, mode: "poll" | "ping" | "push") {
   await page.getByLabel("Service", { exact: true }).fill(SERVICE_ID);
   await page.getByLabel("Delivery mode of the test client").selectOption(mode.toUpperCase());
   await page.getByRole("button", { name: "Create issued test request" }).click();
-  const status = page.getByRole("status").filter({ hasText: "Issued test request" });
-  await expect(status).toBeVisible();
+  const status = await testTicketMade(page, "Issued test request");
   await expect(status).toContainText(`${mode} client`);
   await expect(page.getByLabel("Ticket", { exact: true })).toHaveValue(/^[\w-]{43}$/);
   return status;

@@ -1,5 +1,5 @@
 import { test as base, expect } from "@playwright/test";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { E2E_ACCESS_CODE, E2E_ACCOUNTS, PORTS } from "../playwright.config";
 
 export { E2E_ACCESS_CODE, E2E_ACCOUNTS };
@@ -52,12 +52,26 @@ export class FailForm {
   async createTestTicket(serviceId = SERVICE_ID): Promise<string> {
     await this.serviceId().fill(serviceId);
     await this.page.getByRole("button", { name: "Create test ticket" }).click();
-    await expect(
-      this.page.getByRole("status").filter({ hasText: "Test ticket created" }),
-    ).toBeVisible();
+    await testTicketMade(this.page, "Test ticket created");
     await expect(this.ticket()).toHaveValue(/^[A-Za-z0-9_-]{43}$/);
     return this.ticket().inputValue();
   }
+}
+
+/**
+ * Waits for the note a made test ticket leaves under Ticket. Two calls to Authlete on a busy
+ * machine may take seconds, so it waits longer than an assertion does; if the page says why
+ * no ticket was made instead, that is the failure message.
+ */
+export async function testTicketMade(page: Page, note: string): Promise<Locator> {
+  const made = page.getByRole("status").filter({ hasText: note });
+  const refused = page.getByRole("alert");
+  await expect(made.or(refused).first()).toBeVisible({ timeout: 15_000 });
+  const why = made
+    .isVisible()
+    .then(async (visible) => (visible ? "" : (await refused.allInnerTexts()).join(" | ")));
+  expect(await why, "no test ticket was made").toBe("");
+  return made;
 }
 
 /** Signs in through the API (sign-in itself has its own journey), sharing the browser's cookies. */
