@@ -83,6 +83,7 @@ describe("GET /api/services", () => {
       cluster: null,
       testClient: true,
       testDeliveryModes: ["POLL", "PING", "PUSH"],
+      approvalRequired: false,
     });
     expect(services.at(-1)).toMatchObject({
       serviceId: "5000000042",

@@ -11,8 +11,11 @@ import { requestIds } from "./http/request-context";
 import type { AppEnv } from "./http/app-env";
 import { auditRoutes } from "./audit/routes";
 import { bulkJobRoutes } from "./bulk/routes";
-import { failRoutes } from "./fail/routes";
-import { endRoutes, redeliveryRoutes } from "./end/routes";
+import { failRoutes, runFail } from "./fail/routes";
+import { endRoutes, redeliveryRoutes, runEnd } from "./end/routes";
+import { approvalRoutes } from "./approvals/routes";
+import type { ApprovedActionRunners, Approvals } from "./approvals/approvals";
+import { launchJob } from "./bulk/start-job";
 import type { DeliveryDeps } from "./notifications/delivery";
 import { labRoutes } from "./lab/routes";
 import type { LabDeps } from "./lab/lab-run";
@@ -55,12 +58,33 @@ export interface AppDeps {
   publicAddress: { publicUrl: string | undefined; trustProxy: TrustProxy };
   /** The QA lab: its runs, its receiver, how its cells wait and notify. */
   lab: LabDeps;
+  /** Four-eyes approval requests (issue 21). */
+  approvals: Approvals;
 }
 
 export function createApp(deps: AppDeps) {
   const { auth, audit, services, actionPolicy } = deps;
   const sessions = auth.sessions;
-  const endDeps = { sessions, audit, actionPolicy, delivery: deps.delivery };
+  const { approvals } = deps;
+  const endDeps = { sessions, audit, actionPolicy, delivery: deps.delivery, approvals };
+  const bulkDeps = {
+    sessions,
+    services,
+    audit,
+    actionPolicy,
+    runner: deps.bulkRunner,
+    store: deps.bulkStore,
+    approvals,
+  };
+  // An approved request runs as its own route would have run it.
+  const runners: ApprovedActionRunners = {
+    fail: (run, held) => runFail(audit, run, held.request, run.caller.requestId ?? ""),
+    end: (run, held) =>
+      runEnd(endDeps, run, held.request, held.deliverNotification, run.caller.requestId ?? ""),
+    bulk: async (run, held) => ({
+      jobId: await launchJob(bulkDeps, run, run.caller, held.request),
+    }),
+  };
   // The route table: each area carries its own guards (routes/*.ts: signedInArea, requireRole,
   // body limits). Only /session is open without a session.
   const api = new Hono<AppEnv>()
@@ -72,7 +96,7 @@ export function createApp(deps: AppDeps) {
     })
     .use(sameOriginWrites())
     .route("/session", sessionRoutes(auth, audit))
-    .route("/backchannel/authentication/fail", failRoutes({ sessions, audit, actionPolicy }))
+    .route("/backchannel/authentication/fail", failRoutes({ sessions, audit, actionPolicy, approvals }))
     .route("/backchannel/authentication/complete", endRoutes(endDeps))
     .route("/client-notifications", redeliveryRoutes(endDeps))
     .route("/services", serviceRoutes({ sessions, services }))
@@ -87,17 +111,8 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route("/audit", auditRoutes({ sessions, audit }))
-    .route(
-      "/bulk-jobs",
-      bulkJobRoutes({
-        sessions,
-        services,
-        audit,
-        actionPolicy,
-        runner: deps.bulkRunner,
-        store: deps.bulkStore,
-      }),
-    )
+    .route("/bulk-jobs", bulkJobRoutes(bulkDeps))
+    .route("/approvals", approvalRoutes({ sessions, audit, approvals, runners }))
     .route("/lab", labRoutes({ ...deps.lab, sessions, services, actionPolicy }))
     .route(
       "/config",

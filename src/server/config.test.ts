@@ -40,6 +40,7 @@ describe("parseSettings", () => {
       bulkTicketsPerHour: 10_000,
       bulkMaxOpenJobs: 3,
       lab: { runsPerHour: 20, requestedExpirySeconds: 2 },
+      approvals: { ttlMs: 3_600_000, breakGlass: false },
       services: undefined,
       notifications: { deliver: false, allowedOrigins: [] },
       bulk: {

@@ -3,6 +3,7 @@ import { parse as parseDotenv } from "dotenv";
 import type { z } from "zod";
 import { embeddedSimulatorSettings } from "../simulator/settings";
 import { budgetSettings } from "./actions/settings";
+import { approvalSettings } from "./approvals/settings";
 import { readServices } from "./authlete/service-profiles";
 import { authleteSettings } from "./authlete/settings";
 import { bulkSettings } from "./bulk/settings";
@@ -48,6 +49,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
   const budgets = parse(budgetSettings);
   const notifications = parse(notificationSettings);
   const lab = parse(labSettings);
+  const approvals = parse(approvalSettings);
   const connection = parse(authleteSettings);
   // Without a token, the embedded simulator; its settings are read only then.
   const authlete = connection?.cluster ?? parse(embeddedSimulatorSettings);
@@ -59,10 +61,19 @@ export function parseSettings(env: Record<string, string | undefined>) {
     !budgets ||
     !notifications ||
     !lab ||
+    !approvals ||
     !connection ||
     !authlete
   ) {
     throw new ConfigError(problems);
+  }
+  const services = env.CONSOLE_CONFIG ? readServices(env.CONSOLE_CONFIG, env) : undefined;
+  const needApproval = services?.filter((service) => service.approvalRequired) ?? [];
+  if (needApproval.length > 0 && session.auth.method.mode === "local") {
+    // A typed name proves nobody's identity, and the shared code has no supervisor.
+    throw new ConfigError([
+      `CONSOLE_CONFIG: ${needApproval.map((service) => service.serviceId).join(", ")} ${needApproval.length === 1 ? "needs" : "need"} approval, which needs people who can be told apart: sign in with CONSOLE_USERS or AUTH_MODE=oidc (with supervisors), not the shared access code`,
+    ]);
   }
   return {
     ...http,
@@ -72,10 +83,11 @@ export function parseSettings(env: Record<string, string | undefined>) {
     ...budgets,
     ...notifications,
     ...lab,
+    ...approvals,
     authlete,
     timeoutMs: connection.timeoutMs,
     testClient: connection.testClient,
     /** The services of CONSOLE_CONFIG, secrets resolved; absent without the file. */
-    services: env.CONSOLE_CONFIG ? readServices(env.CONSOLE_CONFIG, env) : undefined,
+    services,
   };
 }

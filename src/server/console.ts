@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import type { DestinationStream } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
 import { createActionPolicy } from "./actions/action-policy";
+import { createApprovals } from "./approvals/approvals";
+import { createApprovalStore } from "./approvals/approval-store";
 import { SqlAuditTrail } from "./actions/audit-trail";
 import { SqlSlidingWindowLimiter } from "./actions/counters";
 import { createApp } from "./app";
@@ -120,6 +122,15 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     resolve: overrides.resolveHost,
     timeoutMs: overrides.notificationTimeoutMs,
   });
+  const approvals = createApprovals({
+    store: createApprovalStore(store),
+    audit,
+    services: authlete.services,
+    key: settings.ticketKey,
+    ttlMs: settings.approvals.ttlMs,
+    breakGlass: settings.approvals.breakGlass,
+    now: clock.epochMs,
+  });
   const replicaId = randomUUID();
   const bulkRunner = new BulkRunner({
     store: bulkStore,
@@ -152,6 +163,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     bulkRunner,
     bulkStore,
     delivery,
+    approvals,
     logger,
     version,
     clientDir,
@@ -177,6 +189,8 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
   const resolveAbandoned = async () => {
     const before = new Date(clock.epochMs() - settings.timeoutMs - 60_000).toISOString();
     const count = await audit.resolveAbandoned(before);
+    // Approval requests past their time are recorded as expired even if nobody looks.
+    await approvals.expireDue();
     if (count > 0) logger.warn({ count }, "calls left pending by a stopped console: interrupted");
   };
 

@@ -22,6 +22,11 @@ export const AUDIT_KINDS = [
   "bulk-job",
   /** A QA lab cell (one record per cell, its verdict in the detail), or a lab run refused. */
   "lab",
+  /**
+   * A four-eyes approval request's step (issue 21): requested, approved, rejected, expired,
+   * break-glass acknowledged; its detail says which. The action it ran has its own record.
+   */
+  "approval",
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -95,6 +100,10 @@ export const auditEventSchema = z.object({
   authReqIdTail: z.string().nullable(),
   /** An end's notification: what came of it (the notification records have each try). */
   notification: z.enum(DELIVERY_STATES).nullable(),
+  /** The approval request this record belongs to (issue 21). */
+  approvalId: z.string().nullable(),
+  /** Who approved the action this record is of (the operator is who asked for it). */
+  approvedBy: z.string().nullable(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

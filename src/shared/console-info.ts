@@ -30,6 +30,8 @@ export const servicesSchema = z.array(
     testClient: z.boolean(),
     /** The delivery modes its test clients offer for issued test requests. */
     testDeliveryModes: z.array(z.enum(DELIVERY_MODES)),
+    /** Four-eyes (issue 21): its actions wait for a supervisor's approval. */
+    approvalRequired: z.boolean(),
   }),
 );
 export type ServiceSummary = z.infer<typeof servicesSchema>[number];

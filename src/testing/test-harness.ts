@@ -35,7 +35,12 @@ export interface HarnessOptions {
   /** No test client anywhere (a real cluster without AUTHLETE_TEST_CLIENT_*). */
   noTestClients?: boolean;
   /** As if CONSOLE_CONFIG listed these simulator services (with the seeded test clients). */
-  profiles?: { serviceId: string; name: string; environment: Environment }[];
+  profiles?: {
+    serviceId: string;
+    name: string;
+    environment: Environment;
+    approval?: "required" | "none";
+  }[];
   clientDir?: string;
   /** Default: the harness signs in as "Test Operator" and sends the cookie with every request. */
   signedIn?: boolean;

@@ -34,6 +34,8 @@ export interface AuditInput {
   /** The raw auth_req_id goes in; only its hash and tail are kept, as for a ticket. */
   authReqId?: string | null;
   notification?: DeliveryState | null;
+  approvalId?: string | null;
+  approvedBy?: string | null;
 }
 
 /** The fields known only once the call is over. */

@@ -75,6 +75,9 @@ const MAKE: Record<AuditKind, (requestId: string) => Promise<unknown>> = {
         },
       }),
     ),
+  // An operator asking for the supervisors' list: the refusal is the approval's record.
+  approval: (requestId) =>
+    running.request("/api/approvals", { headers: { "x-request-id": requestId } }),
   "test-ticket": (requestId) =>
     running.request("/api/test-tickets", json(requestId, { serviceId: SERVICE })),
   "sign-in": (requestId) =>

@@ -40,6 +40,8 @@ export const SELECTION = [
   "auth_req_id_hash as authReqIdHash",
   "auth_req_id_tail as authReqIdTail",
   "notification",
+  "approval_id as approvalId",
+  "approved_by as approvedBy",
 ] as const;
 
 type SelectedRow = Omit<AuditEvent, "nameVerified"> & { nameVerified: number | null };
@@ -108,5 +110,7 @@ export function toRow(input: AuditInput, at: Date): Insertable<AuditEventsTable>
     auth_req_id_hash: authReqId?.hash ?? null,
     auth_req_id_tail: authReqId ? storableText(authReqId.tail) : null,
     notification: input.notification ?? null,
+    approval_id: text(input.approvalId),
+    approved_by: text(input.approvedBy),
   };
 }

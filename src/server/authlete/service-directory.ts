@@ -29,6 +29,8 @@ export interface ResolvedService {
   testClient: TestClient | undefined;
   /** Every test client, one per delivery mode where configured (issued test requests). */
   testClients: TestClient[];
+  /** Four-eyes (issue 21): its actions wait for a supervisor's approval. */
+  approvalRequired: boolean;
 }
 
 /** A service of CONSOLE_CONFIG with its secrets read from the environment. */
@@ -38,6 +40,7 @@ export interface ConfiguredService {
   environment: Environment;
   gateway: AuthleteGateway;
   testClients: TestClient[];
+  approvalRequired: boolean;
 }
 
 /**
@@ -71,6 +74,8 @@ export function singleGatewayDirectory(
       name: undefined,
       testClient: clientsOf(serviceId)[0],
       testClients: clientsOf(serviceId),
+      // Approval is a service profile's setting: without CONSOLE_CONFIG there are none.
+      approvalRequired: false,
     }),
     async listServices() {
       const services = await gateway.listServices();
@@ -80,6 +85,7 @@ export function singleGatewayDirectory(
         cluster: null,
         testClient: clientsOf(service.serviceId).length > 0,
         testDeliveryModes: modesOf(clientsOf(service.serviceId)),
+        approvalRequired: false,
       }));
     },
     async nameOf(serviceId) {
@@ -122,6 +128,7 @@ export function configuredDirectory(services: ConfiguredService[]): ServiceDirec
         name: service.name,
         testClient: service.testClients[0],
         testClients: service.testClients,
+        approvalRequired: service.approvalRequired,
       };
     },
     listServices: () =>
@@ -133,6 +140,7 @@ export function configuredDirectory(services: ConfiguredService[]): ServiceDirec
           cluster: service.gateway.target.baseUrl,
           testClient: service.testClients.length > 0,
           testDeliveryModes: modesOf(service.testClients),
+          approvalRequired: service.approvalRequired,
         })),
       ),
     nameOf: (serviceId) => Promise.resolve(byId.get(serviceId)?.name),

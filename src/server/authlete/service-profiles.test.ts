@@ -84,6 +84,7 @@ describe("CONSOLE_CONFIG", () => {
         baseUrl: "https://jp.authlete.com",
         accessToken: "prod-token-value",
         testClients: [],
+        approvalRequired: false,
       },
       {
         serviceId: "1000000001",
@@ -92,6 +93,7 @@ describe("CONSOLE_CONFIG", () => {
         baseUrl: "http://127.0.0.1:8796",
         accessToken: "qa-token-value",
         testClients: [{ clientId: "3000000001", clientSecret: "qa-secret" }],
+        approvalRequired: false,
       },
     ]);
   });

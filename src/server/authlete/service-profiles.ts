@@ -26,6 +26,10 @@ export const serviceProfileSchema = z
       .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
       .transform((url) => url.replace(/\/+$/, "")),
     tokenEnv: envVarName.optional(),
+    /** Four-eyes (issue 21): every action on the service waits for a supervisor's approval. */
+    approval: z
+      .enum(["required", "none"], { error: "must be required or none" })
+      .default("none"),
     tokenFile: z.string().min(1).optional(),
     /** A CIBA client of the service for test tickets and the QA lab (not in production). */
     testClient: z
@@ -80,6 +84,7 @@ export interface ServiceSettings {
   baseUrl: string;
   accessToken: string;
   testClients: TestClient[];
+  approvalRequired: boolean;
 }
 
 /**
@@ -131,6 +136,7 @@ export function readServices(
     name: profile.name,
     environment: profile.environment,
     baseUrl: profile.baseUrl,
+    approvalRequired: profile.approval === "required",
     accessToken: secret(`services.${index}.tokenEnv`, profile.tokenEnv, profile.tokenFile),
     testClients: [
       ...(profile.testClient

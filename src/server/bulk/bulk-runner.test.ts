@@ -93,6 +93,7 @@ export async function setup(
   const service: ResolvedService = {
     gateway,
     environment: "test",
+    approvalRequired: false,
     name: "QA",
     testClient: undefined,
     testClients: [],

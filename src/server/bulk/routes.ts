@@ -16,6 +16,7 @@ import type { BulkJobStore } from "./bulk-job-store";
 import type { BulkRunner } from "./bulk-runner";
 import { controlJob, jobAccess } from "./job-control";
 import { recordInvalidJob, startJob } from "./start-job";
+import type { Approvals } from "../approvals/approvals";
 
 const ITEM_COLUMNS = bulkItemSchema.keyof().options;
 const exportQuerySchema = z.strictObject({
@@ -34,6 +35,7 @@ export function bulkJobRoutes(deps: {
   actionPolicy: ActionPolicy;
   runner: BulkRunner;
   store: BulkJobStore;
+  approvals: Approvals;
 }) {
   const { audit, actionPolicy, runner, store } = deps;
   const operatorOnly = requireRole("operator", audit, "bulk-job");
@@ -106,7 +108,11 @@ export function bulkJobRoutes(deps: {
       jsonBody(bulkJobRequestSchema, (c: Context<AppEnv>, body, errors) =>
         recordInvalidJob(audit, c, body, errors),
       ),
-      async (c) => c.json(await startJob(deps, c, c.req.valid("json")), 201),
+      async (c) => {
+        const started = await startJob(deps, c, c.req.valid("json"));
+        // Four-eyes (issue 21): 202, the job waits for a supervisor's approval.
+        return "approval" in started ? c.json(started, 202) : c.json(started, 201);
+      },
     )
     .route("/", jobs);
 }

@@ -1,6 +1,9 @@
 import type { Context } from "hono";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
-import type { ActionPolicy } from "../actions/action-policy";
+import type { ActionPolicy, Admission } from "../actions/action-policy";
+import type { Caller } from "../actions/caller";
+import type { Approvals } from "../approvals/approvals";
+import type { ApprovalAccepted } from "../../shared/approvals";
 import type { AuditTrail } from "../actions/audit-trail";
 import type { ServiceDirectory } from "../authlete/service-directory";
 import type { AppEnv } from "../http/app-env";
@@ -14,33 +17,49 @@ import { jobAccess } from "./job-control";
  * and within the person's budgets. The job's own record says who started it.
  */
 export async function startJob(
-  deps: {
-    services: ServiceDirectory;
-    audit: AuditTrail;
-    actionPolicy: ActionPolicy;
-    runner: BulkRunner;
-  },
+  deps: JobDeps & { actionPolicy: ActionPolicy; approvals: Approvals },
   c: Context<AppEnv>,
   request: BulkJobRequest,
-): Promise<BulkJob> {
+): Promise<BulkJob | ApprovalAccepted> {
   const count = request.tickets.length;
   const caller = callerOf(c, c.var.principal);
-  const { service, draft, limitKey } = await deps.actionPolicy.admit({
+  const admission = await deps.actionPolicy.admit({
     channel: "bulk",
     caller,
     request,
     subject: { tickets: request.tickets.map((item) => item.ticket) },
     details: { reason: request.reason, detail: `bulk job of ${count} tickets` },
   });
+  // Four-eyes (issue 21): held for a supervisor; nothing is sent now.
+  if (admission.service.approvalRequired) {
+    return deps.approvals.request(admission, caller, { kind: "bulk", request });
+  }
+  const id = await launchJob(deps, admission, caller, request);
+  c.var.logFields.jobId = id;
+  return jobAccess(deps.runner).presented(c, (await deps.runner.view(id))!);
+}
+
+interface JobDeps {
+  services: ServiceDirectory;
+  audit: AuditTrail;
+  actionPolicy: Pick<ActionPolicy, "maxOpenJobs" | "refuseOpenJobs">;
+  runner: BulkRunner;
+}
+
+/** Starts an admitted job (or an approved one); its own record says who started it. */
+export async function launchJob(
+  deps: JobDeps,
+  { service, draft, limitKey }: Admission,
+  caller: Caller,
+  request: BulkJobRequest,
+): Promise<string> {
   const name = service.name ?? (await deps.services.nameOf(request.serviceId));
   const started = await deps.runner.start(request, { ...service, name }, caller, limitKey, {
     maxOpenJobs: deps.actionPolicy.maxOpenJobs,
   });
   if (!started.ok) throw await deps.actionPolicy.refuseOpenJobs(draft, started.open);
-  const { id } = started;
-  await deps.audit.record({ ...draft, kind: "bulk-job", outcome: "succeeded", jobId: id });
-  c.var.logFields.jobId = id;
-  return jobAccess(deps.runner).presented(c, (await deps.runner.view(id))!);
+  await deps.audit.record({ ...draft, kind: "bulk-job", outcome: "succeeded", jobId: started.id });
+  return started.id;
 }
 
 /** A refused job's record says what could be read of it. */

@@ -2,6 +2,7 @@ import { PostgresAdapter, sql } from "kysely";
 import type { Kysely, Migration } from "kysely";
 import { securityReview } from "./migrations/007-security-review";
 import { pageReview } from "./migrations/008-page-review";
+import { approvals } from "./migrations/009-approvals";
 
 /**
  * The schema, for SQLite and PostgreSQL alike, one named step each; Kysely's Migrator runs the
@@ -273,6 +274,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   },
   "007-security-review": securityReview,
   "008-page-review": pageReview,
+  "009-approvals": approvals,
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -1,3 +1,4 @@
+import type { ApprovalKind, ApprovalState } from "../../shared/approvals";
 import type { Generated } from "kysely";
 import type { AuditKind, AuditOutcome } from "../../shared/audit";
 import type { BulkItemState, BulkJob } from "../../shared/bulk-job";
@@ -21,6 +22,7 @@ export interface ConsoleSchema {
   lab_runs: LabRunsTable;
   lab_notifications: LabNotificationsTable;
   oidc_pending: OidcPendingTable;
+  approvals: ApprovalsTable;
 }
 
 /** A client notification that did not arrive, sealed, for Deliver again (10 minutes). */
@@ -89,6 +91,9 @@ export interface AuditEventsTable {
   auth_req_id_hash: string | null;
   auth_req_id_tail: string | null;
   notification: DeliveryState | null;
+  /** The approval request an action ran on (issue 21), and who approved it. */
+  approval_id: string | null;
+  approved_by: string | null;
 }
 
 /**
@@ -211,4 +216,32 @@ export interface ConsoleInstancesTable {
   host: string;
   pid: number;
   heartbeat_at: number;
+}
+
+/**
+ * Four-eyes approval requests (issue 21). `sealed` holds what the action needs, tickets included,
+ * only while the request waits: it is wiped once decided or expired.
+ */
+export interface ApprovalsTable {
+  id: string;
+  kind: ApprovalKind;
+  state: ApprovalState;
+  service_id: string;
+  /** The requester as the records name them (a RecordDraft, JSON): never a secret. */
+  requester: string;
+  /** The requester's proven identity (identity/limit-key.ts): nobody approves their own. */
+  requester_key: string;
+  requested_at: string;
+  expires_at: number;
+  justification: string | null;
+  /** What the page shows: the action's line, what is sent (ticket tails), what the client gets. */
+  summary: string;
+  sealed: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  reject_reason: string | null;
+  break_glass: number;
+  break_glass_justification: string | null;
+  acknowledged_by: string | null;
+  result: string | null;
 }

@@ -2,7 +2,9 @@ import type { Context } from "hono";
 
 import { endRequestSchema } from "../../shared/end-request";
 import { END, performAction } from "../actions/action-call";
-import type { ActionPolicy } from "../actions/action-policy";
+import type { ActionPolicy, Admission } from "../actions/action-policy";
+import type { EndAction } from "../actions/action-call";
+import type { Approvals } from "../approvals/approvals";
 import type { AuditTrail } from "../actions/audit-trail";
 import { readableFields } from "../actions/readable-fields";
 import { requireRole, signedInArea } from "../http/guards";
@@ -21,6 +23,7 @@ interface EndDeps {
   audit: AuditTrail;
   actionPolicy: ActionPolicy;
   delivery: DeliveryDeps;
+  approvals: Approvals;
 }
 
 /**
@@ -53,7 +56,7 @@ export function endRoutes(deps: EndDeps) {
       // Neither the ticket nor the auth_req_id is ever logged.
       Object.assign(c.var.logFields, { serviceId: action.serviceId, result: action.result });
       const caller = callerOf(c, c.var.principal);
-      const { service, draft, limitKey } = await actionPolicy.admit({
+      const admission = await actionPolicy.admit({
         channel: "single",
         caller,
         request,
@@ -61,21 +64,15 @@ export function endRoutes(deps: EndDeps) {
         details: END.recorded(action),
         auditKind: "end",
       });
-      const { answer, durationMs, auditId } = await performAction(audit, {
-        kind: END,
-        draft,
-        service,
-        request: action,
-      });
-      c.var.logFields.resultCode = answer.resultCode;
-      const delivery = await settleNotification(deps.delivery, auditId, answer, {
-        asked: request.deliverNotification ?? false,
-        draft,
-        serviceId: action.serviceId,
-        ownerKey: limitKey,
-      });
-      const meta = { requestId: c.var.requestId, durationMs, target: service.gateway.target };
-      return c.json(endOutcomeOf(answer, action, delivery, meta), 200);
+      const deliverNotification = request.deliverNotification ?? false;
+      // Four-eyes (issue 21): held for a supervisor; nothing is sent now.
+      if (admission.service.approvalRequired) {
+        const held = { kind: "end" as const, request: action, deliverNotification };
+        return c.json(await deps.approvals.request(admission, caller, held), 202);
+      }
+      const outcome = await runEnd(deps, admission, action, deliverNotification, c.var.requestId);
+      c.var.logFields.resultCode = outcome.authlete.resultCode;
+      return c.json(outcome, 200);
     },
   );
 }
@@ -110,4 +107,31 @@ export function redeliveryRoutes(deps: EndDeps) {
       return c.json(delivery, 200);
     },
   );
+}
+
+/**
+ * The end itself, through the one action call, then its notification when asked (and allowed).
+ * An approved request runs through here too.
+ */
+export async function runEnd(
+  deps: Pick<EndDeps, "audit" | "delivery">,
+  { service, draft, limitKey }: Pick<Admission, "service" | "draft" | "limitKey">,
+  action: EndAction,
+  deliverNotification: boolean,
+  requestId: string,
+) {
+  const { answer, durationMs, auditId } = await performAction(deps.audit, {
+    kind: END,
+    draft,
+    service,
+    request: action,
+  });
+  const delivery = await settleNotification(deps.delivery, auditId, answer, {
+    asked: deliverNotification,
+    draft,
+    serviceId: action.serviceId,
+    ownerKey: limitKey,
+  });
+  const meta = { requestId, durationMs, target: service.gateway.target };
+  return endOutcomeOf(answer, action, delivery, meta);
 }

@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import { failRequestSchema } from "../../shared/fail-request";
 import { FAIL, performAction } from "../actions/action-call";
-import type { ActionPolicy } from "../actions/action-policy";
+import type { ActionPolicy, Admission } from "../actions/action-policy";
+import type { FailAction } from "../actions/action-call";
+import type { Approvals } from "../approvals/approvals";
 import type { AuditTrail } from "../actions/audit-trail";
 import { requireRole, signedInArea } from "../http/guards";
 import type { AppEnv } from "../http/app-env";
@@ -20,6 +22,7 @@ export function failRoutes(deps: {
   sessions: SessionStore;
   audit: AuditTrail;
   actionPolicy: ActionPolicy;
+  approvals: Approvals;
 }) {
   const { audit, actionPolicy } = deps;
   /** An invalid attempt is recorded too, with whatever of it can be read. */
@@ -45,23 +48,41 @@ export function failRoutes(deps: {
       };
       // The ticket is never logged: it is a bearer of the pending request.
       Object.assign(c.var.logFields, { serviceId: action.serviceId, reason: action.reason });
-      const { service, draft } = await actionPolicy.admit({
+      const caller = callerOf(c, c.var.principal);
+      const admission = await actionPolicy.admit({
         channel: "single",
-        caller: callerOf(c, c.var.principal),
+        caller,
         request,
         subject: { ticket: action.ticket },
         details: FAIL.recorded(action),
       });
-      // Recorded before anything leaves: if that throws (503), Authlete is never called.
-      const { answer, durationMs } = await performAction(audit, {
-        kind: FAIL,
-        draft,
-        service,
-        request: action,
-      });
-      c.var.logFields.resultCode = answer.resultCode;
-      const meta = { requestId: c.var.requestId, durationMs, target: service.gateway.target };
-      return c.json(failResultOf(answer, meta), 200);
+      // Four-eyes (issue 21): held for a supervisor; nothing is sent now.
+      if (admission.service.approvalRequired) {
+        const held = { kind: "fail" as const, request: action };
+        return c.json(await deps.approvals.request(admission, caller, held), 202);
+      }
+      const result = await runFail(audit, admission, action, c.var.requestId);
+      c.var.logFields.resultCode = result.authlete.resultCode;
+      return c.json(result, 200);
     },
   );
+}
+
+/**
+ * The fail itself: recorded before anything leaves (if that throws, 503, Authlete is never
+ * called), then the answer as the page shows it. An approved request runs through here too.
+ */
+export async function runFail(
+  audit: AuditTrail,
+  { service, draft }: Pick<Admission, "service" | "draft">,
+  action: FailAction,
+  requestId: string,
+) {
+  const { answer, durationMs } = await performAction(audit, {
+    kind: FAIL,
+    draft,
+    service,
+    request: action,
+  });
+  return failResultOf(answer, { requestId, durationMs, target: service.gateway.target });
 }
