@@ -2,6 +2,7 @@
 // imports the shared infrastructure (http/, db/, actions/, authlete/, identity/), never another
 // area's files; eslint.config.js and src/architecture.test.ts both read this list.
 export const SERVER_AREAS = [
+  "approvals",
   "audit",
   "bulk",
   "end",

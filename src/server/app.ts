@@ -14,7 +14,7 @@ import { bulkJobRoutes } from "./bulk/routes";
 import { failRoutes, runFail } from "./fail/routes";
 import { endRoutes, redeliveryRoutes, runEnd } from "./end/routes";
 import { approvalRoutes } from "./approvals/routes";
-import type { ApprovedActionRunners, Approvals } from "./approvals/approvals";
+import type { ApprovedActionRunners, Approvals } from "./actions/approvals";
 import { launchJob } from "./bulk/start-job";
 import type { DeliveryDeps } from "./notifications/delivery";
 import { labRoutes } from "./lab/routes";
@@ -96,7 +96,10 @@ export function createApp(deps: AppDeps) {
     })
     .use(sameOriginWrites())
     .route("/session", sessionRoutes(auth, audit))
-    .route("/backchannel/authentication/fail", failRoutes({ sessions, audit, actionPolicy, approvals }))
+    .route(
+      "/backchannel/authentication/fail",
+      failRoutes({ sessions, audit, actionPolicy, approvals }),
+    )
     .route("/backchannel/authentication/complete", endRoutes(endDeps))
     .route("/client-notifications", redeliveryRoutes(endDeps))
     .route("/services", serviceRoutes({ sessions, services }))

@@ -6,7 +6,7 @@ import { problemOf } from "../http/problem";
 import { callerOf, requestFacts, signedInRecord } from "../http/request-context";
 import { jsonBody } from "../http/validation";
 import type { SessionStore } from "../identity/sessions";
-import type { ApprovedActionRunners, Approvals } from "./approvals";
+import type { ApprovedActionRunners, Approvals } from "../actions/approvals";
 import type { Context } from "hono";
 
 /**

@@ -27,9 +27,7 @@ export const serviceProfileSchema = z
       .transform((url) => url.replace(/\/+$/, "")),
     tokenEnv: envVarName.optional(),
     /** Four-eyes (issue 21): every action on the service waits for a supervisor's approval. */
-    approval: z
-      .enum(["required", "none"], { error: "must be required or none" })
-      .default("none"),
+    approval: z.enum(["required", "none"], { error: "must be required or none" }).default("none"),
     tokenFile: z.string().min(1).optional(),
     /** A CIBA client of the service for test tickets and the QA lab (not in production). */
     testClient: z

@@ -16,7 +16,7 @@ import type { BulkJobStore } from "./bulk-job-store";
 import type { BulkRunner } from "./bulk-runner";
 import { controlJob, jobAccess } from "./job-control";
 import { recordInvalidJob, startJob } from "./start-job";
-import type { Approvals } from "../approvals/approvals";
+import type { Approvals } from "../actions/approvals";
 
 const ITEM_COLUMNS = bulkItemSchema.keyof().options;
 const exportQuerySchema = z.strictObject({

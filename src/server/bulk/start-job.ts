@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { BulkJob, BulkJobRequest } from "../../shared/bulk-job";
 import type { ActionPolicy, Admission } from "../actions/action-policy";
 import type { Caller } from "../actions/caller";
-import type { Approvals } from "../approvals/approvals";
+import type { Approvals } from "../actions/approvals";
 import type { ApprovalAccepted } from "../../shared/approvals";
 import type { AuditTrail } from "../actions/audit-trail";
 import type { ServiceDirectory } from "../authlete/service-directory";

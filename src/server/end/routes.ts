@@ -4,7 +4,7 @@ import { endRequestSchema } from "../../shared/end-request";
 import { END, performAction } from "../actions/action-call";
 import type { ActionPolicy, Admission } from "../actions/action-policy";
 import type { EndAction } from "../actions/action-call";
-import type { Approvals } from "../approvals/approvals";
+import type { Approvals } from "../actions/approvals";
 import type { AuditTrail } from "../actions/audit-trail";
 import { readableFields } from "../actions/readable-fields";
 import { requireRole, signedInArea } from "../http/guards";

@@ -3,7 +3,7 @@ import { failRequestSchema } from "../../shared/fail-request";
 import { FAIL, performAction } from "../actions/action-call";
 import type { ActionPolicy, Admission } from "../actions/action-policy";
 import type { FailAction } from "../actions/action-call";
-import type { Approvals } from "../approvals/approvals";
+import type { Approvals } from "../actions/approvals";
 import type { AuditTrail } from "../actions/audit-trail";
 import { requireRole, signedInArea } from "../http/guards";
 import type { AppEnv } from "../http/app-env";

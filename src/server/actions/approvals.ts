@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Approval, ApprovalAccepted, ApproveRequest } from "../../shared/approvals";
-import type { Admission } from "../actions/action-policy";
-import type { AuditTrail } from "../actions/audit-trail";
-import type { Caller, RecordDraft } from "../actions/caller";
+import type { Admission } from "./action-policy";
+import type { AuditTrail } from "./audit-trail";
+import type { Caller, RecordDraft } from "./caller";
 import type { ResolvedService, ServiceDirectory } from "../authlete/service-directory";
 import { createSeal } from "../db/seal";
 import { fingerprintOf } from "../db/ticket-fingerprint";
@@ -13,6 +13,7 @@ import type { Principal } from "../identity/sessions";
 import type { ApprovalRow, ApprovalStore } from "./approval-store";
 import { summaryOf } from "./held-action";
 import type { ActionSummary, HeldAction } from "./held-action";
+import { alreadyActed, notFound } from "./approval-questions";
 
 /** What an approved action runs with: the requester's admission, and who approved it. */
 export interface ApprovedRun {
@@ -271,10 +272,8 @@ export function createApprovals(deps: {
       return { row, held, run };
     },
 
-    /** Records what the approved action came to. */
-    async finish(id: string, result: unknown): Promise<void> {
-      await store.finish(id, result);
-    },
+    /** Records what the approved action came to (and wipes its tickets). */
+    finish: (id: string, result: unknown) => store.finish(id, result),
 
     async reject(id: string, by: RecordDraft, principal: Principal, reason: string) {
       const row = await pendingRow(id);
@@ -298,40 +297,3 @@ export function createApprovals(deps: {
 }
 
 export type Approvals = ReturnType<typeof createApprovals>;
-
-function notFound() {
-  return new ProblemError({
-    kind: "not-found",
-    status: 404,
-    title: "No such approval request",
-    detail: "It may have been made on another console, or you may not see it.",
-  });
-}
-
-/** The ticket (or some of the job's) was acted on while the request waited: ask the approver. */
-async function alreadyActed(audit: AuditTrail, held: HeldAction, row: ApprovalRow) {
-  const again = "Approve again with again: true to run it all the same; nothing was sent.";
-  if (held.kind === "bulk") {
-    const count = await audit.countActedOn(
-      row.service_id,
-      held.request.tickets.map((item) => item.ticket),
-    );
-    if (count === 0) return;
-    throw new ProblemError({
-      kind: "already-acted",
-      status: 409,
-      title: `This console acted on ${count} of these tickets while the request waited`,
-      detail: again,
-      alreadyActedCount: count,
-    });
-  }
-  const previousActions = await audit.previousActions(row.service_id, held.request.ticket);
-  if (previousActions.length === 0) return;
-  throw new ProblemError({
-    kind: "already-acted",
-    status: 409,
-    title: "This ticket was acted on while the request waited",
-    detail: again,
-    previousActions,
-  });
-}

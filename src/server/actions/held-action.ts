@@ -4,7 +4,7 @@ import { END_RESULT_INFO } from "../../shared/end-request";
 import type { EndResult } from "../../shared/end-request";
 import { REASONS, STATUS_TEXT } from "../../shared/reasons";
 import type { FailReason } from "../../shared/reasons";
-import type { EndAction, FailAction } from "../actions/action-call";
+import type { EndAction, FailAction } from "./action-call";
 
 /** Everything an approved action needs, tickets included: held sealed while it waits. */
 export type HeldAction =
