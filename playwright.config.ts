@@ -30,6 +30,8 @@ export const PORTS = {
   deliveryConsole: 8791,
   /** Sessions end after 15 s idle: the idle-timeout journey. */
   idleConsole: 8790,
+  /** Four-eyes approval: local accounts, and a service that needs a supervisor's approval. */
+  approvalsConsole: 8788,
   /** The ping client's notification endpoint: an https receiver the delivery journey starts. */
   notificationReceiver: 9411,
 } as const;
@@ -167,6 +169,22 @@ export default defineConfig({
         LAB_RUNS_PER_HOUR: "1",
         SIMULATOR_FAULTS: JSON.stringify([{ kind: "delay", ms: 150 }]),
         AUDIT_DB: auditDb("accounts"),
+        LOG_LEVEL: "warn",
+      },
+      reuseExistingServer: false,
+      stdout: "pipe",
+    },
+    {
+      // Four-eyes (issue 21): the accounts' people, on a service with approval: required.
+      command: "node dist/server/main.js",
+      url: `http://127.0.0.1:${PORTS.approvalsConsole}/healthz`,
+      env: {
+        PORT: String(PORTS.approvalsConsole),
+        CONSOLE_CONFIG: "e2e/approvals-config.yaml",
+        CONSOLE_USERS: accountsFile(),
+        E2E_SIMULATOR_TOKEN: "simulator-access-token",
+        E2E_TEST_CLIENT_SECRET: "demo-client-secret-2",
+        AUDIT_DB: auditDb("approvals"),
         LOG_LEVEL: "warn",
       },
       reuseExistingServer: false,

@@ -5,6 +5,8 @@ import { E2E_ACCESS_CODE, E2E_ACCOUNTS, PORTS } from "../playwright.config";
 export { E2E_ACCESS_CODE, E2E_ACCOUNTS };
 /** The console with local accounts (CONSOLE_USERS): see E2E_ACCOUNTS. */
 export const ACCOUNTS_CONSOLE = `http://127.0.0.1:${PORTS.accountsConsole}/`;
+/** Four-eyes: the same people, and a service whose actions wait for a supervisor. */
+export const APPROVALS_CONSOLE = `http://127.0.0.1:${PORTS.approvalsConsole}/`;
 export const CONSOLE = `http://127.0.0.1:${PORTS.console}/`;
 /** The console whose sessions end after 15 s idle. */
 export const IDLE_CONSOLE = `http://127.0.0.1:${PORTS.idleConsole}/`;

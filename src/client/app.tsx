@@ -3,6 +3,7 @@ import { Suspense, lazy, useEffect, useState } from "react";
 import type { ReactNode } from "react";
 import type { FailTicketPage as FailTicketPageType } from "./features/fail-ticket/fail-ticket-page";
 import { Link, Redirect, Route, Switch, useRoute } from "wouter";
+import { ApprovalsNavLink } from "./features/approvals/approvals-nav-link";
 import { ErrorBoundary } from "./components/error-boundary";
 import { KeyboardShortcuts } from "./components/keyboard-shortcuts";
 import { TargetBanner } from "./components/target-banner";
@@ -79,15 +80,26 @@ const EndRequestPage = lazy(() => loadEndRequest().then((m) => ({ default: m.End
 const AuditLogPage = lazy(() => loadAuditLog().then((m) => ({ default: m.AuditLogPage })));
 const BulkFailPage = lazy(() => loadBulkFail().then((m) => ({ default: m.BulkFailPage })));
 const LabPage = lazy(() => loadLab().then((m) => ({ default: m.LabPage })));
+const ApprovalsPage = lazy(() =>
+  import("./features/approvals/approvals-page").then((m) => ({ default: m.ApprovalsPage })),
+);
 
 /** The route table: each page, its heading for screen readers, and who may see it. */
 const PAGES: {
   path: string;
   title: string;
   operatorOnly: boolean;
+  supervisorOnly?: boolean;
   render: (params: { id?: string }) => ReactNode;
 }[] = [
   { path: "/audit", title: "Audit log", operatorOnly: false, render: () => <AuditLogPage /> },
+  {
+    path: "/approvals",
+    title: "Approvals",
+    operatorOnly: true,
+    supervisorOnly: true,
+    render: () => <ApprovalsPage />,
+  },
   { path: "/lab", title: "QA lab", operatorOnly: true, render: () => <LabPage /> },
   {
     path: "/bulk/:id",
@@ -140,6 +152,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
   }, []);
   // A supervisor may do all an operator may (and control anyone's bulk job).
   const isOperator = roleAllows(session.role, "operator");
+  const isSupervisor = session.role === "supervisor";
   return (
     <>
       <header className="app-header">
@@ -150,6 +163,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
           {isOperator && <NavLink href="/bulk">Bulk fail</NavLink>}
           {isOperator && <NavLink href="/lab">QA lab</NavLink>}
           <NavLink href="/audit">Audit log</NavLink>
+          {isSupervisor && <ApprovalsNavLink />}
         </nav>
         <div className="header-right">
           {config && <span className="muted version-tag">v{config.version}</span>}
@@ -179,7 +193,10 @@ function SignedIn({ session }: { session: SessionInfo }) {
       <main className="page">
         <Suspense fallback={<p className="muted">Loading the page…</p>}>
           <Switch>
-            {PAGES.filter((page) => isOperator || !page.operatorOnly).map((page) => (
+            {PAGES.filter(
+              (page) =>
+                (isOperator || !page.operatorOnly) && (isSupervisor || !page.supervisorOnly),
+            ).map((page) => (
               <Route key={page.path} path={page.path}>
                 {(params: { id?: string }) => (
                   <>

@@ -5,8 +5,11 @@ import { CopyButton } from "./copy-button";
 import { RequestErrorAlert } from "./problem-alert";
 
 interface OutcomePanelProps {
-  /** "done": the action was taken; "problem": it was not, or its answer is an error. */
-  tone: "done" | "problem";
+  /**
+   * "done": the action was taken; "problem": it was not, or its answer is an error; "waiting":
+   * held for a supervisor's approval.
+   */
+  tone: "done" | "problem" | "waiting";
   /** One sentence that says it all: "Done: ticket …CSH-sc on Demo Service failed with …". */
   headline: string;
   at: Date;

@@ -14,10 +14,20 @@ export function ProductionBanner({
 }) {
   const production = service?.environment === "production";
   useProductionMark(production);
-  if (!production) return null;
-  return (
-    <p className="production-banner" role="note">
-      <strong>Production: {service.name}.</strong> {children}
+  // Four-eyes (issue 21): said before the submit, not discovered after it.
+  const approval = service?.approvalRequired && (
+    <p className="note" role="note">
+      <strong>Needs a second person:</strong> on {service.name}, nothing is sent until another
+      supervisor approves it on their Approvals page. You will see their decision here.
     </p>
+  );
+  if (!production) return approval || null;
+  return (
+    <>
+      <p className="production-banner" role="note">
+        <strong>Production: {service.name}.</strong> {children}
+      </p>
+      {approval}
+    </>
   );
 }

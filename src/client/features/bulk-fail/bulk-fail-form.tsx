@@ -7,6 +7,9 @@ import { useLocation } from "wouter";
 import { z } from "zod";
 import { bulkJobDefaults, bulkJobRequestSchema } from "../../../shared/bulk-job";
 import type { BulkJob, BulkJobRequest } from "../../../shared/bulk-job";
+import type { ApprovalAccepted } from "../../../shared/approvals";
+import { HeldJob } from "./held-job";
+import { heldForApproval } from "../../lib/form-outcome";
 import { serviceIdSchema } from "../../../shared/fail-request";
 import { parseTicketList } from "../../../shared/ticket-list";
 import { DeliverNotificationField } from "../../components/action-form-parts";
@@ -50,14 +53,20 @@ export function BulkFailForm() {
   const { data: services = [] } = useQuery(servicesQuery);
   const { data: config } = useQuery(consoleConfigQuery);
   const [, navigate] = useLocation();
-  const startJob = useAskFirst(useStartBulkJob(), (job: BulkJob, request: BulkJobRequest) => {
-    rememberServiceId(job.serviceId);
-    keepPastedTickets(
-      job.id,
-      request.tickets.map((item) => item.ticket),
-    );
-    navigate(`/bulk/${job.id}`);
-  });
+  const [held, setHeld] = useState<{ approval: ApprovalAccepted["approval"]; at: Date }>();
+  const startJob = useAskFirst(
+    useStartBulkJob(),
+    (job: BulkJob | ApprovalAccepted, request: BulkJobRequest) => {
+      rememberServiceId(request.serviceId);
+      // Four-eyes (issue 21): the job waits for a supervisor; the page shows its decision.
+      if (heldForApproval(job)) return setHeld({ approval: job.approval, at: new Date() });
+      keepPastedTickets(
+        job.id,
+        request.tickets.map((item) => item.ticket),
+      );
+      navigate(`/bulk/${job.id}`);
+    },
+  );
   const [dropError, setDropError] = useState<string | undefined>();
   const form = useForm<BulkFormInput, unknown, BulkForm>({
     resolver: zodResolver(bulkFormSchema),
@@ -260,6 +269,7 @@ export function BulkFailForm() {
         </div>
         <RequestErrorAlert error={startJob.error} title="The job could not start" />
       </form>
+      {held && <HeldJob held={held} tickets={list.tickets.length} service={service} />}
 
       {startJob.asking && (
         <Suspense fallback={null}>

@@ -2,6 +2,8 @@ import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query
 import { bulkBudgetSchema, bulkItemsPageSchema, bulkJobSchema } from "../../../shared/bulk-job";
 import type { BulkItemState, BulkJob, BulkJobRequest } from "../../../shared/bulk-job";
 import { api, readAnswer } from "../../lib/api-client";
+import { heldForApproval } from "../../lib/form-outcome";
+import { approvalAcceptedSchema } from "../../../shared/approvals";
 import { consoleKeys } from "../../lib/console-queries";
 
 export const bulkKeys = {
@@ -72,9 +74,12 @@ export function useStartBulkJob() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (request: BulkJobRequest) =>
-      readAnswer(api["bulk-jobs"].$post({ json: request }), bulkJobSchema),
+      readAnswer(
+        api["bulk-jobs"].$post({ json: request }),
+        bulkJobSchema.or(approvalAcceptedSchema),
+      ),
     onSuccess: async (job) => {
-      queryClient.setQueryData(bulkJobQuery(job.id).queryKey, job);
+      if (!heldForApproval(job)) queryClient.setQueryData(bulkJobQuery(job.id).queryKey, job);
       await queryClient.invalidateQueries({ queryKey: bulkKeys.budget() });
     },
     // A refusal may be the budget: show what is left now.

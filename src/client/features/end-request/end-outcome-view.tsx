@@ -2,7 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { ticketTail } from "../../../shared/ask-first";
 import { notificationAsCurl } from "../../../shared/curl";
+import { endOutcomeSchema } from "../../../shared/end-outcome";
 import type { EndOutcome, NotificationDelivery } from "../../../shared/end-outcome";
+import { ApprovalOutcome } from "../../components/approval-outcome";
 import { STATUS_TEXT } from "../../../shared/reasons";
 import { CopyButton } from "../../components/copy-button";
 import { JsonView } from "../../components/json-view";
@@ -27,11 +29,23 @@ function httpText(message: HttpMessage): string {
 export function EndOutcomePanel({ outcome }: { outcome: EndFormOutcome }) {
   const { data: services = [] } = useQuery(servicesQuery);
   if (outcome.kind === "problem") return <ProblemOutcome outcome={outcome} />;
-  const { result, request } = outcome;
+  const { request } = outcome;
   const service = serviceNamed(services, request.serviceId);
   const { ticket, result: chosen } = request.backchannelAuthenticationCompleteRequest;
   const serviceName = service?.name ?? `service ${request.serviceId}`;
   const what = `request …${ticketTail(ticket)} on ${serviceName}`;
+  if (outcome.kind === "approval") {
+    return (
+      <ApprovalOutcome
+        accepted={outcome.approval}
+        what={`end ${what} with ${chosen}`}
+        at={outcome.at}
+        production={service?.environment === "production"}
+        renderResult={(result) => <EndOutcomeView outcome={endOutcomeSchema.parse(result)} />}
+      />
+    );
+  }
+  const { result } = outcome;
   return (
     <OutcomePanel
       tone={result.client.noSuchTicket ? "problem" : "done"}

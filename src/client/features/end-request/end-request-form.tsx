@@ -32,7 +32,9 @@ import {
 import { useCreateTestTicket } from "../../lib/action-queries";
 import { handOff, takePrefill } from "../../lib/action-draft";
 import { consoleConfigQuery, servicesQuery } from "../../lib/console-queries";
+import { heldForApproval } from "../../lib/form-outcome";
 import type { FormOutcome } from "../../lib/form-outcome";
+import type { ApprovalAccepted } from "../../../shared/approvals";
 import { rememberServiceId, useServiceField } from "../../lib/last-service";
 import { useAskFirst } from "../../lib/use-ask-first";
 import { useEndRequest } from "./queries";
@@ -94,9 +96,13 @@ export function EndRequestForm({
   const modes = service?.testDeliveryModes ?? [...DELIVERY_MODES];
   const submission = useAskFirst(
     useEndRequest(),
-    (outcome: EndOutcome, request: EndRequest) => {
+    (answer: EndOutcome | ApprovalAccepted, request: EndRequest) => {
       rememberServiceId(request.serviceId);
-      onOutcome({ kind: "done", result: outcome, request, at: new Date() });
+      onOutcome(
+        heldForApproval(answer)
+          ? { kind: "approval", approval: answer.approval, request, at: new Date() }
+          : { kind: "done", result: answer, request, at: new Date() },
+      );
     },
     (error) => onOutcome({ kind: "problem", error, at: new Date() }),
   );

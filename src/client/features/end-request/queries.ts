@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { EndRequest } from "../../../shared/end-request";
 import { endOutcomeSchema, notificationDeliverySchema } from "../../../shared/end-outcome";
 import { api, readAnswer } from "../../lib/api-client";
+import { approvalAcceptedSchema } from "../../../shared/approvals";
 import { consoleKeys } from "../../lib/console-queries";
 
 export function useEndRequest() {
@@ -10,7 +11,7 @@ export function useEndRequest() {
     mutationFn: (request: EndRequest) =>
       readAnswer(
         api.backchannel.authentication.complete.$post({ json: request }),
-        endOutcomeSchema,
+        endOutcomeSchema.or(approvalAcceptedSchema),
       ),
     // Every attempt, answered or not, is a new audit record.
     onSettled: () => queryClient.invalidateQueries({ queryKey: consoleKeys.audit() }),

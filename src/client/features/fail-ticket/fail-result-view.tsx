@@ -7,17 +7,31 @@ import { clientGets } from "../../lib/form-outcome";
 import { ticketTail } from "../../../shared/ask-first";
 import type { FailOutcome } from "./use-fail-submission";
 import { JsonView, prettyJsonString } from "../../components/json-view";
+import { failResultSchema } from "../../../shared/fail-result";
 import type { FailResult } from "../../../shared/fail-result";
+import { ApprovalOutcome } from "../../components/approval-outcome";
 import { ACTION_MEANINGS, STATUS_TEXT } from "../../../shared/reasons";
 
 /** The last fail's outcome: a headline that says it all, then the raw answer or the problem. */
 export function FailOutcomeView({ outcome }: { outcome: FailOutcome }) {
   const { data: services = [] } = useQuery(servicesQuery);
   if (outcome.kind === "problem") return <ProblemOutcome outcome={outcome} />;
-  const { result, request } = outcome;
+  const { request } = outcome;
   const service = serviceNamed(services, request.serviceId);
   const { ticket, reason } = request.backchannelAuthenticationFailRequest;
   const serviceName = service?.name ?? `service ${request.serviceId}`;
+  if (outcome.kind === "approval") {
+    return (
+      <ApprovalOutcome
+        accepted={outcome.approval}
+        what={`fail ticket …${ticketTail(ticket)} on ${serviceName} with ${reason}`}
+        at={outcome.at}
+        production={service?.environment === "production"}
+        renderResult={(result) => <FailResultView result={failResultSchema.parse(result)} />}
+      />
+    );
+  }
+  const { result } = outcome;
   const gets = clientGets(result.clientResponse.status, result.clientResponse.body);
   return (
     <OutcomePanel

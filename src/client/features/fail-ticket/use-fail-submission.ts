@@ -1,5 +1,7 @@
 import type { FailRequest } from "../../../shared/fail-request";
 import type { FailResult } from "../../../shared/fail-result";
+import type { ApprovalAccepted } from "../../../shared/approvals";
+import { heldForApproval } from "../../lib/form-outcome";
 import type { FormOutcome } from "../../lib/form-outcome";
 import { rememberServiceId } from "../../lib/last-service";
 import { useAskFirst } from "../../lib/use-ask-first";
@@ -15,9 +17,13 @@ export function useFailSubmission(onOutcome: (outcome: FailOutcome) => void) {
   // or an error replaces it.
   return useAskFirst(
     useFailTicket(),
-    (result: FailResult, request: FailRequest) => {
+    (answer: FailResult | ApprovalAccepted, request: FailRequest) => {
       rememberServiceId(request.serviceId);
-      onOutcome({ kind: "done", result, request, at: new Date() });
+      onOutcome(
+        heldForApproval(answer)
+          ? { kind: "approval", approval: answer.approval, request, at: new Date() }
+          : { kind: "done", result: answer, request, at: new Date() },
+      );
     },
     (error) => onOutcome({ kind: "problem", error, at: new Date() }),
   );

@@ -1,0 +1,92 @@
+import type { Browser, Page } from "@playwright/test";
+import { APPROVALS_CONSOLE, E2E_ACCOUNTS, expect, test, testTicketMade } from "./fixtures";
+
+/** Issue 21: two people, each in their own browser: one asks, a supervisor approves. */
+
+async function signedIn(browser: Browser, person: { name: string; code: string }): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(APPROVALS_CONSOLE);
+  await page.getByLabel("Account name").fill(person.name.toLowerCase());
+  await page.getByLabel("Your access code").fill(person.code);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  return page;
+}
+
+test("an operator's fail waits for a supervisor, who sees what will be sent and approves; the operator sees it sent, the records name both", async ({
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const bob = await signedIn(browser, E2E_ACCOUNTS.bob);
+  await bob.getByLabel("Service", { exact: true }).fill("1000000002");
+  // Said before anything is sent.
+  await expect(bob.getByRole("note").filter({ hasText: "Needs a second person" })).toBeVisible();
+  await bob.getByRole("button", { name: "Create test ticket" }).click();
+  await testTicketMade(bob, "Test ticket created");
+  const ticket = await bob.getByLabel("Ticket", { exact: true }).inputValue();
+  const tail = ticket.slice(-6);
+  await bob.getByLabel("Reason").selectOption("ACCESS_DENIED");
+  await bob.getByRole("button", { name: "Fail ticket" }).click();
+  const waiting = bob.getByRole("region", { name: /^Waiting for approval: fail ticket/ });
+  await expect(waiting).toContainText("Nothing was sent");
+  await expect(waiting.getByRole("heading")).toBeFocused();
+  // Bob is an operator: no Approvals page for him.
+  await expect(bob.getByRole("link", { name: /Approvals/ })).toHaveCount(0);
+
+  const sam = await signedIn(browser, E2E_ACCOUNTS.sam);
+  await expect(sam.getByRole("link", { name: /Approvals \d+ waiting/ })).toBeVisible();
+  await sam.getByRole("link", { name: /Approvals/ }).click();
+  const card = sam.getByRole("region", { name: `Fail ticket …${tail} with ACCESS_DENIED` });
+  await expect(card).toContainText("Bob Builder");
+  await expect(card).toContainText('HTTP 403 Forbidden with "error": "access_denied"');
+  await expect(card.getByLabel(/What will be sent/)).toContainText(`"ticket": "…${tail}"`);
+  await expect(card.getByLabel(/What will be sent/)).not.toContainText(ticket);
+  await card.getByRole("button", { name: "Approve and send" }).click();
+  await expect(card).toHaveCount(0);
+  await expect(sam.getByRole("table", { name: /Decided/ })).toContainText("Sam Supervisor");
+
+  // Bob's page follows by itself.
+  const sent = bob.getByRole("region", { name: /^Approved by Sam Supervisor and sent/ });
+  await expect(sent).toBeVisible({ timeout: 10_000 });
+  await expect(sent.getByRole("region", { name: "Authlete response" })).toContainText("FORBIDDEN");
+
+  // The records: the request, the approval and the fail, which names both people.
+  await sam
+    .getByRole("navigation", { name: "Pages" })
+    .getByRole("link", { name: "Audit log" })
+    .click();
+  await sam.getByLabel("Ticket", { exact: true }).fill(tail);
+  await sam.getByRole("button", { name: "Apply filters" }).click();
+  const rows = sam.getByRole("row");
+  await expect(rows.filter({ hasText: "requested, waiting for a supervisor" })).toHaveCount(1);
+  await expect(rows.filter({ hasText: /approved: Fail ticket/ })).toHaveCount(1);
+  await expect(
+    rows.filter({ hasText: "fail" }).filter({ hasText: "Bob Builder" }).first(),
+  ).toBeVisible();
+});
+
+test("a supervisor rejects with a reason: nothing is sent, the operator is told why", async ({
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const ada = await signedIn(browser, E2E_ACCOUNTS.ada);
+  await ada.getByLabel("Service", { exact: true }).fill("1000000002");
+  await ada.getByRole("button", { name: "Create test ticket" }).click();
+  await testTicketMade(ada, "Test ticket created");
+  const tail = (await ada.getByLabel("Ticket", { exact: true }).inputValue()).slice(-6);
+  await ada.getByLabel("Reason").selectOption("UNKNOWN_USER_ID");
+  await ada.getByRole("button", { name: "Fail ticket" }).click();
+  await expect(ada.getByRole("region", { name: /^Waiting for approval/ })).toBeVisible();
+
+  const sam = await signedIn(browser, E2E_ACCOUNTS.sam);
+  await sam.goto(`${APPROVALS_CONSOLE}approvals`);
+  const card = sam.getByRole("region", { name: new RegExp(`Fail ticket …${tail}`) });
+  await expect(card.getByRole("button", { name: "Reject" })).toBeDisabled();
+  await card.getByLabel("Reason to reject").fill("that user was found after all");
+  await card.getByRole("button", { name: "Reject" }).click();
+  await expect(
+    ada.getByRole("region", {
+      name: /^Rejected by Sam Supervisor \(that user was found after all\)/,
+    }),
+  ).toBeVisible({ timeout: 10_000 });
+});
