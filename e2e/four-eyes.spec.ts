@@ -41,6 +41,12 @@ test("an operator's fail waits for a supervisor, who sees what will be sent and 
   await expect(card).toContainText('HTTP 403 Forbidden with "error": "access_denied"');
   await expect(card.getByLabel(/What will be sent/)).toContainText(`"ticket": "…${tail}"`);
   await expect(card.getByLabel(/What will be sent/)).not.toContainText(ticket);
+  // On a phone the card fits: nothing scrolls sideways.
+  await sam.setViewportSize({ width: 360, height: 740 });
+  await expect
+    .poll(() => sam.evaluate(() => document.documentElement.scrollWidth))
+    .toBeLessThanOrEqual(360);
+  await sam.setViewportSize({ width: 1280, height: 720 });
   await card.getByRole("button", { name: "Approve and send" }).click();
   await expect(card).toHaveCount(0);
   await expect(sam.getByRole("table", { name: /Decided/ })).toContainText("Sam Supervisor");

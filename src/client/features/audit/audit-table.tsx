@@ -36,6 +36,8 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
             {event.nameVerified === false && (
               <span className="block name-unverified">name not verified</span>
             )}
+            {/* Four-eyes (issue 21): the action names who asked and who approved. */}
+            {event.approvedBy && <span className="block">approved by {event.approvedBy}</span>}
           </td>
           <td className="nowrap">{event.kind}</td>
           <td className="mono">{event.serviceId}</td>
