@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { APPROVALS_CONSOLE, E2E_ACCOUNTS, expect, test, testTicketMade } from "./fixtures";
 
@@ -41,6 +42,20 @@ test("an operator's fail waits for a supervisor, who sees what will be sent and 
   await expect(card).toContainText('HTTP 403 Forbidden with "error": "access_denied"');
   await expect(card.getByLabel(/What will be sent/)).toContainText(`"ticket": "…${tail}"`);
   await expect(card.getByLabel(/What will be sent/)).not.toContainText(ticket);
+  // Both pages pass axe in both schemes: the waiting outcome and the card to decide.
+  for (const [who, page] of [
+    ["Bob", bob],
+    ["Sam", sam],
+  ] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const scan = await new AxeBuilder({ page }).analyze();
+      const serious = scan.violations.filter(
+        (v) => v.impact === "serious" || v.impact === "critical",
+      );
+      expect(serious.map((v) => `${v.id} (${who}, ${scheme})`)).toEqual([]);
+    }
+  }
   // On a phone the card fits: nothing scrolls sideways.
   await sam.setViewportSize({ width: 360, height: 740 });
   await expect
