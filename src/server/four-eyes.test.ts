@@ -15,6 +15,7 @@ import type { ConsoleUnderTest, HarnessOptions } from "../testing/test-harness";
 const ADA = { name: "Ada", role: "supervisor", code: "ada-long-secret-code-1" };
 const SAM = { name: "Sam", role: "supervisor", code: "sam-long-secret-code-2" };
 const BOB = { name: "Bob", role: "operator", code: "bob-long-secret-code-3" };
+const VI = { name: "Vi", role: "viewer", code: "vi-long-secret-code-44" };
 const SERVICE = "1000000001";
 
 const dir = mkdtempSync(join(tmpdir(), "cfc-approvals-"));
@@ -22,7 +23,7 @@ const users = join(dir, "users.json");
 writeFileSync(
   users,
   JSON.stringify({
-    users: [ADA, SAM, BOB].map(({ name, role, code }) => ({
+    users: [ADA, SAM, BOB, VI].map(({ name, role, code }) => ({
       name,
       role,
       codeHash: hashAccessCodeSync(code, FIXTURE_SCRYPT_COST),
@@ -52,7 +53,7 @@ async function approvalConsole(options: HarnessOptions = {}) {
 /** Signs each person in; `as(person)` makes the next requests theirs. */
 async function people(running: ConsoleUnderTest) {
   const cookies = new Map<string, string | undefined>();
-  for (const person of [ADA, SAM, BOB]) {
+  for (const person of [ADA, SAM, BOB, VI]) {
     expect((await running.signInWith(person.name, person.code)).status).toBe(200);
     cookies.set(person.name, running.cookie());
   }
@@ -150,7 +151,11 @@ describe("four-eyes approval (issue 21)", () => {
     // An operator may not approve at all.
     as(BOB);
     expect((await running.post(`/api/approvals/${approval.id}/approve`, {})).status).toBe(403);
-    const records = await (as(SAM), approvalRecords(running, approval.id));
+    // A viewer reads the records only: neither the list nor the request.
+    as(VI);
+    expect((await running.get("/api/approvals")).status).toBe(403);
+    expect((await running.get(`/api/approvals/${approval.id}`)).status).toBe(403);
+    const records = await approvalRecords(running, approval.id);
     expect(records.filter((record) => record.outcome === "forbidden")).toHaveLength(2);
   });
 
