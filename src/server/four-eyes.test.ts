@@ -232,6 +232,26 @@ describe("four-eyes approval (issue 21)", () => {
     expect(list.approvals[0]!.acknowledgedBy).toBe("Sam");
   });
 
+  it("charges the requester's budget when the request is made, not the approver's when it runs", async () => {
+    // Two calls a minute each: Bob's test ticket and his request use up his.
+    const running = await approvalConsole({ env: { FAIL_RATE_LIMIT_PER_MINUTE: "2" } });
+    const as = await people(running);
+    as(BOB);
+    const approval = await requestFail(running, await testTicket(running));
+    const over = await running.post("/api/backchannel/authentication/fail", {
+      serviceId: SERVICE,
+      backchannelAuthenticationFailRequest: {
+        ticket: "another-ticket-0001",
+        reason: "SERVER_ERROR",
+      },
+    });
+    expect(over.status).toBe(429);
+    // Approved and run although Bob has nothing left: it was counted when he asked.
+    as(ADA);
+    expect((await running.post(`/api/approvals/${approval.id}/approve`, {})).status).toBe(200);
+    expect(failCalls(running)).toBe(1);
+  });
+
   it("asks the approver when the ticket was acted on while the request waited", async () => {
     const running = await approvalConsole();
     const as = await people(running);
