@@ -14,20 +14,26 @@ async function signedIn(browser: Browser, person: { name: string; code: string }
   return page;
 }
 
+/** On the fail form: a fresh test ticket of the four-eyes service, sent with `reason`. */
+async function askToFail(page: Page, reason: string): Promise<string> {
+  await page.getByLabel("Service", { exact: true }).fill("1000000002");
+  // Said before anything is sent.
+  await expect(page.getByRole("note").filter({ hasText: "Needs a second person" })).toBeVisible();
+  await page.getByRole("button", { name: "Create test ticket" }).click();
+  await testTicketMade(page, "Test ticket created");
+  const ticket = await page.getByLabel("Ticket", { exact: true }).inputValue();
+  await page.getByLabel("Reason").selectOption(reason);
+  await page.getByRole("button", { name: "Fail ticket" }).click();
+  return ticket;
+}
+
 test("an operator's fail waits for a supervisor, who sees what will be sent and approves; the operator sees it sent, the records name both", async ({
   browser,
 }) => {
   test.setTimeout(60_000);
   const bob = await signedIn(browser, E2E_ACCOUNTS.bob);
-  await bob.getByLabel("Service", { exact: true }).fill("1000000002");
-  // Said before anything is sent.
-  await expect(bob.getByRole("note").filter({ hasText: "Needs a second person" })).toBeVisible();
-  await bob.getByRole("button", { name: "Create test ticket" }).click();
-  await testTicketMade(bob, "Test ticket created");
-  const ticket = await bob.getByLabel("Ticket", { exact: true }).inputValue();
+  const ticket = await askToFail(bob, "ACCESS_DENIED");
   const tail = ticket.slice(-6);
-  await bob.getByLabel("Reason").selectOption("ACCESS_DENIED");
-  await bob.getByRole("button", { name: "Fail ticket" }).click();
   const waiting = bob.getByRole("region", { name: /^Waiting for approval: fail ticket/ });
   await expect(waiting).toContainText("Nothing was sent");
   await expect(waiting.getByRole("heading")).toBeFocused();
@@ -84,6 +90,8 @@ test("an operator's fail waits for a supervisor, who sees what will be sent and 
   await expect(
     rows.filter({ hasText: "fail" }).filter({ hasText: "Bob Builder" }).first(),
   ).toBeVisible();
+  // The fail itself: asked by Bob, approved by Sam, on one row.
+  await expect(rows.filter({ hasText: "approved by Sam Supervisor" })).toContainText("Bob Builder");
 });
 
 test("a supervisor rejects with a reason: nothing is sent, the operator is told why", async ({
@@ -91,12 +99,7 @@ test("a supervisor rejects with a reason: nothing is sent, the operator is told 
 }) => {
   test.setTimeout(60_000);
   const ada = await signedIn(browser, E2E_ACCOUNTS.ada);
-  await ada.getByLabel("Service", { exact: true }).fill("1000000002");
-  await ada.getByRole("button", { name: "Create test ticket" }).click();
-  await testTicketMade(ada, "Test ticket created");
-  const tail = (await ada.getByLabel("Ticket", { exact: true }).inputValue()).slice(-6);
-  await ada.getByLabel("Reason").selectOption("UNKNOWN_USER_ID");
-  await ada.getByRole("button", { name: "Fail ticket" }).click();
+  const tail = (await askToFail(ada, "UNKNOWN_USER_ID")).slice(-6);
   await expect(ada.getByRole("region", { name: /^Waiting for approval/ })).toBeVisible();
 
   const sam = await signedIn(browser, E2E_ACCOUNTS.sam);

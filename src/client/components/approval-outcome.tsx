@@ -47,7 +47,12 @@ export function ApprovalOutcome({
       {data?.state === "expired" && (
         <p>Nobody decided in time, and nothing was sent. Ask again if it is still needed.</p>
       )}
-      {data?.state === "approved" && data.result !== null && renderResult(data.result)}
+      {data?.state === "approved" &&
+        (data.result === null ? (
+          <p role="status">Sending to Authlete…</p>
+        ) : (
+          renderResult(data.result)
+        ))}
       <RequestErrorAlert error={error} title="The request's state could not be read" />
     </OutcomePanel>
   );

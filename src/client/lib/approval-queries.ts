@@ -15,12 +15,21 @@ export const approvalKeys = {
   one: (id: string) => [...approvalKeys.all(), "one", id] as const,
 };
 
-/** One request, polled while it waits (its requester's page shows the decision live). */
+/**
+ * One request, polled while it waits (its requester's page shows the decision live), and after
+ * an approval until the action's answer is stored: the state turns "approved" before the call
+ * to Authlete is made.
+ */
 export const approvalQuery = (id: string) =>
   queryOptions({
     queryKey: approvalKeys.one(id),
     queryFn: () => readAnswer(api.approvals[":id"].$get({ param: { id } }), approvalSchema),
-    refetchInterval: (query) => (query.state.data?.state === "pending" ? WAITING_MS : false),
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      const unsettled =
+        data?.state === "pending" || (data?.state === "approved" && data.result === null);
+      return unsettled ? WAITING_MS : false;
+    },
   });
 
 /** Supervisors: the waiting requests first, then the latest decided. */

@@ -17,8 +17,6 @@ export interface ActionSummary {
   action: string;
   sends: Record<string, unknown>;
   clientGets: string;
-  /** The one ticket's tail (a fail or an end), for the records. */
-  ticketTail: string | null;
 }
 
 const tail = (ticket: string) => `…${ticketTail(ticket)}`;
@@ -43,7 +41,6 @@ export function summaryOf(held: HeldAction): ActionSummary {
         backchannelAuthenticationFailRequest: { ...withoutService(rest), ticket: tail(ticket) },
       },
       clientGets: failGets(rest.reason),
-      ticketTail: ticketTail(ticket),
     };
   }
   if (held.kind === "end") {
@@ -57,7 +54,6 @@ export function summaryOf(held: HeldAction): ActionSummary {
         ...(held.deliverNotification && { deliverNotificationFromConsole: true }),
       },
       clientGets: endGets(rest.result),
-      ticketTail: ticketTail(ticket),
     };
   }
   const { tickets, serviceId, reason, action = "fail" } = held.request;
@@ -77,7 +73,6 @@ export function summaryOf(held: HeldAction): ActionSummary {
       : action === "fail"
         ? `each client: ${failGets(reason as FailReason)}`
         : `each client: ${endGets(reason as EndResult)}`,
-    ticketTail: null,
   };
 }
 

@@ -61,16 +61,12 @@ export function ApprovalCard({
           >
             {alreadyActed ? "Approve all the same" : "Approve and send"}
           </button>
-          <Field id={`${headingId}-reject`} label="Reason to reject" error={undefined}>
-            {(control) => (
-              <input
-                {...control}
-                value={rejectReason}
-                onChange={(event) => setRejectReason(event.target.value)}
-                maxLength={500}
-              />
-            )}
-          </Field>
+          <NoteField
+            id={`${headingId}-reject`}
+            label="Reason to reject"
+            value={rejectReason}
+            onChange={setRejectReason}
+          />
           <button
             type="button"
             className="button-secondary"
@@ -88,20 +84,12 @@ export function ApprovalCard({
             Only when no second supervisor can be reached. It is recorded as break-glass and shown
             to every supervisor until one acknowledges it.
           </p>
-          <Field
+          <NoteField
             id={`${headingId}-glass`}
             label="Why no second supervisor can approve"
-            error={undefined}
-          >
-            {(control) => (
-              <input
-                {...control}
-                value={glass}
-                onChange={(event) => setGlass(event.target.value)}
-                maxLength={500}
-              />
-            )}
-          </Field>
+            value={glass}
+            onChange={setGlass}
+          />
           <button
             type="button"
             className="button-danger"
@@ -115,5 +103,26 @@ export function ApprovalCard({
       <RequestErrorAlert error={approve.error} title="It was not approved" />
       <RequestErrorAlert error={reject.error} title="It was not rejected" />
     </section>
+  );
+}
+
+/** A reason the server requires (at most 500 characters), typed before its button. */
+function NoteField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={props.id} label={props.label} error={undefined}>
+      {(control) => (
+        <input
+          {...control}
+          value={props.value}
+          onChange={(event) => props.onChange(event.target.value)}
+          maxLength={500}
+        />
+      )}
+    </Field>
   );
 }
