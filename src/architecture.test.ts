@@ -103,6 +103,7 @@ describe("the codebase's measures", () => {
       "server/app.ts",
       "server/config.ts",
       "server/console.ts",
+      "server/console-auth.ts",
       "server/main.ts",
     ]);
     const infrastructure = production.filter((path) => {

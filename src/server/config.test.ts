@@ -41,6 +41,7 @@ describe("parseSettings", () => {
       bulkMaxOpenJobs: 3,
       lab: { runsPerHour: 20, requestedExpirySeconds: 2 },
       approvals: { ttlMs: 3_600_000, breakGlass: false },
+      auditChain: { intervalMs: 5000, checkpoints: undefined },
       services: undefined,
       notifications: { deliver: false, allowedOrigins: [] },
       bulk: {
@@ -93,6 +94,12 @@ describe("parseSettings", () => {
     [{ ...OIDC, OIDC_CLIENT_SECRET: "" }, "OIDC_CLIENT_SECRET"],
     [{ ...OIDC, OIDC_ISSUER: "http://idp.example.com" }, "OIDC_ISSUER"],
     [{ ...OIDC, OIDC_OPERATOR_GROUPS: " , " }, "OIDC_OPERATOR_EMAILS"],
+    [
+      { AUDIT_SIGNING_KEY: "-----BEGIN PRIVATE KEY-----\nbm90LWEta2V5\n-----END PRIVATE KEY-----" },
+      "AUDIT_SIGNING_KEY",
+    ],
+    [{ AUDIT_SIGNING_KEY_FILE: "/nonexistent/signing-key.pem" }, "AUDIT_SIGNING_KEY_FILE"],
+    [{ AUDIT_CHECKPOINT_RECORDS: "-7" }, "AUDIT_CHECKPOINT_RECORDS"],
   ])("stops on %j naming %s, without echoing values", (env, name) => {
     let error: unknown;
     try {

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { embeddedSimulatorSettings } from "../simulator/settings";
 import { budgetSettings } from "./actions/settings";
 import { approvalSettings } from "./approvals/settings";
+import { auditChainSettings } from "./audit-chain/settings";
 import { readServices } from "./authlete/service-profiles";
 import { authleteSettings } from "./authlete/settings";
 import { bulkSettings } from "./bulk/settings";
@@ -50,6 +51,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
   const notifications = parse(notificationSettings);
   const lab = parse(labSettings);
   const approvals = parse(approvalSettings);
+  const auditChain = parse(auditChainSettings);
   const connection = parse(authleteSettings);
   // Without a token, the embedded simulator; its settings are read only then.
   const authlete = connection?.cluster ?? parse(embeddedSimulatorSettings);
@@ -62,6 +64,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
     !notifications ||
     !lab ||
     !approvals ||
+    !auditChain ||
     !connection ||
     !authlete
   ) {
@@ -84,6 +87,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
     ...notifications,
     ...lab,
     ...approvals,
+    ...auditChain,
     authlete,
     timeoutMs: connection.timeoutMs,
     testClient: connection.testClient,

@@ -13,6 +13,7 @@ import { createActionPolicy } from "./actions/action-policy";
 import { createApprovals } from "./actions/approvals";
 import { createApprovalStore } from "./actions/approval-store";
 import { SqlAuditTrail } from "./actions/audit-trail";
+import { createAuditChain } from "./audit-chain/audit-chain";
 import { SqlSlidingWindowLimiter } from "./actions/counters";
 import { createApp } from "./app";
 import { connectAuthlete } from "./authlete/connect";
@@ -26,15 +27,8 @@ import type { ConsoleSettings } from "./config";
 import { clockFrom } from "./db/clock";
 import { openDatabase } from "./db/database";
 import type { Store } from "./db/store";
-import { SqlSessionStore } from "./identity/session-store";
-import { generateAccessCode } from "./identity/sessions";
 import { createLogger } from "./logger";
-import { OidcSignIn } from "./session/oidc";
-import type { ConsoleAuth } from "./session/sign-in";
-import { SqlSignInThrottle } from "./session/sign-in-throttle";
-import { SqlPendingSignIns } from "./session/pending-sign-ins";
-import { accountsGrant, oidcGrant, sharedCodeGrant } from "./session/session-grants";
-import { sharedCodeSignIn } from "./session/sign-in";
+import { authOf } from "./console-auth";
 import { createDelivery } from "./notifications/delivery";
 import type { ResolveHost } from "./notifications/send-notification";
 
@@ -85,7 +79,8 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     now: clock.epochMs,
   });
   const store: Store = { db: database.db, dialect: database.dialect, clock, logger };
-  const audit = new SqlAuditTrail(store);
+  const auditChain = createAuditChain(store, settings.auditChain);
+  const audit = new SqlAuditTrail(store, () => auditChain.nudge());
   const bulkStore = sqlBulkJobStore(store);
   const auth = authOf(settings, store);
 
@@ -206,6 +201,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     generatedAccessCode: auth.generatedAccessCode,
     auth: auth.auth,
     audit,
+    auditChain,
     bulkRunner,
     bulkStore,
     /** Where the records are, for the start banner. */
@@ -227,6 +223,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
       }
       logger.info({ replicaId }, "bulk jobs: this replica's id in job leases");
       await resolveAbandoned();
+      await auditChain.start();
       sweeper = setInterval(() => {
         resolveAbandoned().catch((error: unknown) => {
           logger.error({ err: error }, "pending calls could not be resolved");
@@ -242,6 +239,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     async close(): Promise<void> {
       clearInterval(sweeper);
       await bulkRunner.stop();
+      await auditChain.stop();
       await authlete.embedded?.close();
       await database.close();
     },
@@ -260,38 +258,4 @@ export async function startConsole(settings: ConsoleSettings, overrides: Console
     throw error;
   }
   return built;
-}
-
-/** Who may use the API, and how people sign in: the shared code, accounts or OIDC. */
-function authOf(settings: ConsoleSettings, store: Store) {
-  const signIn = settings.auth.method;
-  const generatedAccessCode =
-    signIn.mode === "local" && signIn.accessCode === undefined ? generateAccessCode() : undefined;
-  const method: ConsoleAuth["method"] =
-    signIn.mode === "local"
-      ? sharedCodeSignIn(signIn.accessCode ?? generatedAccessCode!)
-      : signIn.mode === "accounts"
-        ? signIn
-        : new OidcSignIn(signIn, new SqlPendingSignIns(store));
-  const grantCheck =
-    method.mode === "local"
-      ? sharedCodeGrant(method.fingerprint)
-      : method.mode === "accounts"
-        ? accountsGrant(method.accounts)
-        : oidcGrant(method.settings.roles);
-  const auth: ConsoleAuth = {
-    sessions: new SqlSessionStore(
-      store,
-      { idleMs: settings.auth.idleMs, absoluteMs: settings.auth.absoluteMs },
-      grantCheck,
-    ),
-    method,
-    idleSeconds: Math.round(settings.auth.idleMs / 1000),
-    logger: store.logger,
-    throttle: new SqlSignInThrottle(store, {
-      windowMs: settings.auth.lockoutWindowMs,
-      lockoutAfter: settings.auth.lockoutAfter,
-    }),
-  };
-  return { auth, generatedAccessCode };
 }

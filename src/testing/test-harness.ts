@@ -221,6 +221,8 @@ export async function startConsole(options: HarnessOptions = {}) {
     simulator,
     simulatorUrl: simulatorServer.url,
     audit: built.audit,
+    /** The audit chain's sealer: `sealDue()` chains what has closed, now. */
+    auditChain: built.auditChain,
     bulkRunner: built.bulkRunner,
     logLines,
     /** Every answer the BFF gave in this test, to assert nothing leaked. */

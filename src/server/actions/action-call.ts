@@ -84,6 +84,7 @@ export const END: ActionKind<EndAction, BackchannelAuthenticationCompleteRespons
     authReqId,
     // The end's notification is settled once its delivery is over (amendNotification).
     notification: action === "NOTIFICATION" ? undefined : "not-due",
+    awaitsNotification: action === "NOTIFICATION",
   }),
 };
 

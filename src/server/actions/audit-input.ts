@@ -36,6 +36,11 @@ export interface AuditInput {
   notification?: DeliveryState | null;
   approvalId?: string | null;
   approvedBy?: string | null;
+  /**
+   * How long a finished record may still change before it enters the audit chain: a window of
+   * refused sign-ins is rewritten with its count until the window ends. Absent: at once.
+   */
+  openForMs?: number;
 }
 
 /** The fields known only once the call is over. */
@@ -50,4 +55,7 @@ export type AuditCompletion = Pick<
   | "deliveryMode"
   | "authReqId"
   | "notification"
->;
+> & {
+  /** An end whose client notification is still to be settled (amendNotification closes it). */
+  awaitsNotification?: boolean;
+};

@@ -51,9 +51,13 @@ export function toEvent(row: SelectedRow): AuditEvent {
   return { ...row, nameVerified: row.nameVerified === null ? null : Boolean(row.nameVerified) };
 }
 
-/** A completion's columns (a pending record's outcome, once its call is over). */
-export function completionColumns(completion: AuditCompletion) {
+/**
+ * A completion's columns (a pending record's outcome, once its call is over). It closes the
+ * record (it enters the audit chain) unless an end's notification is still to come.
+ */
+export function completionColumns(completion: AuditCompletion, at: Date) {
   return {
+    closes_at: completion.awaitsNotification ? null : at.toISOString(),
     outcome: completion.outcome,
     result_code: completion.resultCode ? storableText(completion.resultCode) : null,
     action: completion.action ? storableText(completion.action) : null,
@@ -112,5 +116,12 @@ export function toRow(input: AuditInput, at: Date): Insertable<AuditEventsTable>
     notification: input.notification ?? null,
     approval_id: text(input.approvalId),
     approved_by: text(input.approvedBy),
+    // A pending record closes when it is completed; a finished one now, or when its window ends.
+    closes_at:
+      input.outcome === "pending"
+        ? null
+        : new Date(at.getTime() + (input.openForMs ?? 0)).toISOString(),
+    chain_seq: null,
+    chain_hash: null,
   };
 }

@@ -6,9 +6,9 @@ import type { Store } from "../db/store";
 import type { Kysely } from "kysely";
 import type { ConsoleSchema } from "../db/schema";
 import { StorageUnavailable } from "../db/storage-error";
-import { filteredEvents } from "./audit-query";
 import { SELECTION, completionColumns, toEvent, toRow } from "./audit-rows";
-import { ACTION_KINDS, countActedOn, previousActionsOn } from "./audit-questions";
+import { latestOfJobTicket, pageOf, recentFailsOf } from "./audit-reads";
+import { countActedOn, previousActionsOn } from "./audit-questions";
 import type { DeliveryState } from "../../shared/end-outcome";
 
 /**
@@ -30,8 +30,11 @@ export interface AuditTrail {
   ): Promise<number>;
   /** Rewrites a record's detail (a burst of refused sign-ins: its count so far). */
   amendDetail(id: number, detail: string): Promise<void>;
-  /** An end's notification, once its delivery is over (or was not asked for). */
-  amendNotification(id: number, notification: DeliveryState): Promise<void>;
+  /**
+   * An end's notification, once its delivery is over (or was not asked for); the record enters
+   * the audit chain after `openForMs` (a failed one may still be delivered again until then).
+   */
+  amendNotification(id: number, notification: DeliveryState, openForMs?: number): Promise<void>;
   /** Completes a pending record; a failure is logged with the whole event, never thrown. */
   complete(id: number, completion: AuditCompletion): Promise<void>;
   /** Completes several in one transaction (a bulk job's answered tickets, grouped). */
@@ -67,7 +70,14 @@ export class SqlAuditTrail implements AuditTrail {
   /** People already in audit_people, so that each is written there once per process. */
   readonly #knownPeople = new Set<string>();
 
-  constructor(private readonly store: Store) {}
+  /**
+   * @param closed called after a write that closed records, so that the audit chain takes them
+   *   in soon (audit-chain/chain-sealer.ts); never awaited by the action.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly closed: () => void = () => {},
+  ) {}
 
   async record(input: AuditInput): Promise<AuditEvent> {
     let event: AuditEvent | undefined;
@@ -83,6 +93,7 @@ export class SqlAuditTrail implements AuditTrail {
       return event.id;
     });
     this.store.logger.info({ audit: event }, "audit");
+    if (input.outcome !== "pending") this.closed();
     return event!;
   }
 
@@ -102,6 +113,7 @@ export class SqlAuditTrail implements AuditTrail {
       });
       return 0;
     });
+    this.closed();
     // One log line for the batch: the rows are in the database, each with the job's id.
     const { kind, outcome, jobId, operator } = inputs[0]!;
     this.store.logger.info(
@@ -145,7 +157,7 @@ export class SqlAuditTrail implements AuditTrail {
           done.push(
             await trx
               .updateTable("audit_events")
-              .set(completionColumns(completion))
+              .set(completionColumns(completion, this.store.clock.now()))
               .where("id", "=", id)
               // Only a pending record: one another replica already resolved (interrupted, at
               // a takeover) keeps that resolution, whatever a late call of the old owner says.
@@ -157,6 +169,7 @@ export class SqlAuditTrail implements AuditTrail {
         return done;
       });
       for (const event of events) if (event) this.store.logger.info({ audit: event }, "audit");
+      this.closed();
     } catch (error) {
       for (const { id, completion } of entries) {
         this.store.logger.error(
@@ -168,9 +181,19 @@ export class SqlAuditTrail implements AuditTrail {
   }
 
   async resolveAbandoned(before: string): Promise<number> {
+    const now = this.store.clock.now().toISOString();
+    // An end whose notification was never settled (its console stopped in between) closes too.
+    await this.store.db
+      .updateTable("audit_events")
+      .set({ closes_at: now })
+      .where("closes_at", "is", null)
+      .where("outcome", "<>", "pending")
+      .where("at", "<", before)
+      .execute();
     const resolved = await this.store.db
       .updateTable("audit_events")
       .set({
+        closes_at: now,
         outcome: "interrupted",
         detail:
           "the console stopped during the call: Authlete may or may not have failed the ticket",
@@ -181,30 +204,23 @@ export class SqlAuditTrail implements AuditTrail {
       .returning(SELECTION)
       .execute();
     for (const event of resolved) this.store.logger.info({ audit: event }, "audit");
+    this.closed();
     return resolved.length;
   }
 
-  async latestOfJobTicket(jobId: string, hash: string): Promise<AuditEvent | undefined> {
-    const row = await this.store.db
-      .selectFrom("audit_events")
-      .select(SELECTION)
-      .where("job_id", "=", jobId)
-      .where("ticket_hash", "=", hash)
-      .orderBy("id", "desc")
-      .limit(1)
-      .executeTakeFirst();
-    return row === undefined ? undefined : toEvent(row);
-  }
-
-  async amendNotification(id: number, notification: DeliveryState): Promise<void> {
+  async amendNotification(id: number, notification: DeliveryState, openForMs = 0): Promise<void> {
+    const closesAt = new Date(this.store.clock.now().getTime() + openForMs).toISOString();
     await this.#write(async () => {
       await this.store.db
         .updateTable("audit_events")
-        .set({ notification })
+        .set({ notification, closes_at: closesAt })
         .where("id", "=", id)
+        // A record in the chain no longer changes (a delivery again has its own record).
+        .where("chain_seq", "is", null)
         .execute();
       return id;
     });
+    this.closed();
   }
 
   async amendDetail(id: number, detail: string): Promise<void> {
@@ -213,40 +229,22 @@ export class SqlAuditTrail implements AuditTrail {
         .updateTable("audit_events")
         .set({ detail: storableText(detail) })
         .where("id", "=", id)
+        .where("chain_seq", "is", null)
         .execute();
       return id;
     });
   }
 
-  async page(filters: AuditFilters, limit: number, cursor?: string) {
-    const query = await filteredEvents(this.store.db, filters, cursor);
-    if (query === undefined) return { events: [], nextCursor: null };
-    const rows = (
-      await query
-        .select(SELECTION)
-        .orderBy("id", "desc")
-        .limit(limit + 1)
-        .execute()
-    ).map(toEvent);
-    const events = rows.slice(0, limit);
-    const nextCursor = rows.length > limit ? String(events[events.length - 1]!.id) : null;
-    return { events, nextCursor };
+  latestOfJobTicket(jobId: string, hash: string): Promise<AuditEvent | undefined> {
+    return latestOfJobTicket(this.store.db, jobId, hash);
   }
 
-  async recentFailsOf(operator: string, email: string | null, limit: number) {
-    return (
-      await this.store.db
-        .selectFrom("audit_events")
-        .select(SELECTION)
-        .where("kind", "in", ACTION_KINDS)
-        .where("operator", "=", operator)
-        .where("email", email === null ? "is" : "=", email)
-        .where("job_id", "is", null)
-        .where("outcome", "not in", ["forbidden", "pending"])
-        .orderBy("id", "desc")
-        .limit(limit)
-        .execute()
-    ).map(toEvent);
+  page(filters: AuditFilters, limit: number, cursor?: string) {
+    return pageOf(this.store.db, filters, limit, cursor);
+  }
+
+  recentFailsOf(operator: string, email: string | null, limit: number) {
+    return recentFailsOf(this.store.db, operator, email, limit);
   }
 
   previousActions(serviceId: string, ticket: string): Promise<PreviousAction[]> {

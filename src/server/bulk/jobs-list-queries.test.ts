@@ -23,7 +23,8 @@ async function queriesOfTheList(dialect: Dialect, jobs: number): Promise<number>
     databaseUrl: dialect === "postgres" ? await createPostgresDatabase() : undefined,
     env: { BULK_MAX_OPEN_JOBS: "100" },
     onQuery: (sql) => {
-      if (counting) queries.push(sql);
+      // The audit chain's sealer runs on its own, after writes: not the list's queries.
+      if (counting && !sql.includes("chain_seq")) queries.push(sql);
     },
   });
   for (let job = 0; job < jobs; job++) {
@@ -38,6 +39,7 @@ async function queriesOfTheList(dialect: Dialect, jobs: number): Promise<number>
     expect(started.status).toBe(201);
   }
   await running.bulkRunner.idle();
+  await running.auditChain.sealDue();
   counting = true;
   const list = await running.get("/api/bulk-jobs");
   counting = false;

@@ -71,6 +71,24 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Cons
   };
 }
 
+/**
+ * The database for a reader beside the console (npm run audit:verify): no migration, no claim
+ * of the SQLite file (the console keeps it), and SQLite opened read-only.
+ */
+export function openForReading(options: { url?: string; path: string }): ConsoleDatabase {
+  if (options.url) {
+    const db = new Kysely<ConsoleSchema>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: options.url, max: 1 }),
+      }),
+    });
+    return { db, dialect: "postgres", description: "PostgreSQL", close: () => db.destroy() };
+  }
+  const file = new Database(options.path, { readonly: true, fileMustExist: true });
+  const db = new Kysely<ConsoleSchema>({ dialect: new SqliteDialect({ database: file }) });
+  return { db, dialect: "sqlite", description: options.path, close: () => db.destroy() };
+}
+
 function queryLog({ onQuery }: DatabaseOptions): Logger | undefined {
   if (!onQuery) return undefined;
   return (event) => {

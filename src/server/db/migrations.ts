@@ -3,6 +3,7 @@ import type { Kysely, Migration } from "kysely";
 import { securityReview } from "./migrations/007-security-review";
 import { pageReview } from "./migrations/008-page-review";
 import { approvals } from "./migrations/009-approvals";
+import { auditChain } from "./migrations/010-audit-chain";
 
 /**
  * The schema, for SQLite and PostgreSQL alike, one named step each; Kysely's Migrator runs the
@@ -275,6 +276,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "007-security-review": securityReview,
   "008-page-review": pageReview,
   "009-approvals": approvals,
+  "010-audit-chain": auditChain,
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

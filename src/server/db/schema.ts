@@ -94,6 +94,11 @@ export interface AuditEventsTable {
   /** The approval request an action ran on (issue 21), and who approved it. */
   approval_id: string | null;
   approved_by: string | null;
+  /** When the record can no longer change and enters the chain; null while it is open. */
+  closes_at: string | null;
+  /** Its position in the hash chain (audit-chain/), and the link's hash; null until then. */
+  chain_seq: number | null;
+  chain_hash: string | null;
 }
 
 /**

@@ -116,7 +116,8 @@ export interface SignInThrottle {
   recordRefusal(
     key: string,
     refusal: { who: string; detail: string },
-    write: () => Promise<number>,
+    /** Writes the record, which stays open for `openForMs` (until the window ends). */
+    write: (openForMs: number) => Promise<number>,
     amend: (auditId: number, window: RefusalWindow) => Promise<void>,
   ): Promise<void>;
   /**

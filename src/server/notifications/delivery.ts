@@ -4,7 +4,7 @@ import type { AuditTrail } from "../actions/audit-trail";
 import type { RecordDetails, RecordDraft } from "../actions/caller";
 import { stopwatch } from "../actions/action-call";
 import type { Store } from "../db/store";
-import { createHeldNotifications } from "./held-notifications";
+import { HOLD_MS, createHeldNotifications } from "./held-notifications";
 import type { HeldNotifications } from "./held-notifications";
 import { createNotificationSender } from "./send-notification";
 import type {
@@ -82,7 +82,12 @@ export async function deliverAndRecord(
     durationMs: elapsed(),
     detail: `POST ${origin}: ${sent.detail}`,
   });
-  await audit.amendNotification(attempt.endAuditId, sent.state);
+  // A failed one may be delivered again while it is held: its end's record stays open as long.
+  await audit.amendNotification(
+    attempt.endAuditId,
+    sent.state,
+    sent.state === "failed" ? HOLD_MS : 0,
+  );
   let held: NotificationDelivery["held"] = null;
   if (sent.state === "failed") {
     held = attempt.held ?? (await deps.held.hold(attempt));

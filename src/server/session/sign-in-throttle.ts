@@ -91,7 +91,7 @@ export class SqlSignInThrottle implements SignInThrottle {
   async recordRefusal(
     key: string,
     refusal: { who: string; detail: string },
-    write: () => Promise<number>,
+    write: (openForMs: number) => Promise<number>,
     amend: (auditId: number, window: RefusalWindow) => Promise<void>,
   ): Promise<void> {
     const { db } = this.store;
@@ -109,7 +109,7 @@ export class SqlSignInThrottle implements SignInThrottle {
     if (Number(claimed.numUpdatedRows) === 1) {
       let auditId: number;
       try {
-        auditId = await write();
+        auditId = await write(this.options.windowMs);
       } catch (error) {
         // Unclaimed again, so that the next refusal of the window tries to write the record.
         await db
@@ -134,7 +134,7 @@ export class SqlSignInThrottle implements SignInThrottle {
       .where("key", "=", key)
       .executeTakeFirst();
     if (!row) {
-      await write();
+      await write(this.options.windowMs);
       return;
     }
     const namesTried = namesOf(row.names);

@@ -178,7 +178,7 @@ export function recordRefusal(
   return auth.throttle.recordRefusal(
     key,
     refusal,
-    async () =>
+    async (openForMs) =>
       (
         await audit.record({
           ...requestFacts(c),
@@ -187,6 +187,8 @@ export function recordRefusal(
           operator: refusal.who,
           nameVerified: false,
           detail: refusal.detail,
+          // Rewritten with the window's count until it ends: then it enters the audit chain.
+          openForMs,
         })
       ).id,
     (auditId, window) =>
