@@ -235,7 +235,13 @@ describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (dialect
       expect((await verifyChain(db, { checkpoints, publicKey: stranger })).problem?.what).toContain(
         "not signed by the given key",
       );
-      expect(GENESIS_HASH).toHaveLength(64);
+      // Record 1 links to the genesis hash, as the README tells outside verifiers.
+      const first = await db
+        .selectFrom("audit_events")
+        .select([...CHAINED_COLUMNS, "chain_hash"])
+        .where("chain_seq", "=", 1)
+        .executeTakeFirstOrThrow();
+      expect(first.chain_hash).toBe(linkHash(GENESIS_HASH, 1, first));
 
       // The command itself: exit 1, naming the first record that does not verify.
       await db

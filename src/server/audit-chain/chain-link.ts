@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { AuditEventsTable } from "../db/schema";
 
 /**
  * One link of the audit chain: a record's fields, its position and the hash of the link before,
@@ -45,6 +46,15 @@ export const CHAINED_COLUMNS = [
 ] as const;
 
 export type ChainedRow = Record<(typeof CHAINED_COLUMNS)[number], string | number | null>;
+
+/**
+ * The list is the chain's format, so it is written out (audit-rows.ts's SELECTION is the API's
+ * view of the same columns). A column added to audit_events without being added here would go
+ * unprotected: this fails to compile until it is added (a new format), or named below.
+ */
+type NotChained = "closes_at" | "chain_seq" | "chain_hash";
+type Unprotected = Exclude<keyof AuditEventsTable, (typeof CHAINED_COLUMNS)[number] | NotChained>;
+export const EVERY_COLUMN_IS_CHAINED: [Unprotected] extends [never] ? true : Unprotected = true;
 
 /** The hash "before" the first record. */
 export const GENESIS_HASH = "0".repeat(64);
