@@ -31,6 +31,8 @@ import type { ServiceDirectory } from "./authlete/service-directory";
 import { staticPage } from "./http/static-page";
 import type { AuditTrail } from "./actions/audit-trail";
 import type { BulkJobStore } from "./bulk/bulk-job-store";
+import type { Registry } from "prom-client";
+import { metricsRoutes } from "./metrics/metrics-routes";
 
 export interface AppDeps {
   /** Which Authlete, token and test client serve each service. */
@@ -60,6 +62,8 @@ export interface AppDeps {
   lab: LabDeps;
   /** Four-eyes approval requests (issue 21). */
   approvals: Approvals;
+  /** GET /metrics on this port, when METRICS_TOKEN is set (METRICS_PORT has its own app). */
+  metrics?: { registry: Registry; token: string };
 }
 
 export function createApp(deps: AppDeps) {
@@ -165,6 +169,7 @@ export function createApp(deps: AppDeps) {
     // The QA lab's client notification endpoint: Authlete's test clients name it, no session.
     .route(LAB_RECEIVER_PATH, labReceiverRoutes(deps.lab.labStore));
 
+  if (deps.metrics) app.route("/metrics", metricsRoutes(deps.metrics.registry, deps.metrics.token));
   const signIn = deps.auth.method;
   if (signIn.mode === "oidc") app.route("/auth/oidc", oidcRoutes(deps.auth, signIn, deps.audit));
 

@@ -42,6 +42,7 @@ describe("parseSettings", () => {
       lab: { runsPerHour: 20, requestedExpirySeconds: 2 },
       approvals: { ttlMs: 3_600_000, breakGlass: false },
       auditChain: { intervalMs: 5000, checkpoints: undefined },
+      metrics: { port: undefined, token: undefined },
       services: undefined,
       notifications: { deliver: false, allowedOrigins: [] },
       bulk: {
@@ -100,6 +101,8 @@ describe("parseSettings", () => {
     ],
     [{ AUDIT_SIGNING_KEY_FILE: "/nonexistent/signing-key.pem" }, "AUDIT_SIGNING_KEY_FILE"],
     [{ AUDIT_CHECKPOINT_RECORDS: "-7" }, "AUDIT_CHECKPOINT_RECORDS"],
+    [{ METRICS_PORT: "9464x" }, "METRICS_PORT"],
+    [{ METRICS_TOKEN: "too-short-a-token" }, "METRICS_TOKEN"],
   ])("stops on %j naming %s, without echoing values", (env, name) => {
     let error: unknown;
     try {

@@ -13,6 +13,7 @@ import { databaseSettings } from "./db/settings";
 import { httpSettings } from "./http/settings";
 import { notificationSettings } from "./notifications/settings";
 import { labSettings } from "./lab/settings";
+import { metricsSettings } from "./metrics/settings";
 import { sessionSettings } from "./session/settings";
 
 /**
@@ -52,6 +53,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
   const lab = parse(labSettings);
   const approvals = parse(approvalSettings);
   const auditChain = parse(auditChainSettings);
+  const metrics = parse(metricsSettings);
   const connection = parse(authleteSettings);
   // Without a token, the embedded simulator; its settings are read only then.
   const authlete = connection?.cluster ?? parse(embeddedSimulatorSettings);
@@ -65,6 +67,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
     !lab ||
     !approvals ||
     !auditChain ||
+    !metrics ||
     !connection ||
     !authlete
   ) {
@@ -88,6 +91,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
     ...lab,
     ...approvals,
     ...auditChain,
+    ...metrics,
     authlete,
     timeoutMs: connection.timeoutMs,
     testClient: connection.testClient,

@@ -14,7 +14,12 @@ import { accountsGrant, oidcGrant, sharedCodeGrant } from "./session/session-gra
 import { sharedCodeSignIn } from "./session/sign-in";
 
 /** Who may use the API, and how people sign in: the shared code, accounts or OIDC. */
-export function authOf(settings: ConsoleSettings, store: Store) {
+export function authOf(
+  settings: ConsoleSettings,
+  store: Store,
+  /** Told of each refused sign-in (the metrics). */
+  refused?: (outcome: string) => void,
+) {
   const signIn = settings.auth.method;
   const generatedAccessCode =
     signIn.mode === "local" && signIn.accessCode === undefined ? generateAccessCode() : undefined;
@@ -42,6 +47,7 @@ export function authOf(settings: ConsoleSettings, store: Store) {
     throttle: new SqlSignInThrottle(store, {
       windowMs: settings.auth.lockoutWindowMs,
       lockoutAfter: settings.auth.lockoutAfter,
+      refused,
     }),
   };
   return { auth, generatedAccessCode };

@@ -30,6 +30,8 @@ import type { Store } from "./db/store";
 import { createLogger } from "./logger";
 import { authOf } from "./console-auth";
 import { createDelivery } from "./notifications/delivery";
+import { createConsoleMetrics } from "./metrics/console-metrics";
+import { metricsListenerApp } from "./metrics/metrics-routes";
 import type { ResolveHost } from "./notifications/send-notification";
 
 export interface ConsoleOverrides {
@@ -69,7 +71,6 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     const base = settings.publicUrl ?? listeningUrl;
     return base === undefined ? undefined : base.replace(/\/$/, "") + LAB_RECEIVER_PATH;
   };
-  const authlete = connectAuthlete(settings, overrides.authleteBaseUrl, clock.epochMs, receiverUrl);
   const database = await openDatabase({
     url: settings.databaseUrl,
     path: overrides.databasePath ?? settings.auditDbPath,
@@ -79,10 +80,22 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     now: clock.epochMs,
   });
   const store: Store = { db: database.db, dialect: database.dialect, clock, logger };
+  const metrics = createConsoleMetrics(store);
+  const authlete = connectAuthlete(
+    settings,
+    overrides.authleteBaseUrl,
+    clock.epochMs,
+    receiverUrl,
+    metrics.authleteCall,
+  );
   const auditChain = createAuditChain(store, settings.auditChain);
-  const audit = new SqlAuditTrail(store, () => auditChain.nudge());
+  const audit = new SqlAuditTrail(store, {
+    closed: () => auditChain.nudge(),
+    recorded: metrics.recorded,
+    failed: metrics.auditWriteFailed,
+  });
   const bulkStore = sqlBulkJobStore(store);
-  const auth = authOf(settings, store);
+  const auth = authOf(settings, store, metrics.signInRefused);
 
   const actionPolicy = createActionPolicy({
     services: authlete.services,
@@ -159,6 +172,9 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     bulkStore,
     delivery,
     approvals,
+    metrics: settings.metrics.token
+      ? { registry: metrics.registry, token: settings.metrics.token }
+      : undefined,
     logger,
     version,
     clientDir,
@@ -202,6 +218,12 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     auth: auth.auth,
     audit,
     auditChain,
+    metrics,
+    /** METRICS_PORT's app (main.ts listens with it there); absent without the setting. */
+    metricsApp:
+      settings.metrics.port === undefined
+        ? undefined
+        : metricsListenerApp(metrics.registry, settings.metrics.token),
     bulkRunner,
     bulkStore,
     /** Where the records are, for the start banner. */

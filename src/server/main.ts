@@ -57,6 +57,12 @@ async function main(): Promise<void> {
     console.log(`  Open ${address}/ in your browser and sign in with ${signIn.issuer}.\n`);
   }
   console.log(`  Audit trail: ${built.database}\n`);
+  // Prometheus scrapes this port by address; keep it off the public network (or set a token).
+  const metricsServer =
+    built.metricsApp && settings.metrics.port !== undefined
+      ? await listen(built.metricsApp.fetch, settings.host, settings.metrics.port)
+      : undefined;
+  if (metricsServer) console.log(`  Metrics: ${metricsServer.url}/metrics\n`);
 
   // SIGTERM (a node drain, a rolling update): take no new requests, let calls in flight end
   // (at most AUTHLETE_TIMEOUT_MS) with their audit records, hand bulk jobs back, close the
@@ -65,7 +71,7 @@ async function main(): Promise<void> {
     built.logger.info({ signal }, "stopping: finishing calls in flight, handing bulk jobs back");
     process.once(signal, () => process.exit(1));
     const grace = settings.timeoutMs + 1000;
-    void Promise.all([server.drain(grace), built.bulkRunner.stop()])
+    void Promise.all([server.drain(grace), built.bulkRunner.stop(), metricsServer?.close()])
       .then(() => built.close())
       .then(() => {
         built.logger.info("stopped");

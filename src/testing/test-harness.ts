@@ -223,6 +223,8 @@ export async function startConsole(options: HarnessOptions = {}) {
     audit: built.audit,
     /** The audit chain's sealer: `sealDue()` chains what has closed, now. */
     auditChain: built.auditChain,
+    /** METRICS_PORT's app (the test listens with it), when METRICS_PORT is set. */
+    metricsApp: built.metricsApp,
     bulkRunner: built.bulkRunner,
     logLines,
     /** Every answer the BFF gave in this test, to assert nothing leaked. */

@@ -59,3 +59,13 @@ export type AuditCompletion = Pick<
   /** An end whose client notification is still to be settled (amendNotification closes it). */
   awaitsNotification?: boolean;
 };
+
+/** Who hears of the trail's writes: the audit chain (records closed) and the metrics. */
+export interface AuditObserver {
+  /** After a write that closed records: the chain takes them in soon; never awaited. */
+  closed?(): void;
+  /** Records written or completed (pending ones are counted when they complete). */
+  recorded?(events: readonly Pick<AuditInput, "kind" | "reason" | "outcome">[]): void;
+  /** A write that did not land. */
+  failed?(): void;
+}

@@ -1,6 +1,6 @@
 import { storableText } from "../../shared/text";
 import type { AuditEvent, AuditFilters } from "../../shared/audit";
-import type { AuditCompletion, AuditInput } from "./audit-input";
+import type { AuditCompletion, AuditInput, AuditObserver } from "./audit-input";
 import type { PreviousAction } from "../../shared/ask-first";
 import type { Store } from "../db/store";
 import type { Kysely } from "kysely";
@@ -70,13 +70,9 @@ export class SqlAuditTrail implements AuditTrail {
   /** People already in audit_people, so that each is written there once per process. */
   readonly #knownPeople = new Set<string>();
 
-  /**
-   * @param closed called after a write that closed records, so that the audit chain takes them
-   *   in soon (audit-chain/chain-sealer.ts); never awaited by the action.
-   */
   constructor(
     private readonly store: Store,
-    private readonly closed: () => void = () => {},
+    private readonly observer: AuditObserver = {},
   ) {}
 
   async record(input: AuditInput): Promise<AuditEvent> {
@@ -93,7 +89,8 @@ export class SqlAuditTrail implements AuditTrail {
       return event.id;
     });
     this.store.logger.info({ audit: event }, "audit");
-    if (input.outcome !== "pending") this.closed();
+    this.observer.recorded?.([input]);
+    if (input.outcome !== "pending") this.observer.closed?.();
     return event!;
   }
 
@@ -113,7 +110,8 @@ export class SqlAuditTrail implements AuditTrail {
       });
       return 0;
     });
-    this.closed();
+    this.observer.recorded?.(inputs);
+    this.observer.closed?.();
     // One log line for the batch: the rows are in the database, each with the job's id.
     const { kind, outcome, jobId, operator } = inputs[0]!;
     this.store.logger.info(
@@ -168,9 +166,12 @@ export class SqlAuditTrail implements AuditTrail {
         }
         return done;
       });
-      for (const event of events) if (event) this.store.logger.info({ audit: event }, "audit");
-      this.closed();
+      const completed = events.filter((event) => event !== undefined);
+      for (const event of completed) this.store.logger.info({ audit: event }, "audit");
+      this.observer.recorded?.(completed);
+      this.observer.closed?.();
     } catch (error) {
+      this.observer.failed?.();
       for (const { id, completion } of entries) {
         this.store.logger.error(
           { auditId: id, ...completion, err: error },
@@ -204,7 +205,8 @@ export class SqlAuditTrail implements AuditTrail {
       .returning(SELECTION)
       .execute();
     for (const event of resolved) this.store.logger.info({ audit: event }, "audit");
-    this.closed();
+    this.observer.recorded?.(resolved);
+    this.observer.closed?.();
     return resolved.length;
   }
 
@@ -220,7 +222,7 @@ export class SqlAuditTrail implements AuditTrail {
         .execute();
       return id;
     });
-    this.closed();
+    this.observer.closed?.();
   }
 
   async amendDetail(id: number, detail: string): Promise<void> {
@@ -285,6 +287,7 @@ export class SqlAuditTrail implements AuditTrail {
     try {
       return await run();
     } catch (error) {
+      this.observer.failed?.();
       this.store.logger.error({ err: error }, "audit record could not be written");
       throw new StorageUnavailable("audit record", { cause: error });
     }

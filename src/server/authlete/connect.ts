@@ -2,7 +2,7 @@ import { embeddedSimulator } from "../../simulator/embedded";
 import type { EmbeddedSimulator } from "../../simulator/embedded";
 import type { ConsoleSettings } from "../config";
 import { createAuthleteGateway } from "./gateway";
-import type { AuthleteGateway } from "./gateway";
+import type { AuthleteGateway, CallObserver } from "./gateway";
 import { configuredDirectory, singleGatewayDirectory } from "./service-directory";
 import type { ServiceDirectory } from "./service-directory";
 
@@ -13,6 +13,8 @@ export function connectAuthlete(
   now: () => number,
   /** Where the embedded simulator's seeded clients send notifications: the lab's receiver. */
   receiverUrl: () => string | undefined,
+  /** Every Authlete call's operation, duration and status (the metrics). */
+  observe?: CallObserver,
 ): {
   services: ServiceDirectory;
   description: string;
@@ -23,7 +25,7 @@ export function connectAuthlete(
    */
   sinkOrigins: () => string[];
 } {
-  const gatewayOf = cachedGateways(settings.timeoutMs);
+  const gatewayOf = cachedGateways(settings.timeoutMs, observe);
   if (settings.services) {
     const services = configuredDirectory(
       settings.services.map((service) => ({
@@ -66,13 +68,13 @@ export function connectAuthlete(
 }
 
 /** One gateway per cluster and token: services that share both share a connection pool. */
-function cachedGateways(timeoutMs: number) {
+function cachedGateways(timeoutMs: number, observe: CallObserver | undefined) {
   const gateways = new Map<string, AuthleteGateway>();
   return (baseUrl: string | (() => string), accessToken: string, simulated: boolean) => {
     const key = JSON.stringify([typeof baseUrl === "string" ? baseUrl : "embedded", accessToken]);
     let gateway = gateways.get(key);
     if (!gateway) {
-      gateway = createAuthleteGateway({ baseUrl, accessToken, timeoutMs, simulated });
+      gateway = createAuthleteGateway({ baseUrl, accessToken, timeoutMs, simulated, observe });
       gateways.set(key, gateway);
     }
     return gateway;

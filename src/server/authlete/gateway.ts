@@ -27,7 +27,15 @@ export interface AuthleteGatewayOptions {
   accessToken: string;
   timeoutMs: number;
   simulated: boolean;
+  /** Told of every call: its operation, seconds, and HTTP status ("timeout", "network"). */
+  observe?: CallObserver;
 }
+
+export type CallObserver = (operation: AuthleteOperation, seconds: number, status: string) => void;
+
+/** The metrics' names of the calls (a bounded label: never a path with a service or a token). */
+export type AuthleteOperation =
+  "fail" | "complete" | "issue" | "authentication" | "token" | "token_delete" | "service_list";
 
 /** A service as Authlete lists it. */
 export interface AuthleteService {
@@ -93,22 +101,35 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
     }));
 
   async function call<T>(
+    operation: AuthleteOperation,
     what: string,
     serviceId: string | undefined,
     run: () => Promise<T>,
   ): Promise<T> {
+    const started = performance.now();
+    const observe = (status: string) =>
+      options.observe?.(operation, (performance.now() - started) / 1000, status);
     try {
-      return await run();
+      const answer = await run();
+      observe("200");
+      return answer;
     } catch (error) {
-      // Unknown errors are bugs of ours: rethrown as they are, app.onError logs them.
-      throw (
-        toProblem(error, {
-          what,
-          serviceId,
-          baseUrl: baseUrlOf(),
-          timeoutMs: options.timeoutMs,
-        }) ?? error
+      const problem = toProblem(error, {
+        what,
+        serviceId,
+        baseUrl: baseUrlOf(),
+        timeoutMs: options.timeoutMs,
+      });
+      const status = problem?.init.upstreamStatus;
+      observe(
+        status !== undefined
+          ? String(status)
+          : problem?.init.kind === "authlete-timeout"
+            ? "timeout"
+            : "network",
       );
+      // Unknown errors are bugs of ours: rethrown as they are, app.onError logs them.
+      throw problem ?? error;
     }
   }
 
@@ -120,7 +141,7 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
     fail(request: FailRequest): Promise<BackchannelAuthenticationFailResponse> {
       // Only the SDK's own fields go out; the console's (the justification) stay here.
       const { serviceId, backchannelAuthenticationFailRequest } = request;
-      return call("fail the ticket", serviceId, () =>
+      return call("fail", "fail the ticket", serviceId, () =>
         sdk().ciba.fail({ serviceId, backchannelAuthenticationFailRequest }),
       );
     },
@@ -128,7 +149,7 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
     complete({ serviceId, subject, ...request }: CompleteRequest) {
       // subject is mandatory only for AUTHORIZED (the spec; authlete-java-common), but the SDK
       // 0.0.3-beta types it as a required string: "" stands for none (not yet verified live).
-      return call("end the issued request", serviceId, () =>
+      return call("complete", "end the issued request", serviceId, () =>
         sdk().ciba.complete({
           serviceId,
           backchannelAuthenticationCompleteRequest: { ...request, subject: subject ?? "" },
@@ -137,25 +158,25 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
     },
 
     token({ serviceId, ...tokenRequest }: TicketRequest) {
-      return call("ask the token endpoint", serviceId, () =>
+      return call("token", "ask the token endpoint", serviceId, () =>
         sdk().token.process({ serviceId, tokenRequest }),
       );
     },
 
     deleteToken(serviceId: string, accessToken: string) {
-      return call("delete the test token", serviceId, () =>
+      return call("token_delete", "delete the test token", serviceId, () =>
         sdk().token.management.delete({ serviceId, accessTokenIdentifier: accessToken }),
       );
     },
 
     issue(serviceId: string, ticket: string) {
-      return call("issue the test request", serviceId, () =>
+      return call("issue", "issue the test request", serviceId, () =>
         sdk().ciba.issue({ serviceId, backchannelAuthenticationIssueRequest: { ticket } }),
       );
     },
 
     createTicket(request: TicketRequest): Promise<BackchannelAuthenticationResponse> {
-      return call("create a ticket", request.serviceId, () =>
+      return call("authentication", "create a ticket", request.serviceId, () =>
         sdk().ciba.processAuthentication({
           serviceId: request.serviceId,
           backchannelAuthenticationRequest: {
@@ -172,7 +193,7 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
       for (let start = 0; ; start += SERVICE_PAGE_SIZE) {
         let page;
         try {
-          page = await call("list services", undefined, () =>
+          page = await call("service_list", "list services", undefined, () =>
             sdk().service.list({ start, end: start + SERVICE_PAGE_SIZE }),
           );
         } catch (error) {
@@ -191,7 +212,7 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
 
     async checkReachable(): Promise<void> {
       try {
-        await call("check the connection", undefined, () =>
+        await call("service_list", "check the connection", undefined, () =>
           sdk().service.list({ start: 0, end: 1 }),
         );
       } catch (error) {

@@ -115,7 +115,7 @@ export interface SignInThrottle {
    */
   recordRefusal(
     key: string,
-    refusal: { who: string; detail: string },
+    refusal: { who: string; detail: string; outcome?: string },
     /** Writes the record, which stays open for `openForMs` (until the window ends). */
     write: (openForMs: number) => Promise<number>,
     amend: (auditId: number, window: RefusalWindow) => Promise<void>,

@@ -9,6 +9,8 @@ export interface SignInThrottleOptions {
   windowMs: number;
   /** Failures in one window after which the key is locked out until the window ends. */
   lockoutAfter: number;
+  /** Told of every refusal, before its record (the metrics). */
+  refused?: (outcome: string) => void;
 }
 
 export const SIGN_IN_THROTTLE_DEFAULTS: SignInThrottleOptions = {
@@ -90,10 +92,11 @@ export class SqlSignInThrottle implements SignInThrottle {
 
   async recordRefusal(
     key: string,
-    refusal: { who: string; detail: string },
+    refusal: { who: string; detail: string; outcome?: string },
     write: (openForMs: number) => Promise<number>,
     amend: (auditId: number, window: RefusalWindow) => Promise<void>,
   ): Promise<void> {
+    this.options.refused?.(refusal.outcome ?? "refused");
     const { db } = this.store;
     // The first refusal of the window claims the record (-1 until it is written).
     const claimed = await db
