@@ -32,6 +32,7 @@ import { staticPage } from "./http/static-page";
 import type { AuditTrail } from "./actions/audit-trail";
 import type { BulkJobStore } from "./bulk/bulk-job-store";
 import type { Registry } from "prom-client";
+import type { AuditSink } from "../shared/audit-sinks";
 import { metricsRoutes } from "./metrics/metrics-routes";
 
 export interface AppDeps {
@@ -62,6 +63,8 @@ export interface AppDeps {
   lab: LabDeps;
   /** Four-eyes approval requests (issue 21). */
   approvals: Approvals;
+  /** The audit stream's sinks, for supervisors. */
+  auditSinks: () => Promise<AuditSink[]>;
   /** GET /metrics on this port, when METRICS_TOKEN is set (METRICS_PORT has its own app). */
   metrics?: { registry: Registry; token: string };
 }
@@ -117,7 +120,7 @@ export function createApp(deps: AppDeps) {
         expectNotification: (token) => deps.lab.labStore.expectNotification(tokenHash(token)),
       }),
     )
-    .route("/audit", auditRoutes({ sessions, audit }))
+    .route("/audit", auditRoutes({ sessions, audit, sinks: deps.auditSinks }))
     .route("/bulk-jobs", bulkJobRoutes(bulkDeps))
     .route("/approvals", approvalRoutes({ sessions, audit, approvals, runners }))
     .route("/lab", labRoutes({ ...deps.lab, sessions, services, actionPolicy }))

@@ -5,6 +5,7 @@ import { embeddedSimulatorSettings } from "../simulator/settings";
 import { budgetSettings } from "./actions/settings";
 import { approvalSettings } from "./approvals/settings";
 import { auditChainSettings } from "./audit-chain/settings";
+import { auditStreamSettings } from "./audit-stream/settings";
 import { readServices } from "./authlete/service-profiles";
 import { authleteSettings } from "./authlete/settings";
 import { bulkSettings } from "./bulk/settings";
@@ -54,6 +55,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
   const approvals = parse(approvalSettings);
   const auditChain = parse(auditChainSettings);
   const metrics = parse(metricsSettings);
+  const auditStream = parse(auditStreamSettings);
   const connection = parse(authleteSettings);
   // Without a token, the embedded simulator; its settings are read only then.
   const authlete = connection?.cluster ?? parse(embeddedSimulatorSettings);
@@ -68,6 +70,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
     !approvals ||
     !auditChain ||
     !metrics ||
+    !auditStream ||
     !connection ||
     !authlete
   ) {
@@ -92,6 +95,7 @@ export function parseSettings(env: Record<string, string | undefined>) {
     ...approvals,
     ...auditChain,
     ...metrics,
+    ...auditStream,
     authlete,
     timeoutMs: connection.timeoutMs,
     testClient: connection.testClient,

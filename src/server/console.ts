@@ -12,8 +12,7 @@ import packageJson from "../../package.json" with { type: "json" };
 import { createActionPolicy } from "./actions/action-policy";
 import { createApprovals } from "./actions/approvals";
 import { createApprovalStore } from "./actions/approval-store";
-import { SqlAuditTrail } from "./actions/audit-trail";
-import { createAuditChain } from "./audit-chain/audit-chain";
+import { auditOf } from "./console-audit";
 import { SqlSlidingWindowLimiter } from "./actions/counters";
 import { createApp } from "./app";
 import { connectAuthlete } from "./authlete/connect";
@@ -30,7 +29,6 @@ import type { Store } from "./db/store";
 import { createLogger } from "./logger";
 import { authOf } from "./console-auth";
 import { createDelivery } from "./notifications/delivery";
-import { createConsoleMetrics } from "./metrics/console-metrics";
 import { metricsListenerApp } from "./metrics/metrics-routes";
 import type { ResolveHost } from "./notifications/send-notification";
 
@@ -80,7 +78,8 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     now: clock.epochMs,
   });
   const store: Store = { db: database.db, dialect: database.dialect, clock, logger };
-  const metrics = createConsoleMetrics(store);
+  const replicaId = randomUUID();
+  const { audit, auditChain, stream, metrics } = auditOf(settings, store, replicaId);
   const authlete = connectAuthlete(
     settings,
     overrides.authleteBaseUrl,
@@ -88,12 +87,6 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     receiverUrl,
     metrics.authleteCall,
   );
-  const auditChain = createAuditChain(store, settings.auditChain);
-  const audit = new SqlAuditTrail(store, {
-    closed: () => auditChain.nudge(),
-    recorded: metrics.recorded,
-    failed: metrics.auditWriteFailed,
-  });
   const bulkStore = sqlBulkJobStore(store);
   const auth = authOf(settings, store, metrics.signInRefused);
 
@@ -139,7 +132,6 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     breakGlass: settings.approvals.breakGlass,
     now: clock.epochMs,
   });
-  const replicaId = randomUUID();
   const bulkRunner = new BulkRunner({
     store: bulkStore,
     audit,
@@ -172,6 +164,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     bulkStore,
     delivery,
     approvals,
+    auditSinks: () => stream.states(),
     metrics: settings.metrics.token
       ? { registry: metrics.registry, token: settings.metrics.token }
       : undefined,
@@ -218,6 +211,8 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     auth: auth.auth,
     audit,
     auditChain,
+    /** The audit stream to the SIEM (webhook, syslog): `deliverDue()` sends what is due now. */
+    stream,
     metrics,
     /** METRICS_PORT's app (main.ts listens with it there); absent without the setting. */
     metricsApp:
@@ -246,6 +241,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
       logger.info({ replicaId }, "bulk jobs: this replica's id in job leases");
       await resolveAbandoned();
       await auditChain.start();
+      await stream.start();
       sweeper = setInterval(() => {
         resolveAbandoned().catch((error: unknown) => {
           logger.error({ err: error }, "pending calls could not be resolved");
@@ -262,6 +258,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
       clearInterval(sweeper);
       await bulkRunner.stop();
       await auditChain.stop();
+      await stream.stop();
       await authlete.embedded?.close();
       await database.close();
     },

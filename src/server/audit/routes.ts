@@ -6,6 +6,9 @@ import { signedInArea } from "../http/guards";
 import type { SessionStore } from "../identity/sessions";
 import type { AuditTrail } from "../actions/audit-trail";
 import { queryParams } from "../http/validation";
+import { problemResponse } from "../http/problem";
+import { roleAllows } from "../../shared/session";
+import type { AuditSink } from "../../shared/audit-sinks";
 
 const exportQuerySchema = auditFiltersSchema.extend({
   format: z.enum(EXPORT_FORMATS, { error: "Choose csv or json." }),
@@ -14,7 +17,12 @@ const exportQuerySchema = auditFiltersSchema.extend({
 const EXPORT_COLUMNS = auditEventSchema.keyof().options;
 
 /** The audit trail, for operators and viewers alike. */
-export function auditRoutes(deps: { sessions: SessionStore; audit: AuditTrail }) {
+export function auditRoutes(deps: {
+  sessions: SessionStore;
+  audit: AuditTrail;
+  /** The audit stream's sinks (none configured: an empty list). */
+  sinks: () => Promise<AuditSink[]>;
+}) {
   const { audit } = deps;
   return signedInArea(deps.sessions)
     .get("/", queryParams(auditPageQuerySchema), async (c) => {
@@ -38,6 +46,18 @@ export function auditRoutes(deps: { sessions: SessionStore; audit: AuditTrail })
           return page.events;
         },
       });
+    })
+    // Supervisors watch the stream to the SIEM; a read, so a refusal is not an action to record.
+    .get("/sinks", async (c) => {
+      if (!roleAllows(c.var.principal.role, "supervisor")) {
+        return problemResponse(c, {
+          kind: "forbidden",
+          status: 403,
+          title: "Your role may not do this",
+          detail: `Signed in as a ${c.var.principal.role}; the audit stream is for supervisors.`,
+        });
+      }
+      return c.json({ sinks: await deps.sinks() }, 200);
     })
     .get("/recent", async (c) => {
       const me = c.var.principal;

@@ -4,6 +4,7 @@ import { securityReview } from "./migrations/007-security-review";
 import { pageReview } from "./migrations/008-page-review";
 import { approvals } from "./migrations/009-approvals";
 import { auditChain } from "./migrations/010-audit-chain";
+import { auditStream } from "./migrations/011-audit-stream";
 
 /**
  * The schema, for SQLite and PostgreSQL alike, one named step each; Kysely's Migrator runs the
@@ -277,6 +278,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "008-page-review": pageReview,
   "009-approvals": approvals,
   "010-audit-chain": auditChain,
+  "011-audit-stream": auditStream,
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -23,6 +23,8 @@ export interface ConsoleSchema {
   lab_notifications: LabNotificationsTable;
   oidc_pending: OidcPendingTable;
   approvals: ApprovalsTable;
+  audit_sinks: AuditSinksTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
 
 /** A client notification that did not arrive, sealed, for Deliver again (10 minutes). */
@@ -249,4 +251,25 @@ export interface ApprovalsTable {
   break_glass_justification: string | null;
   acknowledged_by: string | null;
   result: string | null;
+}
+
+/** A sink of the audit stream (migration 011): how far it got, and who sends to it. */
+export interface AuditSinksTable {
+  name: string;
+  /** The last chain_seq the sink acknowledged. */
+  cursor: Generated<number>;
+  /** The last checkpoint (by its seq) sent to it. */
+  checkpoint_cursor: Generated<number>;
+  lease_owner: string | null;
+  /** Epoch ms. */
+  lease_until: Generated<number>;
+  failing_since: string | null;
+  last_error: string | null;
+  delivered_at: string | null;
+}
+
+/** A signed checkpoint waiting for the sinks (JSON of audit-chain/checkpoints.ts's Checkpoint). */
+export interface AuditCheckpointsTable {
+  seq: number;
+  checkpoint: string;
 }

@@ -13,7 +13,7 @@ export interface RecordedAction {
 
 /** A sink's state as the stream reads it from the database (shared by every replica). */
 export interface SinkLag {
-  sink: string;
+  name: string;
   recordsBehind: number;
   secondsBehind: number;
 }
@@ -123,7 +123,7 @@ export function createConsoleMetrics(
     labelNames: ["sink"],
     registers,
     collect: fromDatabase("sink lag", async (gauge) => {
-      for (const lag of await sinkLag()) gauge.set({ sink: lag.sink }, lag.recordsBehind);
+      for (const lag of await sinkLag()) gauge.set({ sink: lag.name }, lag.recordsBehind);
     }),
   });
   new Gauge({
@@ -132,7 +132,7 @@ export function createConsoleMetrics(
     labelNames: ["sink"],
     registers,
     collect: fromDatabase("sink lag", async (gauge) => {
-      for (const lag of await sinkLag()) gauge.set({ sink: lag.sink }, lag.secondsBehind);
+      for (const lag of await sinkLag()) gauge.set({ sink: lag.name }, lag.secondsBehind);
     }),
   });
 
