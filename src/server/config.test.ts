@@ -43,6 +43,13 @@ describe("parseSettings", () => {
       approvals: { ttlMs: 3_600_000, breakGlass: false },
       auditChain: { intervalMs: 5000, checkpoints: undefined },
       metrics: { port: undefined, token: undefined },
+      auditStream: {
+        webhook: undefined,
+        syslog: undefined,
+        maxLagMs: 300_000,
+        batch: 200,
+        intervalMs: 1000,
+      },
       services: undefined,
       notifications: { deliver: false, allowedOrigins: [] },
       bulk: {
@@ -103,6 +110,12 @@ describe("parseSettings", () => {
     [{ AUDIT_CHECKPOINT_RECORDS: "-7" }, "AUDIT_CHECKPOINT_RECORDS"],
     [{ METRICS_PORT: "9464x" }, "METRICS_PORT"],
     [{ METRICS_TOKEN: "too-short-a-token" }, "METRICS_TOKEN"],
+    [
+      { AUDIT_WEBHOOK_URL: "http://siem.example/audit", AUDIT_WEBHOOK_SECRET: "x".repeat(32) },
+      "AUDIT_WEBHOOK_URL",
+    ],
+    [{ AUDIT_WEBHOOK_URL: "https://siem.example/audit" }, "AUDIT_WEBHOOK_SECRET"],
+    [{ AUDIT_SYSLOG_URL: "udp://siem.example:514" }, "AUDIT_SYSLOG_URL"],
   ])("stops on %j naming %s, without echoing values", (env, name) => {
     let error: unknown;
     try {

@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useLocation, useSearch } from "wouter";
 import type { AuditFilters } from "../../../shared/audit";
@@ -7,6 +7,8 @@ import { AuditChips } from "./audit-chips";
 import { AuditFiltersForm } from "./audit-filters";
 import { filtersFromSearch, searchOf } from "./audit-search";
 import { AuditTable } from "./audit-table";
+import { AuditStreamStatus } from "./audit-stream-status";
+import { sessionQuery } from "../session/queries";
 import { auditExportUrl, auditLogQuery } from "./queries";
 
 /** The records, filtered by what the address says (so a view can be shared). */
@@ -21,12 +23,14 @@ export function AuditLogPage() {
     navigate(`/audit${searchOf(next)}`);
   };
   const log = useInfiniteQuery(auditLogQuery(filters));
+  const isSupervisor = useQuery(sessionQuery).data?.role === "supervisor";
   const events = log.data?.pages.flatMap((page) => page.events) ?? [];
 
   return (
     <div className="page-stack">
       {/* Remounted when the address changes, so the form shows the filters in force. */}
       <AuditFiltersForm key={search} initial={filters} onApply={apply} />
+      {isSupervisor && <AuditStreamStatus />}
       <section className="card" aria-labelledby="audit-records-title">
         <div className="results-header">
           <h2 id="audit-records-title">Records</h2>

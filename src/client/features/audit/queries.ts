@@ -1,6 +1,7 @@
-import { infiniteQueryOptions } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { auditPageSchema } from "../../../shared/audit";
 import type { AuditFilters } from "../../../shared/audit";
+import { auditSinksSchema } from "../../../shared/audit-sinks";
 import { api, readAnswer } from "../../lib/api-client";
 import { consoleKeys } from "../../lib/console-queries";
 
@@ -41,3 +42,10 @@ export function auditLogQuery(filters: AuditFilters) {
 export function auditExportUrl(filters: AuditFilters, format: "csv" | "json"): string {
   return `/api/audit/export?${new URLSearchParams({ format, ...filterParams(filters) })}`;
 }
+
+/** The audit stream's sinks (supervisors): refreshed while the page is open. */
+export const auditSinksQuery = queryOptions({
+  queryKey: [...consoleKeys.audit(), "sinks"] as const,
+  queryFn: () => readAnswer(api.audit.sinks.$get(), auditSinksSchema),
+  refetchInterval: 10_000,
+});
