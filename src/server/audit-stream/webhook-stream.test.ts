@@ -24,6 +24,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, webhookSignature } from "./webhook-
  */
 
 const SECRET = "webhook-secret-of-this-test-0123456789";
+const METRICS_TOKEN = "metrics-token-of-the-stream-test-0123456789";
 const FAIL = "/api/backchannel/authentication/fail";
 const dir = mkdtempSync(join(tmpdir(), "cfc-stream-"));
 const keys = generateKeyPairSync("ed25519");
@@ -118,6 +119,7 @@ describe("the audit stream to a webhook", { timeout: 60_000 }, () => {
         AUDIT_SIGNING_KEY_FILE: keyFile,
         AUDIT_CHECKPOINT_FILE: join(dir, "unused-checkpoints.jsonl"),
         AUDIT_CHECKPOINT_RECORDS: "5",
+        METRICS_TOKEN: METRICS_TOKEN,
       },
     });
     cleanups.push(() => running.close());
@@ -142,6 +144,12 @@ describe("the audit stream to a webhook", { timeout: 60_000 }, () => {
     expect(retrying.target).toBe(new URL(siem.url).origin);
     expect(JSON.stringify(retrying)).not.toContain(SECRET);
     expect(siem.batches).toHaveLength(0);
+    // The lag and the failures, as Prometheus reads them.
+    const metrics = (
+      await running.request("/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text;
+    expect(metrics).toMatch(/^ciba_console_audit_sink_lag_records\{sink="webhook"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^ciba_console_audit_sink_failures_total\{sink="webhook"\} [1-9]\d*$/m);
 
     siem.behaviour.status = 200;
     for (let i = 6; i < 14; i++) expect((await running.post(FAIL, failBody(i))).status).toBe(200);
