@@ -31,11 +31,11 @@ import {
 const PORTS = { simulator: 9721, slowSimulator: 9722, bff: 9723, replicaA: 9724, replicaB: 9725 };
 const KEY = Buffer.alloc(32, 5).toString("base64");
 const FAIL = { ticket: "bench-ticket-0001", reason: "SERVER_ERROR" };
-const RECORDS = 1_000_000;
+export const RECORDS = 1_000_000;
 
 type Store = { name: string; env: Record<string, string> };
 
-async function stopBff(pid: number): Promise<void> {
+export async function stopBff(pid: number): Promise<void> {
   process.kill(pid, "SIGTERM");
   for (let i = 0; i < 100; i++) {
     try {
@@ -163,7 +163,7 @@ function recordOf(i: number) {
   };
 }
 
-async function fill(databaseUrl: string | undefined, sqlitePath: string) {
+export async function fill(databaseUrl: string | undefined, sqlitePath: string) {
   // The schema as the console makes it.
   const opened = await openDatabase({
     url: databaseUrl,

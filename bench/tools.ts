@@ -51,8 +51,10 @@ export async function startBff(
   port: number,
   upstreamPort: number,
   extra: Record<string, string> = {},
+  /** Another build of the console (an earlier commit's, to compare with). */
+  script = "dist/server/main.js",
 ) {
-  const child = startProcess("node", ["dist/server/main.js"], {
+  const child = startProcess("node", [script], {
     PORT: String(port),
     AUTHLETE_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
     AUTHLETE_ACCESS_TOKEN: TOKEN,

@@ -104,6 +104,12 @@ export const auditEventSchema = z.object({
   approvalId: z.string().nullable(),
   /** Who approved the action this record is of (the operator is who asked for it). */
   approvedBy: z.string().nullable(),
+  /**
+   * Its place in the tamper-evident chain and its link hash (issue 22), once it closed; a full
+   * export carries them, so the chain can be checked outside the console.
+   */
+  chainSeq: z.number().int().nullable(),
+  chainHash: z.string().nullable(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

@@ -1,9 +1,11 @@
 /**
- * `npm run audit:verify [-- --checkpoints FILE] [--public-key FILE] [--json]`: checks the
- * audit chain of the database the console's settings name (DATABASE_URL, else AUDIT_DB) and
- * exits 0 when every record verifies, 1 naming the first that does not, 2 when it cannot run.
- * It reads the chain a page at a time, so its memory does not grow with the trail.
+ * `npm run audit:verify [-- --checkpoints FILE] [--public-key FILE] [--export FILE] [--json]`:
+ * checks the audit chain of the database the console's settings name (DATABASE_URL, else
+ * AUDIT_DB), or of a full JSON export, and exits 0 when every record verifies, 1 naming the
+ * first that does not, 2 when it cannot run. It reads a database a page at a time, so its memory
+ * does not grow with the trail (an export is read whole).
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createPublicKey } from "node:crypto";
 import type { KeyObject } from "node:crypto";
@@ -13,10 +15,13 @@ import { openForReading } from "../server/db/database";
 import { auditChainSettings } from "../server/audit-chain/settings";
 import { readCheckpoints, readKey } from "../server/audit-chain/checkpoints";
 import { verifyChain } from "../server/audit-chain/verify-chain";
+import { verifyExport } from "../server/audit-chain/verify-export";
+import type { AuditEvent } from "../shared/audit";
 
-const USAGE = `Usage: npm run audit:verify -- [--checkpoints FILE] [--public-key FILE] [--json]
+const USAGE = `Usage: npm run audit:verify -- [--checkpoints FILE] [--public-key FILE] [--export FILE] [--json]
   --checkpoints  the signed checkpoints (AUDIT_CHECKPOINT_FILE, or those the stream delivered)
   --public-key   the checkpoints' Ed25519 public key, PEM (default: from AUDIT_SIGNING_KEY[_FILE])
+  --export       a full JSON export of the Audit log (no filter) instead of the database
 Reads DATABASE_URL, else AUDIT_DB, as the console does.`;
 
 function fail(message: string): never {
@@ -30,6 +35,7 @@ const { values } = (() => {
       options: {
         checkpoints: { type: "string" },
         "public-key": { type: "string" },
+        export: { type: "string" },
         json: { type: "boolean", default: false },
       },
     });
@@ -51,19 +57,25 @@ if (values["public-key"]) {
   publicKey = createPublicKey(signing);
 }
 
-const opened = (() => {
-  try {
-    return openForReading({ url: database.data.databaseUrl, path: database.data.auditDbPath });
-  } catch (error) {
-    return fail(`Cannot open ${database.data.auditDbPath}: ${(error as Error).message}`);
-  }
-})();
+const exported = values.export;
+const opened = exported
+  ? undefined
+  : (() => {
+      try {
+        return openForReading({ url: database.data.databaseUrl, path: database.data.auditDbPath });
+      } catch (error) {
+        return fail(`Cannot open ${database.data.auditDbPath}: ${(error as Error).message}`);
+      }
+    })();
 try {
   const started = performance.now();
-  const report = await verifyChain(opened.db, {
+  const options = {
     checkpoints: values.checkpoints ? readCheckpoints(values.checkpoints) : undefined,
     publicKey,
-  });
+  };
+  const report = opened
+    ? await verifyChain(opened.db, options)
+    : await verifyExport(readExport(exported!), options);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...report, seconds: Number(seconds) })}\n`);
@@ -83,5 +95,15 @@ try {
   }
   process.exitCode = report.ok ? 0 : 1;
 } finally {
-  await opened.close();
+  await opened?.close();
+}
+
+function readExport(path: string): AuditEvent[] {
+  try {
+    const events: unknown = JSON.parse(readFileSync(path, "utf8"));
+    if (!Array.isArray(events)) throw new Error("not a JSON array");
+    return events as AuditEvent[];
+  } catch (error) {
+    return fail(`Cannot read the export ${path}: ${(error as Error).message}`);
+  }
 }

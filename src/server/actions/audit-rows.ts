@@ -42,6 +42,8 @@ export const SELECTION = [
   "notification",
   "approval_id as approvalId",
   "approved_by as approvedBy",
+  "chain_seq as chainSeq",
+  "chain_hash as chainHash",
 ] as const;
 
 type SelectedRow = Omit<AuditEvent, "nameVerified"> & { nameVerified: number | null };

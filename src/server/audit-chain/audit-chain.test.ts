@@ -256,4 +256,47 @@ describe.each(["sqlite", "postgres"] as const)("the audit chain on %s", (dialect
     expect(dirty.code).toBe(1);
     expect(dirty.stdout).toContain("does NOT verify: record 8");
   }, 60_000);
+
+  it("a full JSON export verifies outside the console; an edited one does not; a filtered one says it cannot", async () => {
+    const databaseUrl = dialect === "postgres" ? await createPostgresDatabase() : undefined;
+    const running = await startConsole({
+      databaseUrl,
+      databasePath: join(dir, `${dialect}-export.db`),
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const answer = await running.post("/api/backchannel/authentication/fail", {
+          serviceId: "1000000001",
+          backchannelAuthenticationFailRequest: {
+            ticket: `export-ticket-${i}`,
+            reason: "SERVER_ERROR",
+          },
+          justification: `INC-${i}`,
+        });
+        expect(answer.status).toBe(200);
+      }
+      expect((await running.auditChain.sealDue()).seq).toBe(6);
+      const full = await running.get("/api/audit/export?format=json");
+      expect(full.headers.get("x-audit-chain")).toMatch(/^full:/);
+      expect(full.headers.get("content-disposition")).toContain("audit-full-");
+      const file = join(dir, `${dialect}-export.json`);
+      writeFileSync(file, full.text);
+      const clean = await auditVerify({}, "--export", file);
+      expect(clean.stdout).toContain("verifies: 6 records");
+      expect(clean.code).toBe(0);
+
+      const events = JSON.parse(full.text) as { chainSeq: number; justification: string }[];
+      events.find((event) => event.chainSeq === 4)!.justification = "INC-edited";
+      writeFileSync(file, JSON.stringify(events));
+      const edited = await auditVerify({}, "--export", file);
+      expect(edited.code).toBe(1);
+      expect(edited.stdout).toContain("does NOT verify: record 4");
+
+      const filtered = await running.get("/api/audit/export?format=json&kind=fail");
+      expect(filtered.headers.get("x-audit-chain")).toContain("cannot be verified");
+      expect(filtered.headers.get("content-disposition")).toContain("audit-filtered-unverifiable-");
+    } finally {
+      await running.close();
+    }
+  }, 60_000);
 });

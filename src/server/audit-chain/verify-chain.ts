@@ -1,13 +1,13 @@
 import type { Kysely } from "kysely";
 import type { ConsoleSchema } from "../db/schema";
 import { CHAINED_COLUMNS, GENESIS_HASH, linkHash } from "./chain-link";
-import type { ChainHead } from "./chain-link";
+import type { ChainHead, ChainedRow } from "./chain-link";
 import { checkpointVerifies } from "./checkpoints";
 import type { Checkpoint } from "./checkpoints";
 import type { KeyObject } from "node:crypto";
 
 /** Records read per query: memory stays the same whatever the chain's length. */
-const PAGE = 2000;
+export const PAGE = 2000;
 
 export interface ChainProblem {
   /** The position where the chain stops verifying. */
@@ -36,12 +36,8 @@ export interface ChainReport {
  */
 export async function verifyChain(
   db: Kysely<ConsoleSchema>,
-  options: { checkpoints?: Checkpoint[]; publicKey?: KeyObject } = {},
+  options: VerifyOptions = {},
 ): Promise<ChainReport> {
-  const checkpoints = [...(options.checkpoints ?? [])].sort((a, b) => a.seq - b.seq);
-  const given = checkpoints.length;
-  let matched = 0;
-  const head: ChainHead = { seq: 0, hash: GENESIS_HASH };
   const unsealed = Number(
     (
       await db
@@ -52,6 +48,35 @@ export async function verifyChain(
         .executeTakeFirstOrThrow()
     ).count,
   );
+  const pageAfter = (seq: number) =>
+    db
+      .selectFrom("audit_events")
+      .select([...CHAINED_COLUMNS, "chain_seq", "chain_hash"])
+      .where("chain_seq", ">", seq)
+      .orderBy("chain_seq")
+      .limit(PAGE)
+      .execute();
+  return verifyLinks(pageAfter, unsealed, options);
+}
+
+export interface VerifyOptions {
+  checkpoints?: Checkpoint[];
+  publicKey?: KeyObject;
+}
+
+/** A chained record with its place: what the verifier reads, from a database or an export. */
+export type LinkedRow = ChainedRow & { chain_seq: number | null; chain_hash: string | null };
+
+/** The chain's records after a position, in order, PAGE at most (fewer: the end). */
+export async function verifyLinks(
+  pageAfter: (seq: number) => Promise<LinkedRow[]>,
+  unsealed: number,
+  options: VerifyOptions,
+): Promise<ChainReport> {
+  const checkpoints = [...(options.checkpoints ?? [])].sort((a, b) => a.seq - b.seq);
+  const given = checkpoints.length;
+  let matched = 0;
+  const head: ChainHead = { seq: 0, hash: GENESIS_HASH };
   const report = (problem: ChainProblem | null): ChainReport => ({
     ok: problem === null,
     verified: head.seq,
@@ -73,26 +98,20 @@ export async function verifyChain(
 
   let next = 0;
   for (;;) {
-    const rows = await db
-      .selectFrom("audit_events")
-      .select([...CHAINED_COLUMNS, "chain_seq", "chain_hash"])
-      .where("chain_seq", ">", head.seq)
-      .orderBy("chain_seq")
-      .limit(PAGE)
-      .execute();
+    const rows = await pageAfter(head.seq);
     for (const row of rows) {
       const seq = head.seq + 1;
       if (row.chain_seq! < seq) {
         return report({
           seq: row.chain_seq!,
-          id: row.id,
+          id: Number(row.id),
           what: `record ${row.chain_seq} appears twice (id ${row.id} is the second): inserted`,
         });
       }
       if (row.chain_seq !== seq) {
         return report({
           seq,
-          id: row.id,
+          id: Number(row.id),
           what: `record ${seq} is missing (deleted?): the next in the chain is record ${row.chain_seq} (id ${row.id})`,
         });
       }
@@ -100,7 +119,7 @@ export async function verifyChain(
       if (hash !== row.chain_hash) {
         return report({
           seq,
-          id: row.id,
+          id: Number(row.id),
           what: `record ${seq} (id ${row.id}) does not match its link: edited, inserted or moved`,
         });
       }
@@ -110,7 +129,7 @@ export async function verifyChain(
         if (checkpoints[next]!.hash !== hash) {
           return report({
             seq,
-            id: row.id,
+            id: Number(row.id),
             what: `record ${seq} (id ${row.id}) is not the one the checkpoint of ${checkpoints[next]!.at} signed: the chain was rewritten`,
           });
         }

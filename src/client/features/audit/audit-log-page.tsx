@@ -60,6 +60,11 @@ export function AuditLogPage() {
                 >
                   Export JSON
                 </a>
+                <span className="muted">
+                  {Object.values(filters).some((value) => value !== undefined)
+                    ? "A filtered export cannot be verified against the audit chain."
+                    : "The full JSON export can be verified with npm run audit:verify."}
+                </span>
               </>
             ) : (
               <span className="muted">Nothing to export.</span>
