@@ -286,7 +286,7 @@ describe("GET /api/audit/export", () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(answer.headers.get("content-disposition")).toMatch(
-      /^attachment; filename="audit-[\dTZ-]+\.csv"$/,
+      /^attachment; filename="audit-filtered-unverifiable-[\dTZ-]+\.csv"$/,
     );
     const lines = answer.text.trimEnd().split("\r\n");
     expect(lines).toHaveLength(2);
