@@ -169,6 +169,8 @@ export default defineConfig({
         LAB_RUNS_PER_HOUR: "1",
         SIMULATOR_FAULTS: JSON.stringify([{ kind: "delay", ms: 150 }]),
         AUDIT_DB: auditDb("accounts"),
+        // A SIEM that is down (nothing listens on the discard port): supervisors see it retried.
+        AUDIT_SYSLOG_URL: "tcp://127.0.0.1:9",
         LOG_LEVEL: "warn",
       },
       reuseExistingServer: false,

@@ -57,4 +57,13 @@ test("each person signs in with their own account; only the owner or a superviso
   const controls = sam.getByRole("row").filter({ hasText: "job-control" });
   await expect(controls.filter({ hasText: "Sam Supervisor" })).toHaveCount(2);
   await expect(controls.first()).toContainText("cancel");
+
+  // The audit stream's sink is down here: a supervisor sees it, with what is waiting for it.
+  const stream = sam.getByRole("region", { name: "Audit stream" });
+  await expect(stream).toContainText("Syslog tcp://127.0.0.1:9");
+  await expect(stream).toContainText(/retrying since .+ records? behind/);
+  await expect(stream).toContainText("Last error:");
+  await ada.goto(`${ACCOUNTS_CONSOLE}audit`);
+  await expect(ada.getByRole("heading", { name: "Records" })).toBeVisible();
+  await expect(ada.getByRole("region", { name: "Audit stream" })).toHaveCount(0);
 });

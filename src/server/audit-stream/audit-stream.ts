@@ -142,8 +142,14 @@ function createSender(
       const message = error instanceof Error ? error.message : String(error);
       await sinkStore.failed(sink.name, options.owner, message);
       options.observer?.failed?.(sink.name);
+      // The message, not the stack: a refused connection's stack says nothing more.
       options.logger.warn(
-        { sink: sink.name, failures, retryInMs: Math.round(retryAt - options.now()), err: error },
+        {
+          sink: sink.name,
+          failures,
+          retryInMs: Math.round(retryAt - options.now()),
+          error: message,
+        },
         "audit stream: the sink did not take the batch (retried)",
       );
       return "failed";

@@ -34,11 +34,18 @@ export function AuditStreamStatus() {
   );
 }
 
+/** A wait in the unit a person reads at a glance. */
+function waited(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
+
 function SinkLine({ sink }: { sink: AuditSink }) {
   const behind =
     sink.recordsBehind === 0
       ? "up to date"
-      : `${sink.recordsBehind} record${sink.recordsBehind === 1 ? "" : "s"} behind (oldest ${sink.secondsBehind} s)`;
+      : `${sink.recordsBehind} record${sink.recordsBehind === 1 ? "" : "s"} behind (the oldest waiting ${waited(sink.secondsBehind)})`;
   if (sink.state === "retrying") {
     return (
       <span className="verdict-error">
