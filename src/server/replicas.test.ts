@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { bulkJobSchema } from "../shared/bulk-job";
 import type { BulkJob } from "../shared/bulk-job";
 import { createPostgresDatabase } from "../testing/test-databases";
-import { spawn } from "node:child_process";
 import { DEFAULT_SIMULATOR_ACCESS_TOKEN } from "../simulator/seed";
-import { TEST_ACCESS_CODE, TEST_TICKET_KEY, freePort, startConsole } from "../testing/test-harness";
+import { TEST_ACCESS_CODE, TEST_TICKET_KEY, startConsole } from "../testing/test-harness";
+import { mainProcess, until } from "../testing/main-process";
 import type { ConsoleUnderTest } from "../testing/test-harness";
 
 const consoles: ConsoleUnderTest[] = [];
@@ -60,20 +60,6 @@ async function startJob(on: ConsoleUnderTest, tickets: string[]): Promise<string
 
 async function jobOn(on: ConsoleUnderTest, id: string): Promise<BulkJob> {
   return bulkJobSchema.parse((await on.get(`/api/bulk-jobs/${id}`)).json);
-}
-
-/** Polls until `done` holds, for at most `withinMs`; the time it took. */
-async function until(
-  withinMs: number,
-  check: () => Promise<boolean>,
-  what: string,
-): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > withinMs) throw new Error(`not within ${withinMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return Date.now() - started;
 }
 
 function failCalls(on: ConsoleUnderTest): Map<string, number> {
@@ -221,31 +207,3 @@ describe("two replicas on one PostgreSQL database", () => {
     await until(2000, async () => (await jobOn(a, id)).status === "cancelled", "cancelled by A");
   });
 });
-
-/** The console as `npm start` runs it (src/server/main.ts), in a process of its own. */
-async function mainProcess(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    env: {
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: "silent",
-      ...env,
-    },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const url = `http://127.0.0.1:${port}`;
-  await until(
-    15_000,
-    () =>
-      fetch(`${url}/healthz`).then(
-        (answer) => answer.ok,
-        () => false,
-      ),
-    `main.ts listening (${stderr})`,
-  );
-  return { process: child, url, exited };
-}

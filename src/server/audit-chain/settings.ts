@@ -1,13 +1,7 @@
 import { z } from "zod";
+import { wholeNumber as whole } from "../settings-rules";
 import type { KeyObject } from "node:crypto";
 import { readKey } from "./checkpoints";
-
-const whole = (what: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `must be a number of ${what}` })
-    .int(`must be a whole number of ${what}`)
-    .min(min, `must be ${min} to ${max} ${what}`)
-    .max(max, `must be ${min} to ${max} ${what}`);
 
 /**
  * The tamper-evident audit trail (issue 22): how often the chain takes in closed records, and

@@ -48,15 +48,18 @@ export async function verifyChain(
         .executeTakeFirstOrThrow()
     ).count,
   );
-  const pageAfter = (seq: number) =>
-    db
-      .selectFrom("audit_events")
-      .select([...CHAINED_COLUMNS, "chain_seq", "chain_hash"])
-      .where("chain_seq", ">", seq)
-      .orderBy("chain_seq")
-      .limit(PAGE)
-      .execute();
-  return verifyLinks(pageAfter, unsealed, options);
+  return verifyLinks((seq) => chainAfter(db, seq, PAGE), unsealed, options);
+}
+
+/** The chain's records after position `seq`, in order (the verifier's and the stream's read). */
+export function chainAfter(db: Kysely<ConsoleSchema>, seq: number, limit: number) {
+  return db
+    .selectFrom("audit_events")
+    .select([...CHAINED_COLUMNS, "chain_seq", "chain_hash"])
+    .where("chain_seq", ">", seq)
+    .orderBy("chain_seq")
+    .limit(limit)
+    .execute();
 }
 
 export interface VerifyOptions {

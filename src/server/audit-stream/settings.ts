@@ -1,11 +1,5 @@
 import { z } from "zod";
-
-const whole = (what: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `must be a number of ${what}` })
-    .int(`must be a whole number of ${what}`)
-    .min(min, `must be ${min} to ${max} ${what}`)
-    .max(max, `must be ${min} to ${max} ${what}`);
+import { wholeNumber as whole } from "../settings-rules";
 
 /**
  * The audit stream (issue 22, part 2): where the chained records go besides the database.

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Store } from "../db/store";
-import { CHAINED_COLUMNS } from "../audit-chain/chain-link";
+import { chainAfter } from "../audit-chain/verify-chain";
 import type { ChainedRow } from "../audit-chain/chain-link";
 import type { Checkpoint } from "../audit-chain/checkpoints";
 
@@ -76,14 +76,7 @@ export function createSinkStore(store: Store) {
 
     /** The next records of the chain after `cursor`, in order. */
     async recordsAfter(cursor: number, limit: number): Promise<StreamRecord[]> {
-      const rows = await db
-        .selectFrom("audit_events")
-        .select([...CHAINED_COLUMNS, "chain_seq", "chain_hash"])
-        .where("chain_seq", ">", cursor)
-        .orderBy("chain_seq")
-        .limit(limit)
-        .execute();
-      return rows as StreamRecord[];
+      return (await chainAfter(db, cursor, limit)) as StreamRecord[];
     },
 
     /** Checkpoints after the sink's last one, up to the records it will have received. */

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { generateKeyPairSync, timingSafeEqual } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:https";
@@ -13,7 +12,8 @@ import { GENESIS_HASH, linkHash } from "../audit-chain/chain-link";
 import type { Checkpoint } from "../audit-chain/checkpoints";
 import { checkpointVerifies } from "../audit-chain/checkpoints";
 import { testCertificate } from "../../testing/test-certificate";
-import { freePort, startConsole, TEST_ACCESS_CODE } from "../../testing/test-harness";
+import { startConsole, TEST_ACCESS_CODE } from "../../testing/test-harness";
+import { mainProcess as startMainProcess, until } from "../../testing/main-process";
 import type { ConsoleUnderTest } from "../../testing/test-harness";
 import type { StreamRecord } from "./sink-store";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, webhookSignature } from "./webhook-sink";
@@ -77,14 +77,6 @@ async function receiver() {
   return { url, batches, refusedSignatures, behaviour, seqs };
 }
 
-async function until(ms: number, check: () => boolean | Promise<boolean>, what: string) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 const failBody = (i: number) => ({
   serviceId: "1000000001",
   backchannelAuthenticationFailRequest: { ticket: `stream-ticket-${i}`, reason: "SERVER_ERROR" },
@@ -120,6 +112,7 @@ describe("the audit stream to a webhook", { timeout: 60_000 }, () => {
         AUDIT_CHECKPOINT_FILE: join(dir, "unused-checkpoints.jsonl"),
         AUDIT_CHECKPOINT_RECORDS: "5",
         METRICS_TOKEN: METRICS_TOKEN,
+        AUDIT_STREAM_MAX_LAG_SECONDS: "1",
       },
     });
     cleanups.push(() => running.close());
@@ -150,6 +143,24 @@ describe("the audit stream to a webhook", { timeout: 60_000 }, () => {
     ).text;
     expect(metrics).toMatch(/^ciba_console_audit_sink_lag_records\{sink="webhook"\} [1-9]\d*$/m);
     expect(metrics).toMatch(/^ciba_console_audit_sink_failures_total\{sink="webhook"\} [1-9]\d*$/m);
+    // Past AUDIT_STREAM_MAX_LAG_SECONDS (1 s here): the alarm, on /metrics and in the log.
+    await until(
+      10_000,
+      async () =>
+        /^ciba_console_audit_sink_lagging\{sink="webhook"\} 1$/m.test(
+          (
+            await running.request("/metrics", {
+              headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+            })
+          ).text,
+        ),
+      "the lag alarm on /metrics",
+    );
+    await until(
+      10_000,
+      () => running.logLines.some((line) => line.includes("behind more than AUDIT_STREAM_MAX_LAG")),
+      "the lag alarm in the log",
+    );
 
     siem.behaviour.status = 200;
     for (let i = 6; i < 14; i++) expect((await running.post(FAIL, failBody(i))).status).toBe(200);
@@ -261,31 +272,14 @@ async function signIn(url: string): Promise<string> {
   return answer.headers.get("set-cookie")!.split(";")[0]!;
 }
 
-/** The real console (src/server/main.ts) as a child process, killed as a node would kill it. */
+/** The real console (src/server/main.ts) as a child process; killed after the test if it runs. */
 async function mainProcess(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    env: { HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "silent", ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const started = await startMainProcess(env);
   cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-      await exited;
+    if (started.process.exitCode === null && started.process.signalCode === null) {
+      started.process.kill("SIGKILL");
+      await started.exited;
     }
   });
-  const url = `http://127.0.0.1:${port}`;
-  await until(
-    20_000,
-    () =>
-      fetch(`${url}/healthz`).then(
-        (answer) => answer.ok,
-        () => false,
-      ),
-    `main.ts listening (${stderr})`,
-  );
-  return { process: child, url, exited };
+  return started;
 }

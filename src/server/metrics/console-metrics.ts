@@ -16,6 +16,8 @@ export interface SinkLag {
   name: string;
   recordsBehind: number;
   secondsBehind: number;
+  /** Behind more than AUDIT_STREAM_MAX_LAG_SECONDS. */
+  lagging: boolean;
 }
 
 // Labels take only values from these lists: a typed reason of an invalid request is "other".
@@ -89,33 +91,29 @@ export function createConsoleMetrics(
         store.logger.error({ err: error }, `metrics: ${what} could not be read`);
       }
     };
+  // Shared state, counted by one GROUP BY at each scrape: the same on every replica.
+  const countedBy = (table: "bulk_jobs" | "approvals", column: "status" | "state") =>
+    fromDatabase(table, async (gauge) => {
+      const rows = await store.db
+        .selectFrom(table)
+        .select([`${column} as value`, (eb) => eb.fn.countAll<number | string>().as("count")])
+        .groupBy(column)
+        .execute();
+      for (const row of rows) gauge.set({ [column]: String(row.value) }, Number(row.count));
+    });
   new Gauge({
     name: "ciba_console_bulk_jobs",
     help: "Bulk jobs by status (shared state, read from the database: the same on every replica).",
     labelNames: ["status"],
     registers,
-    collect: fromDatabase("bulk jobs", async (gauge) => {
-      const rows = await store.db
-        .selectFrom("bulk_jobs")
-        .select(["status", (eb) => eb.fn.countAll<number | string>().as("count")])
-        .groupBy("status")
-        .execute();
-      for (const row of rows) gauge.set({ status: row.status }, Number(row.count));
-    }),
+    collect: countedBy("bulk_jobs", "status"),
   });
   new Gauge({
     name: "ciba_console_approvals",
     help: "Four-eyes approval requests by state (shared state, read from the database).",
     labelNames: ["state"],
     registers,
-    collect: fromDatabase("approvals", async (gauge) => {
-      const rows = await store.db
-        .selectFrom("approvals")
-        .select(["state", (eb) => eb.fn.countAll<number | string>().as("count")])
-        .groupBy("state")
-        .execute();
-      for (const row of rows) gauge.set({ state: row.state }, Number(row.count));
-    }),
+    collect: countedBy("approvals", "state"),
   });
   new Gauge({
     name: "ciba_console_audit_sink_lag_records",
@@ -133,6 +131,15 @@ export function createConsoleMetrics(
     registers,
     collect: fromDatabase("sink lag", async (gauge) => {
       for (const lag of await sinkLag()) gauge.set({ sink: lag.name }, lag.secondsBehind);
+    }),
+  });
+  new Gauge({
+    name: "ciba_console_audit_sink_lagging",
+    help: "1 while a sink is behind more than AUDIT_STREAM_MAX_LAG_SECONDS: the stream's alarm.",
+    labelNames: ["sink"],
+    registers,
+    collect: fromDatabase("sink lag", async (gauge) => {
+      for (const lag of await sinkLag()) gauge.set({ sink: lag.name }, lag.lagging ? 1 : 0);
     }),
   });
 
