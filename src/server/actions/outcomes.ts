@@ -34,8 +34,21 @@ export function answeredOutcome(resultCode: string | undefined): "succeeded" | "
   return category === undefined || category === "0" ? "succeeded" : "refused";
 }
 
+/**
+ * A call stopped before anything was sent (a bulk ticket whose job was handed to another
+ * console, or cancelled, between its record and its first try): recorded as not attempted.
+ */
+export class NotSent extends Error {
+  constructor(readonly why: string) {
+    super(`not sent: ${why}`);
+    this.name = "NotSent";
+  }
+}
+
 /** How a call that threw is recorded. */
 export function failedCompletion(error: unknown, durationMs: number): AuditCompletion {
+  if (error instanceof NotSent)
+    return { outcome: "not-attempted", durationMs: 0, detail: error.why };
   const problem = problemOf(error);
   if (!problem) {
     return { outcome: "console-error", durationMs, detail: "unexpected error (see the log)" };

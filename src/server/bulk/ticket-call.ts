@@ -7,7 +7,7 @@ import type { FailReason } from "../../shared/reasons";
 import { limitKeyOf } from "../identity/limit-key";
 import { settleNotification } from "../notifications/delivery";
 import type { DeliveryDeps } from "../notifications/delivery";
-import { answeredOutcome, isRetryable } from "../actions/outcomes";
+import { NotSent, answeredOutcome, isRetryable } from "../actions/outcomes";
 import { problemOf } from "../http/problem";
 import type { Logger } from "../logger";
 import type { AuditTrail } from "../actions/audit-trail";
@@ -74,6 +74,8 @@ async function callWithRetries<
 ): Promise<{ answer: Answer; auditId: number } | undefined> {
   const { job, seq, store, retry } = context;
   let attempts = 0;
+  /** Whether any try went out (attempts does not count 429s, which were sent). */
+  let sent = false;
   let rateLimited = 0;
   let lastError: unknown;
   // A cancel ends the wait between two tries, never a call Authlete is answering.
@@ -93,6 +95,7 @@ async function callWithRetries<
           if (cancelled.aborted) throw new AbortError(lastError as Error);
         }
         calling = true;
+        sent = true;
         attempts++;
         // The first try's state was written before the record; a retry's count is written now.
         if (attempts > 1) await store.updateItem(job.id, seq, { state: "in-flight", attempts });
@@ -129,6 +132,14 @@ async function callWithRetries<
             : isRetryable(error) && attempts < retry.attempts),
       },
     ).catch((error: unknown) => {
+      // Handed off or cancelled after its record, before its first try: nothing went out.
+      if (cancelled.aborted && !sent) {
+        throw new NotSent(
+          job.handedOff
+            ? "the console stopped before it was sent: another console sends it"
+            : "the job was cancelled before it was sent",
+        );
+      }
       // Cancelled between tries: the ticket ends with what Authlete last said.
       throw cancelled.aborted && lastError !== undefined ? lastError : error;
     });
@@ -165,6 +176,11 @@ async function callWithRetries<
     });
     return { answer, auditId };
   } catch (error) {
+    if (error instanceof NotSent) {
+      // Handed off: queued again, for the console that takes the job over; cancelled: not sent.
+      later({ state: job.handedOff ? "queued" : "not-attempted", attempts: 0, error: null });
+      return undefined;
+    }
     const problem = problemOf(error);
     if (!problem) context.logger.error({ err: error, jobId: job.id }, "bulk call failed");
     later({

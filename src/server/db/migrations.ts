@@ -5,6 +5,7 @@ import { pageReview } from "./migrations/008-page-review";
 import { approvals } from "./migrations/009-approvals";
 import { auditChain } from "./migrations/010-audit-chain";
 import { auditStream } from "./migrations/011-audit-stream";
+import { serviceFilters } from "./migrations/012-service-filters";
 
 /**
  * The schema, for SQLite and PostgreSQL alike, one named step each; Kysely's Migrator runs the
@@ -279,6 +280,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "009-approvals": approvals,
   "010-audit-chain": auditChain,
   "011-audit-stream": auditStream,
+  "012-service-filters": serviceFilters,
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {
