@@ -13,7 +13,6 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { generateKeyPairSync } from "node:crypto";
-import Database from "better-sqlite3";
 import { startPostgresCluster } from "../scripts/postgres-cluster";
 import { openDatabase } from "../src/server/db/database";
 import { clockFrom } from "../src/server/db/clock";
@@ -201,10 +200,7 @@ async function bulkEfficiency(
 /** Seals 1,000,000 records, then runs `npm run audit:verify` over them, sampling its RSS. */
 async function verifyAtScale() {
   const path = join(work, "million-chain.db");
-  const fillSeconds = await fill(undefined, path);
-  const raw = new Database(path);
-  raw.exec("UPDATE audit_events SET closes_at = at WHERE outcome <> 'pending'");
-  raw.close();
+  const fillSeconds = await fill(undefined, path, false);
   const opened = await openDatabase({ path, busyTimeoutMs: 5000, synchronous: "normal" });
   const sealer = createChainSealer(
     { db: opened.db, dialect: opened.dialect, clock: clockFrom(), logger: createLogger("silent") },

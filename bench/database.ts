@@ -16,6 +16,8 @@ import { startPostgresCluster } from "../scripts/postgres-cluster";
 import type { PostgresCluster } from "../scripts/postgres-cluster";
 import { FAIL_REASONS } from "../src/shared/reasons";
 import { openDatabase } from "../src/server/db/database";
+import { CHAINED_COLUMNS, GENESIS_HASH, linkHash } from "../src/server/audit-chain/chain-link";
+import type { ChainedRow } from "../src/server/audit-chain/chain-link";
 import {
   TOKEN,
   load,
@@ -128,6 +130,24 @@ async function takeover(databaseUrl: string) {
 }
 
 /** The same 1,000,000 records in either store: a realistic mix, from formulas on i. */
+let previousHash = GENESIS_HASH;
+/** Record i as written, with its link (ids start at 1 in a new table) when `chained`. */
+function storedRecordOf(i: number, chained: boolean) {
+  const record = { ...recordOf(i), closes_at: recordOf(i).at };
+  if (!chained) return record;
+  if (i === 0) previousHash = GENESIS_HASH;
+  const row = Object.fromEntries(
+    CHAINED_COLUMNS.map((column) => [
+      column,
+      column === "id"
+        ? i + 1
+        : ((record as Record<string, string | number | null>)[column] ?? null),
+    ]),
+  ) as ChainedRow;
+  previousHash = linkHash(previousHash, i + 1, row);
+  return { ...record, chain_seq: i + 1, chain_hash: previousHash };
+}
+
 function recordOf(i: number) {
   const kind =
     i % 1000 === 0 ? "sign-out" : i % 100 === 1 ? "sign-in" : i % 50 === 2 ? "test-ticket" : "fail";
@@ -163,7 +183,12 @@ function recordOf(i: number) {
   };
 }
 
-export async function fill(databaseUrl: string | undefined, sqlitePath: string) {
+/**
+ * 1,000,000 records, as the console would have written them. `chained`: already in the audit
+ * chain, as a trail is once the console has sealed it (the filters' measurements); otherwise
+ * closed but not yet sealed (the audit bench times the sealing).
+ */
+export async function fill(databaseUrl: string | undefined, sqlitePath: string, chained = true) {
   // The schema as the console makes it.
   const opened = await openDatabase({
     url: databaseUrl,
@@ -175,12 +200,12 @@ export async function fill(databaseUrl: string | undefined, sqlitePath: string) 
   const started = Date.now();
   if (databaseUrl === undefined) {
     const db = new Database(sqlitePath);
-    const columns = Object.keys(recordOf(0));
+    const columns = Object.keys(storedRecordOf(0, chained));
     const insert = db.prepare(
       `INSERT INTO audit_events (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
     );
     db.transaction(() => {
-      for (let i = 0; i < RECORDS; i++) insert.run(recordOf(i));
+      for (let i = 0; i < RECORDS; i++) insert.run(storedRecordOf(i, chained));
     })();
     // What the console keeps beside its records (and migration 002 fills from older ones).
     db.exec(
@@ -191,9 +216,9 @@ export async function fill(databaseUrl: string | undefined, sqlitePath: string) 
   } else {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    const columns = Object.keys(recordOf(0));
+    const columns = Object.keys(storedRecordOf(0, chained));
     for (let start = 0; start < RECORDS; start += 2000) {
-      const rows = Array.from({ length: 2000 }, (_, k) => recordOf(start + k));
+      const rows = Array.from({ length: 2000 }, (_, k) => storedRecordOf(start + k, chained));
       const values: unknown[] = [];
       const tuples = rows.map((row) => {
         const slots = columns.map((column) => {

@@ -15,7 +15,7 @@ export interface ChainSealer {
   nudge(): void;
   /** Seals every record closed by now, in order; answers with the chain's head. */
   sealDue(): Promise<ChainHead>;
-  /** Seals what is due, then every interval (records that close by time, other replicas'). */
+  /** Seals what is due (not awaited), then every interval (records closing by time, replicas'). */
   start(): Promise<void>;
   /** Stops the timers and waits for a seal under way. */
   stop(): Promise<void>;
@@ -86,7 +86,8 @@ export function createChainSealer(
   async function sealAll(): Promise<ChainHead> {
     for (;;) {
       const { head, sealed } = await sealBatch();
-      if (sealed < BATCH) {
+      // A stop does not wait for a backlog: the next start goes on from here.
+      if (sealed < BATCH || stopped) {
         // Every tick, sealed or not: a checkpoint may be due by time alone.
         await options.onHead?.(head);
         return head;
@@ -126,10 +127,13 @@ export function createChainSealer(
       nudged.unref();
     },
     sealDue,
-    async start() {
-      await sealDue().catch(logFailure);
+    // Not awaited: an upgraded console's backlog (a whole trail, minutes at 1,000,000 records)
+    // is sealed in steps while the console already serves.
+    start() {
+      void sealDue().catch(logFailure);
       tick = setInterval(() => void sealDue().catch(logFailure), options.intervalMs);
       tick.unref();
+      return Promise.resolve();
     },
     async stop() {
       stopped = true;
