@@ -36,6 +36,8 @@ const PORTS = { simulator: 9731, slowSimulator: 9732, bff: 9733 };
 const FAIL = JSON.stringify({
   serviceId: "1000000001",
   backchannelAuthenticationFailRequest: { ticket: "bench-ticket-0001", reason: "SERVER_ERROR" },
+  // The same ticket every call, which without it is a 409 (asked first, nothing sent).
+  again: true,
 });
 const CALLS_PER_ROUND = 1000;
 const ROUNDS = 5;

@@ -139,6 +139,11 @@ export async function sequentialLatency(
         },
         (res) => {
           res.resume();
+          // A latency of refusals (a 409, a 429) is not a fail call's: stop rather than report it.
+          if ((res.statusCode ?? 0) >= 300) {
+            reject(new Error(`${url} answered ${res.statusCode}: not what is measured`));
+            return;
+          }
           res.on("end", () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
         },
       );
