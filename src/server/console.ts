@@ -211,7 +211,7 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     auth: auth.auth,
     audit,
     auditChain,
-    /** The audit stream to the SIEM (webhook, syslog): `deliverDue()` sends what is due now. */
+    /** The audit stream to the SIEM (webhook, syslog): its sinks' states. */
     stream,
     metrics,
     /** METRICS_PORT's app (main.ts listens with it there); absent without the setting. */

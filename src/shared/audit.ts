@@ -146,6 +146,11 @@ export const auditFiltersSchema = z.strictObject({
   to: optionalTime,
 });
 export type AuditFilters = z.output<typeof auditFiltersSchema>;
+
+/** Whether any filter is set: then an export leaves records out and cannot be verified. */
+export function anyFilterSet(filters: AuditFilters): boolean {
+  return Object.values(filters).some((value) => value !== undefined);
+}
 export type AuditFiltersInput = z.input<typeof auditFiltersSchema>;
 
 export const AUDIT_PAGE_SIZE_MAX = 200;

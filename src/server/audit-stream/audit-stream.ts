@@ -68,8 +68,6 @@ export function createAuditStream(
     enabled: sinks.length > 0,
     /** Signed checkpoints go out with the stream: kept here until every sink has them. */
     saveCheckpoint: (checkpoint: Checkpoint) => sinkStore.saveCheckpoint(checkpoint),
-    /** Sends what is due now (tests; the timer does it every AUDIT_STREAM_INTERVAL_MS). */
-    deliverDue: runOnce,
     async start(): Promise<void> {
       if (sinks.length === 0) return;
       await sinkStore.ensure(sinks.map((sink) => sink.name));
@@ -84,13 +82,15 @@ export function createAuditStream(
     },
     /** Each sink's state, the same on every replica (read from the database). */
     async states(): Promise<AuditSink[]> {
-      const states = await sinkStore.states(sinks.map((sink) => sink.name));
+      const states = await sinkStore.states(
+        sinks.map((sink) => sink.name),
+        settings.maxLagMs,
+      );
       return states.map((state) => ({
         ...state,
         name: state.name as AuditSink["name"],
         target: sinks.find((sink) => sink.name === state.name)!.target,
         state: state.failingSince === null ? "delivering" : "retrying",
-        lagging: state.secondsBehind * 1000 > settings.maxLagMs,
       }));
     },
   };
@@ -117,8 +117,8 @@ function createSender(
 
   async function checkLag(): Promise<void> {
     if (options.now() - alarmedAt < ALARM_EVERY_MS) return;
-    const [state] = await sinkStore.states([sink.name]);
-    if (state && state.secondsBehind * 1000 > options.maxLagMs) {
+    const [state] = await sinkStore.states([sink.name], options.maxLagMs);
+    if (state?.lagging) {
       alarmedAt = options.now();
       options.logger.warn(
         { sink: sink.name, recordsBehind: state.recordsBehind, secondsBehind: state.secondsBehind },

@@ -21,6 +21,8 @@ export interface SinkState {
   recordsBehind: number;
   /** How long the oldest record it has not received has been closed (0 when none). */
   secondsBehind: number;
+  /** Behind more than AUDIT_STREAM_MAX_LAG_SECONDS: the stream's alarm. */
+  lagging: boolean;
   failingSince: string | null;
   lastError: string | null;
   deliveredAt: string | null;
@@ -129,7 +131,7 @@ export function createSinkStore(store: Store) {
         .execute();
     },
 
-    async states(names: string[]): Promise<SinkState[]> {
+    async states(names: string[], maxLagMs: number): Promise<SinkState[]> {
       if (names.length === 0) return [];
       const head = await db
         .selectFrom("audit_events")
@@ -151,12 +153,13 @@ export function createSinkStore(store: Store) {
           .where("chain_seq", "=", sink.cursor + 1)
           .executeTakeFirst();
         const closedAt = oldest?.closes_at ? Date.parse(oldest.closes_at) : undefined;
+        const waitedMs = closedAt === undefined ? 0 : Math.max(0, nowMs() - closedAt);
         states.push({
           name: sink.name,
           cursor: sink.cursor,
           recordsBehind: Math.max(0, (head?.chain_seq ?? 0) - sink.cursor),
-          secondsBehind:
-            closedAt === undefined ? 0 : Math.max(0, Math.round((nowMs() - closedAt) / 1000)),
+          secondsBehind: Math.round(waitedMs / 1000),
+          lagging: waitedMs > maxLagMs,
           failingSince: sink.failing_since,
           lastError: sink.last_error,
           deliveredAt: sink.delivered_at,

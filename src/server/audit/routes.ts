@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { auditEventSchema, auditFiltersSchema, auditPageQuerySchema } from "../../shared/audit";
+import {
+  anyFilterSet,
+  auditEventSchema,
+  auditFiltersSchema,
+  auditPageQuerySchema,
+} from "../../shared/audit";
 import type { AuditPage } from "../../shared/audit";
 import { EXPORT_CHUNK, EXPORT_FORMATS, streamExport } from "../http/export";
 import { signedInArea } from "../http/guards";
@@ -34,7 +39,7 @@ export function auditRoutes(deps: {
       .get("/export", queryParams(exportQuerySchema), (c) => {
         const { format, ...filters } = c.req.valid("query");
         // Only every record can be checked against the chain: a filtered export says it cannot.
-        const filtered = Object.values(filters).some((value) => value !== undefined);
+        const filtered = anyFilterSet(filters);
         c.header(
           "X-Audit-Chain",
           filtered

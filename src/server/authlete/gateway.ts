@@ -27,7 +27,7 @@ export interface AuthleteGatewayOptions {
   accessToken: string;
   timeoutMs: number;
   simulated: boolean;
-  /** Told of every call: its operation, seconds, and HTTP status ("timeout", "network"). */
+  /** Told of every call: its operation, seconds, and HTTP status (else timeout, network…). */
   observe?: CallObserver;
 }
 
@@ -36,6 +36,14 @@ export type CallObserver = (operation: AuthleteOperation, seconds: number, statu
 /** The metrics' names of the calls (a bounded label: never a path with a service or a token). */
 export type AuthleteOperation =
   "fail" | "complete" | "issue" | "authentication" | "token" | "token_delete" | "service_list";
+
+/** The metrics' status of a call that got no HTTP status: why, in one bounded word. */
+const NO_STATUS: Record<string, string> = {
+  "authlete-timeout": "timeout",
+  "authlete-unreachable": "network",
+  "authlete-bad-answer": "bad_answer",
+  error: "error",
+};
 
 /** A service as Authlete lists it. */
 export interface AuthleteService {
@@ -124,9 +132,7 @@ export function createAuthleteGateway(options: AuthleteGatewayOptions): Authlete
       observe(
         status !== undefined
           ? String(status)
-          : problem?.init.kind === "authlete-timeout"
-            ? "timeout"
-            : "network",
+          : (NO_STATUS[problem?.init.kind ?? "error"] ?? "error"),
       );
       // Unknown errors are bugs of ours: rethrown as they are, app.onError logs them.
       throw problem ?? error;

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import type { AppEnv } from "../http/app-env";
 import { problemResponse } from "../http/problem";
+import { requestIds } from "../http/request-context";
 import { secretsEqual } from "../identity/sessions";
 
 /**
@@ -33,10 +34,7 @@ export function metricsRoutes(registry: Registry, token: string | undefined) {
 /** METRICS_PORT's own app: /metrics and nothing else; no Host check (scraped by address). */
 export function metricsListenerApp(registry: Registry, token: string | undefined) {
   return new Hono<AppEnv>()
-    .use(async (c, next) => {
-      c.set("requestId", crypto.randomUUID());
-      await next();
-    })
+    .use(requestIds())
     .route("/metrics", metricsRoutes(registry, token))
     .notFound((c) => c.text("Only /metrics is served here.\n", 404));
 }

@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useLocation, useSearch } from "wouter";
+import { anyFilterSet } from "../../../shared/audit";
 import type { AuditFilters } from "../../../shared/audit";
 import { RequestErrorAlert } from "../../components/problem-alert";
 import { AuditChips } from "./audit-chips";
@@ -61,7 +62,7 @@ export function AuditLogPage() {
                   Export JSON
                 </a>
                 <span className="muted">
-                  {Object.values(filters).some((value) => value !== undefined)
+                  {anyFilterSet(filters)
                     ? "A filtered export cannot be verified against the audit chain."
                     : "The full JSON export can be verified with npm run audit:verify."}
                 </span>

@@ -8,6 +8,7 @@ import { consoleKeys } from "../../lib/console-queries";
 export const auditKeys = {
   all: consoleKeys.audit,
   log: (filters: AuditFilters) => [...consoleKeys.audit(), "log", filters] as const,
+  sinks: () => [...consoleKeys.audit(), "sinks"] as const,
 };
 const AUDIT_PAGE_SIZE = 50;
 
@@ -45,7 +46,7 @@ export function auditExportUrl(filters: AuditFilters, format: "csv" | "json"): s
 
 /** The audit stream's sinks (supervisors): refreshed while the page is open. */
 export const auditSinksQuery = queryOptions({
-  queryKey: [...consoleKeys.audit(), "sinks"] as const,
+  queryKey: auditKeys.sinks(),
   queryFn: () => readAnswer(api.audit.sinks.$get(), auditSinksSchema),
   refetchInterval: 10_000,
 });
