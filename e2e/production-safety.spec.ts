@@ -76,10 +76,12 @@ test("when the services list cannot be loaded, the server's answer still asks fo
   await page.route("**/api/services", (route) =>
     route.fulfill({ status: 503, contentType: "application/problem+json", body: "{}" }),
   );
-  await page.goto(PROFILES_CONSOLE);
+  // Opened from a link naming the service: the app draws that page itself (no first frame,
+  // whose services the BFF lists), so the page's own list is all it has.
+  await page.goto(`${PROFILES_CONSOLE}?serviceId=1000000001`);
   const form = new FailForm(page);
   const ticket = `prod-nolist-${Date.now().toString(36)}-Qw3rTy`;
-  await form.serviceId().fill("1000000001");
+  await expect(form.serviceId()).toHaveValue("1000000001");
   await form.ticket().fill(ticket);
   await form.reason().selectOption("ACCESS_DENIED");
   await form.submit().click();

@@ -3,7 +3,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-const outputs = ["dist/server/main.js", "dist/client/index.html"];
+const outputs = [
+  "dist/server/main.js",
+  "dist/client/index.html",
+  "dist/first-frame/first-frame.js",
+];
 const sources = ["src", "index.html", "vite.config.ts", "package.json", "package-lock.json"];
 
 function newestMtime(path) {

@@ -1,6 +1,7 @@
 import { QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { Suspense, lazy, useEffect, useState } from "react";
 import type { ReactNode } from "react";
+import type { QueryClient } from "@tanstack/react-query";
 import type { FailTicketPage as FailTicketPageType } from "./features/fail-ticket/fail-ticket-page";
 import { Link, Redirect, Route, Switch, useRoute } from "wouter";
 import { ApprovalsNavLink } from "./features/approvals/approvals-nav-link";
@@ -14,10 +15,11 @@ import type { SessionInfo } from "../shared/session";
 import { queryClient } from "./lib/query-client";
 import { usePageTitle } from "./lib/page-title";
 
-export function App() {
+/** The page. The first frame's renderer gives it a query client of its own per request. */
+export function App({ client = queryClient }: { client?: QueryClient }) {
   return (
     <ErrorBoundary>
-      <QueryClientProvider client={queryClient}>
+      <QueryClientProvider client={client}>
         <Gate />
       </QueryClientProvider>
     </ErrorBoundary>
@@ -60,7 +62,10 @@ const SignInPage = lazy(() =>
 // are fetched right after (see SignedIn), so a click finds them.
 const failTicketPage = import("./features/fail-ticket/fail-ticket-page");
 let FailTicketPage: typeof FailTicketPageType | undefined;
-void failTicketPage.then((m) => (FailTicketPage = m.FailTicketPage));
+/** Once the fail form's module is here: a first frame is drawn, or taken over, only then. */
+export const failTicketPageReady: Promise<void> = failTicketPage.then((m) => {
+  FailTicketPage = m.FailTicketPage;
+});
 function useFailTicketPage() {
   const [loaded, setLoaded] = useState(() => FailTicketPage);
   useEffect(() => {

@@ -25,7 +25,12 @@ import { oidcRoutes } from "./session/oidc-routes";
 import { sessionRoutes } from "./session/routes";
 import type { ConsoleAuth } from "./session/sign-in";
 import { serviceRoutes } from "./services/routes";
-import { configRoutes, healthRoutes } from "./status/routes";
+import { configRoutes, consoleConfig, healthRoutes } from "./status/routes";
+import type { ConsoleFacts } from "./status/routes";
+import { getCookie } from "hono/cookie";
+import type { Context } from "hono";
+import { sessionCookieName } from "./http/guards";
+import { roleAllows } from "../shared/session";
 import { testTicketRoutes } from "./test-tickets/routes";
 import type { ServiceDirectory } from "./authlete/service-directory";
 import { staticPage } from "./http/static-page";
@@ -34,6 +39,10 @@ import type { BulkJobStore } from "./bulk/bulk-job-store";
 import type { Registry } from "prom-client";
 import type { AuditSink } from "../shared/audit-sinks";
 import { metricsRoutes } from "./metrics/metrics-routes";
+import { answeredWithin } from "./http/first-frame";
+import type { FirstFrameRenderer } from "./http/first-frame";
+import type { FirstFrameData } from "../shared/first-frame";
+import { sessionInfo } from "./session/sign-in";
 
 export interface AppDeps {
   /** Which Authlete, token and test client serve each service. */
@@ -53,6 +62,8 @@ export interface AppDeps {
   delivery: DeliveryDeps;
   /** The built page; absent in development, where Vite serves it. */
   clientDir?: string;
+  /** The built first frame's renderer (decision 023), when there is one. */
+  firstFrame?: () => Promise<FirstFrameRenderer | undefined>;
   /** SERVE_SOURCE_MAPS: the built page's .map files (default: 404). */
   serveSourceMaps?: boolean;
   /** The clock of the readiness verdict (tests move it). */
@@ -83,6 +94,22 @@ export function createApp(deps: AppDeps) {
     store: deps.bulkStore,
     approvals,
   };
+  const facts: ConsoleFacts = {
+    services,
+    version: deps.version,
+    deliverNotifications: deps.delivery.enabled,
+    sessionIdleSeconds: deps.auth.idleSeconds,
+  };
+  /** The first frame is an operator's: a viewer's `/` leads elsewhere, a stranger signs in. */
+  async function firstFrameData(c: Context<AppEnv>): Promise<FirstFrameData | undefined> {
+    const checked = await sessions.check(getCookie(c, sessionCookieName(c)));
+    if (!("session" in checked) || !roleAllows(checked.session.role, "operator")) return undefined;
+    return {
+      session: sessionInfo(checked.session),
+      config: consoleConfig(facts),
+      services: await answeredWithin(services.listServices(), 100),
+    };
+  }
   // An approved request runs as its own route would have run it.
   const runners: ApprovedActionRunners = {
     fail: (run, held) => runFail(audit, run, held.request, run.caller.requestId ?? ""),
@@ -124,16 +151,7 @@ export function createApp(deps: AppDeps) {
     .route("/bulk-jobs", bulkJobRoutes(bulkDeps))
     .route("/approvals", approvalRoutes({ sessions, audit, approvals, runners }))
     .route("/lab", labRoutes({ ...deps.lab, sessions, services, actionPolicy }))
-    .route(
-      "/config",
-      configRoutes({
-        sessions,
-        services,
-        version: deps.version,
-        deliverNotifications: deps.delivery.enabled,
-        sessionIdleSeconds: deps.auth.idleSeconds,
-      }),
-    )
+    .route("/config", configRoutes({ sessions, ...facts }))
     .all("*", (c) =>
       problemResponse(c, {
         kind: "not-found",
@@ -177,7 +195,17 @@ export function createApp(deps: AppDeps) {
   if (signIn.mode === "oidc") app.route("/auth/oidc", oidcRoutes(deps.auth, signIn, deps.audit));
 
   if (deps.clientDir) {
-    app.route("/", staticPage(deps.clientDir, { serveSourceMaps: deps.serveSourceMaps ?? false }));
+    app.route(
+      "/",
+      staticPage(deps.clientDir, {
+        serveSourceMaps: deps.serveSourceMaps ?? false,
+        firstFrame: deps.firstFrame && {
+          source: firstFrameData,
+          renderer: deps.firstFrame,
+          logger: deps.logger,
+        },
+      }),
+    );
   }
 
   app.notFound((c) =>

@@ -15,6 +15,8 @@ import { createApprovalStore } from "./actions/approval-store";
 import { auditOf } from "./console-audit";
 import { SqlSlidingWindowLimiter } from "./actions/counters";
 import { createApp } from "./app";
+import { builtFirstFrameRenderer } from "./http/first-frame";
+import type { FirstFrameRenderer } from "./http/first-frame";
 import { connectAuthlete } from "./authlete/connect";
 import { createLabStore } from "./lab/lab-store";
 import { LAB_RECEIVER_PATH } from "./lab/receiver";
@@ -46,6 +48,8 @@ export interface ConsoleOverrides {
   logDestination?: DestinationStream;
   /** The built page; default dist/client when it exists. Null: serve no page. */
   clientDir?: string | null;
+  /** The first frame's renderer; by default the build's, beside the built page only. */
+  firstFrame?: () => Promise<FirstFrameRenderer | undefined>;
   version?: string;
   /** Bulk job leases: shorter in tests that kill a replica. */
   bulkTiming?: { leaseMs?: number; heartbeatMs?: number };
@@ -59,6 +63,9 @@ export interface ConsoleOverrides {
 
 // Built: dist/server/main.js → dist/client; from source: src/server/console.ts → dist/client.
 const BUILT_CLIENT_DIR = fileURLToPath(new URL("../../dist/client/", import.meta.url));
+const BUILT_FIRST_FRAME = fileURLToPath(
+  new URL("../../dist/first-frame/first-frame.js", import.meta.url),
+);
 
 export async function buildConsole(settings: ConsoleSettings, overrides: ConsoleOverrides = {}) {
   const clock = clockFrom(overrides.now);
@@ -171,6 +178,10 @@ export async function buildConsole(settings: ConsoleSettings, overrides: Console
     logger,
     version,
     clientDir,
+    // Drawn by the build's own components: only beside the page of that build.
+    firstFrame:
+      overrides.firstFrame ??
+      (clientDir === BUILT_CLIENT_DIR ? builtFirstFrameRenderer(BUILT_FIRST_FRAME) : undefined),
     serveSourceMaps: settings.serveSourceMaps,
     now: clock.epochMs,
     publicAddress: { publicUrl: settings.publicUrl, trustProxy: settings.trustProxy },

@@ -4,6 +4,7 @@
  * Options become environment variables; only the Authlete URL, the clock and the database
  * location are overrides. Log lines are captured to assert on.
  */
+import type { FirstFrameRenderer } from "../server/http/first-frame";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
@@ -42,6 +43,8 @@ export interface HarnessOptions {
     approval?: "required" | "none";
   }[];
   clientDir?: string;
+  /** The first frame's renderer (e.g. src/client/first-frame.tsx, from source). */
+  firstFrame?: () => Promise<FirstFrameRenderer | undefined>;
   /** Default: the harness signs in as "Test Operator" and sends the cookie with every request. */
   signedIn?: boolean;
   now?: () => number;
@@ -169,6 +172,7 @@ export async function startConsole(options: HarnessOptions = {}) {
     databasePath: options.databasePath ?? ":memory:",
     logDestination: { write: (line: string) => void logLines.push(line) },
     clientDir: options.clientDir ?? null,
+    firstFrame: options.firstFrame,
     version: "0.0.0-test",
     bulkTiming: options.bulkTiming,
     onQuery: options.onQuery,

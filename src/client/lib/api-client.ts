@@ -5,8 +5,13 @@ import { noteActivity } from "./session-ended";
 import { problemSchema, problemType } from "../../shared/problem";
 import type { Problem, ProblemKind } from "../../shared/problem";
 
-/** The BFF, typed end to end from its routes. */
-export const api = hc<AppType>(window.location.origin).api;
+/**
+ * The BFF, typed end to end from its routes. The first frame's renderer runs in Node and never
+ * calls it: there it only needs to exist.
+ */
+export const api = hc<AppType>(
+  typeof window === "undefined" ? "http://first-frame.invalid" : window.location.origin,
+).api;
 
 /** A failed call to the BFF, always as a problem the page can show. */
 export class ApiProblem extends Error {

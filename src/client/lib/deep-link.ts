@@ -19,6 +19,8 @@ let taken: FormPrefill | undefined;
  */
 export function takeDeepLink(): FormPrefill {
   if (taken) return taken;
+  // The first frame is drawn only for `/` without a query: there is no link to read.
+  if (typeof window === "undefined") return {};
   const url = new URL(window.location.href);
   const get = (name: string) => url.searchParams.get(name)?.trim() || undefined;
   const reason = get("reason")?.toUpperCase();

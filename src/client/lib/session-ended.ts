@@ -38,5 +38,7 @@ export function useSessionEnded(): SessionEnd | null {
       return () => listeners.delete(listener);
     },
     () => ended,
+    // Drawn in a first frame (first-frame.tsx): a session that is being drawn has not ended.
+    () => null,
   );
 }

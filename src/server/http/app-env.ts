@@ -28,5 +28,7 @@ export type AppEnv = {
     principal: Principal;
     /** Where the request comes from, as PUBLIC_URL and TRUST_PROXY say (public-address.ts). */
     client: ClientFacts;
+    /** This answer's CSP nonce (securityHeaders): only the first frame's early script uses it. */
+    secureHeadersNonce?: string;
   };
 };

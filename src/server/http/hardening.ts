@@ -1,11 +1,12 @@
 import type { MiddlewareHandler } from "hono";
-import { secureHeaders } from "hono/secure-headers";
+import { NONCE, secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { problemResponse } from "./problem";
 
 /**
  * Security headers on every answer. The built page has no inline script or style, so the policy
- * can be strict; frame-ancestors 'none' stops the console being framed (clickjacking).
+ * can be strict: the first frame's one inline script and inline styles (decision 023) carry
+ * this answer's nonce; frame-ancestors 'none' stops the console being framed (clickjacking).
  * HSTS only over https (PUBLIC_URL, or a trusted proxy's X-Forwarded-Proto): on plain-http
  * loopback it would be meaningless.
  */
@@ -13,8 +14,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
   const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
+      scriptSrc: ["'self'", NONCE],
+      styleSrc: ["'self'", NONCE],
       imgSrc: ["'self'", "data:"],
       connectSrc: ["'self'"],
       fontSrc: ["'self'"],

@@ -1,16 +1,51 @@
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
+import { readFramePage, withFirstFrame } from "./first-frame";
+import type { FirstFrameRenderer, FirstFrameSource, FramePage } from "./first-frame";
+import type { Logger } from "../logger";
 
 /**
  * The built page. Vite names assets by content hash, so they can be cached forever; index.html
  * names the current hashes, so it is revalidated on every load.
  */
-export function staticPage(clientDir: string, options: { serveSourceMaps: boolean }) {
+export function staticPage(
+  clientDir: string,
+  options: {
+    serveSourceMaps: boolean;
+    /** `/` drawn for the signed-in operator before the scripts run (decision 023). */
+    firstFrame?: {
+      source: FirstFrameSource;
+      renderer: () => Promise<FirstFrameRenderer | undefined>;
+      logger: Logger;
+    };
+  },
+) {
   const immutable = "public, max-age=31536000, immutable";
   const revalidate = "no-cache";
+  let framePage: FramePage | undefined;
+  const firstFrame = options.firstFrame;
   return (
     new Hono<AppEnv>()
+      // The fail form, drawn: for `/` exactly (a deep link's query is the page's to read), and
+      // never cached, since it holds the person's name. Anything amiss: the page as built.
+      .get("/", async (c, next) => {
+        if (!firstFrame || new URL(c.req.url).search !== "") return next();
+        try {
+          const render = await firstFrame.renderer();
+          const data = render && (await firstFrame.source(c));
+          if (!render || !data) return next();
+          framePage ??= readFramePage(clientDir);
+          const html = await render(data);
+          c.header("Cache-Control", "no-store");
+          return c.html(
+            withFirstFrame(framePage, { html, data, nonce: c.var.secureHeadersNonce ?? "" }),
+          );
+        } catch (error) {
+          firstFrame.logger.warn({ err: error }, "first frame not drawn: the page draws itself");
+          return next();
+        }
+      })
       // Source maps show the whole client source: built for debugging, served only when asked.
       .get("/assets/*", async (c, next) =>
         c.req.path.endsWith(".map") && !options.serveSourceMaps ? c.text("Not found", 404) : next(),

@@ -6,27 +6,31 @@ import { getCookie } from "hono/cookie";
 import { sessionCookieName, signedInArea } from "../http/guards";
 import type { SessionStore } from "../identity/sessions";
 
-/** GET /api/config: what the page must know. Never a secret. */
-export function configRoutes(deps: {
-  sessions: SessionStore;
+/** What the page must know about this console, for GET /api/config and the first frame. */
+export interface ConsoleFacts {
   services: ServiceDirectory;
   version: string;
   deliverNotifications: boolean;
   sessionIdleSeconds: number;
-}) {
-  const { services, version } = deps;
-  return signedInArea(deps.sessions).get("/", (c) => {
-    const config: ConsoleConfig = {
-      target: services.defaultTarget,
-      testTickets: services.testTicketsAvailable
-        ? { available: true }
-        : { available: false, reason: services.testTicketsHint },
-      notifications: { deliver: deps.deliverNotifications },
-      session: { idleSeconds: deps.sessionIdleSeconds },
-      version,
-    };
-    return c.json(config, 200);
-  });
+}
+
+/** The page's configuration. Never a secret. */
+export function consoleConfig(facts: ConsoleFacts): ConsoleConfig {
+  const { services } = facts;
+  return {
+    target: services.defaultTarget,
+    testTickets: services.testTicketsAvailable
+      ? { available: true }
+      : { available: false, reason: services.testTicketsHint },
+    notifications: { deliver: facts.deliverNotifications },
+    session: { idleSeconds: facts.sessionIdleSeconds },
+    version: facts.version,
+  };
+}
+
+/** GET /api/config: what the page must know. Never a secret. */
+export function configRoutes(deps: ConsoleFacts & { sessions: SessionStore }) {
+  return signedInArea(deps.sessions).get("/", (c) => c.json(consoleConfig(deps), 200));
 }
 
 /** How long /readyz reuses a verdict: probes every second cost one Authlete call per 5 s. */

@@ -160,8 +160,11 @@ export function FailTicketForm({
   const asking = submission.asking;
   return (
     <div className="form-column">
+      {/* method="post": were the form ever sent by the browser itself (a first frame in a
+          browser without scripts), the ticket would not end up in an address. */}
       <form
         className="card form"
+        method="post"
         onSubmit={(event) => void submit(event)}
         onKeyDown={submitOnCtrlEnter(submit)}
         noValidate

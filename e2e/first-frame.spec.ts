@@ -1,0 +1,108 @@
+import type { Page, Route } from "@playwright/test";
+import { FailForm, expect, signIn, test } from "./fixtures";
+
+/**
+ * Decision 023: the BFF draws the fail form into the page, and the app takes it over when its
+ * scripts have run. These journeys hold the scripts back, so that the person works in the
+ * drawn form alone, then let them through.
+ */
+async function holdScripts(page: Page) {
+  // page.goto waits for the load event, which waits for the scripts: these journeys pass
+  // { waitUntil: "commit" } and wait for the form instead.
+  const held: Route[] = [];
+  let open = false;
+  await page.route(/\/assets\/.*\.js$/, (route) => (open ? route.continue() : held.push(route)));
+  return {
+    release: async () => {
+      open = true;
+      await Promise.all(held.splice(0).map((route) => route.continue()));
+    },
+  };
+}
+
+const tookOver = (page: Page) =>
+  page.waitForFunction(() => window.earlyInput?.tookOverAt !== undefined);
+
+test("what is typed and pressed before the scripts run is done once they do", async ({
+  page,
+}) => {
+  await signIn(page);
+  const scripts = await holdScripts(page);
+  const sent: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() !== "GET") sent.push(new URL(request.url()).pathname);
+  });
+  await page.goto("/", { waitUntil: "commit" });
+  const form = new FailForm(page);
+
+  // The form is there, drawn, with no script of the app run yet.
+  await expect(form.submit()).toBeEnabled();
+  await form.serviceId().fill("1000000001");
+  await form.ticket().fill("frame-ticket-0123456789");
+  await form.reason().selectOption("SERVER_ERROR");
+  await form.openMore();
+  await form.errorDescription().fill("Held by the first frame");
+  await form.ticket().click();
+  await form.submit().click();
+  // Held: said on the button, and nothing sent, the ticket in no address.
+  await expect(form.submit()).toHaveAttribute("aria-busy", "true");
+  expect(sent).toEqual([]);
+  expect(page.url()).not.toContain("frame-ticket");
+
+  await scripts.release();
+  await tookOver(page);
+  // The app's form holds what was typed and does the press: one fail, with all of it.
+  await expect(form.outcome()).toContainText("SERVER_ERROR");
+  await expect(form.outcome()).toContainText("…456789");
+  expect(sent.filter((path) => path.endsWith("/fail"))).toHaveLength(1);
+  await expect(form.ticket()).toHaveValue("frame-ticket-0123456789");
+  await expect(form.errorDescription()).toHaveValue("Held by the first frame");
+});
+
+test("a field being typed in keeps the focus and the caret when the app takes over", async ({
+  page,
+}) => {
+  await signIn(page);
+  const scripts = await holdScripts(page);
+  await page.goto("/", { waitUntil: "commit" });
+  const form = new FailForm(page);
+  await form.ticket().fill("abcdef");
+  await form.ticket().press("ArrowLeft");
+  await form.ticket().press("ArrowLeft");
+  await scripts.release();
+  await tookOver(page);
+  await expect(form.ticket()).toBeFocused();
+  // Typing goes on where it was: between "abcd" and "ef".
+  await page.keyboard.type("XY");
+  await expect(form.ticket()).toHaveValue("abcdXYef");
+  // And the app's own behaviour is there: Reason's details answer a choice.
+  await form.reason().selectOption("ACCESS_DENIED");
+  await expect(page.locator("#reason-details")).toContainText("403");
+});
+
+test("scripts that never come: the form says the console did not start", async ({ page }) => {
+  test.slow();
+  await signIn(page);
+  await page.route(/\/assets\/.*\.js$/, (route) => route.abort());
+  await page.goto("/", { waitUntil: "commit" });
+  const form = new FailForm(page);
+  await expect(form.submit()).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("The console did not start", {
+    timeout: 25_000,
+  });
+  await expect(page.getByRole("alert")).toContainText("Nothing was sent");
+});
+
+test.describe("without scripts", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a press sends the form in no address", async ({ page }) => {
+    await signIn(page);
+    await page.goto("/");
+    const form = new FailForm(page);
+    await form.ticket().fill("no-script-ticket-0123");
+    await form.submit().click();
+    await page.waitForLoadState();
+    expect(page.url()).not.toContain("no-script-ticket");
+  });
+});
