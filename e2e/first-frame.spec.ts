@@ -23,9 +23,7 @@ async function holdScripts(page: Page) {
 const tookOver = (page: Page) =>
   page.waitForFunction(() => window.earlyInput?.tookOverAt !== undefined);
 
-test("what is typed and pressed before the scripts run is done once they do", async ({
-  page,
-}) => {
+test("what is typed and pressed before the scripts run is done once they do", async ({ page }) => {
   await signIn(page);
   const scripts = await holdScripts(page);
   const sent: string[] = [];
