@@ -41,6 +41,8 @@ test("what is typed and pressed before the scripts run is done once they do", as
   await form.openMore();
   await form.errorDescription().fill("Held by the first frame");
   await form.ticket().click();
+  // Ctrl+Enter, the form's shortcut, then the button: one press, held.
+  await form.ticket().press("Control+Enter");
   await form.submit().click();
   // Held: said on the button, and nothing sent, the ticket in no address.
   await expect(form.submit()).toHaveAttribute("aria-busy", "true");

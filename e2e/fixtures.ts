@@ -128,9 +128,13 @@ export const test = base.extend<{ failForm: FailForm }>({
     await signIn(page);
     await page.goto("/");
     const form = new FailForm(page);
-    // Hand over a page that is ready: the session check renders the form after a round trip,
-    // and a key pressed before then would go nowhere.
+    // Hand over a page that is ready. The BFF draws the form before the scripts run (decision
+    // 023), and the app takes it over a moment later: journeys about the app's behaviour start
+    // there (e2e/first-frame.spec.ts is about the moment before).
     await expect(form.submit()).toBeVisible();
+    await page.waitForFunction(
+      () => !document.getElementById("first-frame-data") || window.earlyInput?.tookOverAt,
+    );
     await use(form);
   },
 });

@@ -63,6 +63,14 @@ export const EARLY_INPUT_SCRIPT = `(() => {
       note(button);
     }
   }, true);
+  // Ctrl+Enter (the form's shortcut) is a press of its submit button, as in the app.
+  document.addEventListener("keydown", (event) => {
+    if (early.done || event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    const button = event.target.form && event.target.form.querySelector("[type=submit]");
+    if (!button) return;
+    event.preventDefault();
+    note(button);
+  }, true);
   // Scripts that never come (a network cut mid-load) must not leave a form that seems to work.
   setTimeout(() => {
     if (early.done) return;
