@@ -137,3 +137,13 @@ test("axe: production service selected", async ({ page }) => {
   await expect(page.getByRole("note").filter({ hasText: "Production" })).toBeVisible();
   await expectAccessible(page, "production service selected");
 });
+
+test("axe: the first frame, before the app takes it over, with a press held", async ({ page }) => {
+  await signIn(page);
+  // The app's scripts never come in this test: the page is the BFF's drawing alone.
+  await page.route(/\/assets\/.*\.js$/, () => undefined);
+  await page.goto(CONSOLE, { waitUntil: "commit" });
+  await page.getByRole("button", { name: "Fail ticket" }).click();
+  await expect(page.getByRole("button", { name: "Starting…" })).toBeVisible();
+  await expectAccessible(page, "the first frame");
+});

@@ -38,7 +38,7 @@ export const STARTUP_ALARM_MS = 15_000;
 /**
  * Inline in the first frame, before the form: until the app takes over, a submit is held (never
  * sent by the browser: it would put the ticket in an address) and every button press is noted,
- * to be pressed again by the app. The pressed button says it is waiting (aria-busy).
+ * to be pressed again by the app. The pressed button says it is waiting ("Starting…", aria-busy).
  */
 export const EARLY_INPUT_SCRIPT = `(() => {
   const early = (window.earlyInput = { pressed: [] });
@@ -48,6 +48,7 @@ export const EARLY_INPUT_SCRIPT = `(() => {
     early.pressed.push(button.textContent.trim());
     button.setAttribute("aria-busy", "true");
     button.dataset.held = "true";
+    button.textContent = "Starting…";
   };
   document.addEventListener("submit", (event) => {
     if (early.done) return;
