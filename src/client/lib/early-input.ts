@@ -10,7 +10,7 @@ export interface EarlySnapshot {
   changed: { name: string; value: string; checked?: boolean }[];
   /** The indexes of the <details> opened (More), in document order. */
   opened: number[];
-  focus?: { name: string; start: number | null; end: number | null };
+  focus?: { name: string; value: string; start: number | null; end: number | null };
   /** Buttons pressed, by their text, in order. */
   pressed: string[];
 }
@@ -41,6 +41,7 @@ export function snapshotEarlyInput(root: HTMLElement): EarlySnapshot {
     ),
     focus: focused && {
       name: focused.name,
+      value: focused.value,
       start: selectable ? focused.selectionStart : null,
       end: selectable ? focused.selectionEnd : null,
     },
@@ -73,9 +74,15 @@ export function replayEarlyInput(root: HTMLElement, snapshot: EarlySnapshot): vo
       type(field, change.value);
     }
   }
+  // The caret goes back where it was, unless the app has put a value of its own there (the
+  // preselected service): then that value is selected, so that typing goes on replacing it.
   const focused = snapshot.focus && named(snapshot.focus.name);
   if (focused && "setSelectionRange" in focused && snapshot.focus?.start != null) {
-    focused.setSelectionRange(snapshot.focus.start, snapshot.focus.end);
+    if (focused.value === snapshot.focus.value) {
+      focused.setSelectionRange(snapshot.focus.start, snapshot.focus.end);
+    } else {
+      focused.select();
+    }
   }
   for (const text of snapshot.pressed) {
     [...root.querySelectorAll("button")]
