@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, test } from "@playwright/test";
+import { appTookOver } from "./fixtures";
 import { ACCESS_CODE, SIMULATOR_TOKEN, startDeploymentStack } from "./deployment-stack";
 import type { DeploymentStack, Replica } from "./deployment-stack";
 
@@ -109,6 +110,7 @@ test("over https through the proxy: sign in, fail a ticket, read the audit log, 
     await page.getByRole("button", { name: "Fail ticket" }).click();
     await expect(page.getByRole("region", { name: "Authlete response" })).toContainText("A185001");
     await page.goto(`${stack.publicUrl}/`);
+    await appTookOver(page);
   }
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("cell", { name: "Dana Deploy" }).first()).toBeVisible();

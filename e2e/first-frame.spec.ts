@@ -1,5 +1,5 @@
 import type { Page, Route } from "@playwright/test";
-import { FailForm, expect, signIn, test } from "./fixtures";
+import { FailForm, appTookOver, expect, signIn, test } from "./fixtures";
 
 /**
  * Decision 023: the BFF draws the fail form into the page, and the app takes it over when its
@@ -19,9 +19,6 @@ async function holdScripts(page: Page) {
     },
   };
 }
-
-const tookOver = (page: Page) =>
-  page.waitForFunction(() => window.earlyInput?.tookOverAt !== undefined);
 
 test("what is typed and pressed before the scripts run is done once they do", async ({ page }) => {
   await signIn(page);
@@ -51,7 +48,7 @@ test("what is typed and pressed before the scripts run is done once they do", as
   expect(page.url()).not.toContain("frame-ticket");
 
   await scripts.release();
-  await tookOver(page);
+  await appTookOver(page);
   // The app's form holds what was typed and does the press: one fail, with all of it.
   await expect(form.outcome()).toContainText("SERVER_ERROR");
   await expect(form.outcome()).toContainText("…456789");
@@ -71,7 +68,7 @@ test("a field being typed in keeps the focus and the caret when the app takes ov
   await form.ticket().press("ArrowLeft");
   await form.ticket().press("ArrowLeft");
   await scripts.release();
-  await tookOver(page);
+  await appTookOver(page);
   await expect(form.ticket()).toBeFocused();
   // Typing goes on where it was: between "abcd" and "ef".
   await page.keyboard.type("XY");
@@ -90,7 +87,7 @@ test("a field the app fills as it takes over is selected, so typing replaces it"
   const form = new FailForm(page);
   await form.serviceId().click();
   await scripts.release();
-  await tookOver(page);
+  await appTookOver(page);
   // On the simulator the app preselects the demo service in the field the person is in.
   await expect(form.serviceId()).toHaveValue("1000000001");
   await expect(form.serviceId()).toBeFocused();
@@ -118,7 +115,7 @@ test.describe("without scripts", () => {
 
   test("a press sends the form in no address", async ({ page }) => {
     await signIn(page);
-    await page.goto("/");
+    await page.goto("/", { waitUntil: "load" });
     const form = new FailForm(page);
     await form.ticket().fill("no-script-ticket-0123");
     await form.submit().click();

@@ -123,18 +123,32 @@ export async function signInWithProvider(page: Page, login: string): Promise<voi
   await page.getByRole("button", { name: "Sign-in" }).click();
 }
 
+/** Once the app has taken over the BFF's first frame, if the page came with one (decision 023). */
+export async function appTookOver(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.getElementById("first-frame-data") || window.earlyInput?.tookOverAt,
+  );
+}
+
 export const test = base.extend<{ failForm: FailForm }>({
+  // Journeys about the app start once the app runs: `/` arrives with the form drawn by the BFF
+  // and the app takes it over a moment later; a click whose press and release fall on either
+  // side of that moment is lost. A journey that passes its own `waitUntil` (first-frame.spec.ts
+  // is about the moment before) waits for what it says.
+  page: async ({ page }, use) => {
+    const goto = page.goto.bind(page);
+    page.goto = async (url, options) => {
+      const answer = await goto(url, options);
+      if (options?.waitUntil === undefined) await appTookOver(page);
+      return answer;
+    };
+    await use(page);
+  },
   failForm: async ({ page }, use) => {
     await signIn(page);
     await page.goto("/");
     const form = new FailForm(page);
-    // Hand over a page that is ready. The BFF draws the form before the scripts run (decision
-    // 023), and the app takes it over a moment later: journeys about the app's behaviour start
-    // there (e2e/first-frame.spec.ts is about the moment before).
     await expect(form.submit()).toBeVisible();
-    await page.waitForFunction(
-      () => !document.getElementById("first-frame-data") || window.earlyInput?.tookOverAt,
-    );
     await use(form);
   },
 });
