@@ -6,29 +6,31 @@ import { FailForm, appTookOver, expect, signIn, test } from "./fixtures";
  * scripts have run. These journeys hold the scripts back, so that the person works in the
  * drawn form alone, then let them through.
  */
-async function holdScripts(page: Page) {
-  // page.goto waits for the load event, which waits for the scripts: these journeys pass
-  // { waitUntil: "commit" } and wait for the form instead.
+async function openWithScriptsHeld(page: Page) {
+  await signIn(page);
   const held: Route[] = [];
   let open = false;
   await page.route(/\/assets\/.*\.js$/, (route) => (open ? route.continue() : held.push(route)));
+  // page.goto would wait for the load event, which waits for the scripts.
+  await page.goto("/", { waitUntil: "commit" });
   return {
+    form: new FailForm(page),
+    /** Lets the scripts through and waits until the app has taken the frame over. */
     release: async () => {
       open = true;
       await Promise.all(held.splice(0).map((route) => route.continue()));
+      await appTookOver(page);
     },
   };
 }
 
 test("what is typed and pressed before the scripts run is done once they do", async ({ page }) => {
-  await signIn(page);
-  const scripts = await holdScripts(page);
+  const { form, release } = await openWithScriptsHeld(page);
+  // From here on (the sign-in is behind): every write the page makes.
   const sent: string[] = [];
   page.on("request", (request) => {
     if (request.method() !== "GET") sent.push(new URL(request.url()).pathname);
   });
-  await page.goto("/", { waitUntil: "commit" });
-  const form = new FailForm(page);
 
   // The form is there, drawn, with no script of the app run yet.
   await expect(form.submit()).toBeEnabled();
@@ -47,8 +49,7 @@ test("what is typed and pressed before the scripts run is done once they do", as
   expect(sent).toEqual([]);
   expect(page.url()).not.toContain("frame-ticket");
 
-  await scripts.release();
-  await appTookOver(page);
+  await release();
   // The app's form holds what was typed and does the press: one fail, with all of it.
   await expect(form.outcome()).toContainText("SERVER_ERROR");
   await expect(form.outcome()).toContainText("…456789");
@@ -60,15 +61,11 @@ test("what is typed and pressed before the scripts run is done once they do", as
 test("a field being typed in keeps the focus and the caret when the app takes over", async ({
   page,
 }) => {
-  await signIn(page);
-  const scripts = await holdScripts(page);
-  await page.goto("/", { waitUntil: "commit" });
-  const form = new FailForm(page);
+  const { form, release } = await openWithScriptsHeld(page);
   await form.ticket().fill("abcdef");
   await form.ticket().press("ArrowLeft");
   await form.ticket().press("ArrowLeft");
-  await scripts.release();
-  await appTookOver(page);
+  await release();
   await expect(form.ticket()).toBeFocused();
   // Typing goes on where it was: between "abcd" and "ef".
   await page.keyboard.type("XY");
@@ -81,13 +78,9 @@ test("a field being typed in keeps the focus and the caret when the app takes ov
 test("a field the app fills as it takes over is selected, so typing replaces it", async ({
   page,
 }) => {
-  await signIn(page);
-  const scripts = await holdScripts(page);
-  await page.goto("/", { waitUntil: "commit" });
-  const form = new FailForm(page);
+  const { form, release } = await openWithScriptsHeld(page);
   await form.serviceId().click();
-  await scripts.release();
-  await appTookOver(page);
+  await release();
   // On the simulator the app preselects the demo service in the field the person is in.
   await expect(form.serviceId()).toHaveValue("1000000001");
   await expect(form.serviceId()).toBeFocused();

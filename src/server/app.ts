@@ -27,9 +27,8 @@ import type { ConsoleAuth } from "./session/sign-in";
 import { serviceRoutes } from "./services/routes";
 import { configRoutes, consoleConfig, healthRoutes } from "./status/routes";
 import type { ConsoleFacts } from "./status/routes";
-import { getCookie } from "hono/cookie";
 import type { Context } from "hono";
-import { sessionCookieName } from "./http/guards";
+import { checkSession } from "./http/guards";
 import { roleAllows } from "../shared/session";
 import { testTicketRoutes } from "./test-tickets/routes";
 import type { ServiceDirectory } from "./authlete/service-directory";
@@ -102,7 +101,7 @@ export function createApp(deps: AppDeps) {
   };
   /** The first frame is an operator's: a viewer's `/` leads elsewhere, a stranger signs in. */
   async function firstFrameData(c: Context<AppEnv>): Promise<FirstFrameData | undefined> {
-    const checked = await sessions.check(getCookie(c, sessionCookieName(c)));
+    const checked = await checkSession(sessions, c);
     if (!("session" in checked) || !roleAllows(checked.session.role, "operator")) return undefined;
     return {
       session: sessionInfo(checked.session),

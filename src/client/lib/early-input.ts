@@ -6,8 +6,8 @@
 type Field = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
 export interface EarlySnapshot {
-  /** Fields whose value differs from the frame's, by name. */
-  changed: { name: string; value: string; checked?: boolean }[];
+  /** Fields whose value differs from the frame's, by name (the frame has no checkbox). */
+  changed: { name: string; value: string }[];
   /** The indexes of the <details> opened (More), in document order. */
   opened: number[];
   focus?: { name: string; value: string; start: number | null; end: number | null };
@@ -20,11 +20,6 @@ function changedValue(field: Field): EarlySnapshot["changed"][number] | undefine
     const changed = [...field.options].some((option) => option.selected !== option.defaultSelected);
     return changed ? { name: field.name, value: field.value } : undefined;
   }
-  if (field instanceof HTMLInputElement && (field.type === "checkbox" || field.type === "radio")) {
-    return field.checked !== field.defaultChecked
-      ? { name: field.name, value: field.value, checked: field.checked }
-      : undefined;
-  }
   return field.value !== field.defaultValue ? { name: field.name, value: field.value } : undefined;
 }
 
@@ -33,7 +28,6 @@ export function snapshotEarlyInput(root: HTMLElement): EarlySnapshot {
   const fields = [...root.querySelectorAll<Field>("input[name], select[name], textarea[name]")];
   const active = document.activeElement;
   const focused = fields.find((field) => field === active);
-  const selectable = focused && "selectionStart" in focused && focused.type !== "email";
   return {
     changed: fields.flatMap((field) => changedValue(field) ?? []),
     opened: [...root.querySelectorAll("details")].flatMap((details, index) =>
@@ -42,8 +36,9 @@ export function snapshotEarlyInput(root: HTMLElement): EarlySnapshot {
     focus: focused && {
       name: focused.name,
       value: focused.value,
-      start: selectable ? focused.selectionStart : null,
-      end: selectable ? focused.selectionEnd : null,
+      // null where the field has no caret (a select; an input type without one).
+      start: "selectionStart" in focused ? focused.selectionStart : null,
+      end: "selectionEnd" in focused ? focused.selectionEnd : null,
     },
     pressed: window.earlyInput?.pressed ?? [],
   };
@@ -67,12 +62,7 @@ export function replayEarlyInput(root: HTMLElement, snapshot: EarlySnapshot): vo
   if (snapshot.focus) named(snapshot.focus.name)?.focus();
   for (const change of snapshot.changed) {
     const field = named(change.name);
-    if (!field) continue;
-    if (change.checked !== undefined && field instanceof HTMLInputElement) {
-      if (field.checked !== change.checked) field.click();
-    } else {
-      type(field, change.value);
-    }
+    if (field) type(field, change.value);
   }
   // The caret goes back where it was, unless the app has put a value of its own there (the
   // preselected service): then that value is selected, so that typing goes on replacing it.

@@ -43,9 +43,14 @@ export function signedInArea(sessions: SessionStore, maxBodyBytes = MAX_BODY_BYT
     .use(refuseDuplicateKeys());
 }
 
+/** The request's session, by its cookie: live, or why it ended. */
+export function checkSession(sessions: SessionStore, c: Context<AppEnv>) {
+  return sessions.check(getCookie(c, sessionCookieName(c)));
+}
+
 export function requireSession(sessions: SessionStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const checked = await sessions.check(getCookie(c, sessionCookieName(c)));
+    const checked = await checkSession(sessions, c);
     if (!("session" in checked)) return notSignedIn(c, checked.ended);
     const session = checked.session;
     c.set("principal", session);

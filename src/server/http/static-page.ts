@@ -35,12 +35,14 @@ export function staticPage(
           const render = await firstFrame.renderer();
           const data = render && (await firstFrame.source(c));
           if (!render || !data) return next();
+          // Without this answer's nonce the early script would not run, and a press would be
+          // the browser's to send: no frame then.
+          const nonce = c.var.secureHeadersNonce;
+          if (!nonce) throw new Error("no CSP nonce on this answer");
           framePage ??= readFramePage(clientDir);
           const html = await render(data);
           c.header("Cache-Control", "no-store");
-          return c.html(
-            withFirstFrame(framePage, { html, data, nonce: c.var.secureHeadersNonce ?? "" }),
-          );
+          return c.html(withFirstFrame(framePage, { html, data, nonce }));
         } catch (error) {
           firstFrame.logger.warn({ err: error }, "first frame not drawn: the page draws itself");
           return next();

@@ -6,6 +6,7 @@ import type { AuditTrail } from "../actions/audit-trail";
 import { draftRecord } from "../actions/caller";
 import type { AppEnv } from "../http/app-env";
 import {
+  checkSession,
   limitBodySize,
   notSignedIn,
   requireRole,
@@ -95,7 +96,7 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
       },
     )
     .get("/", async (c) => {
-      const checked = await auth.sessions.check(getCookie(c, sessionCookieName(c)));
+      const checked = await checkSession(auth.sessions, c);
       if (!("session" in checked)) return notSignedIn(c, checked.ended);
       return c.json(sessionInfo(checked.session), 200);
     })
