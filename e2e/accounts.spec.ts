@@ -1,4 +1,5 @@
 import type { Browser, Page } from "@playwright/test";
+import { PROBLEM_CONTENT_TYPE, problemType } from "../src/shared/problem";
 import { ACCOUNTS_CONSOLE, E2E_ACCOUNTS, expect, test } from "./fixtures";
 
 /**
@@ -66,4 +67,40 @@ test("each person signs in with their own account; only the owner or a superviso
   await ada.goto(`${ACCOUNTS_CONSOLE}audit`);
   await expect(ada.getByRole("heading", { name: "Records" })).toBeVisible();
   await expect(ada.getByRole("region", { name: "Audit stream" })).toHaveCount(0);
+});
+
+test("a sign-in told that another one for the account is being checked comes back by itself", async ({
+  browser,
+}) => {
+  // Two journeys (or two tabs) signing one account in at once: the BFF checks one and asks the
+  // other to come back in a second. Which one is a race, so this journey answers the page's
+  // first attempt with that refusal, as the BFF words it, and lets the next one through.
+  const page = await (await browser.newContext()).newPage();
+  const sent: number[] = [];
+  await page.route("**/api/session", async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    sent.push(Date.now());
+    if (sent.length > 1) return route.fallback();
+    await route.fulfill({
+      status: 429,
+      headers: { "content-type": PROBLEM_CONTENT_TYPE, "retry-after": "1" },
+      body: JSON.stringify({
+        type: problemType("rate-limited"),
+        title: "Too many sign-in attempts",
+        status: 429,
+        detail: "Another sign-in from your address or for this account is being checked.",
+        retryAfterSeconds: 1,
+      }),
+    });
+  });
+  await page.goto(ACCOUNTS_CONSOLE);
+  await page.getByLabel("Account name").fill(E2E_ACCOUNTS.ada.name.toLowerCase());
+  await page.getByLabel("Your access code").fill(E2E_ACCOUNTS.ada.code);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // Meanwhile the button says it is still at it, and nothing asks the person to wait.
+  await expect(page.getByRole("button", { name: "Signing in…" })).toBeVisible();
+  await expect(page.getByText(`Signed in as ${E2E_ACCOUNTS.ada.name}`)).toBeVisible();
+  await expect(page.getByText("Too many sign-in attempts")).toHaveCount(0);
+  expect(sent).toHaveLength(2);
+  expect(sent[1]! - sent[0]!).toBeGreaterThanOrEqual(900);
 });

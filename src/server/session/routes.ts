@@ -61,7 +61,7 @@ export function sessionRoutes(auth: ConsoleAuth, audit: AuditTrail) {
           title: "Too many sign-in attempts",
           detail:
             result.why === "in-flight"
-              ? "Another sign-in from your address is being checked. Try again in a moment."
+              ? "Another sign-in from your address or for this account is being checked. Try again in a moment."
               : `Sign-in from your address or for this account is locked after repeated wrong codes. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} min.`,
           retryAfterSeconds: result.retryAfterSeconds,
         });
