@@ -1,5 +1,5 @@
 import { FAIL_REASONS, REASONS } from "../src/shared/reasons";
-import { expect, test } from "./fixtures";
+import { CONSOLE, expect, signIn, test } from "./fixtures";
 
 test("the page says it is talking to the simulator", async ({ page, failForm: _ }) => {
   await expect(page.getByRole("note").filter({ hasText: "Simulator mode" })).toBeVisible();
@@ -48,4 +48,26 @@ test("the last service ID is remembered for the next visit", async ({ failForm, 
   await page.reload();
   await expect(failForm.serviceId()).toHaveValue("1000000002");
   await expect(page.getByText("Service: Second Demo Service")).toBeVisible();
+});
+
+test("a service list that arrives while the person is in the empty Service field is typed over, not beside", async ({
+  page,
+}) => {
+  // The list comes late (a slow Authlete): the person is already in the field when the page
+  // preselects the demo service there. Found by CI as "10000000021000000002".
+  await signIn(page);
+  let release = () => {};
+  const listed = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/services", async (route) => {
+    await listed;
+    await route.fallback();
+  });
+  await page.goto(`${CONSOLE}end`);
+  const service = page.getByLabel("Service", { exact: true });
+  await service.click();
+  release();
+  await expect(service).toHaveValue("1000000001");
+  await expect(service).toBeFocused();
+  await page.keyboard.type("1000000002");
+  await expect(service).toHaveValue("1000000002");
 });

@@ -63,6 +63,16 @@ export function usePreselectedService(current: () => string, set: (serviceId: st
 }
 
 /**
+ * The list can arrive while the person is in the empty field, about to type: the value put
+ * there is then selected, so that what they type replaces it instead of landing beside it
+ * ("10000000021000000002"). The first frame's takeover does the same (early-input.ts).
+ */
+function selectIfTypingIn(name: string): void {
+  const focused = document.activeElement;
+  if (focused instanceof HTMLInputElement && focused.name === name) focused.select();
+}
+
+/**
  * The service field of a form, as every form wires it: preselected once the list arrives, and
  * set (validated, as if typed) when a service is picked from the list.
  */
@@ -77,7 +87,10 @@ export function useServiceField(form: {
   const { getValues, setValue } = form;
   usePreselectedService(
     () => getValues("serviceId"),
-    (serviceId) => setValue("serviceId", serviceId),
+    (serviceId) => {
+      setValue("serviceId", serviceId);
+      selectIfTypingIn("serviceId");
+    },
   );
   return (serviceId: string) =>
     setValue("serviceId", serviceId, {
