@@ -170,8 +170,13 @@ describe("two replicas on one PostgreSQL database", () => {
       expect(failCalls(b).size).toBe(60);
       expect([...failCalls(b).values()].every((count) => count === 1)).toBe(true);
       const records = (await b.audit.page({ jobId: id, kind: "fail" }, 100)).events;
-      expect(records).toHaveLength(60);
-      expect(records.every((record) => record.outcome === "succeeded")).toBe(true);
+      // One success a ticket. A ticket handed over after A wrote its record but before its first
+      // try (a window of microseconds) also keeps A's record, which says it was not sent.
+      const succeeded = records.filter((record) => record.outcome === "succeeded");
+      expect(new Set(succeeded.map((record) => record.ticketHash)).size).toBe(60);
+      expect(succeeded).toHaveLength(60);
+      const others = records.filter((record) => record.outcome !== "succeeded");
+      expect(others.map((record) => record.outcome)).toEqual(others.map(() => "not-attempted"));
       expect(handedOverAfter).toBeLessThan(5000);
     } finally {
       a.process.kill("SIGKILL");
